@@ -1,0 +1,28 @@
+import { DomainCommand } from '../shared/decider';
+import { ContactPatch } from './contact';
+
+/** Fields typed as the API sends them; the decider validates every one (strings may be anything). */
+export type CreateAccount = DomainCommand<
+  'CreateAccount',
+  {
+    accountId: string;
+    name: string;
+    /** ISO 4217; the currency of every amount the account is billed in. */
+    currency: string;
+    /** Shorthand for contact.email. */
+    email?: string | null;
+    contact?: ContactPatch | null;
+    /** ISO 3166-1 alpha-2. */
+    country?: string | null;
+    /** BCP 47, e.g. "en" or "pt-BR". */
+    language?: string | null;
+    /** Free text (web, partner, retail, ...); dunning and notifications may differ by it. */
+    channel?: string | null;
+    /** The tenant's business date (YYYY-MM-DD) when the account is created. */
+    createdOn: string;
+  }
+>;
+
+export type UpdateAccountContact = DomainCommand<'UpdateAccountContact', { accountId: string; changes: ContactPatch }>;
+
+export type AccountCommand = CreateAccount | UpdateAccountContact;

@@ -1,0 +1,320 @@
+import { fold } from '../shared/decider';
+import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
+import { specFor } from '../testing/given-when-then';
+import { CreateAccount, UpdateAccountContact } from './account.commands';
+import { accountDecider } from './account.decider';
+import { AccountContactUpdated, AccountCreated } from './account.events';
+import { ContactPatch } from './contact';
+
+const spec = specFor(accountDecider);
+
+const create = (data: Partial<CreateAccount['data']> = {}): CreateAccount => ({
+  type: 'CreateAccount',
+  data: { accountId: 'acct-1', name: 'Acme', currency: 'USD', createdOn: '2024-01-31', ...data },
+});
+
+const update = (changes: ContactPatch | unknown): UpdateAccountContact => ({
+  type: 'UpdateAccountContact',
+  data: { accountId: 'acct-1', changes: changes as ContactPatch },
+});
+
+const created = (data: Partial<AccountCreated['data']> = {}): AccountCreated => ({
+  type: 'AccountCreated',
+  data: {
+    accountId: 'acct-1',
+    name: 'Acme',
+    currency: 'USD',
+    status: 'active',
+    parentAccountId: null,
+    contact: {},
+    email: null,
+    country: null,
+    language: null,
+    channel: null,
+    createdOn: '2024-01-31',
+    ...data,
+  },
+});
+
+const contactUpdated = (data: Omit<AccountContactUpdated['data'], 'accountId'>): AccountContactUpdated => ({
+  type: 'AccountContactUpdated',
+  data: { accountId: 'acct-1', ...data },
+});
+
+const withContact = created({
+  contact: {
+    firstName: 'Ann',
+    email: 'ann@acme.test',
+    address: { line1: '1 Main St', city: 'Springfield', country: 'US' },
+  },
+  email: 'ann@acme.test',
+});
+
+/** The details of the InvalidInputError the command raises, as [field, rule] pairs. */
+function invalidFields(given: AccountCreated[], command: CreateAccount | UpdateAccountContact): string[][] {
+  return spec.given(given).when(command).thenThrows(InvalidInputError).details.map((d) => [d.field, d.rule]);
+}
+
+describe('CreateAccount', () => {
+  it('creates an active root account with the minimum fields', () => {
+    spec.given([]).when(create()).then([created()]);
+  });
+
+  it('records every optional field, trimmed, with the contact in field order', () => {
+    spec
+      .given([])
+      .when(
+        create({
+          name: '  Acme Corp ',
+          currency: 'KWD',
+          country: 'KW',
+          language: 'ar',
+          channel: ' partner ',
+          contact: {
+            address: { country: 'KW', city: 'Kuwait City', line1: 'Block 1' },
+            phone: '+965 2200 0000',
+            email: 'billing@acme.test',
+            lastName: 'Doe',
+            firstName: 'Jane',
+            companyName: 'Acme Corp',
+          },
+        }),
+      )
+      .then([
+        created({
+          name: 'Acme Corp',
+          currency: 'KWD',
+          country: 'KW',
+          language: 'ar',
+          channel: 'partner',
+          contact: {
+            firstName: 'Jane',
+            lastName: 'Doe',
+            companyName: 'Acme Corp',
+            email: 'billing@acme.test',
+            phone: '+965 2200 0000',
+            address: { line1: 'Block 1', city: 'Kuwait City', country: 'KW' },
+          },
+          email: 'billing@acme.test',
+        }),
+      ]);
+  });
+
+  it('takes the top-level email as a shorthand for contact.email', () => {
+    spec
+      .given([])
+      .when(create({ email: 'ann@acme.test', contact: { firstName: 'Ann' } }))
+      .then([created({ contact: { firstName: 'Ann', email: 'ann@acme.test' }, email: 'ann@acme.test' })]);
+  });
+
+  it('accepts the same email in both places', () => {
+    spec
+      .given([])
+      .when(create({ email: 'ann@acme.test', contact: { email: ' ann@acme.test' } }))
+      .then([created({ contact: { email: 'ann@acme.test' }, email: 'ann@acme.test' })]);
+  });
+
+  it('refuses two different emails', () => {
+    const error = spec
+      .given([])
+      .when(create({ email: 'ann@acme.test', contact: { email: 'bob@acme.test' } }))
+      .thenThrows(InvalidInputError, /email and contact.email differ/);
+    expect(error.details).toEqual([{ field: 'email', rule: 'matchesContactEmail', message: error.message }]);
+  });
+
+  it('leaves out contact fields given as null and an empty address', () => {
+    spec
+      .given([])
+      .when(create({ contact: { firstName: null, lastName: 'Doe', address: {} }, country: null, language: null, channel: null, email: null }))
+      .then([created({ contact: { lastName: 'Doe' } })]);
+    spec.given([]).when(create({ contact: null })).then([created()]);
+  });
+
+  it('refuses an account that already exists', () => {
+    spec.given([created()]).when(create()).thenThrows(ConflictError, 'account acct-1 already exists');
+  });
+
+  it('accepts a name of exactly 200 characters', () => {
+    spec.given([]).when(create({ name: 'n'.repeat(200) })).then([created({ name: 'n'.repeat(200) })]);
+  });
+
+  it.each<[string, Partial<CreateAccount['data']>, string, string]>([
+    ['a blank name', { name: '   ' }, 'name', 'notBlank'],
+    ['a missing name', { name: undefined }, 'name', 'required'],
+    ['a name over 200 characters', { name: 'n'.repeat(201) }, 'name', 'maxLength'],
+    ['a lower-case currency', { currency: 'usd' }, 'currency', 'isoCurrency'],
+    ['an unknown currency', { currency: 'ABC' }, 'currency', 'isoCurrency'],
+    ['a currency without minor units', { currency: 'XAU' }, 'currency', 'isoCurrency'],
+    ['a missing currency', { currency: undefined }, 'currency', 'isoCurrency'],
+    ['a lower-case country', { country: 'us' }, 'country', 'iso3166Alpha2'],
+    ['a three-letter country', { country: 'USA' }, 'country', 'iso3166Alpha2'],
+    ['an upper-case language', { language: 'EN' }, 'language', 'bcp47'],
+    ['a language with a lower-case region', { language: 'en-us' }, 'language', 'bcp47'],
+    ['a malformed email', { email: 'ann.acme.test' }, 'email', 'email'],
+    ['a channel over 50 characters', { channel: 'c'.repeat(51) }, 'channel', 'maxLength'],
+    ['a blank channel', { channel: ' ' }, 'channel', 'notBlank'],
+    ['an impossible date', { createdOn: '2023-02-29' }, 'createdOn', 'isoDate'],
+    ['a date-time', { createdOn: '2024-01-31T10:00:00Z' }, 'createdOn', 'isoDate'],
+    ['an id with a slash', { accountId: 'a/b' }, 'accountId', 'id'],
+    ['an empty id', { accountId: '' }, 'accountId', 'id'],
+    ['an id over 64 characters', { accountId: 'a'.repeat(65) }, 'accountId', 'id'],
+  ])('refuses %s', (_, data, field, rule) => {
+    expect(invalidFields([], create(data))).toEqual([[field, rule]]);
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['a malformed contact email', { email: 'nope' }, 'contact.email', 'email'],
+    ['a phone with letters', { phone: 'call me' }, 'contact.phone', 'phone'],
+    ['a blank first name', { firstName: '' }, 'contact.firstName', 'notBlank'],
+    ['a lower-case address country', { address: { country: 'fr' } }, 'contact.address.country', 'iso3166Alpha2'],
+    ['a long postal code', { address: { postalCode: '1'.repeat(21) } }, 'contact.address.postalCode', 'maxLength'],
+    ['an unknown contact field', { fax: '123' }, 'contact.fax', 'unknownField'],
+    ['an unknown address field', { address: { street: 'x' } }, 'contact.address.street', 'unknownField'],
+    ['a contact that is not an object', 'Ann', 'contact', 'object'],
+    ['an address that is not an object', { address: ['1 Main St'] }, 'contact.address', 'object'],
+  ])('refuses %s', (_, contact, field, rule) => {
+    expect(invalidFields([], create({ contact: contact as ContactPatch }))).toEqual([[field, rule]]);
+  });
+
+  it('reports every invalid field at once', () => {
+    const fields = invalidFields(
+      [],
+      create({ name: '', currency: 'usd', country: 'us', contact: { email: 'x', address: { country: 'us' } }, createdOn: '2024-02-30' }),
+    );
+    expect(fields).toEqual([
+      ['name', 'notBlank'],
+      ['currency', 'isoCurrency'],
+      ['contact.email', 'email'],
+      ['contact.address.country', 'iso3166Alpha2'],
+      ['country', 'iso3166Alpha2'],
+      ['createdOn', 'isoDate'],
+    ]);
+  });
+});
+
+describe('UpdateAccountContact', () => {
+  it('refuses an account that does not exist', () => {
+    spec.given([]).when(update({ firstName: 'Ann' })).thenThrows(NotFoundError, 'Account acct-1 was not found');
+  });
+
+  it('replaces a given field and records the whole new contact', () => {
+    spec
+      .given([withContact])
+      .when(update({ email: 'ann@new.test', phone: '+1 (555) 010-0000' }))
+      .then([
+        contactUpdated({
+          contact: {
+            firstName: 'Ann',
+            email: 'ann@new.test',
+            phone: '+1 (555) 010-0000',
+            address: { line1: '1 Main St', city: 'Springfield', country: 'US' },
+          },
+          changed: ['email', 'phone'],
+        }),
+      ]);
+  });
+
+  it('clears a field given as null', () => {
+    spec
+      .given([withContact])
+      .when(update({ email: null }))
+      .then([
+        contactUpdated({
+          contact: { firstName: 'Ann', address: { line1: '1 Main St', city: 'Springfield', country: 'US' } },
+          changed: ['email'],
+        }),
+      ]);
+  });
+
+  it('merges the address field by field', () => {
+    spec
+      .given([withContact])
+      .when(update({ address: { city: 'Shelbyville', postalCode: '12345', line1: null } }))
+      .then([
+        contactUpdated({
+          contact: {
+            firstName: 'Ann',
+            email: 'ann@acme.test',
+            address: { city: 'Shelbyville', postalCode: '12345', country: 'US' },
+          },
+          changed: ['address.line1', 'address.city', 'address.postalCode'],
+        }),
+      ]);
+  });
+
+  it('clears the whole address with null, and drops an address whose fields are all cleared', () => {
+    const changed = ['address.line1', 'address.city', 'address.country'];
+    const contact = { firstName: 'Ann', email: 'ann@acme.test' };
+    spec.given([withContact]).when(update({ address: null })).then([contactUpdated({ contact, changed })]);
+    spec
+      .given([withContact])
+      .when(update({ address: { line1: null, city: null, country: null } }))
+      .then([contactUpdated({ contact, changed })]);
+  });
+
+  it('adds an address to a contact that had none', () => {
+    spec
+      .given([created()])
+      .when(update({ address: { country: 'FR' } }))
+      .then([contactUpdated({ contact: { address: { country: 'FR' } }, changed: ['address.country'] })]);
+  });
+
+  it.each<[string, unknown]>([
+    ['an empty patch', {}],
+    ['the same values', { firstName: 'Ann', email: ' ann@acme.test ', address: { city: 'Springfield' } }],
+    ['clearing fields that are already empty', { lastName: null, address: { region: null } }],
+    ['an empty address patch', { address: {} }],
+    ['undefined values', { firstName: undefined }],
+  ])('decides nothing for %s', (_, changes) => {
+    spec.given([withContact]).when(update(changes)).then([]);
+  });
+
+  it('decides nothing for clearing an address that does not exist', () => {
+    spec.given([created()]).when(update({ address: null })).then([]);
+  });
+
+  it('names fields as the patch body does', () => {
+    expect(invalidFields([withContact], update({ email: 'nope', address: { country: 'usa', zip: '1' } }))).toEqual([
+      ['email', 'email'],
+      ['address.zip', 'unknownField'],
+    ]);
+    expect(invalidFields([withContact], update({ address: { country: 'usa' }, lastName: '  ' }))).toEqual([
+      ['lastName', 'notBlank'],
+      ['address.country', 'iso3166Alpha2'],
+    ]);
+    expect(invalidFields([withContact], update({ name: 'Other' }))).toEqual([['name', 'unknownField']]);
+    expect(invalidFields([withContact], update(null))).toEqual([['contact', 'object']]);
+  });
+
+  it('validates even a value that would change nothing else', () => {
+    expect(invalidFields([withContact], update({ firstName: 'Ann', phone: 'abc' }))).toEqual([['phone', 'phone']]);
+  });
+});
+
+describe('evolve', () => {
+  it('folds the events into the account read shape, email following contact.email', () => {
+    const state = fold(accountDecider, [
+      withContact,
+      contactUpdated({ contact: { firstName: 'Ann', email: 'ann@new.test' }, changed: ['email', 'address.line1'] }),
+    ]);
+    expect(state).toStrictEqual({
+      id: 'acct-1',
+      name: 'Acme',
+      currency: 'USD',
+      status: 'active',
+      parentAccountId: null,
+      contact: { firstName: 'Ann', email: 'ann@new.test' },
+      email: 'ann@new.test',
+      country: null,
+      language: null,
+      channel: null,
+      createdOn: '2024-01-31',
+    });
+    const cleared = accountDecider.evolve(state, contactUpdated({ contact: {}, changed: ['firstName', 'email'] }));
+    expect(cleared?.email).toBeNull();
+  });
+
+  it('refuses a contact update before the account exists: the stream is corrupt', () => {
+    expect(() => fold(accountDecider, [contactUpdated({ contact: {}, changed: [] })])).toThrow(/before AccountCreated/);
+  });
+});

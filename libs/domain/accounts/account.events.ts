@@ -1,0 +1,33 @@
+import { CalendarDate } from '../shared/calendar-date';
+import { DomainEvent } from '../shared/decider';
+import { Contact } from './contact';
+
+export type AccountStatus = 'active';
+
+/** The account as it was created; the data is the whole read shape, so a projection can store it as is. */
+export type AccountCreated = DomainEvent<
+  'AccountCreated',
+  {
+    accountId: string;
+    name: string;
+    currency: string;
+    status: AccountStatus;
+    /** Accounts are created as roots; linking to a parent is a separate fact. */
+    parentAccountId: null;
+    contact: Contact;
+    /** contact.email, repeated at the top level as the API shows it. */
+    email: string | null;
+    country: string | null;
+    language: string | null;
+    channel: string | null;
+    createdOn: CalendarDate;
+  }
+>;
+
+/** `contact` is the whole contact after the change; `changed` lists the fields that differ ("address.city"). */
+export type AccountContactUpdated = DomainEvent<
+  'AccountContactUpdated',
+  { accountId: string; contact: Contact; changed: string[] }
+>;
+
+export type AccountEvent = AccountCreated | AccountContactUpdated;
