@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DocWrite } from '../read-store.port';
+import { readStoreContract } from '../read-store.contract';
+import { SqliteReadStore } from './sqlite-read-store';
+
+/** Captured before any spy, so a spied prepare can still reach the real one. */
+const realPrepare = Database.prototype.prepare;
+const root = mkdtempSync(join(tmpdir(), 'read-store-sqlite-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let files = 0;
+/** A fresh file per store, in a folder that does not exist yet (the store creates it). */
+const newFile = (folder = 'own') => join(root, folder, `store-${++files}`, 'read.sqlite');
+
+readStoreContract(
+  'SqliteReadStore',
+  async () => new SqliteReadStore({ file: newFile('contract') }),
+  async () => rmSync(join(root, 'contract'), { recursive: true, force: true }),
+);
+
+describe('SqliteReadStore', () => {
+  const spec = { name: 'items', indexes: ['amount'] };
+  const upsert = (id: string, position: number, doc: Record<string, unknown> = { amount: position }): DocWrite => ({
+    op: 'upsert',
+    collection: 'items',
+    tenantId: 't',
+    id,
+    doc,
+    position,
+  });
+
+  it('commits a batch and its checkpoint atomically: a write failing mid-batch leaves neither', async () => {
+    const store = new SqliteReadStore({ file: newFile() });
+    try {
+      await store.ensureCollections([spec]);
+      await store.apply([upsert('a', 1)], { name: 'proj', position: 1 });
+      // JSON.stringify throws on a BigInt: the third write fails after two were executed.
+      const failing = [upsert('b', 2), upsert('a', 3), upsert('c', 4, { amount: BigInt(4) })];
+      await expect(store.apply(failing, { name: 'proj', position: 4 })).rejects.toThrow(/BigInt/);
+      expect(await store.getCheckpoint('proj')).toBe(1);
+      expect(await store.get('items', 't', 'a')).toEqual({ amount: 1, id: 'a', _position: 1 });
+      expect(await store.get('items', 't', 'b')).toBeNull();
+      // The store stays usable after the rollback.
+      await store.apply([upsert('b', 2)], { name: 'proj', position: 2 });
+      expect(await store.getCheckpoint('proj')).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('patches fields with any name: dots, quotes, backslashes, spaces, non-ASCII', async () => {
+    const store = new SqliteReadStore({ file: newFile() });
+    try {
+      await store.ensureCollections([spec]);
+      const fields = { 'a.b': 1, 'say "hi"': 'x', 'back\\slash': [1], ' ': null, amount: undefined, 'é': { n: 1 } };
+      await store.apply([upsert('a', 1, { amount: 1, 'a.b': 0, keep: true }), { op: 'patch', collection: 'items', tenantId: 't', id: 'a', fields, position: 2 }]);
+      await store.apply([{ op: 'patch', collection: 'items', tenantId: 't', id: 'a', fields: { 'a.b': 2, ' ': 'sp', 'é': { n: 2 }, keep: undefined, added: 'ok' }, position: 3 }]);
+      expect(await store.get('items', 't', 'a')).toEqual({
+        'a.b': 2,
+        'say "hi"': 'x',
+        'back\\slash': [1],
+        ' ': 'sp',
+        'é': { n: 2 },
+        added: 'ok',
+        id: 'a',
+        _position: 3,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps documents, tombstones, checkpoints and indexes across a reopen, in WAL mode', async () => {
+    const file = newFile();
+    const first = new SqliteReadStore({ file });
+    await first.ensureCollections([spec]);
+    await first.apply([upsert('a', 1), upsert('b', 2), { op: 'delete', collection: 'items', tenantId: 't', id: 'b', position: 3 }], {
+      name: 'proj',
+      position: 3,
+    });
+    await first.close();
+
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    const indexes = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rm_items'`).all();
+    expect(indexes).toContainEqual({ name: 'ix_items.amount' });
+    raw.close();
+
+    const second = new SqliteReadStore({ file });
+    try {
+      await second.ensureCollections([spec]);
+      expect(await second.get('items', 't', 'a')).toEqual({ amount: 1, id: 'a', _position: 1 });
+      await second.apply([upsert('b', 2)]);
+      expect(await second.get('items', 't', 'b')).toBeNull();
+      expect(await second.getCheckpoint('proj')).toBe(3);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('pages through an expression index by seeking, without a temporary sort', async () => {
+    const file = newFile();
+    const store = new SqliteReadStore({ file });
+    const prepared: string[] = [];
+    const prepare = jest.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, sql) {
+      prepared.push(sql);
+      return realPrepare.call(this, sql);
+    });
+    try {
+      await store.ensureCollections([spec]);
+      await store.apply(Array.from({ length: 30 }, (_, i) => upsert(`k${i}`, i + 1, { amount: i % 5, status: 'x' })));
+      const first = await store.find('items', 't', { sortBy: 'amount', limit: 10 });
+      await store.find('items', 't', { sortBy: 'amount', limit: 10, cursor: first.nextCursor });
+    } finally {
+      prepare.mockRestore();
+      await store.close();
+    }
+    const pageQuery = prepared.filter((sql) => sql.includes('sort_value') && sql.includes('OR id >')).pop();
+    expect(pageQuery).toBeDefined();
+    const raw = new Database(file, { readonly: true });
+    const params = Array.from({ length: (pageQuery!.match(/\?/g) ?? []).length }, () => 1);
+    const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${pageQuery}`).all(...params) as Array<{ detail: string }>)
+      .map((row) => row.detail)
+      .join('\n');
+    raw.close();
+    expect(plan).toMatch(/USING INDEX ix_items\.amount \(tenant_id=\? AND <expr>>\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+});
