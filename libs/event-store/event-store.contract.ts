@@ -1,0 +1,462 @@
+/// <reference types="jest" />
+/**
+ * The one contract every EventStore adapter passes. Each adapter's spec calls `eventStoreContract`.
+ * Stores may be shared with other tests and writers (a real KurrentDB), so every test uses its own streams
+ * and filters log-wide reads down to them. Positions passed as `after` are always 0 or positions the store
+ * handed out: KurrentDB positions are byte offsets, and an arbitrary number need not be a valid one.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  AllSubscription,
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from './event-store.port';
+
+export interface EventStoreContractOptions {
+  /** Called after the store is closed (e.g. remove a temp folder). */
+  cleanup?: () => Promise<void>;
+  /** The store promises positions 1, 2, 3, ... with no gaps (SQLite). */
+  gapFreePositions?: boolean;
+}
+
+export function eventStoreContract(
+  name: string,
+  makeStore: () => Promise<EventStore>,
+  options: EventStoreContractOptions = {},
+): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+
+    beforeAll(async () => {
+      store = await makeStore();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await options.cleanup?.();
+    });
+
+    describe('appendToStream', () => {
+      it('creates a stream with no_stream and reads it back in revision order', async () => {
+        const stream = newStream();
+        const events = [newEvent('Opened', { n: 1 }), newEvent('Renamed', { n: 2 }), newEvent('Closed', { n: 3 })];
+
+        const result = await store.appendToStream(stream, events, 'no_stream');
+
+        expect(result.nextExpectedRevision).toBe(2);
+        const read = await store.readStream(stream);
+        expect(read.map((e) => [e.streamName, e.revision, e.id, e.type, e.data])).toEqual(
+          events.map((e, i) => [stream, i, e.id, e.type, e.data]),
+        );
+        expect(result.position).toBe(read[2].position);
+      });
+
+      it('rejects no_stream on an existing stream with a typed error and writes nothing', async () => {
+        const stream = await streamWith(1);
+
+        const error = await rejectionOf(store.appendToStream(stream, [newEvent()], 'no_stream'));
+
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ stream, expected: 'no_stream' });
+        expect([0, undefined]).toContain((error as WrongExpectedRevisionError).actual);
+        expect(await store.readStream(stream)).toHaveLength(1);
+      });
+
+      it.each([0, 2, 5])('rejects exact revision %i when the stream is at revision 1 and writes nothing', async (expected) => {
+        const stream = await streamWith(2);
+
+        const error = await rejectionOf(store.appendToStream(stream, [newEvent(), newEvent()], expected));
+
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ stream, expected, actual: 1 });
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('rejects an exact revision on a stream that does not exist (actual -1)', async () => {
+        const stream = newStream();
+
+        const error = await rejectionOf(store.appendToStream(stream, [newEvent()], 0));
+
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ stream, expected: 0, actual: -1 });
+        expect(await store.readStream(stream)).toEqual([]);
+      });
+
+      it('appends at the exact expected revision and continues the revisions', async () => {
+        const stream = await streamWith(2);
+
+        const result = await store.appendToStream(stream, [newEvent(), newEvent()], 1);
+
+        expect(result.nextExpectedRevision).toBe(3);
+        expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+      });
+
+      it('treats exact revision -1 as "the stream does not exist"', async () => {
+        const stream = newStream();
+        await store.appendToStream(stream, [newEvent()], -1);
+
+        await expect(store.appendToStream(stream, [newEvent()], -1)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(stream)).toHaveLength(1);
+      });
+
+      it("appends with 'any' to a new and to an existing stream", async () => {
+        const stream = newStream();
+
+        const first = await store.appendToStream(stream, [newEvent()], 'any');
+        const second = await store.appendToStream(stream, [newEvent(), newEvent()], 'any');
+
+        expect(first.nextExpectedRevision).toBe(0);
+        expect(second.nextExpectedRevision).toBe(2);
+        expect(second.position).toBeGreaterThan(first.position);
+      });
+
+      it('rejects an empty events array with a RangeError and writes nothing', async () => {
+        const stream = newStream();
+
+        await expect(store.appendToStream(stream, [], 'no_stream')).rejects.toBeInstanceOf(RangeError);
+        expect(await store.readStream(stream)).toEqual([]);
+      });
+
+      it('writes a batch all or nothing: a batch that cannot be written leaves none of its events', async () => {
+        const stream = await streamWith(1);
+        const unwritable = newEvent('Broken', { amount: BigInt(1) as unknown as number });
+
+        await expect(store.appendToStream(stream, [newEvent(), newEvent(), unwritable], 0)).rejects.toThrow();
+        await expect(store.appendToStream(stream, [newEvent(), newEvent()], 'no_stream')).rejects.toBeInstanceOf(
+          WrongExpectedRevisionError,
+        );
+
+        expect(await store.readStream(stream)).toHaveLength(1);
+        const next = await store.appendToStream(stream, [newEvent()], 0);
+        expect(next.nextExpectedRevision).toBe(1);
+      });
+    });
+
+    describe('round trip', () => {
+      it('keeps data, every metadata field and the id, and stamps recordedAt', async () => {
+        const stream = newStream();
+        const data = {
+          amount: '1234.5678',
+          quantity: 3,
+          ratio: 0.125,
+          active: true,
+          note: null,
+          tags: ['a', 'b'],
+          nested: { currency: 'EUR', lines: [{ sku: 'X-1', price: '9.99' }] },
+          text: 'Grüße, 請求書 ✓ "quoted" \\ back\nslash',
+        };
+        const metadata: EventMetadata = {
+          ...metadataFor(),
+          idempotencyKey: `idem-${randomUUID()}`,
+          extra: { reason: 'custom metadata survives too' },
+        };
+        const event: NewEvent = { id: `cmd-${randomUUID()}:0`, type: 'InvoiceIssued', data, metadata };
+        const before = Date.now();
+        const head = await store.headPosition();
+
+        await store.appendToStream(stream, [event], 'no_stream');
+
+        const [read] = await store.readStream(stream);
+        expect(read).toMatchObject({ id: event.id, type: 'InvoiceIssued', streamName: stream, revision: 0 });
+        expect(read.data).toEqual(data);
+        expect(read.metadata).toEqual(metadata);
+        expect(read.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+        // Generous bounds: a server's clock may differ a little from the test machine's.
+        expect(Date.parse(read.recordedAt)).toBeGreaterThan(before - 60_000);
+        expect(Date.parse(read.recordedAt)).toBeLessThan(Date.now() + 60_000);
+
+        const [fromAll] = (await store.readAll({ after: head })).filter((e) => e.id === event.id);
+        expect(fromAll).toEqual(read);
+      });
+
+      it('keeps UUID ids as they are', async () => {
+        const stream = newStream();
+        const id = randomUUID();
+
+        await store.appendToStream(stream, [newEvent('Opened', {}, id)], 'no_stream');
+
+        expect((await store.readStream(stream))[0].id).toBe(id);
+      });
+    });
+
+    describe('readStream', () => {
+      it('reads from a revision, at most maxCount events', async () => {
+        const stream = await streamWith(5);
+
+        expect((await store.readStream(stream, { fromRevision: 2 })).map((e) => e.revision)).toEqual([2, 3, 4]);
+        expect((await store.readStream(stream, { fromRevision: 1, maxCount: 2 })).map((e) => e.revision)).toEqual([1, 2]);
+        expect((await store.readStream(stream, { maxCount: 1 })).map((e) => e.revision)).toEqual([0]);
+        expect(await store.readStream(stream, { fromRevision: 5 })).toEqual([]);
+        expect(await store.readStream(stream, { maxCount: 0 })).toEqual([]);
+      });
+
+      it('reads an unknown stream as []', async () => {
+        expect(await store.readStream(newStream())).toEqual([]);
+      });
+    });
+
+    describe('readAll and headPosition', () => {
+      it('reads strictly after a position, in append order, with strictly increasing positions', async () => {
+        const head = await store.headPosition();
+        const a = newStream();
+        const b = newStream();
+        const appended = [
+          ...(await appendAndRead(a, 2, 'no_stream')),
+          ...(await appendAndRead(b, 1, 'no_stream')),
+          ...(await appendAndRead(a, 1, 1)),
+        ];
+
+        const all = await store.readAll({ after: head });
+
+        expectStrictlyIncreasing(all.map((e) => e.position));
+        expect(all.every((e) => e.position > head)).toBe(true);
+        const ours = all.filter((e) => e.streamName === a || e.streamName === b);
+        expect(ours.map((e) => e.id)).toEqual(appended.map((e) => e.id));
+        expect(ours.map((e) => e.position)).toEqual(appended.map((e) => e.position));
+
+        const afterSecond = await store.readAll({ after: ours[1].position });
+        expect(afterSecond.filter((e) => e.streamName === a || e.streamName === b).map((e) => e.id)).toEqual(
+          appended.slice(2).map((e) => e.id),
+        );
+
+        if (options.gapFreePositions) {
+          expect(all.map((e) => e.position)).toEqual(all.map((_, i) => head + 1 + i));
+        }
+      });
+
+      it('reads at most maxCount events', async () => {
+        const head = await store.headPosition();
+        await streamWith(4);
+
+        const limited = await store.readAll({ after: head, maxCount: 3 });
+        const unlimited = await store.readAll({ after: head });
+
+        expect(limited).toHaveLength(3);
+        expect(limited).toEqual(unlimited.slice(0, 3));
+        expect(await store.readAll({ after: head, maxCount: 0 })).toEqual([]);
+      });
+
+      it('reports the position of the last event as headPosition', async () => {
+        const result = await store.appendToStream(newStream(), [newEvent(), newEvent()], 'no_stream');
+
+        const head = await store.headPosition();
+
+        // Another writer may share the log (a real KurrentDB), so only "at least" holds in general.
+        expect(head).toBeGreaterThanOrEqual(result.position);
+        if (options.gapFreePositions) {
+          expect(head).toBe(result.position);
+          expect(await store.readAll({ after: head })).toEqual([]);
+        }
+      });
+
+      if (options.gapFreePositions) {
+        it('numbers positions 1, 2, 3, ... from the start of the log', async () => {
+          await streamWith(2);
+          const head = await store.headPosition();
+
+          const all = await store.readAll();
+
+          expect(all.map((e) => e.position)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+        });
+      }
+    });
+
+    describe('concurrency', () => {
+      it('lets exactly one of many concurrent appends with the same expected revision win', async () => {
+        const stream = newStream();
+        const attempts = Array.from({ length: 10 }, (_, i) => [newEvent('Attempt', { i }), newEvent('Attempt', { i })]);
+
+        const outcomes = await Promise.allSettled(attempts.map((events) => store.appendToStream(stream, events, 'no_stream')));
+
+        const winners = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+        expect(winners).toHaveLength(1);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        }
+        expect((await store.readStream(stream)).map((e) => e.id)).toEqual(attempts[winners[0]].map((e) => e.id));
+
+        const next = await Promise.allSettled(attempts.map((_, i) => store.appendToStream(stream, [newEvent('Next', { i })], 1)));
+        expect(next.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.readStream(stream)).toHaveLength(3);
+      });
+
+      it('commits concurrent appends to different streams, each with its own position', async () => {
+        const streams = Array.from({ length: 50 }, () => newStream());
+        const events = streams.map(() => newEvent());
+
+        const results = await Promise.all(streams.map((stream, i) => store.appendToStream(stream, [events[i]], 'no_stream')));
+
+        expect(new Set(results.map((r) => r.position)).size).toBe(streams.length);
+        expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
+        for (const [i, stream] of streams.entries()) {
+          const read = await store.readStream(stream);
+          expect(read.map((e) => [e.id, e.position])).toEqual([[events[i].id, results[i].position]]);
+        }
+      });
+
+      it('fails only the conflicting append among concurrent ones', async () => {
+        const existing = await streamWith(1);
+        const fresh = newStream();
+
+        const [ok, conflict, alsoOk] = await Promise.allSettled([
+          store.appendToStream(fresh, [newEvent()], 'no_stream'),
+          store.appendToStream(existing, [newEvent(), newEvent()], 'no_stream'),
+          store.appendToStream(existing, [newEvent()], 0),
+        ]);
+
+        expect(ok.status).toBe('fulfilled');
+        expect(conflict.status).toBe('rejected');
+        expect(alsoOk.status).toBe('fulfilled');
+        expect(await store.readStream(existing)).toHaveLength(2);
+        expect(await store.readStream(fresh)).toHaveLength(1);
+      });
+    });
+
+    describe('subscribeToAll', () => {
+      it('catches up from a checkpoint, then receives live events, in order, once, in bounded batches', async () => {
+        const stream = newStream();
+        const before = await appendAndRead(stream, 3, 'no_stream');
+        const checkpoint = before[0].position;
+        const subscription = store.subscribeToAll({ after: checkpoint, batchSize: 2 });
+        const consumer = consume(subscription, (e) => e.streamName === stream);
+
+        await consumer.waitFor(2);
+        expect(consumer.events.map((e) => e.id)).toEqual(before.slice(1).map((e) => e.id));
+
+        const live = await appendAndRead(stream, 3, 2);
+        await consumer.waitFor(5);
+        await subscription.close();
+        await consumer.ended;
+
+        expect(consumer.events.map((e) => e.id)).toEqual([...before.slice(1), ...live].map((e) => e.id));
+        expect(consumer.all.every((e) => e.position > checkpoint)).toBe(true);
+        expectStrictlyIncreasing(consumer.all.map((e) => e.position));
+        expect(Math.max(...consumer.batchSizes)).toBeLessThanOrEqual(2);
+        if (options.gapFreePositions) {
+          expect(consumer.all.map((e) => e.position)).toEqual(consumer.all.map((_, i) => checkpoint + 1 + i));
+        }
+      });
+
+      it('delivers appends made while the subscription is idle', async () => {
+        const head = await store.headPosition();
+        const stream = newStream();
+        const subscription = store.subscribeToAll({ after: head });
+        const consumer = consume(subscription, (e) => e.streamName === stream);
+        await sleep(50);
+
+        for (let i = 0; i < 3; i++) await store.appendToStream(stream, [newEvent()], i === 0 ? 'no_stream' : i - 1);
+        await consumer.waitFor(3);
+        await subscription.close();
+        await consumer.ended;
+
+        expect(consumer.events.map((e) => e.revision)).toEqual([0, 1, 2]);
+      });
+
+      it('ends a pending for-await promptly on close()', async () => {
+        const subscription = store.subscribeToAll({ after: await store.headPosition() });
+        const consumer = consume(subscription, () => true);
+        await sleep(50);
+
+        const started = Date.now();
+        await subscription.close();
+        await consumer.ended;
+
+        expect(Date.now() - started).toBeLessThan(1_000);
+      });
+    });
+
+    // Helpers (closures over `store`).
+
+    async function streamWith(count: number): Promise<string> {
+      const stream = newStream();
+      await store.appendToStream(stream, Array.from({ length: count }, () => newEvent()), 'no_stream');
+      return stream;
+    }
+
+    async function appendAndRead(
+      stream: string,
+      count: number,
+      expected: 'no_stream' | number,
+    ): Promise<RecordedEvent[]> {
+      const result = await store.appendToStream(stream, Array.from({ length: count }, () => newEvent()), expected);
+      return store.readStream(stream, { fromRevision: result.nextExpectedRevision - count + 1 });
+    }
+  });
+}
+
+function newStream(): string {
+  return `contract-${randomUUID().replace(/-/g, '')}`;
+}
+
+function metadataFor(): EventMetadata {
+  return {
+    tenantId: 'tenant-contract',
+    commandId: randomUUID(),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    actor: 'user:contract-test',
+    businessDate: '2025-03-31',
+  };
+}
+
+/** Ids like the application's: deterministic-looking strings, not UUIDs (exercises adapters that need UUIDs). */
+function newEvent(type = 'Happened', data: Record<string, unknown> = {}, id = `cmd-${randomUUID()}:0`): NewEvent {
+  return { id, type, data: { ...data, marker: randomUUID() }, metadata: metadataFor() };
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+function expectStrictlyIncreasing(values: number[]): void {
+  values.slice(1).forEach((value, i) => expect(value).toBeGreaterThan(values[i]));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface Consumer {
+  /** Events that passed the filter. */
+  events: RecordedEvent[];
+  /** Every event received. */
+  all: RecordedEvent[];
+  batchSizes: number[];
+  ended: Promise<void>;
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+}
+
+/** Runs a `for await` over the subscription in the background and records what it gets. */
+function consume(subscription: AllSubscription, keep: (event: RecordedEvent) => boolean): Consumer {
+  const consumer: Consumer = {
+    events: [],
+    all: [],
+    batchSizes: [],
+    ended: Promise.resolve(),
+    async waitFor(count, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (consumer.events.length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(`subscription delivered ${consumer.events.length} of ${count} expected events`);
+        }
+        await sleep(5);
+      }
+    },
+  };
+  consumer.ended = (async () => {
+    for await (const batch of subscription) {
+      consumer.batchSizes.push(batch.length);
+      consumer.all.push(...batch);
+      consumer.events.push(...batch.filter(keep));
+    }
+  })();
+  return consumer;
+}

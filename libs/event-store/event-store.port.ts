@@ -1,0 +1,102 @@
+/**
+ * The event store port: the only way the application writes and reads the log.
+ * Adapters: ./sqlite (embedded default) and ./kurrentdb (production). Both pass
+ * ./event-store.contract.ts.
+ */
+
+/** Who and why: carried by every event, written by the command pipeline. */
+export interface EventMetadata {
+  tenantId: string;
+  commandId: string;
+  correlationId: string;
+  causationId: string;
+  actor: string;
+  /** The tenant's business date (YYYY-MM-DD) the event applies to. */
+  businessDate: string;
+  /** Set when the command came with an Idempotency-Key (or a process manager's deterministic key). */
+  idempotencyKey?: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent<Type extends string = string, Data = Record<string, unknown>> {
+  /** Deterministic (derived from the command id and the event's index), never random: a retried append is recognisable. */
+  id: string;
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = Record<string, unknown>>
+  extends NewEvent<Type, Data> {
+  streamName: string;
+  /** 0-based position of the event inside its stream. */
+  revision: number;
+  /** Position in the whole log. Strictly increasing; on SQLite also gap-free (1, 2, 3, ...). */
+  position: number;
+  /** ISO-8601 instant at which the store recorded the event (wall time of the store, not business time). */
+  recordedAt: string;
+}
+
+/** `no_stream`: the stream must not exist. `any`: no check. A number: the stream's last revision must be exactly this. */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event appended (the expected revision for the next append). */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive). Default 0. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this global position. Default 0 (from the beginning). */
+  after?: number;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this global position (a checkpoint). Default 0. */
+  after?: number;
+  /** Upper bound on events handed over in one batch. Default 500. */
+  batchSize?: number;
+}
+
+/**
+ * A catch-up subscription to the whole log: first everything after the checkpoint, then live events,
+ * in position order, in batches. `for await` over it; `close()` ends the iteration.
+ */
+export interface AllSubscription extends AsyncIterable<RecordedEvent[]> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Appends all events atomically, or none. Throws WrongExpectedRevisionError on a revision mismatch. */
+  appendToStream(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; an unknown stream reads as []. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of the whole log in position order. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): AllSubscription;
+  /** Position of the last event in the log (0 when empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's last revision, or -1 if it does not exist; undefined when the adapter cannot tell. */
+    readonly actual: number | undefined,
+  ) {
+    super(`Stream ${stream}: expected revision ${String(expected)}, actual ${actual === undefined ? 'unknown' : actual}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

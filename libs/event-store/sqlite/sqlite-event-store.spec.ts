@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventStoreContract } from '../event-store.contract';
+import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../event-store.port';
+import { createEventStore } from '../index';
+import { SqliteEventStore } from './sqlite-event-store';
+
+const contractDir = mkdtempSync(join(tmpdir(), 'event-store-contract-'));
+
+eventStoreContract('SqliteEventStore (file)', async () => new SqliteEventStore({ file: join(contractDir, 'events.sqlite') }), {
+  gapFreePositions: true,
+  cleanup: async () => rmSync(contractDir, { recursive: true, force: true }),
+});
+
+describe('SqliteEventStore', () => {
+  let dir: string;
+  const opened: EventStore[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'event-store-sqlite-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function open(options: Partial<ConstructorParameters<typeof SqliteEventStore>[0]> = {}): SqliteEventStore {
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), ...options });
+    opened.push(store);
+    return store;
+  }
+
+  describe('durability', () => {
+    it('runs in WAL mode with synchronous=FULL', () => {
+      expect(open().durabilitySettings()).toEqual({ journalMode: 'wal', synchronous: 2 });
+    });
+
+    it('creates the parent folder of the file', async () => {
+      const file = join(dir, 'nested', 'deeper', 'events.sqlite');
+      const store = open({ file });
+
+      await store.appendToStream('account-1', [newEvent()], 'no_stream');
+
+      expect(existsSync(file)).toBe(true);
+    });
+
+    it('keeps the data when the file is reopened, and continues the positions', async () => {
+      const first = open();
+      await first.appendToStream('account-1', [newEvent(), newEvent()], 'no_stream');
+      const before = await first.readAll();
+      await first.close();
+
+      const reopened = open();
+
+      expect(await reopened.readAll()).toEqual(before);
+      expect(await reopened.headPosition()).toBe(2);
+      const next = await reopened.appendToStream('account-1', [newEvent()], 1);
+      expect(next).toEqual({ nextExpectedRevision: 2, position: 3 });
+    });
+
+    it('commits queued appends on close, and rejects appends after it', async () => {
+      const store = open();
+      const pending = store.appendToStream('account-1', [newEvent()], 'no_stream');
+
+      await store.close();
+
+      await expect(pending).resolves.toEqual({ nextExpectedRevision: 0, position: 1 });
+      await expect(store.appendToStream('account-1', [newEvent()], 0)).rejects.toThrow('closed');
+      const reopened = open();
+      expect(await reopened.readStream('account-1')).toHaveLength(1);
+    });
+  });
+
+  describe('several processes on one file', () => {
+    it('sees events appended by another instance through readAll', async () => {
+      const writer = open();
+      const reader = open();
+
+      await writer.appendToStream('account-1', [newEvent(), newEvent()], 'no_stream');
+
+      expect((await reader.readAll()).map((e) => e.revision)).toEqual([0, 1]);
+      expect(await reader.headPosition()).toBe(2);
+    });
+
+    it("delivers another instance's appends to a live subscription by polling", async () => {
+      const writer = open();
+      const reader = open({ pollIntervalMs: 20 });
+      await writer.appendToStream('account-1', [newEvent()], 'no_stream');
+      const subscription = reader.subscribeToAll();
+      const received: RecordedEvent[] = [];
+      const loop = (async () => {
+        for await (const batch of subscription) received.push(...batch);
+      })();
+
+      await waitUntil(() => received.length === 1);
+      await writer.appendToStream('account-1', [newEvent(), newEvent()], 0);
+      await waitUntil(() => received.length === 3);
+      await subscription.close();
+      await loop;
+
+      expect(received.map((e) => e.position)).toEqual([1, 2, 3]);
+    });
+
+    it('keeps positions gap-free when two instances append concurrently', async () => {
+      const a = open();
+      const b = open();
+
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendToStream(`account-${i}`, [newEvent()], 'no_stream')),
+      );
+
+      expect((await a.readAll()).map((e) => e.position)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+  });
+
+  describe('group commit', () => {
+    it('commits concurrent appends in one transaction', async () => {
+      const store = open();
+
+      await Promise.all(Array.from({ length: 100 }, (_, i) => store.appendToStream(`account-${i}`, [newEvent()], 'no_stream')));
+
+      expect(store.stats).toEqual({ commits: 1, appends: 100, events: 100 });
+    });
+
+    it('commits at once when the queue reaches maxBatchAppends', async () => {
+      const store = open({ maxBatchAppends: 10 });
+
+      await Promise.all(Array.from({ length: 35 }, (_, i) => store.appendToStream(`account-${i}`, [newEvent()], 'no_stream')));
+
+      expect(store.stats.commits).toBe(4);
+      expect(store.stats.appends).toBe(35);
+    });
+
+    it('rolls back only the failing append of a group, leaving no partial events and no position gaps', async () => {
+      const store = open();
+      await store.appendToStream('existing', [newEvent()], 'no_stream');
+      const taken = newEvent();
+      await store.appendToStream('taken', [taken], 'no_stream');
+      const commitsBefore = store.stats.commits;
+
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('a', [newEvent()], 'no_stream'),
+        // Fails on its third insert (duplicate id): its first two inserts must be rolled back.
+        store.appendToStream('b', [newEvent(), newEvent(), { ...newEvent(), id: taken.id }], 'no_stream'),
+        store.appendToStream('existing', [newEvent()], 'no_stream'),
+        store.appendToStream('c', [newEvent()], 'no_stream'),
+      ]);
+
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason.message).toContain(`event id ${taken.id} is already in the log`);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(store.stats.commits).toBe(commitsBefore + 1);
+      expect(await store.readStream('b')).toEqual([]);
+      expect((await store.readAll()).map((e) => [e.position, e.streamName])).toEqual([
+        [1, 'existing'],
+        [2, 'taken'],
+        [3, 'a'],
+        [4, 'c'],
+      ]);
+    });
+
+    it('sees earlier appends of the same group when checking revisions', async () => {
+      const store = open();
+
+      const results = await Promise.all([
+        store.appendToStream('account-1', [newEvent()], 'no_stream'),
+        store.appendToStream('account-1', [newEvent()], 0),
+        store.appendToStream('account-1', [newEvent()], 1),
+      ]);
+
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0, 1, 2]);
+      expect(store.stats.commits).toBe(1);
+    });
+
+    it('rejects events that cannot be serialized in the caller alone', async () => {
+      const store = open();
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+
+      const [bad, good] = await Promise.allSettled([
+        store.appendToStream('bad', [{ ...newEvent(), data: circular }], 'no_stream'),
+        store.appendToStream('good', [newEvent()], 'no_stream'),
+      ]);
+
+      expect(bad.status).toBe('rejected');
+      expect(good).toEqual({ status: 'fulfilled', value: { nextExpectedRevision: 0, position: 1 } });
+    });
+  });
+
+  describe('arguments', () => {
+    it.each([
+      ['a stream name starting with $', '$all', [newEvent()], 'any'],
+      ['a type starting with $', 'account-1', [{ ...newEvent(), type: '$metadata' }], 'any'],
+      ['a negative expected revision below -1', 'account-1', [newEvent()], -2],
+      ['a fractional expected revision', 'account-1', [newEvent()], 0.5],
+      ['an event without id', 'account-1', [{ ...newEvent(), id: '' }], 'any'],
+    ] as const)('rejects %s with a RangeError', async (_, stream, events, expected) => {
+      const store = open();
+
+      await expect(store.appendToStream(stream, [...events] as NewEvent[], expected as never)).rejects.toBeInstanceOf(RangeError);
+      expect(await store.headPosition()).toBe(0);
+    });
+  });
+
+  describe('clock and empty log', () => {
+    it('stamps recordedAt from the injected clock', async () => {
+      const store = open({ now: () => new Date('2025-01-31T23:59:59.123Z') });
+
+      await store.appendToStream('account-1', [newEvent()], 'no_stream');
+
+      expect((await store.readStream('account-1'))[0].recordedAt).toBe('2025-01-31T23:59:59.123Z');
+    });
+
+    it('reads an empty log as head 0 and no events', async () => {
+      const store = open();
+
+      expect(await store.headPosition()).toBe(0);
+      expect(await store.readAll()).toEqual([]);
+    });
+
+    it('subscribes from the start of the log by default and ends all subscriptions on close', async () => {
+      const store = open();
+      await store.appendToStream('account-1', [newEvent(), newEvent()], 'no_stream');
+      const received: RecordedEvent[] = [];
+      const loop = (async () => {
+        for await (const batch of store.subscribeToAll()) received.push(...batch);
+      })();
+
+      await waitUntil(() => received.length === 2);
+      await store.close();
+      await loop;
+
+      expect(received.map((e) => e.position)).toEqual([1, 2]);
+    });
+
+    it("wakes a subscription on this process's appends without waiting for the poll", async () => {
+      const store = open({ pollIntervalMs: 60_000 });
+      const subscription = store.subscribeToAll();
+      const received: RecordedEvent[] = [];
+      const loop = (async () => {
+        for await (const batch of subscription) received.push(...batch);
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      await store.appendToStream('account-1', [newEvent()], 'no_stream');
+      await waitUntil(() => received.length === 1, 1_000);
+      await subscription.close();
+      await loop;
+    });
+
+    it('works in memory', async () => {
+      const store = new SqliteEventStore({ file: ':memory:' });
+      opened.push(store);
+
+      await store.appendToStream('account-1', [newEvent()], 'no_stream');
+
+      expect(await store.headPosition()).toBe(1);
+    });
+  });
+
+  describe('createEventStore', () => {
+    it('opens <dataDir>/events.sqlite for kind sqlite', async () => {
+      const store = createEventStore({ kind: 'sqlite', dataDir: join(dir, 'data') });
+      opened.push(store);
+
+      await store.appendToStream('account-1', [newEvent()], 'no_stream');
+
+      expect(existsSync(join(dir, 'data', 'events.sqlite'))).toBe(true);
+    });
+
+    it('needs a URL for kind kurrentdb', () => {
+      expect(() => createEventStore({ kind: 'kurrentdb', dataDir: dir })).toThrow('KURRENTDB_URL');
+    });
+  });
+});
+
+function newEvent(): NewEvent {
+  return {
+    id: `cmd-${randomUUID()}:0`,
+    type: 'Happened',
+    data: { value: 1 },
+    metadata: {
+      tenantId: 't1',
+      commandId: randomUUID(),
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      actor: 'user:test',
+      businessDate: '2025-01-31',
+    },
+  };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
