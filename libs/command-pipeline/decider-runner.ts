@@ -1,0 +1,87 @@
+import { Decider, DomainCommand, DomainEvent, fold } from '../domain/shared/decider';
+import { deterministicUuid } from '../domain/shared/ids';
+import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { CommandContext, eventMetadata } from './command-context';
+import { ConcurrencyConflictError } from './concurrency-conflict.error';
+
+export interface DeciderOutcome<State, Event extends DomainEvent> {
+  /** State after the command (after the earlier run's events when the command was already applied). */
+  state: State;
+  /** Events this command produced ([] when it changed nothing or was already applied). */
+  events: Event[];
+  /** Log position of the command's last event; for a no-op, the stream's last position (0 if none). */
+  position: number;
+  /** Last revision of the stream after the command (-1 if the stream does not exist). */
+  revision: number;
+  /** True when an earlier command with the same id already wrote its events: nothing new was written. */
+  alreadyApplied: boolean;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 8;
+
+/**
+ * The write path of every aggregate: read its stream, fold `evolve`, `decide`, append with the exact
+ * expected revision, and await the append. On a revision conflict, reload and decide again (bounded),
+ * so no update is ever lost. A command id already present in the stream makes the command a no-op.
+ */
+export class DeciderRunner {
+  constructor(
+    private readonly store: EventStore,
+    private readonly maxAttempts = DEFAULT_MAX_ATTEMPTS,
+  ) {}
+
+  async run<Command extends DomainCommand, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    stream: string,
+    command: Command,
+    context: CommandContext,
+  ): Promise<DeciderOutcome<State, Event>> {
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(stream);
+      const history = recorded.map(toDomainEvent) as Event[];
+      const state = fold(decider, history);
+      const revision = recorded.length - 1;
+      const lastPosition = recorded.length > 0 ? recorded[recorded.length - 1].position : 0;
+
+      const earlier = recorded.filter((event) => event.metadata.commandId === context.commandId);
+      if (earlier.length > 0) {
+        return { state, events: [], position: earlier[earlier.length - 1].position, revision, alreadyApplied: true };
+      }
+
+      const events = decider.decide(command, state);
+      if (events.length === 0) return { state, events, position: lastPosition, revision, alreadyApplied: false };
+
+      try {
+        const result = await this.store.appendToStream(
+          stream,
+          events.map((event, index) => toNewEvent(event, index, stream, context)),
+          revision < 0 ? 'no_stream' : revision,
+        );
+        return {
+          state: events.reduce(decider.evolve, state),
+          events,
+          position: result.position,
+          revision: result.nextExpectedRevision,
+          alreadyApplied: false,
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(stream, attempt);
+      }
+    }
+  }
+}
+
+export function toDomainEvent(event: RecordedEvent): DomainEvent {
+  return { type: event.type, data: event.data };
+}
+
+/** Event ids derive from the command id, the stream and the index: a retried command produces the same ids. */
+function toNewEvent(event: DomainEvent, index: number, stream: string, context: CommandContext): NewEvent {
+  return {
+    id: deterministicUuid(context.commandId, stream, String(index)),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: eventMetadata(context),
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Stream names are `<category>-<tenantId>.<entityId>`: the category comes first so KurrentDB's
+ * category projections ($ce-account) work, and the tenant is part of every name so no command can
+ * ever load another tenant's aggregate. Tenant ids never contain '.'.
+ */
+export function streamName(category: string, tenantId: string, entityId: string): string {
+  return `${category}-${tenantId}.${entityId}`;
+}
+
+export function parseStreamName(stream: string): { category: string; tenantId: string; entityId: string } | null {
+  const match = /^([A-Za-z]+)-([^.]+)\.(.+)$/.exec(stream);
+  return match ? { category: match[1], tenantId: match[2], entityId: match[3] } : null;
+}

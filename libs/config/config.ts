@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+
+/** Process configuration, read once from the environment (API.md "Running it"). */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminKey: string | undefined;
+  eventStore: 'sqlite' | 'kurrentdb';
+  kurrentDbUrl: string | undefined;
+  readStore: 'sqlite' | 'mongodb';
+  mongoUrl: string | undefined;
+  mongoDatabase: string;
+  logLevel: string;
+  /** How long a command's response (all-in-one) or a query with a minimum position waits for read models. */
+  readYourWritesTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const eventStore = oneOf(env.EVENT_STORE ?? 'sqlite', ['sqlite', 'kurrentdb'] as const, 'EVENT_STORE');
+  const readStore = oneOf(env.READ_STORE ?? 'sqlite', ['sqlite', 'mongodb'] as const, 'READ_STORE');
+  if (eventStore === 'kurrentdb' && !env.KURRENTDB_URL) throw new ConfigError('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
+  if (readStore === 'mongodb' && !env.MONGODB_URL) throw new ConfigError('READ_STORE=mongodb needs MONGODB_URL');
+  return {
+    port: integer(env.PORT ?? '3000', 'PORT'),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    adminKey: env.BILLING_ADMIN_KEY || undefined,
+    eventStore,
+    kurrentDbUrl: env.KURRENTDB_URL,
+    readStore,
+    mongoUrl: env.MONGODB_URL,
+    mongoDatabase: env.MONGODB_DATABASE ?? 'billing',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS ?? '5000', 'READ_YOUR_WRITES_TIMEOUT_MS'),
+  };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`);
+  }
+  return value as T;
+}
+
+function integer(value: string, name: string): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number; got "${value}"`);
+  return Number(value);
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

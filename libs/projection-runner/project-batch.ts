@@ -1,0 +1,26 @@
+import { RecordedEvent } from '../event-store/event-store.port';
+import { DocWrite, ReadStore } from '../read-store/read-store.port';
+import { BatchView } from './batch-view';
+import { Projector } from './projector';
+
+/**
+ * Projects one batch of events and commits the writes together with the checkpoint (one transaction on
+ * SQLite). The checkpoint moves to the batch's last position even when the projector read none of it.
+ */
+export async function projectBatch(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<number> {
+  if (events.length === 0) return 0;
+  const view = new BatchView(store);
+  const writes: DocWrite[] = [];
+  const wanted = new Set(projector.eventTypes);
+  for (const event of events) {
+    if (!wanted.has(event.type)) continue;
+    const produced = await projector.project(event, view);
+    if (produced.length > 0) {
+      await view.record(produced);
+      writes.push(...produced);
+    }
+  }
+  const position = events[events.length - 1].position;
+  await store.apply(writes, { name: projector.name, position });
+  return position;
+}

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { createEventStore } from '../event-store';
+import { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.port';
+import { createReadStore } from '../read-store';
+import { ReadStore } from '../read-store/read-store.port';
+import { projectBatch } from './project-batch';
+import { ProjectionRunner } from './projection-runner';
+import { Projector } from './projector';
+
+const logger = pino({ level: 'silent' });
+
+/** Counts notes per owner; reads its own document, so it also exercises the in-batch view. */
+function notesProjector(name = 'notes', seen: RecordedEvent[] = []): Projector {
+  return {
+    name,
+    collections: [{ name: `${name}Totals`, indexes: ['count'] }],
+    eventTypes: ['NoteAdded'],
+    async project(event, view) {
+      seen.push(event);
+      const owner = String(event.data.owner);
+      const current = await view.get(`${name}Totals`, event.metadata.tenantId, owner);
+      const count = ((current?.count as number | undefined) ?? 0) + 1;
+      return [{ op: 'upsert', collection: `${name}Totals`, tenantId: event.metadata.tenantId, id: owner, doc: { count }, position: event.position }];
+    },
+  };
+}
+
+function note(owner: string, n: number, tenantId = 't1'): NewEvent {
+  return {
+    id: `${owner}-${n}-${tenantId}`,
+    type: 'NoteAdded',
+    data: { owner },
+    metadata: { tenantId, commandId: `c-${owner}-${n}`, correlationId: 'x', causationId: 'x', actor: 'test', businessDate: '2026-11-22' },
+  };
+}
+
+describe('ProjectionRunner', () => {
+  let dir: string;
+  let events: EventStore;
+  let store: ReadStore;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'projections-'));
+    events = createEventStore({ kind: 'sqlite', dataDir: dir });
+    store = createReadStore({ kind: 'sqlite', dataDir: dir });
+  });
+  afterEach(async () => {
+    await events.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up from the start, then follows live events; each batch commits with its checkpoint', async () => {
+    await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
+    await events.appendToStream('note-t2.a', [note('a', 1, 't2')], 'no_stream');
+    const runner = new ProjectionRunner(events, store, [notesProjector()], logger, 2);
+    await runner.start();
+    expect(await runner.waitFor(3, 5000)).toBe(true);
+    expect(await store.get('notesTotals', 't1', 'a')).toMatchObject({ count: 2, _position: 2 });
+    expect(await store.get('notesTotals', 't2', 'a')).toMatchObject({ count: 1 });
+
+    await events.appendToStream('note-t1.a', [note('a', 3)], 1);
+    expect(await runner.waitFor(4, 5000)).toBe(true);
+    expect(await store.get('notesTotals', 't1', 'a')).toMatchObject({ count: 3, _position: 4 });
+    expect(await store.getCheckpoint('notes')).toBe(4);
+    await runner.stop();
+  });
+
+  it('changes nothing when a batch is delivered again', async () => {
+    await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
+    const projector = notesProjector();
+    await store.ensureCollections(projector.collections);
+    const batch = await events.readAll();
+    await projectBatch(projector, batch, store);
+    const once = await store.get('notesTotals', 't1', 'a');
+    await projectBatch(projector, batch, store);
+    expect(await store.get('notesTotals', 't1', 'a')).toEqual(once);
+    expect(once).toMatchObject({ count: 2 });
+  });
+
+  it('resumes after a restart from its checkpoint, reading each event once', async () => {
+    const seen: RecordedEvent[] = [];
+    await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
+    const first = new ProjectionRunner(events, store, [notesProjector('notes', seen)], logger);
+    await first.start();
+    await first.waitFor(2, 5000);
+    await first.stop();
+
+    await events.appendToStream('note-t1.a', [note('a', 3)], 1);
+    const second = new ProjectionRunner(events, store, [notesProjector('notes', seen)], logger);
+    await second.start();
+    expect(await second.waitFor(3, 5000)).toBe(true);
+    await second.stop();
+    expect(seen.map((e) => e.position)).toEqual([1, 2, 3]);
+    expect(await store.get('notesTotals', 't1', 'a')).toMatchObject({ count: 3 });
+  });
+
+  it('keeps one checkpoint per projector: a new projector catches up on its own', async () => {
+    await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
+    const first = new ProjectionRunner(events, store, [notesProjector('notes')], logger);
+    await first.start();
+    await first.waitFor(2, 5000);
+    await first.stop();
+    const both = new ProjectionRunner(events, store, [notesProjector('notes'), notesProjector('late')], logger);
+    await both.start();
+    expect(await both.waitFor(2, 5000)).toBe(true);
+    await both.stop();
+    expect(await store.get('lateTotals', 't1', 'a')).toMatchObject({ count: 2 });
+    expect(await store.get('notesTotals', 't1', 'a')).toMatchObject({ count: 2 });
+    expect(both.positions()).toEqual({ notes: 2, late: 2 });
+  });
+
+  it('retries a failing batch instead of skipping it', async () => {
+    await events.appendToStream('note-t1.a', [note('a', 1)], 'no_stream');
+    const projector = notesProjector();
+    let failures = 1;
+    const flaky: Projector = {
+      ...projector,
+      project(event, view) {
+        if (failures-- > 0) throw new Error('transient');
+        return projector.project(event, view);
+      },
+    };
+    const runner = new ProjectionRunner(events, store, [flaky], logger);
+    await runner.start();
+    expect(await runner.waitFor(1, 5000)).toBe(true);
+    await runner.stop();
+    expect(await store.get('notesTotals', 't1', 'a')).toMatchObject({ count: 1 });
+  });
+
+  it('answers waitFor with false when the position is not reached in time', async () => {
+    const runner = new ProjectionRunner(events, store, [notesProjector()], logger);
+    await runner.start();
+    expect(await runner.waitFor(99, 50)).toBe(false);
+    await runner.stop();
+  });
+});

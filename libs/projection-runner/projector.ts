@@ -1,0 +1,20 @@
+import { RecordedEvent } from '../event-store/event-store.port';
+import { CollectionSpec, Doc, DocWrite } from '../read-store/read-store.port';
+
+/** Reads documents as they will be once the writes already produced in this batch are applied. */
+export interface ProjectionView {
+  get(collection: string, tenantId: string, id: string): Promise<Doc | null>;
+}
+
+/**
+ * A read model: which events it reads and what each changes. Pure apart from reading its own documents
+ * through the view; the runner applies the writes, guarded by log position, so redelivery changes nothing.
+ */
+export interface Projector {
+  /** Also the checkpoint's name. */
+  name: string;
+  collections: CollectionSpec[];
+  /** Event types it reads; the runner skips the others without calling it. */
+  eventTypes: readonly string[];
+  project(event: RecordedEvent, view: ProjectionView): DocWrite[] | Promise<DocWrite[]>;
+}

@@ -1,0 +1,36 @@
+import { RecordedEvent } from '../libs/event-store/event-store.port';
+import { DocWrite } from '../libs/read-store/read-store.port';
+import { Projector } from '../libs/projection-runner/projector';
+import type { AccountEvent } from '../libs/domain/accounts/account.events';
+
+export const ACCOUNTS = 'accounts';
+
+/** The account document answered by GET /v1/accounts/{id}: one per account, in its tenant. */
+export const accountsProjection: Projector = {
+  name: 'accounts',
+  collections: [{ name: ACCOUNTS, indexes: ['name', 'parentAccountId', 'createdOn', 'contact.email'] }],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated'],
+  project(recorded: RecordedEvent): DocWrite[] {
+    const event = recorded as unknown as RecordedEvent & AccountEvent;
+    const { tenantId } = recorded.metadata;
+    switch (event.type) {
+      case 'AccountCreated': {
+        const { accountId, ...account } = event.data;
+        return [{ op: 'upsert', collection: ACCOUNTS, tenantId, id: accountId, doc: account, position: recorded.position }];
+      }
+      case 'AccountContactUpdated':
+        return [
+          {
+            op: 'patch',
+            collection: ACCOUNTS,
+            tenantId,
+            id: event.data.accountId,
+            fields: { contact: event.data.contact, email: event.data.contact.email ?? null },
+            position: recorded.position,
+          },
+        ];
+      default:
+        return [];
+    }
+  },
+};

@@ -1,0 +1,6 @@
+import { Projector } from '../libs/projection-runner/projector';
+import { accountsProjection } from './accounts.projection';
+import { tenantsProjection } from './tenants.projection';
+
+/** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection];

@@ -1,0 +1,37 @@
+import { RecordedEvent } from '../libs/event-store/event-store.port';
+import { DocWrite, SYSTEM_TENANT } from '../libs/read-store/read-store.port';
+import { Projector } from '../libs/projection-runner/projector';
+import type { TenantEvent } from '../libs/domain/tenants/tenant.decider';
+
+export const TENANTS = 'tenants';
+/** Keyed by the SHA-256 of a tenant's API key: how a request's key finds its tenant. Keys are never stored. */
+export const API_KEYS = 'apiKeys';
+
+export const tenantsProjection: Projector = {
+  name: 'tenants',
+  collections: [
+    { name: TENANTS, indexes: ['name'] },
+    { name: API_KEYS, indexes: ['tenantId'] },
+  ],
+  eventTypes: ['TenantCreated', 'TenantApiKeyRotated'],
+  project(recorded: RecordedEvent): DocWrite[] {
+    const event = recorded as unknown as RecordedEvent & TenantEvent;
+    const position = recorded.position;
+    switch (event.type) {
+      case 'TenantCreated': {
+        const { apiKeyHash, id, ...tenant } = event.data;
+        return [
+          { op: 'upsert', collection: TENANTS, tenantId: SYSTEM_TENANT, id, doc: tenant, position },
+          { op: 'upsert', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: apiKeyHash, doc: { tenantId: id }, position },
+        ];
+      }
+      case 'TenantApiKeyRotated':
+        return [
+          { op: 'delete', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.previousApiKeyHash, position },
+          { op: 'upsert', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.apiKeyHash, doc: { tenantId: event.data.tenantId }, position },
+        ];
+      default:
+        return [];
+    }
+  },
+};
