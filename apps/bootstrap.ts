@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppConfig, loadConfig } from '../libs/config/config';
+import { CoreModule, CoreOptions } from '../libs/core/core.module';
+import { createHttpApp } from '../libs/http/app-factory';
+import { createLogger } from '../libs/logging/logger';
+
+@Module({})
+class RootModule {}
+
+/** Composes the core with an app's modules; used by every entry point and by the HTTP tests. */
+export async function createApp(
+  name: string,
+  modules: Type[],
+  options: Omit<CoreOptions, 'logger'> & { logger?: Logger },
+): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createLogger(options.config.logLevel);
+  const root: DynamicModule = {
+    module: RootModule,
+    imports: [CoreModule.forRoot({ ...options, logger }), ...modules],
+  };
+  return createHttpApp(root, logger.child({ app: name }), `Billing API (${name})`);
+}
+
+export async function bootstrap(name: string, modules: Type[]): Promise<void> {
+  let config: AppConfig;
+  const logger = createLogger();
+  try {
+    config = loadConfig();
+  } catch (error) {
+    logger.fatal({ err: error }, 'invalid configuration');
+    process.exit(2);
+  }
+  try {
+    const app = await createApp(name, modules, { config, logger });
+    await app.listen({ port: config.port, host: config.host });
+    logger.info(
+      { app: name, port: config.port, dataDir: config.dataDir, eventStore: config.eventStore, readStore: config.readStore },
+      `listening on http://localhost:${config.port} (API docs at /docs)`,
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  }
+}

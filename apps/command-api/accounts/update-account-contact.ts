@@ -1,0 +1,30 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../../libs/command-pipeline/command-context';
+import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
+import { CommandOutcome } from '../../../libs/core/command-gateway';
+import { Account, accountDecider } from '../../../libs/domain/accounts/account.decider';
+import { ContactPatch } from '../../../libs/domain/accounts/contact';
+import { accountStream } from './create-account';
+
+export class UpdateAccountContactCommand {
+  constructor(
+    readonly accountId: string,
+    readonly changes: ContactPatch,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(UpdateAccountContactCommand)
+export class UpdateAccountContactHandler implements ICommandHandler<UpdateAccountContactCommand, CommandOutcome<Account>> {
+  constructor(private readonly runner: DeciderRunner) {}
+
+  async execute({ accountId, changes, context }: UpdateAccountContactCommand): Promise<CommandOutcome<Account>> {
+    const outcome = await this.runner.run(
+      accountDecider,
+      accountStream(context.tenantId, accountId),
+      { type: 'UpdateAccountContact', data: { accountId, changes } },
+      context,
+    );
+    return { body: outcome.state as Account, position: outcome.position };
+  }
+}

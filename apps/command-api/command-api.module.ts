@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CommandGateway } from '../../libs/core/command-gateway';
+import { TenantsController } from './tenants/tenants.controller';
+import { CreateTenantHandler } from './tenants/create-tenant';
+import { RotateTenantApiKeyHandler } from './tenants/rotate-api-key';
+import { AccountsCommandController } from './accounts/accounts.command-controller';
+import { CreateAccountHandler } from './accounts/create-account';
+import { UpdateAccountContactHandler } from './accounts/update-account-contact';
+
+/** Writes: controllers validate DTOs and send commands through the CommandBus to their handlers. */
+@Module({
+  imports: [CqrsModule.forRoot()],
+  controllers: [TenantsController, AccountsCommandController],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler],
+})
+export class CommandApiModule {}

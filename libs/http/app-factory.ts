@@ -1,0 +1,60 @@
+import { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { PinoNestLogger } from '../logging/nest-logger';
+import { createValidationPipe } from './validation';
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Builds a NestJS app on Fastify with the API's conventions: correlation ids on every request and log
+ * line, DTO validation, the error shape, OpenAPI at /openapi.json and /docs, graceful shutdown.
+ */
+export async function createHttpApp(root: DynamicModule, logger: Logger, title: string): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    logger: false,
+    bodyLimit: 10 * 1024 * 1024,
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers[CORRELATION_HEADER];
+      return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: new PinoNestLogger(logger) });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header(CORRELATION_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    logger.info(
+      { correlationId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  setUpOpenApi(app, title);
+  return app;
+}
+
+function setUpOpenApi(app: NestFastifyApplication, title: string): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(title)
+      .setDescription(
+        'Subscription billing and account management. Amounts are integers in minor units; prices are decimal strings; ' +
+          'dates are YYYY-MM-DD. Authorization: Bearer <key> (admin key for /v1/tenants, a tenant API key elsewhere).',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+}

@@ -1,0 +1,75 @@
+import {
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { TenantView } from '../domain/tenants/tenant.decider';
+import { hashApiKey, sameHash } from '../tenancy/api-keys';
+import { TenantDirectory } from '../tenancy/tenant-directory';
+
+export type Principal = { kind: 'admin'; keyHash: string } | { kind: 'tenant'; tenant: TenantView; keyHash: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+type Access = 'public' | 'admin' | 'tenant';
+const ACCESS = 'billing:access';
+
+/** No key needed (health, docs). */
+export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
+/** Only the admin key (tenant management). Routes without a marker need a tenant's API key. */
+export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
+
+/** Holds the admin key's hash resolved at start-up. */
+export class AdminKey {
+  constructor(readonly hash: string) {}
+}
+
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tenants: TenantDirectory,
+    private readonly adminKey: AdminKey,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'tenant';
+    if (access === 'public') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const key = bearerKey(request.headers.authorization);
+    const keyHash = hashApiKey(key);
+    if (sameHash(keyHash, this.adminKey.hash)) {
+      if (access !== 'admin') throw new ForbiddenException("This route acts inside a tenant: use the tenant's API key, not the admin key");
+      request.principal = { kind: 'admin', keyHash };
+      return true;
+    }
+    const tenant = await this.tenants.byApiKeyHash(keyHash);
+    if (!tenant) throw new UnauthorizedException('The API key is not valid');
+    if (access === 'admin') throw new ForbiddenException('This route needs the admin key');
+    request.principal = { kind: 'tenant', tenant, keyHash };
+    return true;
+  }
+}
+
+function bearerKey(header: string | undefined): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) throw new UnauthorizedException('Send the API key as "Authorization: Bearer <key>"');
+  return match[1];
+}
+
+/** The tenant whose API key authenticated the request. */
+export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): TenantView => {
+  const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
+  if (principal?.kind !== 'tenant') throw new UnauthorizedException('A tenant API key is required');
+  return principal.tenant;
+});

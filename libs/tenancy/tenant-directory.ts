@@ -1,0 +1,34 @@
+import { TenantView } from '../domain/tenants/tenant.decider';
+import { todayIn } from '../domain/shared/calendar-date';
+import { ReadStore, SYSTEM_TENANT } from '../read-store/read-store.port';
+import { SystemClock } from '../clock/clock';
+import { API_KEYS, TENANTS } from '../../projections/tenants.projection';
+
+/** Finds tenants by id or by API-key hash, and tells a tenant's business date. */
+export class TenantDirectory {
+  constructor(
+    private readonly store: ReadStore,
+    private readonly clock: SystemClock,
+  ) {}
+
+  async byId(tenantId: string): Promise<TenantView | null> {
+    const doc = await this.store.get<Omit<TenantView, 'id'>>(TENANTS, SYSTEM_TENANT, tenantId);
+    if (!doc) return null;
+    const { _position, ...tenant } = doc;
+    return tenant as TenantView;
+  }
+
+  async byApiKeyHash(keyHash: string): Promise<TenantView | null> {
+    const key = await this.store.get<{ tenantId: string }>(API_KEYS, SYSTEM_TENANT, keyHash);
+    return key ? this.byId(key.tenantId) : null;
+  }
+
+  /** A sandbox tenant's date only moves when told; a production tenant's is today in its time zone. */
+  businessDate(tenant: TenantView): string {
+    return tenant.sandbox && tenant.businessDate ? tenant.businessDate : this.systemDate(tenant.timeZone);
+  }
+
+  systemDate(timeZone: string): string {
+    return todayIn(timeZone, this.clock.now().getTime()).toString();
+  }
+}
