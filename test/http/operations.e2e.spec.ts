@@ -1,0 +1,108 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { ACCOUNTS } from '../../projections/accounts.projection';
+import { allProjectors } from '../../projections';
+import { EVENT_STORE } from '../../libs/event-store/event-store.port';
+import { createEventStore } from '../../libs/event-store';
+import { createReadStore } from '../../libs/read-store';
+import { startTestApp, TestApp } from '../support/test-app';
+
+@Controller('v1/test-failure')
+class FailingController {
+  @Get()
+  fail(): never {
+    throw new Error('secret internals at /srv/app/db.ts:42');
+  }
+}
+
+@Module({ controllers: [FailingController] })
+class FailingModule {}
+
+describe('Operations over HTTP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ modules: [FailingModule] });
+  });
+  afterAll(() => t.close());
+
+  it('answers /health without a key, with the log position and each read model position', async () => {
+    const { apiKey } = await t.createTenant({ name: 'H' });
+    await t.request('POST', '/v1/accounts', { key: apiKey, body: { id: 'h1', name: 'H', currency: 'USD' } });
+    const health = await t.request('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('ok');
+    expect(health.body.logPosition).toBeGreaterThan(0);
+    expect(health.body.projections).toEqual({ tenants: health.body.logPosition, accounts: health.body.logPosition });
+  });
+
+  it('serves the OpenAPI document with the contract routes, and the docs page', async () => {
+    const openapi = await t.request('GET', '/openapi.json');
+    expect(openapi.status).toBe(200);
+    const paths = Object.keys(openapi.body.paths);
+    for (const route of ['/v1/tenants', '/v1/clock', '/v1/accounts', '/v1/accounts/{id}', '/v1/accounts/{id}/contact', '/v1/accounts/{id}/history', '/health']) {
+      expect(paths).toContain(route);
+    }
+    expect(openapi.body.components.schemas.CreateAccountDto.required).toEqual(expect.arrayContaining(['name', 'currency']));
+    const docs = await t.request('GET', '/docs');
+    expect(docs.status).toBe(200);
+    expect(String(docs.body)).toContain('swagger');
+  });
+
+  it('answers an unexpected failure with 500 and a correlation id, never internals', async () => {
+    const { apiKey } = await t.createTenant({ name: 'F' });
+    const response = await t.request('GET', '/v1/test-failure', { key: apiKey, headers: { 'x-correlation-id': 'corr-500' } });
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal error; quote correlation id corr-500 when reporting it',
+      details: [],
+      correlationId: 'corr-500',
+    });
+    expect(JSON.stringify(response.body)).not.toMatch(/secret|\/srv|at /);
+  });
+
+  it('answers unknown routes with 404 in the error shape', async () => {
+    const response = await t.request('GET', '/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+});
+
+describe('Graceful shutdown', () => {
+  it('finishes in-flight commands and flushes checkpoints before closing the stores', async () => {
+    const t = await startTestApp();
+    const { apiKey } = await t.createTenant({ name: 'Shutdown' });
+    const log = t.app.get(EVENT_STORE);
+    const start = await log.headPosition();
+    const inFlight = Array.from({ length: 40 }, (_, i) =>
+      t.request('POST', '/v1/accounts', { key: apiKey, body: { id: `sd-${i}`, name: `A${i}`, currency: 'USD' } }),
+    );
+    // Close (what SIGTERM triggers) once most requests are on open connections and the first command is written.
+    const server = t.app.getHttpServer();
+    const connections = () => new Promise<number>((resolve) => server.getConnections((_: unknown, n: number) => resolve(n)));
+    while ((await connections()) < 30 || (await log.headPosition()) === start) await new Promise((resolve) => setTimeout(resolve, 1));
+    const closing = t.close({ keepData: true });
+    const answers = await Promise.allSettled(inFlight);
+    await closing;
+
+    // A request either was taken before the close and completed (201), or was turned away (503, or the port closed): never a 500.
+    const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.status] : []));
+    expect(answered.every((status) => status === 201 || status === 503)).toBe(true);
+    const accepted = answered.filter((status) => status === 201).length;
+    expect(accepted).toBeGreaterThan(10);
+    // Every answered command is in the log and in the read model; every checkpoint reached the head.
+    const events = createEventStore({ kind: 'sqlite', dataDir: t.dataDir });
+    const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
+    await store.ensureCollections(allProjectors.flatMap((p) => p.collections));
+    const head = await events.headPosition();
+    expect(await store.getCheckpoint('accounts')).toBe(head);
+    expect(await store.getCheckpoint('tenants')).toBe(head);
+    const accounts = (await events.readAll()).filter((e) => e.type === 'AccountCreated');
+    expect(accounts.length).toBeGreaterThanOrEqual(accepted);
+    for (const event of accounts) {
+      expect(await store.get(ACCOUNTS, event.metadata.tenantId, String(event.data.accountId))).not.toBeNull();
+    }
+    await events.close();
+    await store.close();
+  });
+});

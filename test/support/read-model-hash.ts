@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../libs/http/idempotency.interceptor';
+import { ReadStore, SYSTEM_TENANT } from '../../libs/read-store/read-store.port';
+import { Projector } from '../../libs/projection-runner/projector';
+import { TENANTS } from '../../projections/tenants.projection';
+
+/** A hash over every document of every projector, in every tenant, walking all pages; and the count. */
+export async function hashReadModels(store: ReadStore, projectors: Projector[]): Promise<{ hash: string; documents: number }> {
+  await store.ensureCollections(projectors.flatMap((p) => p.collections));
+  const tenants = [SYSTEM_TENANT, ...(await allDocs(store, TENANTS, SYSTEM_TENANT)).map((t) => t.id as string)];
+  const hash = createHash('sha256');
+  let documents = 0;
+  for (const collection of projectors.flatMap((p) => p.collections.map((c) => c.name)).sort()) {
+    for (const tenantId of tenants) {
+      for (const doc of await allDocs(store, collection, tenantId)) {
+        hash.update(`${collection}\u0000${tenantId}\u0000${canonicalJson(doc)}\n`);
+        documents++;
+      }
+    }
+  }
+  return { hash: hash.digest('hex'), documents };
+}
+
+async function allDocs(store: ReadStore, collection: string, tenantId: string) {
+  const docs = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.find(collection, tenantId, { limit: 500, cursor });
+    docs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return docs;
+}
