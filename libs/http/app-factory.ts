@@ -30,6 +30,15 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);
   });
+  // While shutting down, a request still in flight gets its answer with `Connection: close`, so its
+  // keep-alive connection ends with it and the server can close instead of waiting out the idle timeout.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     logger.info(
       { correlationId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },

@@ -23,8 +23,8 @@ export class AccountsQueryController {
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     const doc = await this.store.get(ACCOUNTS, tenant.id, id);
     if (!doc) throw new NotFoundError('Account', id);
-    const { _position, ...account } = doc;
-    return account;
+    const { _position, id: _, ...account } = doc;
+    return { id, ...account };
   }
 
   @Get(':id/history')

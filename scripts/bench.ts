@@ -1,0 +1,166 @@
+/**
+ * `npm run bench`: prints the figures the foundation is held to (targets on a 2-core machine):
+ *  - single-event commands/s through the command pipeline (CommandBus → handler → decide → append), no HTTP: ≥ 5,000
+ *  - raw appends/s of the same events straight into SQLite, same concurrency; pipeline ≥ 1/3 of it
+ *  - replay rate rebuilding read models from 100,000 events: ≥ 50,000 events/s
+ *  - peak RSS: < 300 MB
+ * Sizes: BENCH_COMMANDS (default 20000), BENCH_REPLAY_EVENTS (default 100000), BENCH_CONCURRENCY (default 256).
+ */
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { CommandApiModule } from '../apps/command-api/command-api.module';
+import { CreateAccountCommand } from '../apps/command-api/accounts/create-account';
+import { CommandContext } from '../libs/command-pipeline/command-context';
+import { streamName } from '../libs/command-pipeline/streams';
+import { loadConfig } from '../libs/config/config';
+import { CoreModule } from '../libs/core/core.module';
+import { deterministicUuid } from '../libs/domain/shared/ids';
+import { createEventStore } from '../libs/event-store';
+import { NewEvent } from '../libs/event-store/event-store.port';
+import { createReadStore } from '../libs/read-store';
+import { rebuildProjections } from '../libs/projection-runner/rebuild';
+import { allProjectors } from '../projections';
+
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 20_000);
+const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 100_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
+const TENANT = 'tenbench';
+const BUSINESS_DATE = '2026-11-22';
+
+async function main(): Promise<void> {
+  console.log(`bench: ${COMMANDS} commands, ${REPLAY_EVENTS} replayed events, ${CONCURRENCY} in flight, node ${process.version}`);
+  const pipeline = await benchPipeline();
+  const raw = await benchRawAppends();
+  const replay = await benchReplay();
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+  const ratio = pipeline / raw;
+  const rows: Array<[string, string, string]> = [
+    ['commands/s through the pipeline (SQLite, no HTTP)', fmt(pipeline), '≥ 5,000'],
+    ['raw appends/s of the same events (SQLite)', fmt(raw), ''],
+    ['pipeline / raw', ratio.toFixed(2), '≥ 0.33'],
+    [`replay events/s (rebuild from ${fmt(REPLAY_EVENTS)} events)`, fmt(replay), '≥ 50,000'],
+    ['peak RSS (MB)', peakRssMb.toFixed(0), '< 300'],
+  ];
+  console.log('');
+  for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300;
+  console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
+}
+
+/** Single-event CreateAccount commands through the real CommandBus and handler, on the embedded SQLite store. */
+async function benchPipeline(): Promise<number> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pipeline-'));
+  const config = loadConfig({ DATA_DIR: dataDir, BILLING_ADMIN_KEY: 'bench-admin', LOG_LEVEL: 'silent' });
+
+  @Module({ imports: [CoreModule.forRoot({ config, logger: pino({ level: 'silent' }), print: () => undefined }), CommandApiModule] })
+  class BenchModule {}
+
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+  const bus = app.get(CommandBus);
+  const command = (i: number) =>
+    new CreateAccountCommand({ id: `acc-${i}`, name: `Account ${i}`, currency: 'USD', email: `a${i}@example.com` }, context(randomUUID()));
+  await runPool(200, (i) => bus.execute(command(COMMANDS + i))); // warm-up
+  const started = performance.now();
+  await runPool(COMMANDS, (i) => bus.execute(command(i)));
+  const rate = COMMANDS / ((performance.now() - started) / 1000);
+  await app.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return rate;
+}
+
+/** The same AccountCreated events appended directly, one per call, with the same concurrency. */
+async function benchRawAppends(): Promise<number> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-raw-'));
+  const store = createEventStore({ kind: 'sqlite', dataDir });
+  await runPool(200, (i) => store.appendToStream(accountStream(COMMANDS + i), [accountCreated(COMMANDS + i)], 'no_stream'));
+  const started = performance.now();
+  await runPool(COMMANDS, (i) => store.appendToStream(accountStream(i), [accountCreated(i)], 'no_stream'));
+  const rate = COMMANDS / ((performance.now() - started) / 1000);
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return rate;
+}
+
+/** Writes REPLAY_EVENTS account events (half creations, half contact changes), then rebuilds every read model. */
+async function benchReplay(): Promise<number> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-replay-'));
+  const events = createEventStore({ kind: 'sqlite', dataDir });
+  const accounts = Math.floor(REPLAY_EVENTS / 2);
+  await runPool(accounts, (i) => events.appendToStream(accountStream(i), [accountCreated(i), contactUpdated(i)], 'no_stream'));
+  const store = createReadStore({ kind: 'sqlite', dataDir });
+  const report = await rebuildProjections(events, store, allProjectors, () => performance.now());
+  await events.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return report.events / (report.millis / 1000);
+}
+
+function context(commandId: string): CommandContext {
+  return { tenantId: TENANT, actor: 'bench', correlationId: commandId, causationId: commandId, commandId, businessDate: BUSINESS_DATE };
+}
+
+function accountStream(i: number): string {
+  return streamName('account', TENANT, `acc-${i}`);
+}
+
+function accountCreated(i: number): NewEvent {
+  const contact = { email: `a${i}@example.com` };
+  return event(i, 0, 'AccountCreated', {
+    accountId: `acc-${i}`,
+    name: `Account ${i}`,
+    currency: 'USD',
+    status: 'active',
+    parentAccountId: null,
+    contact,
+    email: contact.email,
+    country: null,
+    language: null,
+    channel: null,
+    createdOn: BUSINESS_DATE,
+  });
+}
+
+function contactUpdated(i: number): NewEvent {
+  return event(i, 1, 'AccountContactUpdated', {
+    accountId: `acc-${i}`,
+    contact: { firstName: 'Ada', email: `a${i}@example.com` },
+    changed: ['firstName'],
+  });
+}
+
+function event(i: number, index: number, type: string, data: Record<string, unknown>): NewEvent {
+  const commandId = `bench-${i}-${index}`;
+  return {
+    id: deterministicUuid(commandId, String(index)),
+    type,
+    data,
+    metadata: { tenantId: TENANT, commandId, correlationId: commandId, causationId: commandId, actor: 'bench', businessDate: BUSINESS_DATE },
+  };
+}
+
+/** Runs `count` tasks with at most CONCURRENCY in flight. */
+async function runPool(count: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+

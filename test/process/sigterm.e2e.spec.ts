@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createEventStore } from '../../libs/event-store';
+import { createReadStore } from '../../libs/read-store';
+import { allProjectors } from '../../projections';
+import { ACCOUNTS } from '../../projections/accounts.projection';
+import { startServerProcess } from '../support/server-process';
+
+const ADMIN = 'sigterm-admin-key';
+
+async function call(url: string, method: string, route: string, key: string, body?: unknown) {
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('SIGTERM on the all-in-one process (a real child process)', () => {
+  it('lets in-flight commands finish, flushes every checkpoint, closes the stores and exits', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sigterm-'));
+    const server = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN });
+    const tenant = await call(server.url, 'POST', '/v1/tenants', ADMIN, { name: 'Sigterm' });
+    const key = tenant.body.apiKey;
+    const before = (await call(server.url, 'GET', '/health', key)).body.logPosition;
+
+    const requests = Array.from({ length: 60 }, (_, i) =>
+      call(server.url, 'POST', '/v1/accounts', key, { id: `st-${i}`, name: `A${i}`, currency: 'USD' }),
+    );
+    // Signal once commands are being written, with more still arriving.
+    while ((await call(server.url, 'GET', '/health', key)).body.logPosition === before) await new Promise((r) => setTimeout(r, 2));
+    server.child.kill('SIGTERM');
+    const answers = await Promise.allSettled(requests);
+    const exit = await server.exited;
+
+    expect(exit.signal === 'SIGTERM' || exit.code === 0).toBe(true);
+    expect(server.output()).toContain('"msg":"stores closed"');
+    const statuses = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.status] : []));
+    expect(statuses.every((s) => s === 201 || s === 503)).toBe(true);
+    const created = answers.flatMap((a) => (a.status === 'fulfilled' && a.value.status === 201 ? [a.value.body.id] : []));
+    expect(created.length).toBeGreaterThan(0);
+
+    const events = createEventStore({ kind: 'sqlite', dataDir });
+    const store = createReadStore({ kind: 'sqlite', dataDir });
+    await store.ensureCollections(allProjectors.flatMap((p) => p.collections));
+    const head = await events.headPosition();
+    for (const projector of allProjectors) expect(await store.getCheckpoint(projector.name)).toBe(head);
+    for (const id of created) expect(await store.get(ACCOUNTS, tenant.body.id, id)).not.toBeNull();
+    await events.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
