@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../event-store/event-store.port';
-import { DocWrite, ReadStore } from '../read-store/read-store.port';
+import { ReadStore } from '../read-store/read-store.port';
 import { BatchView } from './batch-view';
 import { Projector } from './projector';
 
@@ -10,17 +10,11 @@ import { Projector } from './projector';
 export async function projectBatch(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<number> {
   if (events.length === 0) return 0;
   const view = new BatchView(store);
-  const writes: DocWrite[] = [];
   const wanted = new Set(projector.eventTypes);
   for (const event of events) {
-    if (!wanted.has(event.type)) continue;
-    const produced = await projector.project(event, view);
-    if (produced.length > 0) {
-      await view.record(produced);
-      writes.push(...produced);
-    }
+    if (wanted.has(event.type)) view.record(await projector.project(event, view));
   }
   const position = events[events.length - 1].position;
-  await store.apply(writes, { name: projector.name, position });
+  await store.apply(view.writes(), { name: projector.name, position });
   return position;
 }
