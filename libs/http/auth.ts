@@ -3,6 +3,7 @@ import {
   createParamDecorator,
   ExecutionContext,
   ForbiddenException,
+  Inject,
   Injectable,
   SetMetadata,
   UnauthorizedException,
@@ -12,6 +13,11 @@ import type { FastifyRequest } from 'fastify';
 import { TenantView } from '../domain/tenants/tenant.decider';
 import { hashApiKey, sameHash } from '../tenancy/api-keys';
 import { TenantDirectory } from '../tenancy/tenant-directory';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { ReadYourWrites } from '../core/read-your-writes';
+
+/** How long an unknown key may wait for the tenants read model to catch up (a tenant created a moment ago). */
+const NEW_KEY_WAIT_MS = 2000;
 
 export type Principal = { kind: 'admin'; keyHash: string } | { kind: 'tenant'; tenant: TenantView; keyHash: string };
 
@@ -40,6 +46,8 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tenants: TenantDirectory,
     private readonly adminKey: AdminKey,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -53,11 +61,22 @@ export class ApiKeyGuard implements CanActivate {
       request.principal = { kind: 'admin', keyHash };
       return true;
     }
-    const tenant = await this.tenants.byApiKeyHash(keyHash);
+    const tenant = await this.tenantFor(keyHash);
     if (!tenant) throw new UnauthorizedException('The API key is not valid');
     if (access === 'admin') throw new ForbiddenException('This route needs the admin key');
     request.principal = { kind: 'tenant', tenant, keyHash };
     return true;
+  }
+
+  /**
+   * In a split deployment the worker builds the tenants read model, so a key created a moment ago may
+   * not be there yet: when the read models are behind the log, wait for them (bounded) and look again.
+   */
+  private async tenantFor(keyHash: string): Promise<TenantView | null> {
+    const tenant = await this.tenants.byApiKeyHash(keyHash);
+    if (tenant) return tenant;
+    const caughtUp = await this.readYourWrites.waitFor(await this.events.headPosition(), NEW_KEY_WAIT_MS);
+    return caughtUp ? this.tenants.byApiKeyHash(keyHash) : null;
   }
 }
 
