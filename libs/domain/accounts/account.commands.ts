@@ -25,4 +25,7 @@ export type CreateAccount = DomainCommand<
 
 export type UpdateAccountContact = DomainCommand<'UpdateAccountContact', { accountId: string; changes: ContactPatch }>;
 
-export type AccountCommand = CreateAccount | UpdateAccountContact;
+/** Issued by a timer: remind the customer to complete contact details that are still missing. */
+export type RemindIncompleteContact = DomainCommand<'RemindIncompleteContact', { accountId: string; today: string }>;
+
+export type AccountCommand = CreateAccount | UpdateAccountContact | RemindIncompleteContact;

@@ -2,8 +2,8 @@ import { fold } from '../shared/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
 import { specFor } from '../testing/given-when-then';
 import { CreateAccount, UpdateAccountContact } from './account.commands';
-import { accountDecider } from './account.decider';
-import { AccountContactUpdated, AccountCreated } from './account.events';
+import { accountDecider, missingContactFields } from './account.decider';
+import { AccountContactUpdated, AccountCreated, AccountEvent } from './account.events';
 import { ContactPatch } from './contact';
 
 const spec = specFor(accountDecider);
@@ -316,5 +316,46 @@ describe('evolve', () => {
 
   it('refuses a contact update before the account exists: the stream is corrupt', () => {
     expect(() => fold(accountDecider, [contactUpdated({ contact: {}, changed: [] })])).toThrow(/before AccountCreated/);
+  });
+});
+
+describe('Account decider: contact reminders (issued by a timer)', () => {
+  const reminderSpec = specFor(accountDecider);
+  const created: AccountEvent = {
+    type: 'AccountCreated',
+    data: {
+      accountId: 'r1',
+      name: 'R',
+      currency: 'USD',
+      status: 'active',
+      parentAccountId: null,
+      contact: { email: 'r@example.com' },
+      email: 'r@example.com',
+      country: null,
+      language: null,
+      channel: null,
+      createdOn: '2019-02-10',
+    },
+  };
+
+  it('reminds the customer of the contact fields still missing', () => {
+    reminderSpec
+      .given([created])
+      .when({ type: 'RemindIncompleteContact', data: { accountId: 'r1', today: '2019-02-17' } })
+      .then([{ type: 'AccountContactReminderSent', data: { accountId: 'r1', missing: ['phone'], sentOn: '2019-02-17' } }]);
+  });
+
+  it('sends nothing once the contact is complete', () => {
+    const completed: AccountEvent = {
+      type: 'AccountContactUpdated',
+      data: { accountId: 'r1', contact: { email: 'r@example.com', phone: '+1 555' }, changed: ['phone'] },
+    };
+    reminderSpec.given([created, completed]).when({ type: 'RemindIncompleteContact', data: { accountId: 'r1', today: '2019-02-17' } }).then([]);
+    expect(missingContactFields({ email: 'a@b.c', phone: '1' })).toEqual([]);
+    expect(missingContactFields({})).toEqual(['email', 'phone']);
+  });
+
+  it('refuses a reminder for an account that does not exist', () => {
+    reminderSpec.given([]).when({ type: 'RemindIncompleteContact', data: { accountId: 'nope', today: '2019-02-17' } }).thenThrows(NotFoundError);
   });
 });

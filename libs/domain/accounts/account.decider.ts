@@ -4,7 +4,7 @@ import { assertNever, Decider } from '../shared/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
 import { assertValidId } from '../shared/ids';
 import { countryCode, emailAddress, languageTag, optional, text, validateAll } from '../shared/validation';
-import { AccountCommand, CreateAccount, UpdateAccountContact } from './account.commands';
+import { AccountCommand, CreateAccount, RemindIncompleteContact, UpdateAccountContact } from './account.commands';
 import { AccountEvent, AccountStatus } from './account.events';
 import { changedContactFields, Contact, patchContact } from './contact';
 
@@ -35,6 +35,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return createAccount(command.data, state);
       case 'UpdateAccountContact':
         return updateContact(command.data, state);
+      case 'RemindIncompleteContact':
+        return remindIncompleteContact(command.data, state);
       default:
         return assertNever(command);
     }
@@ -49,6 +51,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         if (state === null) throw new Error(`AccountContactUpdated before AccountCreated for account ${event.data.accountId}`);
         return { ...state, contact: event.data.contact, email: event.data.contact.email ?? null };
       }
+      case 'AccountContactReminderSent':
+        return state;
       default:
         return assertNever(event);
     }
@@ -94,6 +98,21 @@ function updateContact(data: UpdateAccountContact['data'], state: AccountState):
   const changed = changedContactFields(state.contact, contact);
   if (changed.length === 0) return [];
   return [{ type: 'AccountContactUpdated', data: { accountId: state.id, contact, changed } }];
+}
+
+/** Contact fields an account needs for billing and dunning notices; the reminder rule asks for the missing ones. */
+export const REQUIRED_CONTACT_FIELDS = ['email', 'phone'] as const;
+
+export function missingContactFields(contact: Contact): string[] {
+  return REQUIRED_CONTACT_FIELDS.filter((field) => !contact[field]);
+}
+
+/** A reminder only when something is still missing; a completed contact makes the reminder a no-op. */
+function remindIncompleteContact(data: RemindIncompleteContact['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const missing = missingContactFields(state.contact);
+  if (missing.length === 0) return [];
+  return [{ type: 'AccountContactReminderSent', data: { accountId: state.id, missing, sentOn: data.today } }];
 }
 
 /** The contact given on creation, with the top-level `email` shorthand folded in. */

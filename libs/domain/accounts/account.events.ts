@@ -30,4 +30,10 @@ export type AccountContactUpdated = DomainEvent<
   { accountId: string; contact: Contact; changed: string[] }
 >;
 
-export type AccountEvent = AccountCreated | AccountContactUpdated;
+/** The customer was reminded that these contact fields are still missing (notification delivery reads this). */
+export type AccountContactReminderSent = DomainEvent<
+  'AccountContactReminderSent',
+  { accountId: string; missing: string[]; sentOn: CalendarDate }
+>;
+
+export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent;
