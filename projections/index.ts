@@ -1,6 +1,7 @@
 import { Projector } from '../libs/projection-runner/projector';
 import { accountsProjection } from './accounts.projection';
 import { tenantsProjection } from './tenants.projection';
+import { timersProjection } from './timers.projection';
 
 /** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
-export const allProjectors: Projector[] = [tenantsProjection, accountsProjection];
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection];

@@ -2,6 +2,8 @@ import { RecordedEvent } from '../libs/event-store/event-store.port';
 import { DocWrite, SYSTEM_TENANT } from '../libs/read-store/read-store.port';
 import { Projector } from '../libs/projection-runner/projector';
 import type { TenantEvent } from '../libs/domain/tenants/tenant.decider';
+import type { BusinessClockEvent } from '../libs/domain/clock/business-clock.decider';
+import { ProjectionView } from '../libs/projection-runner/projector';
 
 export const TENANTS = 'tenants';
 /** Keyed by the SHA-256 of a tenant's API key: how a request's key finds its tenant. Keys are never stored. */
@@ -10,12 +12,12 @@ export const API_KEYS = 'apiKeys';
 export const tenantsProjection: Projector = {
   name: 'tenants',
   collections: [
-    { name: TENANTS, indexes: ['name'] },
+    { name: TENANTS, indexes: ['name', 'sandbox'] },
     { name: API_KEYS, indexes: ['tenantId'] },
   ],
-  eventTypes: ['TenantCreated', 'TenantApiKeyRotated'],
-  project(recorded: RecordedEvent): DocWrite[] {
-    const event = recorded as unknown as RecordedEvent & TenantEvent;
+  eventTypes: ['TenantCreated', 'TenantApiKeyRotated', 'BusinessDayStarted'],
+  async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+    const event = recorded as unknown as RecordedEvent & (TenantEvent | BusinessClockEvent);
     const position = recorded.position;
     switch (event.type) {
       case 'TenantCreated': {
@@ -30,6 +32,12 @@ export const tenantsProjection: Projector = {
           { op: 'delete', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.previousApiKeyHash, position },
           { op: 'upsert', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.apiKeyHash, doc: { tenantId: event.data.tenantId }, position },
         ];
+      case 'BusinessDayStarted': {
+        // A sandbox's clock shows its last business day; a production tenant's follows the system clock.
+        const tenant = await view.get(TENANTS, SYSTEM_TENANT, event.data.tenantId);
+        const fields = tenant?.sandbox ? { businessDate: event.data.date, lastBusinessDay: event.data.date } : { lastBusinessDay: event.data.date };
+        return [{ op: 'patch', collection: TENANTS, tenantId: SYSTEM_TENANT, id: event.data.tenantId, fields, position }];
+      }
       default:
         return [];
     }

@@ -7,11 +7,13 @@ import { RotateTenantApiKeyHandler } from './tenants/rotate-api-key';
 import { AccountsCommandController } from './accounts/accounts.command-controller';
 import { CreateAccountHandler } from './accounts/create-account';
 import { UpdateAccountContactHandler } from './accounts/update-account-contact';
+import { ClockCommandController } from './clock/clock.command-controller';
+import { AdvanceClockHandler } from './clock/advance-clock';
 
 /** Writes: controllers validate DTOs and send commands through the CommandBus to their handlers. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [TenantsController, AccountsCommandController],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler],
+  controllers: [TenantsController, AccountsCommandController, ClockCommandController],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, AdvanceClockHandler],
 })
 export class CommandApiModule {}

@@ -14,6 +14,12 @@ export interface AppConfig {
   logLevel: string;
   /** How long a command's response (all-in-one) or a query with a minimum position waits for read models. */
   readYourWritesTimeoutMs: number;
+  /** How often the worker checks whether production tenants' business days must start. */
+  businessDayTickMs: number;
+  /** How long one sandbox day may take to settle before POST /v1/clock/advance gives up. */
+  settleTimeoutMs: number;
+  /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
+  fault: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -35,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mongoDatabase: env.MONGODB_DATABASE ?? 'billing',
     logLevel: env.LOG_LEVEL ?? 'info',
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS ?? '5000', 'READ_YOUR_WRITES_TIMEOUT_MS'),
+    businessDayTickMs: integer(env.BUSINESS_DAY_TICK_MS ?? '60000', 'BUSINESS_DAY_TICK_MS'),
+    settleTimeoutMs: integer(env.SETTLE_TIMEOUT_MS ?? '60000', 'SETTLE_TIMEOUT_MS'),
+    fault: env.BILLING_FAULT || undefined,
   };
 }
 

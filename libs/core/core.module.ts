@@ -18,6 +18,8 @@ import { ReadYourWrites } from './read-your-writes';
 import { Lifecycle } from './lifecycle';
 import { HealthController } from './health.controller';
 import { allProjectors } from '../../projections';
+import { allProcessManagers } from '../../process-managers';
+import { FaultInjector } from '../process-manager-runtime/faults';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -67,10 +69,16 @@ export class CoreModule {
         {
           provide: ReadYourWrites,
           useFactory: (store: ReadStore) =>
-            new ReadYourWrites(store, allProjectors.map((p) => p.name), options.config.readYourWritesTimeoutMs),
+            new ReadYourWrites(
+              store,
+              allProjectors.map((p) => p.name),
+              allProcessManagers.map((p) => p.name),
+              options.config.readYourWritesTimeoutMs,
+            ),
           inject: [READ_STORE],
         },
         Lifecycle,
+        { provide: FaultInjector, useValue: new FaultInjector(options.config.fault) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(logger) },
@@ -86,6 +94,7 @@ export class CoreModule {
         AdminKey,
         ReadYourWrites,
         Lifecycle,
+        FaultInjector,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../read-store/read-store.port';
 import { Public } from '../http/auth';
 import { allProjectors } from '../../projections';
+import { allProcessManagers } from '../../process-managers';
 
 @ApiTags('operations')
 @Controller()
@@ -15,11 +16,22 @@ export class HealthController {
 
   @Public()
   @Get('health')
-  @ApiOperation({ summary: 'Answers 200 when the process can serve: both stores answer. Shows how far each read model is.' })
+  @ApiOperation({
+    summary: 'Answers 200 when the process can serve: both stores answer. Shows how far each read model and process manager is.',
+  })
   async health() {
     const logPosition = await this.events.headPosition();
-    const projections: Record<string, number> = {};
-    for (const projector of allProjectors) projections[projector.name] = (await this.store.getCheckpoint(projector.name)) ?? 0;
-    return { status: 'ok', logPosition, projections };
+    return {
+      status: 'ok',
+      logPosition,
+      projections: await this.checkpoints(allProjectors.map((p) => p.name)),
+      processManagers: await this.checkpoints(allProcessManagers.map((p) => p.name)),
+    };
+  }
+
+  private async checkpoints(names: string[]): Promise<Record<string, number>> {
+    const positions: Record<string, number> = {};
+    for (const name of names) positions[name] = (await this.store.getCheckpoint(name)) ?? 0;
+    return positions;
   }
 }

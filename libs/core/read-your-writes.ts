@@ -1,22 +1,24 @@
 import { ReadStore } from '../read-store/read-store.port';
-import { ProjectionRunner } from '../projection-runner/projection-runner';
+import { ConsumerRunner } from '../subscriptions/consumer-runner';
 
 const POLL_MS = 20;
 
 /**
- * Waits (bounded) until the read models reflect a log position. In the all-in-one process it asks the
- * local projection runner; in a split deployment it polls the projectors' checkpoints in the read store.
+ * Waits (bounded) until consumers of the log reach a position: the read models, for a client reading its
+ * own write; or every consumer, process managers included, for the sandbox clock to know a day settled.
+ * In the all-in-one process it asks the local runner; in a split deployment it polls the checkpoints.
  */
 export class ReadYourWrites {
-  private runner: ProjectionRunner | null = null;
+  private runner: ConsumerRunner | null = null;
 
   constructor(
     private readonly store: ReadStore,
-    private readonly projectorNames: string[],
+    private readonly readModels: string[],
+    private readonly processManagers: string[],
     readonly timeoutMs: number,
   ) {}
 
-  attach(runner: ProjectionRunner): void {
+  attach(runner: ConsumerRunner): void {
     this.runner = runner;
   }
 
@@ -25,18 +27,28 @@ export class ReadYourWrites {
     return this.runner !== null;
   }
 
-  async waitFor(position: number, timeoutMs = this.timeoutMs): Promise<boolean> {
-    if (this.runner) return this.runner.waitFor(position, timeoutMs);
+  /** The read models reached `position`. */
+  waitFor(position: number, timeoutMs = this.timeoutMs): Promise<boolean> {
+    return this.wait(position, timeoutMs, this.readModels);
+  }
+
+  /** Every consumer, process managers included, reached `position` (and so issued what it caused). */
+  waitForEverything(position: number, timeoutMs = this.timeoutMs): Promise<boolean> {
+    return this.wait(position, timeoutMs, [...this.readModels, ...this.processManagers]);
+  }
+
+  private async wait(position: number, timeoutMs: number, names: string[]): Promise<boolean> {
+    if (this.runner) return this.runner.waitFor(position, timeoutMs, names);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await this.lowestCheckpoint()) >= position) return true;
+      if ((await this.lowestCheckpoint(names)) >= position) return true;
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 
-  private async lowestCheckpoint(): Promise<number> {
-    const checkpoints = await Promise.all(this.projectorNames.map((name) => this.store.getCheckpoint(name)));
+  private async lowestCheckpoint(names: string[]): Promise<number> {
+    const checkpoints = await Promise.all(names.map((name) => this.store.getCheckpoint(name)));
     return Math.min(...checkpoints.map((c) => c ?? 0));
   }
 }

@@ -7,7 +7,8 @@ import { EventStore, NewEvent, RecordedEvent } from '../event-store/event-store.
 import { createReadStore } from '../read-store';
 import { ReadStore } from '../read-store/read-store.port';
 import { projectBatch } from './project-batch';
-import { ProjectionRunner } from './projection-runner';
+import { ConsumerRunner } from '../subscriptions/consumer-runner';
+import { projectionConsumer } from './projection-consumer';
 import { Projector } from './projector';
 
 const logger = pino({ level: 'silent' });
@@ -37,10 +38,12 @@ function note(owner: string, n: number, tenantId = 't1'): NewEvent {
   };
 }
 
-describe('ProjectionRunner', () => {
+describe('Projectors on the ConsumerRunner', () => {
   let dir: string;
   let events: EventStore;
   let store: ReadStore;
+  const runnerFor = (projectors: Projector[], batchSize?: number) =>
+    new ConsumerRunner(events, store, projectors.map((p) => projectionConsumer(p, store)), logger, batchSize);
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'projections-'));
     events = createEventStore({ kind: 'sqlite', dataDir: dir });
@@ -55,7 +58,7 @@ describe('ProjectionRunner', () => {
   it('catches up from the start, then follows live events; each batch commits with its checkpoint', async () => {
     await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
     await events.appendToStream('note-t2.a', [note('a', 1, 't2')], 'no_stream');
-    const runner = new ProjectionRunner(events, store, [notesProjector()], logger, 2);
+    const runner = runnerFor([notesProjector()], 2);
     await runner.start();
     expect(await runner.waitFor(3, 5000)).toBe(true);
     expect(await store.get('notesTotals', 't1', 'a')).toMatchObject({ count: 2, _position: 2 });
@@ -83,13 +86,13 @@ describe('ProjectionRunner', () => {
   it('resumes after a restart from its checkpoint, reading each event once', async () => {
     const seen: RecordedEvent[] = [];
     await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
-    const first = new ProjectionRunner(events, store, [notesProjector('notes', seen)], logger);
+    const first = runnerFor([notesProjector('notes', seen)]);
     await first.start();
     await first.waitFor(2, 5000);
     await first.stop();
 
     await events.appendToStream('note-t1.a', [note('a', 3)], 1);
-    const second = new ProjectionRunner(events, store, [notesProjector('notes', seen)], logger);
+    const second = runnerFor([notesProjector('notes', seen)]);
     await second.start();
     expect(await second.waitFor(3, 5000)).toBe(true);
     await second.stop();
@@ -99,11 +102,11 @@ describe('ProjectionRunner', () => {
 
   it('keeps one checkpoint per projector: a new projector catches up on its own', async () => {
     await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
-    const first = new ProjectionRunner(events, store, [notesProjector('notes')], logger);
+    const first = runnerFor([notesProjector('notes')]);
     await first.start();
     await first.waitFor(2, 5000);
     await first.stop();
-    const both = new ProjectionRunner(events, store, [notesProjector('notes'), notesProjector('late')], logger);
+    const both = runnerFor([notesProjector('notes'), notesProjector('late')]);
     await both.start();
     expect(await both.waitFor(2, 5000)).toBe(true);
     await both.stop();
@@ -123,7 +126,7 @@ describe('ProjectionRunner', () => {
         return projector.project(event, view);
       },
     };
-    const runner = new ProjectionRunner(events, store, [flaky], logger);
+    const runner = runnerFor([flaky]);
     await runner.start();
     expect(await runner.waitFor(1, 5000)).toBe(true);
     await runner.stop();
@@ -131,7 +134,7 @@ describe('ProjectionRunner', () => {
   });
 
   it('answers waitFor with false when the position is not reached in time', async () => {
-    const runner = new ProjectionRunner(events, store, [notesProjector()], logger);
+    const runner = runnerFor([notesProjector()]);
     await runner.start();
     expect(await runner.waitFor(99, 50)).toBe(false);
     await runner.stop();

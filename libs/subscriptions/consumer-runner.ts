@@ -1,11 +1,19 @@
 import type { Logger } from 'pino';
-import { AllSubscription, EventStore } from '../event-store/event-store.port';
+import { AllSubscription, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { ReadStore } from '../read-store/read-store.port';
-import { projectBatch } from './project-batch';
-import { Projector } from './projector';
 
-interface RunningProjector {
-  projector: Projector;
+/**
+ * Something that follows the log from a checkpoint: a projector or a process manager. `handleBatch`
+ * must leave the checkpoint at the batch's last position once (and only once) the batch's effects are done.
+ */
+export interface Consumer {
+  name: string;
+  prepare?(): Promise<void>;
+  handleBatch(events: RecordedEvent[]): Promise<void>;
+}
+
+interface Running {
+  consumer: Consumer;
   position: number;
   subscription?: AllSubscription;
   loop?: Promise<void>;
@@ -14,46 +22,51 @@ interface RunningProjector {
 const RETRY_DELAY_MS = 1000;
 
 /**
- * Runs every projector from its checkpoint: catch up, then follow the log live, a batch at a time,
- * each batch committed with its checkpoint. `waitFor` lets a caller read its own writes.
+ * Runs consumers from their checkpoints: catch up, then follow the log live, a batch at a time. A failing
+ * batch is retried from the last checkpoint, never skipped. `waitFor` lets callers read their own writes
+ * and lets the sandbox clock know when a day has settled.
  */
-export class ProjectionRunner {
-  private readonly running: RunningProjector[];
+export class ConsumerRunner {
+  private readonly running: Running[];
   private readonly waiters = new Set<() => void>();
   private stopping = false;
 
   constructor(
     private readonly events: EventStore,
-    private readonly store: ReadStore,
-    projectors: Projector[],
+    private readonly checkpoints: ReadStore,
+    consumers: Consumer[],
     private readonly logger: Logger,
     private readonly batchSize = 500,
   ) {
-    this.running = projectors.map((projector) => ({ projector, position: 0 }));
+    const names = consumers.map((c) => c.name);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) throw new Error(`Two consumers are named "${duplicate}": each needs its own checkpoint`);
+    this.running = consumers.map((consumer) => ({ consumer, position: 0 }));
   }
 
   get names(): string[] {
-    return this.running.map((r) => r.projector.name);
-  }
-
-  /** Lowest position every projector has reached. */
-  get position(): number {
-    return Math.min(...this.running.map((r) => r.position));
+    return this.running.map((r) => r.consumer.name);
   }
 
   positions(): Record<string, number> {
-    return Object.fromEntries(this.running.map((r) => [r.projector.name, r.position]));
+    return Object.fromEntries(this.running.map((r) => [r.consumer.name, r.position]));
+  }
+
+  /** Lowest position reached by the named consumers (all of them by default). */
+  position(names?: readonly string[]): number {
+    const chosen = names ? this.running.filter((r) => names.includes(r.consumer.name)) : this.running;
+    return chosen.length === 0 ? Infinity : Math.min(...chosen.map((r) => r.position));
   }
 
   async start(): Promise<void> {
-    await this.store.ensureCollections(this.running.flatMap((r) => r.projector.collections));
     for (const entry of this.running) {
-      entry.position = (await this.store.getCheckpoint(entry.projector.name)) ?? 0;
-      entry.loop = this.follow(entry);
+      await entry.consumer.prepare?.();
+      entry.position = (await this.checkpoints.getCheckpoint(entry.consumer.name)) ?? 0;
     }
+    for (const entry of this.running) entry.loop = this.follow(entry);
   }
 
-  /** Ends the subscriptions after the batch in flight has committed with its checkpoint. */
+  /** Ends the subscriptions after the batch in flight has finished and moved its checkpoint. */
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.map((entry) => entry.subscription?.close()));
@@ -61,38 +74,40 @@ export class ProjectionRunner {
     this.notify();
   }
 
-  /** Resolves true once every projector has reached `position`, false after `timeoutMs`. */
-  waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this.position >= position) return Promise.resolve(true);
+  /** Resolves true once the named consumers (all by default) reached `position`, false after `timeoutMs`. */
+  waitFor(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
+    const reached = () => this.position(names) >= position;
+    if (reached()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = () => {
-        if (this.position >= position || this.stopping) finish(this.position >= position);
+        if (reached() || this.stopping) finish(reached());
       };
       const timer = setTimeout(() => finish(false), timeoutMs);
-      const finish = (reached: boolean) => {
+      const finish = (result: boolean) => {
         clearTimeout(timer);
         this.waiters.delete(check);
-        resolve(reached);
+        resolve(result);
       };
       this.waiters.add(check);
     });
   }
 
-  private async follow(entry: RunningProjector): Promise<void> {
+  private async follow(entry: Running): Promise<void> {
     while (!this.stopping) {
       try {
         entry.subscription = this.events.subscribeToAll({ after: entry.position, batchSize: this.batchSize });
         for await (const batch of entry.subscription) {
-          entry.position = Math.max(entry.position, await projectBatch(entry.projector, batch, this.store));
+          if (batch.length === 0) continue;
+          await entry.consumer.handleBatch(batch);
+          entry.position = Math.max(entry.position, batch[batch.length - 1].position);
           this.notify();
           if (this.stopping) break;
         }
       } catch (error) {
-        // A failing batch is not skipped: log, wait, and resume from the last committed checkpoint.
-        this.logger.error({ err: error, projector: entry.projector.name, position: entry.position }, 'projection batch failed');
+        this.logger.error({ err: error, consumer: entry.consumer.name, position: entry.position }, 'batch failed; retrying from the checkpoint');
         await entry.subscription?.close().catch(() => undefined);
         if (!this.stopping) await delay(RETRY_DELAY_MS);
-        entry.position = (await this.store.getCheckpoint(entry.projector.name).catch(() => null)) ?? entry.position;
+        entry.position = (await this.checkpoints.getCheckpoint(entry.consumer.name).catch(() => null)) ?? entry.position;
       }
     }
   }

@@ -93,10 +93,10 @@ describe('Accounts over HTTP', () => {
 
   it('writes nothing when a contact change changes nothing', async () => {
     await t.request('POST', '/v1/accounts', { key, body: { id: 'same-1', name: 'S', currency: 'USD', contact: { firstName: 'Ada' } } });
-    const before = await log.headPosition();
+    const before = await t.settledHead();
     const patched = await t.request('PATCH', '/v1/accounts/same-1/contact', { key, body: { firstName: 'Ada' } });
     expect(patched.status).toBe(200);
-    expect(await log.headPosition()).toBe(before);
+    expect(await t.settledHead()).toBe(before);
   });
 
   describe('Idempotency-Key', () => {
@@ -104,13 +104,13 @@ describe('Accounts over HTTP', () => {
       const body = { id: 'idem-1', name: 'Idem', currency: 'USD' };
       const first = await t.request('POST', '/v1/accounts', { key, body, headers: { 'idempotency-key': 'k-1' } });
       expect(first.status).toBe(201);
-      const before = await log.headPosition();
+      const before = await t.settledHead();
       const repeat = await t.request('POST', '/v1/accounts', { key, body: { currency: 'USD', name: 'Idem', id: 'idem-1' }, headers: { 'idempotency-key': 'k-1' } });
       expect(repeat.status).toBe(201);
       expect(repeat.body).toEqual(first.body);
       expect(repeat.headers.get('idempotent-replayed')).toBe('true');
       expect(repeat.headers.get('x-log-position')).toBe(first.headers.get('x-log-position'));
-      expect(await log.headPosition()).toBe(before);
+      expect(await t.settledHead()).toBe(before);
     });
 
     it('gives a generated id once: a repeat without an id in the body names the same account', async () => {
@@ -122,11 +122,11 @@ describe('Accounts over HTTP', () => {
 
     it('answers 409 to the same key with a different body, writing nothing', async () => {
       await t.request('POST', '/v1/accounts', { key, body: { id: 'idem-2', name: 'A', currency: 'USD' }, headers: { 'idempotency-key': 'k-2' } });
-      const before = await log.headPosition();
+      const before = await t.settledHead();
       const other = await t.request('POST', '/v1/accounts', { key, body: { id: 'idem-3', name: 'B', currency: 'USD' }, headers: { 'idempotency-key': 'k-2' } });
       expect(other.status).toBe(409);
       expect(other.body.details[0]).toMatchObject({ field: 'Idempotency-Key', rule: 'sameRequest' });
-      expect(await log.headPosition()).toBe(before);
+      expect(await t.settledHead()).toBe(before);
       expect((await t.request('GET', '/v1/accounts/idem-3', { key })).status).toBe(404);
     });
 
@@ -166,34 +166,34 @@ describe('Accounts over HTTP', () => {
       ['array body', [], 'body', null],
     ];
     it.each(cases)('%s', async (_name, body, field, rule) => {
-      const before = await log.headPosition();
+      const before = await t.settledHead();
       const response = await t.request('POST', '/v1/accounts', { key, body });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       const fields = response.body.details.map((d: any) => d.field);
       if (field !== 'body') expect(fields).toContain(field);
       if (rule) expect(response.body.details.find((d: any) => d.field === field).rule).toBe(rule);
-      expect(await log.headPosition()).toBe(before);
+      expect(await t.settledHead()).toBe(before);
     });
 
     it('malformed JSON', async () => {
-      const before = await log.headPosition();
+      const before = await t.settledHead();
       const response = await t.request('POST', '/v1/accounts', { key, rawBody: '{"name": "X", "currency": ' });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', details: [{ field: 'body', rule: 'json' }] });
-      expect(await log.headPosition()).toBe(before);
+      expect(await t.settledHead()).toBe(before);
     });
 
     it('a contact patch with an unknown or mistyped field', async () => {
       await t.request('POST', '/v1/accounts', { key, body: { id: 'bad-patch', name: 'B', currency: 'USD' } });
-      const before = await log.headPosition();
+      const before = await t.settledHead();
       const unknown = await t.request('PATCH', '/v1/accounts/bad-patch/contact', { key, body: { nickname: 'x' } });
       expect(unknown.status).toBe(400);
       expect(unknown.body.details[0]).toMatchObject({ field: 'nickname', rule: 'unknownField' });
       const mistyped = await t.request('PATCH', '/v1/accounts/bad-patch/contact', { key, body: { firstName: 7 } });
       expect(mistyped.status).toBe(400);
       expect(mistyped.body.details[0].field).toBe('firstName');
-      expect(await log.headPosition()).toBe(before);
+      expect(await t.settledHead()).toBe(before);
     });
   });
 

@@ -57,7 +57,7 @@ describe('Tenants and API keys over HTTP', () => {
   });
 
   it('refuses bad tenant input with 400 naming the field, and writes nothing', async () => {
-    const before = await t.app.get(EVENT_STORE).headPosition();
+    const before = await t.settledHead();
     const cases: Array<[Record<string, unknown>, string]> = [
       [{}, 'name'],
       [{ name: 'x', sandbox: 'yes' }, 'sandbox'],
@@ -73,7 +73,7 @@ describe('Tenants and API keys over HTTP', () => {
       expect({ body, status: response.status }).toEqual({ body, status: 400 });
       expect(response.body.details.map((d: any) => d.field)).toContain(field);
     }
-    expect(await t.app.get(EVENT_STORE).headPosition()).toBe(before);
+    expect(await t.settledHead()).toBe(before);
   });
 
   it('rotates a tenant key: the new key works and the old one stops', async () => {

@@ -19,12 +19,14 @@ describe('Rebuilding read models from the log', () => {
       }
     }
     await t.request('POST', `/v1/tenants/${tenants[0].id}/api-key`, { key: 'test-admin-key' });
+    await t.settledHead();
     await t.close({ keepData: true });
 
     const events = createEventStore({ kind: 'sqlite', dataDir: t.dataDir });
     const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
     const live = await hashReadModels(store, allProjectors);
-    expect(live.documents).toBe(2 + 2 + 60); // tenants, API keys (one rotated away), accounts
+    // tenants, API keys (one rotated away), accounts, and a contact-reminder timer per account (none has a phone)
+    expect(live.documents).toBe(2 + 2 + 60 + 60);
 
     const report = await rebuildProjections(events, store, allProjectors, () => Date.now());
     expect(report.events).toBe(await events.headPosition());

@@ -8,6 +8,8 @@ import { createApp } from '../../apps/bootstrap';
 import { allInOneModules } from '../../apps/all-in-one/all-in-one.module';
 import { FixedClock } from '../../libs/clock/clock';
 import { loadConfig } from '../../libs/config/config';
+import { ReadYourWrites } from '../../libs/core/read-your-writes';
+import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
 
 export const ADMIN_KEY = 'test-admin-key';
 
@@ -31,6 +33,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   clock: FixedClock;
   request<T = any>(method: string, route: string, options?: RequestOptions): Promise<HttpResponse<T>>;
+  /** Waits until every projector and process manager has caught up and nothing more is being written; the log head. */
+  settledHead(): Promise<number>;
   /** Creates a tenant with the admin key and returns its API key and id. */
   createTenant(body?: Record<string, unknown>): Promise<{ id: string; apiKey: string; body: any }>;
   close(options?: { keepData?: boolean }): Promise<void>;
@@ -81,6 +85,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     clock,
     request,
+    async settledHead() {
+      const log = app.get<EventStore>(EVENT_STORE);
+      const consumers = app.get(ReadYourWrites);
+      for (;;) {
+        const head = await log.headPosition();
+        if (!(await consumers.waitForEverything(head, 10_000))) throw new Error(`consumers did not reach ${head}`);
+        if ((await log.headPosition()) === head) return head;
+      }
+    },
     async createTenant(body = { name: 'Acme' }) {
       const response = await request<any>('POST', '/v1/tenants', { key: ADMIN_KEY, body });
       if (response.status !== 201) throw new Error(`tenant creation failed: ${response.status} ${JSON.stringify(response.body)}`);

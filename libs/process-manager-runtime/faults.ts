@@ -1,0 +1,23 @@
+/**
+ * Fault injection for the crash tests only: `BILLING_FAULT=<point>:<n>` makes the process kill itself
+ * with SIGKILL the n-th time it passes <point>, exactly as a power cut there would. Unset in production.
+ */
+export type FaultPoint = 'after-process-manager-command' | 'after-business-day';
+
+export class FaultInjector {
+  private readonly point: string | null;
+  private readonly at: number;
+  private passes = 0;
+
+  constructor(spec: string | undefined) {
+    const match = /^([a-z-]+):(\d+)$/.exec(spec ?? '');
+    this.point = match ? match[1] : null;
+    this.at = match ? Number(match[2]) : 0;
+  }
+
+  pass(point: FaultPoint): void {
+    if (point !== this.point) return;
+    this.passes++;
+    if (this.passes === this.at) process.kill(process.pid, 'SIGKILL');
+  }
+}

@@ -1,0 +1,31 @@
+import { RecordedEvent } from '../event-store/event-store.port';
+import { ReadStore } from '../read-store/read-store.port';
+
+/** A command a process manager asks for. `key` names it for idempotency (default: the event and its index). */
+export interface PmCommand {
+  type: string;
+  data: Record<string, unknown>;
+  /** Stable name of this command among everything the process manager ever issues for the event. */
+  key?: string;
+  /** The business date the command applies to (default: the triggering event's). */
+  businessDate?: string;
+}
+
+export interface ProcessManagerContext {
+  /** Read models, for questions such as "which timers are due": read only. */
+  store: ReadStore;
+  /** Resolves once the read models reflect `position` (throws if they do not in time). */
+  readModelsAt(position: number): Promise<void>;
+}
+
+/**
+ * A saga: maps events (business days among them) to commands. The runtime issues the commands with
+ * deterministic ids derived from the triggering event, and moves the checkpoint only after they completed,
+ * so after a crash the same commands are issued again and the aggregates recognise them as done.
+ */
+export interface ProcessManager {
+  /** Also its checkpoint's name. */
+  name: string;
+  eventTypes: readonly string[];
+  react(event: RecordedEvent, context: ProcessManagerContext): PmCommand[] | Promise<PmCommand[]>;
+}

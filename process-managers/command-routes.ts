@@ -1,0 +1,18 @@
+import { streamName } from '../libs/command-pipeline/streams';
+import { accountDecider } from '../libs/domain/accounts/account.decider';
+import { timerDecider } from '../libs/domain/timers/timer.decider';
+import { CommandRoute } from '../libs/process-manager-runtime/command-dispatcher';
+
+const timerRoute: CommandRoute = { decider: timerDecider, stream: (tenantId, data) => streamName('timer', tenantId, String(data.timerId)) };
+
+/** The commands process managers and timers may issue, and the aggregate each goes to. */
+export const commandRoutes: Record<string, CommandRoute> = {
+  ScheduleTimer: timerRoute,
+  FireTimer: timerRoute,
+  CancelTimer: timerRoute,
+  RemindIncompleteContact: {
+    decider: accountDecider,
+    stream: (tenantId, data) => streamName('account', tenantId, String(data.accountId)),
+    data: (data, context) => ({ ...data, today: context.businessDate }),
+  },
+};
