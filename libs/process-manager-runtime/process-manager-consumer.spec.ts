@@ -1,0 +1,206 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { CommandContext } from '../command-pipeline/command-context';
+import { DeciderRunner } from '../command-pipeline/decider-runner';
+import { streamName } from '../command-pipeline/streams';
+import { Decider } from '../domain/shared/decider';
+import { RuleViolationError } from '../domain/shared/errors';
+import { deterministicUuid } from '../domain/shared/ids';
+import { createEventStore } from '../event-store';
+import { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { createReadStore } from '../read-store';
+import { ReadStore } from '../read-store/read-store.port';
+import { Consumer } from '../subscriptions/consumer-runner';
+import { CommandDispatcher } from './command-dispatcher';
+import { FaultInjector } from './faults';
+import { commandContext, processManagerConsumer } from './process-manager-consumer';
+import { PmCommand, ProcessManager } from './process-manager';
+
+/**
+ * A counter aggregate for the dispatcher's one route. `Add` adds; `Refuse` is turned down by the domain
+ * (a 4xx); `Break` fails like an outage (a non-domain error) while `outage.on` is set.
+ */
+type CounterCommand =
+  | { type: 'Add'; data: { counterId: string; by: number } }
+  | { type: 'Refuse'; data: { counterId: string } }
+  | { type: 'Break'; data: { counterId: string } };
+type CounterEvent = { type: 'Added'; data: { by: number } };
+
+const outage = { on: false };
+const counter: Decider<CounterCommand, CounterEvent, number> = {
+  initialState: 0,
+  decide(command) {
+    switch (command.type) {
+      case 'Add':
+        return [{ type: 'Added', data: { by: command.data.by } }];
+      case 'Refuse':
+        throw new RuleViolationError('counters refuse this');
+      case 'Break':
+        if (outage.on) throw new Error('the disk is on fire');
+        return [];
+    }
+  },
+  evolve: (state, event) => state + event.data.by,
+};
+
+const TENANT = 't1';
+const PM = 'test-pm';
+const counterStream = (id: string) => streamName('counter', TENANT, id);
+const routes = { Add: counterRoute(), Refuse: counterRoute(), Break: counterRoute() };
+
+function counterRoute() {
+  return { decider: counter, stream: (tenantId: string, data: Record<string, unknown>) => streamName('counter', tenantId, String(data.counterId)) };
+}
+
+/** Reacts to `Trigger` events only, issuing the commands the event carries in its data. */
+const react = jest.fn((event: RecordedEvent): PmCommand[] => event.data.commands as PmCommand[]);
+const testPm: ProcessManager = { name: PM, eventTypes: ['Trigger'], react };
+
+const add = (by: number, extra: Partial<PmCommand> = {}): PmCommand => ({ type: 'Add', data: { counterId: 'c', by }, ...extra });
+
+describe('processManagerConsumer', () => {
+  let dir: string;
+  let events: EventStore;
+  let store: ReadStore;
+  let dispatcher: CommandDispatcher;
+  let faults: FaultInjector;
+  let logger: pino.Logger;
+  let consumer: Consumer;
+  let triggers = 0;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pm-consumer-'));
+    events = createEventStore({ kind: 'sqlite', dataDir: dir });
+    store = createReadStore({ kind: 'sqlite', dataDir: dir });
+    dispatcher = new CommandDispatcher(new DeciderRunner(events), routes);
+    faults = new FaultInjector(undefined);
+    logger = pino({ level: 'silent' });
+    outage.on = false;
+    react.mockClear();
+    const context = { store, readModelsAt: async () => undefined };
+    consumer = processManagerConsumer(testPm, { dispatcher, checkpoints: store, context, logger, faults });
+  });
+  afterEach(async () => {
+    await events.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Appends one event to the log (as whatever upstream would have) and returns it as recorded. */
+  async function logged(type: string, commands: PmCommand[] = [], businessDate = '2025-01-01'): Promise<RecordedEvent> {
+    const id = deterministicUuid('trigger', String(++triggers));
+    const metadata = { tenantId: TENANT, commandId: `up-${triggers}`, correlationId: `corr-${triggers}`, causationId: 'upstream', actor: 'test', businessDate };
+    const { position } = await events.appendToStream(`trigger-${TENANT}.${triggers}`, [{ id, type, data: { commands }, metadata }], 'no_stream');
+    const [recorded] = await events.readAll({ after: position - 1, maxCount: 1 });
+    return recorded;
+  }
+
+  const counterEvents = () => events.readStream(counterStream('c'));
+  const counterValue = async () => (await counterEvents()).reduce((sum, e) => sum + Number(e.data.by), 0);
+
+  it('dispatches an event\'s commands one after the other, each awaited, with the context commandContext builds', async () => {
+    const trigger = await logged('Trigger', [add(1), add(2, { key: 'second', businessDate: '2025-02-01' })], '2025-01-01');
+    const trace: string[] = [];
+    const contexts: CommandContext[] = [];
+    const original = dispatcher.dispatch.bind(dispatcher);
+    jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (command, context) => {
+      trace.push(`start ${String(command.data.by)}`);
+      contexts.push(context);
+      const position = await original(command, context);
+      trace.push(`end ${String(command.data.by)}`);
+      return position;
+    });
+    const passes = jest.spyOn(faults, 'pass');
+
+    await consumer.handleBatch([trigger]);
+
+    expect(trace).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    expect(passes.mock.calls).toEqual([['after-process-manager-command'], ['after-process-manager-command']]);
+    // Unkeyed: the id derives from the event and the command's index. Keyed: from the key alone.
+    const base = { tenantId: TENANT, actor: `process-manager:${PM}`, correlationId: trigger.metadata.correlationId, causationId: trigger.id };
+    expect(contexts).toEqual([
+      { ...base, commandId: deterministicUuid(TENANT, `${PM}:${trigger.id}#0`), idempotencyKey: `${PM}:${trigger.id}#0`, businessDate: '2025-01-01' },
+      { ...base, commandId: deterministicUuid(TENANT, `${PM}:second`), idempotencyKey: `${PM}:second`, businessDate: '2025-02-01' },
+    ]);
+    expect(contexts).toEqual([commandContext(PM, trigger, add(1), 0), commandContext(PM, trigger, add(2, { key: 'second', businessDate: '2025-02-01' }), 1)]);
+
+    const written = await counterEvents();
+    expect(written.map((e) => e.data.by)).toEqual([1, 2]);
+    expect(written.map((e) => e.metadata.commandId)).toEqual(contexts.map((c) => c.commandId));
+    expect(await store.getCheckpoint(PM)).toBe(trigger.position);
+  });
+
+  it('builds command ids that tell commands apart and recognise a re-issued one', async () => {
+    const first = await logged('Trigger');
+    const second = await logged('Trigger');
+    const id = (event: RecordedEvent, command: PmCommand, index: number) => commandContext(PM, event, command, index).commandId;
+    expect(id(first, add(1), 0)).toBe(id(first, add(1), 0));
+    expect(id(first, add(1), 0)).not.toBe(id(first, add(1), 1));
+    expect(id(first, add(1), 0)).not.toBe(id(second, add(1), 0));
+    // A keyed command is the same command whichever event issues it, and at whatever index.
+    expect(id(first, add(1, { key: 'k' }), 0)).toBe(id(second, add(1, { key: 'k' }), 3));
+    expect(id(first, add(1, { key: 'k' }), 0)).not.toBe(commandContext('other-pm', first, add(1, { key: 'k' }), 0).commandId);
+  });
+
+  it('passes only the event types it lists to react, and still moves the checkpoint over the others', async () => {
+    const before = await logged('Unrelated', [add(100)]);
+    const trigger = await logged('Trigger', [add(1)]);
+    const after = await logged('AlsoUnrelated', [add(100)]);
+
+    await consumer.handleBatch([before, trigger, after]);
+
+    expect(react.mock.calls.map(([event]) => event.id)).toEqual([trigger.id]);
+    expect(await counterValue()).toBe(1);
+    expect(await store.getCheckpoint(PM)).toBe(after.position);
+  });
+
+  it('leaves the checkpoint where it was when a command fails with a non-domain error', async () => {
+    const done = await logged('Trigger', [add(1)]);
+    await consumer.handleBatch([done]);
+    const first = await logged('Trigger', [add(2)]);
+    const failing = await logged('Trigger', [{ type: 'Break', data: { counterId: 'c' } }]);
+    outage.on = true;
+
+    await expect(consumer.handleBatch([first, failing])).rejects.toThrow('the disk is on fire');
+
+    expect(await store.getCheckpoint(PM)).toBe(done.position);
+    // The command before the failure did run; the retry below must not run it again.
+    expect(await counterValue()).toBe(3);
+    outage.on = false;
+    await consumer.handleBatch([first, failing]);
+    expect(await counterValue()).toBe(3);
+    expect(await store.getCheckpoint(PM)).toBe(failing.position);
+  });
+
+  it('logs a command the domain refuses, skips it, and goes on with the rest and the checkpoint', async () => {
+    const warn = jest.spyOn(logger, 'warn');
+    const refused: PmCommand = { type: 'Refuse', data: { counterId: 'c' } };
+    const trigger = await logged('Trigger', [add(1), refused, add(2)]);
+
+    await consumer.handleBatch([trigger]);
+
+    expect(await counterValue()).toBe(3);
+    expect(await store.getCheckpoint(PM)).toBe(trigger.position);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      { processManager: PM, command: 'Refuse', commandId: commandContext(PM, trigger, refused, 1).commandId, err: expect.any(RuleViolationError) },
+      'command refused',
+    );
+  });
+
+  it('applies each command exactly once when a batch runs again after a crash', async () => {
+    const batch = [await logged('Trigger', [add(1), add(2, { key: 'two' })]), await logged('Trigger', [add(4)])];
+    // The crash: every command was applied, but the process died before the checkpoint was written.
+    jest.spyOn(store, 'setCheckpoint').mockRejectedValueOnce(new Error('power cut'));
+    await expect(consumer.handleBatch(batch)).rejects.toThrow('power cut');
+    expect(await store.getCheckpoint(PM)).toBeNull();
+
+    await consumer.handleBatch(batch);
+    await consumer.handleBatch(batch); // and once more, as a consumer restarted from an older checkpoint would
+
+    expect((await counterEvents()).map((e) => e.data.by)).toEqual([1, 2, 4]);
+    expect(await store.getCheckpoint(PM)).toBe(batch[1].position);
+  });
+});
