@@ -19,8 +19,9 @@ export const timersProcessManager: ProcessManager = {
     await context.readModelsAt(recorded.position); // every timer scheduled before this day is in the read model
     const commands: PmCommand[] = [];
     for await (const timer of dueTimers(context.store, tenantId, date)) {
-      commands.push({ ...timer.command, key: `timer:${timer.id}:command`, businessDate: date });
-      commands.push({ type: 'FireTimer', data: { timerId: timer.id, today: date }, key: `timer:${timer.id}:fired`, businessDate: date });
+      const lane = timer.id; // a timer's command completes before it is marked fired; timers fire side by side
+      commands.push({ ...timer.command, key: `timer:${timer.id}:command`, businessDate: date, lane });
+      commands.push({ type: 'FireTimer', data: { timerId: timer.id, today: date }, key: `timer:${timer.id}:fired`, businessDate: date, lane });
     }
     return commands;
   },

@@ -160,3 +160,16 @@ async function runPool(count: number, concurrency: number, task: (i: number) => 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/** Run on its own (`node dist/scripts/bench-clock.js`), it prints its rows and its own peak RSS as JSON. */
+if (require.main === module) {
+  benchClock()
+    .then((rows) => {
+      const peakRssMb = process.resourceUsage().maxRSS / 1024;
+      process.stdout.write(`${JSON.stringify({ rows, peakRssMb })}\n`);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -100,6 +100,29 @@ describe('processManagerConsumer', () => {
   const counterEvents = () => events.readStream(counterStream('c'));
   const counterValue = async () => (await counterEvents()).reduce((sum, e) => sum + Number(e.data.by), 0);
 
+  it('runs lanes side by side while keeping each lane in order', async () => {
+    const lane = (name: string, by: number) => ({ type: 'Add', data: { counterId: name, by }, lane: name });
+    const trigger = await logged('Trigger', [lane('a', 1), lane('b', 10), lane('a', 2), lane('b', 20)]);
+    const trace: string[] = [];
+    const original = dispatcher.dispatch.bind(dispatcher);
+    jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (command, context) => {
+      trace.push(`start ${String(command.data.counterId)}${String(command.data.by)}`);
+      const position = await original(command, context);
+      trace.push(`end ${String(command.data.counterId)}${String(command.data.by)}`);
+      return position;
+    });
+
+    await consumer.handleBatch([trigger]);
+
+    // Both lanes start before either finishes its first command; within a lane, 1 ends before 2 starts.
+    expect(trace.slice(0, 2).sort()).toEqual(['start a1', 'start b10']);
+    expect(trace.indexOf('end a1')).toBeLessThan(trace.indexOf('start a2'));
+    expect(trace.indexOf('end b10')).toBeLessThan(trace.indexOf('start b20'));
+    expect((await events.readStream(counterStream('a'))).map((e) => e.data.by)).toEqual([1, 2]);
+    expect((await events.readStream(counterStream('b'))).map((e) => e.data.by)).toEqual([10, 20]);
+    expect(await store.getCheckpoint(PM)).toBe(trigger.position);
+  });
+
   it('dispatches an event\'s commands one after the other, each awaited, with the context commandContext builds', async () => {
     const trigger = await logged('Trigger', [add(1), add(2, { key: 'second', businessDate: '2025-02-01' })], '2025-01-01');
     const trace: string[] = [];

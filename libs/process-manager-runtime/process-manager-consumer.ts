@@ -15,12 +15,17 @@ export interface ProcessManagerDeps {
   context: ProcessManagerContext;
   logger: Logger;
   faults: FaultInjector;
+  /** Lanes of one event run at most this many at a time (their appends share group commits). Default 32. */
+  concurrency?: number;
 }
 
+const DEFAULT_CONCURRENCY = 32;
+
 /**
- * A process manager as a log consumer: for each event it reacts to, issue its commands one after the
- * other and await each; only when the whole batch is done does the checkpoint move. A command the domain
- * refuses (a 4xx) is logged and passed over: retrying it would be refused again and block the log.
+ * A process manager as a log consumer: events are handled in log order; an event's commands run lane by
+ * lane (in order within a lane, lanes side by side), each awaited; only when the whole batch is done does
+ * the checkpoint move. A command the domain refuses (a 4xx) is logged and passed over: retrying it would
+ * be refused again and block the log.
  */
 export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerDeps): Consumer {
   const wanted = new Set(pm.eventTypes);
@@ -29,15 +34,37 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
     async handleBatch(events) {
       for (const event of events) {
         if (!wanted.has(event.type)) continue;
-        const commands = await pm.react(event, deps.context);
-        for (const [index, command] of commands.entries()) {
+        const commands = (await pm.react(event, deps.context)).map((command, index) => ({ command, index }));
+        await runLanes(lanesOf(commands), deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ command, index }) => {
           await dispatch(pm.name, command, commandContext(pm.name, event, command, index), deps);
           deps.faults.pass('after-process-manager-command');
-        }
+        });
       }
       await deps.checkpoints.setCheckpoint(pm.name, events[events.length - 1].position);
     },
   };
+}
+
+type Numbered = { command: PmCommand; index: number };
+
+function lanesOf(commands: Numbered[]): Numbered[][] {
+  const lanes = new Map<string, Numbered[]>();
+  for (const entry of commands) {
+    const lane = entry.command.lane ?? '';
+    lanes.set(lane, [...(lanes.get(lane) ?? []), entry]);
+  }
+  return [...lanes.values()];
+}
+
+/** Runs each lane's items in order, at most `concurrency` lanes at a time; rejects on the first failure. */
+async function runLanes<T>(lanes: T[][], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < lanes.length) {
+      for (const item of lanes[next++]) await run(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, lanes.length) }, worker));
 }
 
 async function dispatch(pmName: string, command: PmCommand, context: CommandContext, deps: ProcessManagerDeps): Promise<void> {

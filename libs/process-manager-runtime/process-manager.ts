@@ -9,6 +9,11 @@ export interface PmCommand {
   key?: string;
   /** The business date the command applies to (default: the triggering event's). */
   businessDate?: string;
+  /**
+   * Commands in one lane run one after the other, in the order given; different lanes of the same event
+   * may run at the same time (e.g. one lane per timer). Default: one lane for all of the event's commands.
+   */
+  lane?: string;
 }
 
 export interface ProcessManagerContext {

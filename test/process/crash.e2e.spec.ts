@@ -65,16 +65,19 @@ describe('Crashes (kill -9 of the real process) lose and repeat nothing', () => 
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('between a timer command and the checkpoint: after restart each timer fired once and each command took effect once', async () => {
-    // Passes 1-5: the five ScheduleTimer commands. On 2019-02-17: 6 reminder(c1), 7 FireTimer(c1), 8 reminder(c2) → SIGKILL,
-    // so c2's reminder is written but its timer is not marked fired and the checkpoint has not moved.
+    // Passes 1-5: the five ScheduleTimer commands. On 2019-02-17 the timers fire side by side (one lane each:
+    // reminder, then FireTimer); the third command to complete that day kills the process.
     const first = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN, BILLING_FAULT: 'after-process-manager-command:8' });
     const tenant = await tenantWithDueTimers(first);
     await expect(call(first.url, 'POST', '/v1/clock/advance', tenant.key, { to: '2019-02-17' })).rejects.toThrow();
     expect((await first.exited).signal).toBe('SIGKILL');
     const atCrash = await outcome(dataDir, tenant.id);
-    expect(atCrash.perAccount.c1).toEqual(firedOnceOnTheDueDay.c1);
-    expect(atCrash.perAccount.c2).toEqual({ reminders: ['sent 2019-02-17'], timer: ['TimerScheduled'] });
-    expect(atCrash.perAccount.c3).toEqual({ reminders: [], timer: ['TimerScheduled'] });
+    // Killed between a command and its checkpoint: some reminders are sent whose timers are not marked fired.
+    const states = Object.values(atCrash.perAccount);
+    const sent = states.filter((a) => a.reminders.length === 1).length;
+    const fired = states.filter((a) => a.timer.length === 2).length;
+    expect(fired).toBeLessThan(ACCOUNTS.length);
+    expect(sent).toBeGreaterThan(fired);
 
     const second = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN });
     const resumed = await call(second.url, 'POST', '/v1/clock/advance', tenant.key, { to: '2019-02-17' });
