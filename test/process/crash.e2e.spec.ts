@@ -5,19 +5,11 @@ import { clockStream } from '../../libs/business-days/business-days';
 import { streamName } from '../../libs/command-pipeline/streams';
 import { createEventStore } from '../../libs/event-store';
 import { contactReminderTimerId } from '../../process-managers/contact-reminders.process-manager';
-import { ServerProcess, startServerProcess } from '../support/server-process';
+import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'crash-admin-key';
 const ACCOUNTS = ['c1', 'c2', 'c3', 'c4', 'c5'];
 
-async function call(url: string, method: string, route: string, key: string, body?: unknown) {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
 
 /** A sandbox tenant at 2019-02-10 with five accounts missing a phone: five timers due 2019-02-17. */
 async function tenantWithDueTimers(server: ServerProcess): Promise<{ id: string; key: string }> {

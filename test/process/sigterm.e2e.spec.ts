@@ -5,18 +5,10 @@ import { createEventStore } from '../../libs/event-store';
 import { createReadStore } from '../../libs/read-store';
 import { allProjectors } from '../../projections';
 import { ACCOUNTS } from '../../projections/accounts.projection';
-import { startServerProcess } from '../support/server-process';
+import { callServer as call, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'sigterm-admin-key';
 
-async function call(url: string, method: string, route: string, key: string, body?: unknown) {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
 
 describe('SIGTERM on the all-in-one process (a real child process)', () => {
   it('lets in-flight commands finish, closes the stores and exits; a restart resumes and loses nothing', async () => {

@@ -1,18 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ServerProcess, startServerProcess } from '../support/server-process';
+import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'split-admin-key';
 
-async function call(url: string, method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, body: (await response.json()) as any, headers: response.headers };
-}
 
 describe('Split deployment: command-api, query-api and worker as three processes on one SQLite data folder', () => {
   let dataDir: string;

@@ -51,3 +51,13 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** One JSON request to a server process. */
+export async function callServer(url: string, method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as any, headers: response.headers };
+}
