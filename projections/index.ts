@@ -2,6 +2,7 @@ import { Projector } from '../libs/projection-runner/projector';
 import { accountsProjection } from './accounts.projection';
 import { tenantsProjection } from './tenants.projection';
 import { timersProjection } from './timers.projection';
+import { paymentResponsibilitiesProjection } from './payment-responsibilities.projection';
 
 /** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
-export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection];
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection];

@@ -7,6 +7,7 @@ import { RotateTenantApiKeyHandler } from './tenants/rotate-api-key';
 import { AccountsCommandController } from './accounts/accounts.command-controller';
 import { CreateAccountHandler } from './accounts/create-account';
 import { UpdateAccountContactHandler } from './accounts/update-account-contact';
+import { SetPaymentResponsibilityHandler } from './accounts/set-payment-responsibility';
 import { ClockCommandController } from './clock/clock.command-controller';
 import { AdvanceClockHandler } from './clock/advance-clock';
 
@@ -14,6 +15,6 @@ import { AdvanceClockHandler } from './clock/advance-clock';
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [TenantsController, AccountsCommandController, ClockCommandController],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, AdvanceClockHandler],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, AdvanceClockHandler],
 })
 export class CommandApiModule {}

@@ -18,6 +18,8 @@ describe('Rebuilding read models from the log', () => {
         }
       }
     }
+    const split = { usage: [{ payerAccountId: 'acc-0', percent: '60' }, { payerAccountId: 'acc-2', percent: '40' }] };
+    expect((await t.request('PUT', '/v1/accounts/acc-4/payment-responsibility', { key: tenants[1].apiKey, body: split })).status).toBe(200);
     await t.request('POST', `/v1/tenants/${tenants[0].id}/api-key`, { key: 'test-admin-key' });
     await t.settledHead();
     await t.close({ keepData: true });
@@ -25,8 +27,9 @@ describe('Rebuilding read models from the log', () => {
     const events = createEventStore({ kind: 'sqlite', dataDir: t.dataDir });
     const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
     const live = await hashReadModels(store, allProjectors);
-    // tenants, API keys (one rotated away), accounts, and a contact-reminder timer per account (none has a phone)
-    expect(live.documents).toBe(2 + 2 + 60 + 60);
+    // tenants, API keys (one rotated away), accounts, a contact-reminder timer per account (none has a phone),
+    // one payment-responsibility setting
+    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1);
 
     const report = await rebuildProjections(events, store, allProjectors, () => Date.now());
     expect(report.events).toBe(await events.headPosition());

@@ -1,5 +1,5 @@
-import { Body, Controller, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../../libs/core/command-gateway';
 import { Account } from '../../../libs/domain/accounts/account.decider';
@@ -10,6 +10,16 @@ import { TenantDirectory } from '../../../libs/tenancy/tenant-directory';
 import { ContactDto, CreateAccountDto } from './account.dto';
 import { CreateAccountCommand } from './create-account';
 import { UpdateAccountContactCommand } from './update-account-contact';
+import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
+
+const PAYER_SHARES = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['payerAccountId', 'percent'],
+    properties: { payerAccountId: { type: 'string' }, percent: { type: 'string', example: '60' } },
+  },
+};
 
 @ApiTags('accounts')
 @Controller('v1/accounts')
@@ -42,5 +52,24 @@ export class AccountsCommandController {
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
     return this.gateway.execute<Account>(new UpdateAccountContactCommand(id, { ...changes }, context), reply);
+  }
+
+  @Put(':id/payment-responsibility')
+  @ApiOperation({
+    summary:
+      "Who pays this account's charges, per class: a list of payers (any account of the tenant, same currency) whose percents sum to 100. " +
+      'A class left out is paid by the account itself. Replaces the whole setting (200 with every class spelled out).',
+  })
+  @ApiBody({ schema: { type: 'object', properties: { recurring: PAYER_SHARES, usage: PAYER_SHARES, oneTime: PAYER_SHARES, fees: PAYER_SHARES } } })
+  setPaymentResponsibility(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    // Validated by the domain: percentages, sums and payers need more than a DTO can say.
+    @Body() responsibility: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<PaymentResponsibilityView>(new SetPaymentResponsibilityCommand(id, responsibility, context), reply);
   }
 }

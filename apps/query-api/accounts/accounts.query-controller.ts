@@ -7,6 +7,9 @@ import { NotFoundError } from '../../../libs/domain/shared/errors';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
+import { PAYMENT_RESPONSIBILITIES } from '../../../projections/payment-responsibilities.projection';
+import { PaymentResponsibility } from '../../../libs/domain/accounts/payment-responsibility';
+import { withDefaults } from '../../../libs/domain/accounts/payment-responsibility.decider';
 import { MinPositionInterceptor } from '../min-position.interceptor';
 
 @ApiTags('accounts')
@@ -25,6 +28,14 @@ export class AccountsQueryController {
     if (!doc) throw new NotFoundError('Account', id);
     const { _position, id: _, ...account } = doc;
     return { id, ...account };
+  }
+
+  @Get(':id/payment-responsibility')
+  @ApiOperation({ summary: "Who pays each class of the account's charges (every class spelled out; default: the account itself)" })
+  async paymentResponsibility(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+    const setting = await this.store.get<{ responsibility: PaymentResponsibility }>(PAYMENT_RESPONSIBILITIES, tenant.id, id);
+    return { accountId: id, ...withDefaults(id, setting?.responsibility ?? {}) };
   }
 
   @Get(':id/history')

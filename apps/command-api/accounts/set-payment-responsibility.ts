@@ -1,0 +1,62 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../../libs/command-pipeline/command-context';
+import { DeciderRunner, toDomainEvent } from '../../../libs/command-pipeline/decider-runner';
+import { streamName } from '../../../libs/command-pipeline/streams';
+import { CommandOutcome } from '../../../libs/core/command-gateway';
+import { accountDecider } from '../../../libs/domain/accounts/account.decider';
+import { AccountEvent } from '../../../libs/domain/accounts/account.events';
+import { KnownPayers, payersNamed, PayerShare, ChargeClass } from '../../../libs/domain/accounts/payment-responsibility';
+import { paymentResponsibilityDecider, withDefaults } from '../../../libs/domain/accounts/payment-responsibility.decider';
+import { fold } from '../../../libs/domain/shared/decider';
+import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
+import { accountStream } from './create-account';
+
+export type PaymentResponsibilityView = { accountId: string } & Record<ChargeClass, PayerShare[]>;
+
+export class SetPaymentResponsibilityCommand {
+  constructor(
+    readonly accountId: string,
+    readonly responsibility: unknown,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export function paymentResponsibilityStream(tenantId: string, accountId: string): string {
+  return streamName('paymentResponsibility', tenantId, accountId);
+}
+
+/**
+ * Looks up the account's and each named payer's currency in their own streams (accounts never change
+ * currency and are never deleted, so the answer cannot go stale), then lets the domain decide.
+ */
+@CommandHandler(SetPaymentResponsibilityCommand)
+export class SetPaymentResponsibilityHandler
+  implements ICommandHandler<SetPaymentResponsibilityCommand, CommandOutcome<PaymentResponsibilityView>>
+{
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  async execute({ accountId, responsibility, context }: SetPaymentResponsibilityCommand): Promise<CommandOutcome<PaymentResponsibilityView>> {
+    const accountCurrency = await this.currencyOf(context.tenantId, accountId);
+    const payers: KnownPayers = {};
+    for (const payer of payersNamed(responsibility)) {
+      const currency = await this.currencyOf(context.tenantId, payer);
+      payers[payer] = currency === null ? null : { currency };
+    }
+    const outcome = await this.runner.run(
+      paymentResponsibilityDecider,
+      paymentResponsibilityStream(context.tenantId, accountId),
+      { type: 'SetPaymentResponsibility', data: { accountId, accountCurrency, responsibility, payers } },
+      context,
+    );
+    return { body: { accountId, ...withDefaults(accountId, outcome.state) }, position: outcome.position };
+  }
+
+  private async currencyOf(tenantId: string, accountId: string): Promise<string | null> {
+    const history = (await this.events.readStream(accountStream(tenantId, accountId))).map(toDomainEvent) as AccountEvent[];
+    return fold(accountDecider, history)?.currency ?? null;
+  }
+}
