@@ -3,6 +3,7 @@ import { accountsProjection } from './accounts.projection';
 import { tenantsProjection } from './tenants.projection';
 import { timersProjection } from './timers.projection';
 import { paymentResponsibilitiesProjection } from './payment-responsibilities.projection';
+import { plansProjection } from './plans.projection';
 
 /** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
-export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection];
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection];

@@ -10,11 +10,12 @@ import { UpdateAccountContactHandler } from './accounts/update-account-contact';
 import { SetPaymentResponsibilityHandler } from './accounts/set-payment-responsibility';
 import { ClockCommandController } from './clock/clock.command-controller';
 import { AdvanceClockHandler } from './clock/advance-clock';
+import { CATALOG_COMMAND_CONTROLLERS, CATALOG_COMMAND_HANDLERS } from './catalog';
 
 /** Writes: controllers validate DTOs and send commands through the CommandBus to their handlers. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [TenantsController, AccountsCommandController, ClockCommandController],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, AdvanceClockHandler],
+  controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS],
 })
 export class CommandApiModule {}

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AccountsQueryController } from './accounts/accounts.query-controller';
 import { ClockController } from './clock/clock.controller';
 import { MinPositionInterceptor } from './min-position.interceptor';
+import { CATALOG_QUERY_CONTROLLERS } from './catalog';
 
 /** Reads: answered only from read models, except history, which reads the log itself. */
 @Module({
-  controllers: [AccountsQueryController, ClockController],
+  controllers: [AccountsQueryController, ClockController, ...CATALOG_QUERY_CONTROLLERS],
   providers: [MinPositionInterceptor],
 })
 export class QueryApiModule {}

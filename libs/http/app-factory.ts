@@ -21,7 +21,7 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
     bodyLimit: 10 * 1024 * 1024,
     // Long path parameters reach the handlers (an unknown id is a 404 in the API's shape) instead of
     // being refused by the router with Fastify's own error body. Ids themselves are at most 64 characters.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     genReqId: (request: IncomingMessage) => {
       const given = request.headers[CORRELATION_HEADER];
       return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
