@@ -2,6 +2,7 @@ import { RecordedEvent } from '../libs/event-store/event-store.port';
 import { DocWrite } from '../libs/read-store/read-store.port';
 import { Projector } from '../libs/projection-runner/projector';
 import type { AccountEvent } from '../libs/domain/accounts/account.events';
+import type { HierarchyEvent } from '../libs/domain/hierarchy/hierarchy.events';
 
 export const ACCOUNTS = 'accounts';
 
@@ -9,9 +10,9 @@ export const ACCOUNTS = 'accounts';
 export const accountsProjection: Projector = {
   name: 'accounts',
   collections: [{ name: ACCOUNTS, indexes: ['name', 'parentAccountId', 'createdOn', 'contact.email'] }],
-  eventTypes: ['AccountCreated', 'AccountContactUpdated'],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountParented', 'AccountDetached'],
   project(recorded: RecordedEvent): DocWrite[] {
-    const event = recorded as unknown as RecordedEvent & AccountEvent;
+    const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);
     const { tenantId } = recorded.metadata;
     switch (event.type) {
       case 'AccountCreated': {
@@ -29,6 +30,11 @@ export const accountsProjection: Projector = {
             position: recorded.position,
           },
         ];
+      case 'AccountParented':
+      case 'AccountDetached': {
+        const parentAccountId = event.type === 'AccountParented' ? event.data.parentAccountId : null;
+        return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { parentAccountId }, position: recorded.position }];
+      }
       default:
         return [];
     }

@@ -8,6 +8,7 @@ import { AccountsCommandController } from './accounts/accounts.command-controlle
 import { CreateAccountHandler } from './accounts/create-account';
 import { UpdateAccountContactHandler } from './accounts/update-account-contact';
 import { SetPaymentResponsibilityHandler } from './accounts/set-payment-responsibility';
+import { SetParentHandler } from './accounts/set-parent';
 import { ClockCommandController } from './clock/clock.command-controller';
 import { AdvanceClockHandler } from './clock/advance-clock';
 import { CATALOG_COMMAND_CONTROLLERS, CATALOG_COMMAND_HANDLERS } from './catalog';
@@ -16,6 +17,6 @@ import { CATALOG_COMMAND_CONTROLLERS, CATALOG_COMMAND_HANDLERS } from './catalog
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS],
 })
 export class CommandApiModule {}

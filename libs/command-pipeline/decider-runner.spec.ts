@@ -138,4 +138,24 @@ describe('DeciderRunner', () => {
       new DeciderRunner(failing).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('c')),
     ).rejects.toThrow('disk full');
   });
+
+  describe('with the stream-state cache', () => {
+    it('reads only the events after the cached revision', async () => {
+      const runner = new DeciderRunner(store);
+      const read = jest.spyOn(store, 'readStream');
+      for (let i = 0; i < 5; i++) await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context(`cmd-${i}`), { cache: true });
+      expect(read.mock.calls.map(([, options]) => options?.fromRevision)).toEqual([0, 1, 2, 3, 4]);
+      const repeat = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('cmd-2'), { cache: true });
+      expect(repeat).toMatchObject({ alreadyApplied: true, state: 5, events: [] });
+    });
+
+    it('is never stale: a write by another runner (another process) is read before deciding', async () => {
+      const mine = new DeciderRunner(store);
+      const theirs = new DeciderRunner(store);
+      await mine.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('a'), { cache: true });
+      await theirs.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 10 } }, context('b'));
+      const outcome = await mine.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 100 } }, context('c'), { cache: true });
+      expect(outcome).toMatchObject({ state: 111, revision: 2 });
+    });
+  });
 });

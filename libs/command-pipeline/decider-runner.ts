@@ -3,6 +3,7 @@ import { deterministicUuid } from '../domain/shared/ids';
 import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { CommandContext, eventMetadata } from './command-context';
 import { ConcurrencyConflictError } from './concurrency-conflict.error';
+import { CachedStream, StreamStateCache } from './stream-state-cache';
 
 export interface DeciderOutcome<State, Event extends DomainEvent> {
   /** State after the command (after the earlier run's events when the command was already applied). */
@@ -24,7 +25,14 @@ const DEFAULT_MAX_ATTEMPTS = 8;
  * expected revision, and await the append. On a revision conflict, reload and decide again (bounded),
  * so no update is ever lost. A command id already present in the stream makes the command a no-op.
  */
+export interface RunOptions {
+  /** Keep the folded state between commands (for long streams such as a tenant's hierarchy). */
+  cache?: boolean;
+}
+
 export class DeciderRunner {
+  private readonly cache = new StreamStateCache();
+
   constructor(
     private readonly store: EventStore,
     private readonly maxAttempts = DEFAULT_MAX_ATTEMPTS,
@@ -35,18 +43,14 @@ export class DeciderRunner {
     stream: string,
     command: Command,
     context: CommandContext,
+    options: RunOptions = {},
   ): Promise<DeciderOutcome<State, Event>> {
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(stream);
-      const history = recorded.map(toDomainEvent) as Event[];
-      const state = fold(decider, history);
-      const revision = recorded.length - 1;
-      const lastPosition = recorded.length > 0 ? recorded[recorded.length - 1].position : 0;
+      const known = await this.load(decider, stream, options.cache === true);
+      const { state, revision, lastPosition } = known;
 
-      const earlier = recorded.filter((event) => event.metadata.commandId === context.commandId);
-      if (earlier.length > 0) {
-        return { state, events: [], position: earlier[earlier.length - 1].position, revision, alreadyApplied: true };
-      }
+      const earlier = known.commandIds.get(context.commandId);
+      if (earlier !== undefined) return { state, events: [], position: earlier, revision, alreadyApplied: true };
 
       const events = decider.decide(command, state);
       if (events.length === 0) return { state, events, position: lastPosition, revision, alreadyApplied: false };
@@ -57,18 +61,40 @@ export class DeciderRunner {
           events.map((event, index) => toNewEvent(event, index, stream, context)),
           revision < 0 ? 'no_stream' : revision,
         );
-        return {
-          state: events.reduce(decider.evolve, state),
-          events,
-          position: result.position,
-          revision: result.nextExpectedRevision,
-          alreadyApplied: false,
-        };
+        const next = events.reduce(decider.evolve, state);
+        if (options.cache) {
+          const commandIds = new Map(known.commandIds).set(context.commandId, result.position);
+          this.cache.set(stream, { revision: result.nextExpectedRevision, lastPosition: result.position, state: next, commandIds });
+        }
+        return { state: next, events, position: result.position, revision: result.nextExpectedRevision, alreadyApplied: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(stream, attempt);
       }
     }
+  }
+
+  /** The stream's state: folded from the start, or from the cached state with only the newer events. */
+  private async load<Event extends DomainEvent, State>(
+    decider: Decider<DomainCommand, Event, State>,
+    stream: string,
+    useCache: boolean,
+  ): Promise<CachedStream<State>> {
+    const cached = useCache ? this.cache.get<State>(stream) : undefined;
+    const recorded = await this.store.readStream(stream, { fromRevision: cached ? cached.revision + 1 : 0 });
+    if (cached && recorded.length === 0) return cached;
+    const events = recorded.map(toDomainEvent) as Event[];
+    const commandIds = new Map(cached?.commandIds);
+    for (const event of recorded) commandIds.set(event.metadata.commandId, event.position);
+    const last = recorded[recorded.length - 1];
+    const entry: CachedStream<State> = {
+      revision: last ? last.revision : -1,
+      lastPosition: last ? last.position : 0,
+      state: cached ? events.reduce(decider.evolve, cached.state) : fold(decider, events),
+      commandIds,
+    };
+    if (useCache) this.cache.set(stream, entry);
+    return entry;
   }
 }
 

@@ -66,6 +66,11 @@ export class CreateAccountDto {
   @IsString()
   language?: string;
 
+  @ApiPropertyOptional({ example: 'acme-hq', description: 'Link the new account under this parent (it must exist)' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'parentAccountId must be an account id' })
+  parentAccountId?: string;
+
   @ApiPropertyOptional({ example: 'web', description: 'Sales channel, free text' })
   @IsOptional()
   @IsString()

@@ -11,6 +11,7 @@ import { ContactDto, CreateAccountDto } from './account.dto';
 import { CreateAccountCommand } from './create-account';
 import { UpdateAccountContactCommand } from './update-account-contact';
 import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
+import { SetParentCommand, SetParentDto } from './set-parent';
 
 const PAYER_SHARES = {
   type: 'array',
@@ -52,6 +53,23 @@ export class AccountsCommandController {
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
     return this.gateway.execute<Account>(new UpdateAccountContactCommand(id, { ...changes }, context), reply);
+  }
+
+  @Put(':id/parent')
+  @ApiOperation({
+    summary:
+      'Link the account under a parent from today (the tenant business date), moving its whole subtree, or detach it with null. ' +
+      '409 when the link would make a cycle; 422 when the parent does not exist. 200 with the account.',
+  })
+  setParent(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: SetParentDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new SetParentCommand(id, input.parentAccountId, context), reply);
   }
 
   @Put(':id/payment-responsibility')

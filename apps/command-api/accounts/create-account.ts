@@ -1,8 +1,13 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { RuleViolationError } from '../../../libs/domain/shared/errors';
+import { deterministicUuid } from '../../../libs/domain/shared/ids';
+import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
+import { accountStream, loadAccount } from './account-lookup';
+import { setParentLink } from './set-parent';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../../libs/command-pipeline/command-context';
 import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
-import { streamName } from '../../../libs/command-pipeline/streams';
 import { CommandOutcome } from '../../../libs/core/command-gateway';
 import { Account, accountDecider } from '../../../libs/domain/accounts/account.decider';
 import { CreateAccountDto } from './account.dto';
@@ -16,23 +21,34 @@ export class CreateAccountCommand {
 
 @CommandHandler(CreateAccountCommand)
 export class CreateAccountHandler implements ICommandHandler<CreateAccountCommand, CommandOutcome<Account>> {
-  constructor(private readonly runner: DeciderRunner) {}
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
+  /**
+   * With a parent: the parent is checked first, then the account is created, then linked (a command of
+   * its own, with an id derived from this one, so a repeated request completes a link a crash cut short).
+   */
   async execute({ input, context }: CreateAccountCommand): Promise<CommandOutcome<Account>> {
-    const { id, ...fields } = input;
+    const { id, parentAccountId, ...fields } = input;
     const accountId = id ?? generatedAccountId(context.commandId);
+    if (parentAccountId !== undefined && parentAccountId !== accountId && !(await loadAccount(this.events, context.tenantId, parentAccountId))) {
+      throw new RuleViolationError(`The parent ${parentAccountId} is not an account of this tenant`, [
+        { field: 'parentAccountId', rule: 'accountExists', message: `no account ${parentAccountId}` },
+      ]);
+    }
     const outcome = await this.runner.run(
       accountDecider,
       accountStream(context.tenantId, accountId),
       { type: 'CreateAccount', data: { ...fields, accountId, createdOn: context.businessDate } },
       context,
     );
-    return { body: outcome.state as Account, position: outcome.position };
+    const account = outcome.state as Account;
+    if (parentAccountId === undefined) return { body: account, position: outcome.position };
+    const linkContext = { ...context, commandId: deterministicUuid(context.commandId, 'parent') };
+    return setParentLink(this.runner, this.events, account, parentAccountId, linkContext);
   }
-}
-
-export function accountStream(tenantId: string, accountId: string): string {
-  return streamName('account', tenantId, accountId);
 }
 
 /** Derived from the command id, so a repeated request (same Idempotency-Key) names the same account. */

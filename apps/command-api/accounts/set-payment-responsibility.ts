@@ -1,16 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../../libs/command-pipeline/command-context';
-import { DeciderRunner, toDomainEvent } from '../../../libs/command-pipeline/decider-runner';
+import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
 import { streamName } from '../../../libs/command-pipeline/streams';
 import { CommandOutcome } from '../../../libs/core/command-gateway';
-import { accountDecider } from '../../../libs/domain/accounts/account.decider';
-import { AccountEvent } from '../../../libs/domain/accounts/account.events';
 import { KnownPayers, payersNamed, PayerShare, ChargeClass } from '../../../libs/domain/accounts/payment-responsibility';
 import { paymentResponsibilityDecider, withDefaults } from '../../../libs/domain/accounts/payment-responsibility.decider';
-import { fold } from '../../../libs/domain/shared/decider';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
-import { accountStream } from './create-account';
+import { loadAccount } from './account-lookup';
 
 export type PaymentResponsibilityView = { accountId: string } & Record<ChargeClass, PayerShare[]>;
 
@@ -56,7 +53,6 @@ export class SetPaymentResponsibilityHandler
   }
 
   private async currencyOf(tenantId: string, accountId: string): Promise<string | null> {
-    const history = (await this.events.readStream(accountStream(tenantId, accountId))).map(toDomainEvent) as AccountEvent[];
-    return fold(accountDecider, history)?.currency ?? null;
+    return (await loadAccount(this.events, tenantId, accountId))?.currency ?? null;
   }
 }

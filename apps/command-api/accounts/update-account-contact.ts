@@ -4,7 +4,7 @@ import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../../libs/core/command-gateway';
 import { Account, accountDecider } from '../../../libs/domain/accounts/account.decider';
 import { ContactPatch } from '../../../libs/domain/accounts/contact';
-import { accountStream } from './create-account';
+import { accountStream } from './account-lookup';
 
 export class UpdateAccountContactCommand {
   constructor(
