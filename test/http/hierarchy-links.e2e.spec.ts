@@ -65,6 +65,13 @@ describe('Hierarchy links over HTTP (PUT /v1/accounts/{id}/parent)', () => {
     }
   });
 
+  it('links many accounts at once under one parent without conflicts (a bulk load of a corporate tree)', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `bulk-${i}`);
+    for (const id of ids) await create(id);
+    const answers = await Promise.all(ids.map((id) => parentOf(id, 'corp')));
+    expect(answers.map((a) => a.status)).toEqual(Array(100).fill(200));
+  });
+
   it('refuses unknown accounts and bad bodies, writing nothing', async () => {
     const before = await t.settledHead();
     const unknownParent = await parentOf('dept-b', 'nobody');
