@@ -30,7 +30,7 @@ const created = recorded({ type: 'PlanCreated', data: { planId: 'gold', version:
 const revised = recorded({ type: 'PlanRevised', data: { planId: 'gold', version: 2, ...definition, name: 'Gold 2' } }, 2);
 
 async function project(store: ReadStore, events: RecordedEvent[]): Promise<void> {
-  for (const event of events) await store.apply(await plansProjection.project(event, { get: async () => null }));
+  for (const event of events) await store.apply(await plansProjection.project(event, { get: async () => null, find: async () => ({ items: [] }) }));
 }
 
 describe('plans projection', () => {
@@ -47,7 +47,7 @@ describe('plans projection', () => {
   });
 
   it('writes the current version and the version itself, both guarded by the event position', () => {
-    expect(plansProjection.project(created, { get: async () => null })).toEqual([
+    expect(plansProjection.project(created, { get: async () => null, find: async () => ({ items: [] }) })).toEqual([
       { op: 'upsert', collection: PLANS, tenantId: 't1', id: 'gold', doc: { ...definition, version: 1 }, position: 1 },
       { op: 'upsert', collection: PLAN_VERSIONS, tenantId: 't1', id: 'gold@1', doc: { planId: 'gold', ...definition, version: 1 }, position: 1 },
     ]);

@@ -1,4 +1,4 @@
-import { Doc, DocWrite, ReadStore } from '../read-store/read-store.port';
+import { Doc, DocWrite, FindOptions, Page, ReadStore } from '../read-store/read-store.port';
 import { ProjectionView } from './projector';
 
 /** What a batch has done to one document so far. `base: 'store'` means "as stored, with `fields` merged in". */
@@ -27,6 +27,15 @@ export class BatchView implements ProjectionView {
     if (!entry) return this.store.get(collection, tenantId, id);
     const base = entry.base === 'store' ? await this.store.get(collection, tenantId, id) : entry.base;
     return base && { ...base, ...entry.fields };
+  }
+
+  find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>> {
+    return this.store.find<T>(collection, tenantId, options);
+  }
+
+  /** Whether any write is pending (not yet committed). */
+  get isEmpty(): boolean {
+    return this.pending.size === 0;
   }
 
   record(writes: DocWrite[]): void {

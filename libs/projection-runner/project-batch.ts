@@ -6,13 +6,21 @@ import { Projector } from './projector';
 /**
  * Projects one batch of events and commits the writes together with the checkpoint (one transaction on
  * SQLite). The checkpoint moves to the batch's last position even when the projector read none of it.
+ * Before an event the projector queries the store on, the pending writes are committed first (safe:
+ * every write is guarded by position, and the checkpoint still moves only at the end).
  */
 export async function projectBatch(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<number> {
   if (events.length === 0) return 0;
-  const view = new BatchView(store);
+  let view = new BatchView(store);
   const wanted = new Set(projector.eventTypes);
+  const queries = new Set(projector.queriesStoreOn ?? []);
   for (const event of events) {
-    if (wanted.has(event.type)) view.record(await projector.project(event, view));
+    if (!wanted.has(event.type)) continue;
+    if (queries.has(event.type) && !view.isEmpty) {
+      await store.apply(view.writes());
+      view = new BatchView(store);
+    }
+    view.record(await projector.project(event, view));
   }
   const position = events[events.length - 1].position;
   await store.apply(view.writes(), { name: projector.name, position });

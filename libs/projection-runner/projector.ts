@@ -1,9 +1,15 @@
 import { RecordedEvent } from '../event-store/event-store.port';
-import { CollectionSpec, Doc, DocWrite } from '../read-store/read-store.port';
+import { CollectionSpec, Doc, DocWrite, FindOptions, Page } from '../read-store/read-store.port';
 
 /** Reads documents as they will be once the writes already produced in this batch are applied. */
 export interface ProjectionView {
   get(collection: string, tenantId: string, id: string): Promise<Doc | null>;
+  /**
+   * A query on the store itself. It sees what is committed, not the batch's pending writes: a projector
+   * that queries lists the event types it queries on in `queriesStoreOn`, and the batch's writes are
+   * committed before each such event.
+   */
+  find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>>;
 }
 
 /**
@@ -16,5 +22,7 @@ export interface Projector {
   collections: CollectionSpec[];
   /** Event types it reads; the runner skips the others without calling it. */
   eventTypes: readonly string[];
+  /** Event types whose projection calls `view.find`: the batch's pending writes are committed before each. */
+  queriesStoreOn?: readonly string[];
   project(event: RecordedEvent, view: ProjectionView): DocWrite[] | Promise<DocWrite[]>;
 }
