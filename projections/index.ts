@@ -4,6 +4,8 @@ import { tenantsProjection } from './tenants.projection';
 import { timersProjection } from './timers.projection';
 import { paymentResponsibilitiesProjection } from './payment-responsibilities.projection';
 import { plansProjection } from './plans.projection';
+import { hierarchyProjection } from './hierarchy.projection';
+import { priceOverridesProjection } from './price-overrides.projection';
 
 /** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
-export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection];
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection, hierarchyProjection, priceOverridesProjection];

@@ -12,11 +12,12 @@ import { SetParentHandler } from './accounts/set-parent';
 import { ClockCommandController } from './clock/clock.command-controller';
 import { AdvanceClockHandler } from './clock/advance-clock';
 import { CATALOG_COMMAND_CONTROLLERS, CATALOG_COMMAND_HANDLERS } from './catalog';
+import { PRICING_COMMAND_CONTROLLERS, PRICING_COMMAND_HANDLERS } from './pricing';
 
 /** Writes: controllers validate DTOs and send commands through the CommandBus to their handlers. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS],
+  controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS, ...PRICING_COMMAND_CONTROLLERS],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS, ...PRICING_COMMAND_HANDLERS],
 })
 export class CommandApiModule {}

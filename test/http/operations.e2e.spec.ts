@@ -34,7 +34,7 @@ describe('Operations over HTTP', () => {
     expect(health.body).toEqual({
       status: 'ok',
       logPosition: head,
-      projections: { tenants: head, accounts: head, timers: head, 'payment-responsibilities': head, plans: head },
+      projections: { tenants: head, accounts: head, timers: head, 'payment-responsibilities': head, plans: head, hierarchy: head, 'price-overrides': head },
       processManagers: { 'timer-firing': head, 'contact-reminders': head },
     });
   });
@@ -108,7 +108,7 @@ describe('Graceful shutdown', () => {
     const restarted = await startTestApp({ dataDir: t.dataDir });
     const head = await restarted.settledHead();
     const health = await restarted.request('GET', '/health');
-    expect([...Object.values(health.body.projections), ...Object.values(health.body.processManagers)]).toEqual(Array(7).fill(head));
+    expect([...Object.values(health.body.projections), ...Object.values(health.body.processManagers)]).toEqual(Array(9).fill(head));
     const created = (await restarted.app.get(EVENT_STORE).readAll()).filter((e: any) => e.type === 'AccountCreated');
     for (const event of created) expect((await restarted.request('GET', `/v1/accounts/${event.data.accountId}`, { key: apiKey })).status).toBe(200);
     await restarted.close();

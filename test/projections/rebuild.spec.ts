@@ -28,8 +28,8 @@ describe('Rebuilding read models from the log', () => {
     const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
     const live = await hashReadModels(store, allProjectors);
     // tenants, API keys (one rotated away), accounts, a contact-reminder timer per account (none has a phone),
-    // one payment-responsibility setting
-    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1);
+    // one payment-responsibility setting, a hierarchy node per account
+    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1 + 60);
 
     const report = await rebuildProjections(events, store, allProjectors, () => Date.now());
     expect(report.events).toBe(await events.headPosition());

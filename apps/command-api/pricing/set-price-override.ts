@@ -1,0 +1,78 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../../libs/command-pipeline/command-context';
+import { DeciderRunner, toDomainEvent } from '../../../libs/command-pipeline/decider-runner';
+import { streamName } from '../../../libs/command-pipeline/streams';
+import { CommandOutcome } from '../../../libs/core/command-gateway';
+import { accountDecider } from '../../../libs/domain/accounts/account.decider';
+import { AccountEvent } from '../../../libs/domain/accounts/account.events';
+import { planDecider } from '../../../libs/domain/catalog/plan.decider';
+import { PlanEvent } from '../../../libs/domain/catalog/plan.events';
+import { Pricing } from '../../../libs/domain/catalog/pricing';
+import { KnownPlan } from '../../../libs/domain/pricing/price-override';
+import { overrideView, priceOverrideDecider } from '../../../libs/domain/pricing/price-override.decider';
+import { fold } from '../../../libs/domain/shared/decider';
+import { isValidId } from '../../../libs/domain/shared/ids';
+import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
+import type { PriceOverrideDto } from './price-override.dto';
+
+export interface PriceOverrideView {
+  accountId: string;
+  planId: string;
+  serviceId: string;
+  pricing: Pricing | null;
+  discountPercent: string | null;
+}
+
+export class SetPriceOverrideCommand {
+  constructor(
+    readonly accountId: string,
+    readonly input: PriceOverrideDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export function priceOverridesStream(tenantId: string, accountId: string): string {
+  return streamName('priceOverrides', tenantId, accountId);
+}
+
+/**
+ * Looks up the account's currency and the plan's current version in their own streams, not in read models,
+ * so a plan created or revised a moment ago is seen. A plan revised after this check (a service dropped)
+ * leaves a harmless override: effective pricing only reads the services of the current version.
+ */
+@CommandHandler(SetPriceOverrideCommand)
+export class SetPriceOverrideHandler implements ICommandHandler<SetPriceOverrideCommand, CommandOutcome<PriceOverrideView>> {
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  async execute({ accountId, input, context }: SetPriceOverrideCommand): Promise<CommandOutcome<PriceOverrideView>> {
+    const { planId, serviceId, pricing, discountPercent } = input;
+    const accountCurrency = await this.currencyOf(context.tenantId, accountId);
+    // A malformed plan id names no stream; the decider refuses it (400) before it looks at the plan.
+    const plan = isValidId(planId) ? await this.planOf(context.tenantId, planId) : null;
+    const outcome = await this.runner.run(
+      priceOverrideDecider,
+      priceOverridesStream(context.tenantId, accountId),
+      { type: 'SetPriceOverride', data: { accountId, accountCurrency, plan, planId, serviceId, pricing, discountPercent } },
+      context,
+    );
+    // Reaching here, decide accepted planId and serviceId as ids.
+    return { body: overrideView(accountId, planId as string, serviceId as string, outcome.state), position: outcome.position };
+  }
+
+  private async currencyOf(tenantId: string, accountId: string): Promise<string | null> {
+    const history = (await this.events.readStream(streamName('account', tenantId, accountId))).map(toDomainEvent) as AccountEvent[];
+    return fold(accountDecider, history)?.currency ?? null;
+  }
+
+  private async planOf(tenantId: string, planId: string): Promise<KnownPlan | null> {
+    const history = (await this.events.readStream(streamName('plan', tenantId, planId))).map(toDomainEvent) as PlanEvent[];
+    const state = fold(planDecider, history);
+    if (state === null) return null;
+    const { id, currency, services } = state.current;
+    return { id, currency, serviceIds: services.map((service) => service.id) };
+  }
+}
