@@ -18,6 +18,17 @@ describe('Rebuilding read models from the log', () => {
         }
       }
     }
+    // Links (a move included), a plan with two versions and a price override, so every read model has documents.
+    const one = tenants[1].apiKey;
+    const put = async (route: string, body: unknown) => expect((await t.request('PUT', route, { key: one, body })).status).toBe(200);
+    await put('/v1/accounts/acc-1/parent', { parentAccountId: 'acc-0' });
+    await put('/v1/accounts/acc-2/parent', { parentAccountId: 'acc-1' });
+    await put('/v1/accounts/acc-1/parent', { parentAccountId: 'acc-3' });
+    const plan = { id: 'gold', name: 'Gold', currency: 'EUR', billingInterval: { unit: 'month', count: 1 }, services: [{ id: 'fee', name: 'Fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '10.00' } }] };
+    expect((await t.request('POST', '/v1/plans', { key: one, body: plan })).status).toBe(201);
+    const { id: _, ...revision } = { ...plan, name: 'Gold 2' };
+    await put('/v1/plans/gold', revision);
+    await put('/v1/accounts/acc-3/price-overrides', { planId: 'gold', serviceId: 'fee', discountPercent: '10' });
     const split = { usage: [{ payerAccountId: 'acc-0', percent: '60' }, { payerAccountId: 'acc-2', percent: '40' }] };
     expect((await t.request('PUT', '/v1/accounts/acc-4/payment-responsibility', { key: tenants[1].apiKey, body: split })).status).toBe(200);
     await t.request('POST', `/v1/tenants/${tenants[0].id}/api-key`, { key: 'test-admin-key' });
@@ -28,8 +39,9 @@ describe('Rebuilding read models from the log', () => {
     const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
     const live = await hashReadModels(store, allProjectors);
     // tenants, API keys (one rotated away), accounts, a contact-reminder timer per account (none has a phone),
-    // one payment-responsibility setting, a hierarchy node per account
-    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1 + 60);
+    // one payment-responsibility setting, a hierarchy node per account, three link periods, a plan and its
+    // two versions, one price override
+    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1 + 60 + 3 + 1 + 2 + 1);
 
     const report = await rebuildProjections(events, store, allProjectors, () => Date.now());
     expect(report.events).toBe(await events.headPosition());
