@@ -5,45 +5,25 @@
  *  - the one day on which 1,000 timers fall due: its seconds and timers fired/s
  * Sizes: BENCH_CLOCK_ACCOUNTS (default 1000).
  */
-import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
-import { allInOneModules } from '../apps/all-in-one/all-in-one.module';
-import { createApp } from '../apps/bootstrap';
-import { FixedClock } from '../libs/clock/clock';
-import { loadConfig } from '../libs/config/config';
-import { ReadYourWrites } from '../libs/core/read-your-writes';
 import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
+import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, settled, startApp, Tenant } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_CLOCK_ACCOUNTS ?? 1000);
 /** Requests in flight while creating accounts: enough to keep the app busy, few enough not to queue for long. */
 const HTTP_CONCURRENCY = 32;
-const ADMIN_KEY = 'bench-admin';
 const START = '2025-01-01';
 const YEAR_END = '2025-12-31';
 /** The accounts of the second tenant lack a phone: their reminders fall due 7 days after creation. */
 const EVE_OF_DUE_DAY = '2025-01-07';
 const DUE_DAY = '2025-01-08';
-const SETTLE_TIMEOUT_MS = 60_000;
-
-type Row = [string, string, string];
-
-interface Http {
-  /** Sends a JSON request and returns the parsed body; any status other than `expected` throws. */
-  call<T>(method: string, route: string, key: string, body: unknown, expected: number): Promise<T>;
-}
-
-interface Tenant {
-  id: string;
-  apiKey: string;
-}
 
 export async function benchClock(): Promise<Row[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-clock-'));
-  const app = await startApp(dataDir);
+  const app = await startApp(dataDir, START);
   try {
     const http = await httpClient(app);
     const idle = await benchNothingDue(app, http);
@@ -86,36 +66,6 @@ async function benchDueTimers(app: NestFastifyApplication, http: Http): Promise<
   return { seconds };
 }
 
-async function startApp(dataDir: string): Promise<NestFastifyApplication> {
-  const config = loadConfig({ DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
-  const app = await createApp('bench-clock', allInOneModules, {
-    config,
-    clock: new FixedClock(new Date(`${START}T10:00:00Z`)),
-    logger: pino({ level: 'silent' }),
-    print: () => undefined,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return app;
-}
-
-async function httpClient(app: NestFastifyApplication): Promise<Http> {
-  const address = app.getHttpServer().address();
-  if (typeof address !== 'object' || address === null) throw new Error('the app is not listening on a TCP port');
-  const base = `http://127.0.0.1:${address.port}`;
-  return {
-    async call<T>(method: string, route: string, key: string, body: unknown, expected: number): Promise<T> {
-      const response = await fetch(`${base}${route}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (response.status !== expected) throw new Error(`${method} ${route}: ${response.status} ${text}`);
-      return JSON.parse(text) as T;
-    },
-  };
-}
-
 function createTenant(http: Http, name: string): Promise<Tenant> {
   return http.call<Tenant>('POST', '/v1/tenants', ADMIN_KEY, { name, sandbox: true, businessDate: START }, 201);
 }
@@ -132,34 +82,11 @@ async function timedAdvance(http: Http, tenant: Tenant, to: string): Promise<{ d
   return { days: body.days, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Waits until every projector and process manager caught up and nothing more is written, so timing starts idle. */
-async function settled(app: NestFastifyApplication): Promise<void> {
-  const log = app.get<EventStore>(EVENT_STORE);
-  const consumers = app.get(ReadYourWrites);
-  for (;;) {
-    const head = await log.headPosition();
-    if (!(await consumers.waitForEverything(head, SETTLE_TIMEOUT_MS))) throw new Error(`consumers did not reach position ${head}`);
-    if ((await log.headPosition()) === head) return;
-  }
-}
-
 async function eventsOf(app: NestFastifyApplication, tenant: Tenant, type: string): Promise<number> {
   const all = await app.get<EventStore>(EVENT_STORE).readAll();
   return all.filter((event) => event.type === type && event.metadata.tenantId === tenant.id).length;
 }
 
-/** Runs `count` tasks with at most `concurrency` in flight. */
-async function runPool(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
 
 /** Run on its own (`node dist/scripts/bench-clock.js`), it prints its rows and its own peak RSS as JSON. */
 if (require.main === module) {

@@ -8,7 +8,10 @@
  *  - peak RSS of the foundation figures above: < 300 MB; the clock figures run in a child process (a whole
  *    in-process app with its HTTP server) and report their own peak RSS
  * Sizes: BENCH_COMMANDS (default 20000), BENCH_REPLAY_EVENTS (default 100000), BENCH_CONCURRENCY (default 256),
- * BENCH_CLOCK_ACCOUNTS (default 1000). BENCH_SKIP_CLOCK=1 leaves the clock figures out.
+ * BENCH_CLOCK_ACCOUNTS (default 1000), BENCH_SUBTREE (default 10000). BENCH_SKIP_CLOCK=1 and BENCH_SKIP_HIERARCHY=1
+ * leave those parts out.
+ *  - hierarchy (./bench-hierarchy.ts, no target given): re-parenting a 10,000-account subtree (answered; settled)
+ *    and the descendants query latency on it
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -39,6 +42,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const TENANT = 'tenbench';
 const BUSINESS_DATE = '2026-11-22';
 const SKIP_CLOCK = process.env.BENCH_SKIP_CLOCK === '1';
+const SKIP_HIERARCHY = process.env.BENCH_SKIP_HIERARCHY === '1';
 
 async function main(): Promise<void> {
   console.log(`bench: ${COMMANDS} commands, ${REPLAY_EVENTS} replayed events, ${CONCURRENCY} in flight, node ${process.version}`);
@@ -46,7 +50,8 @@ async function main(): Promise<void> {
   const raw = await benchRawAppends();
   const replay = await benchReplay();
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // the foundation figures' own process
-  const clock = SKIP_CLOCK ? [] : benchClockInChildProcess();
+  const clock = SKIP_CLOCK ? [] : benchInChildProcess('bench-clock.js', 'clock');
+  const hierarchy = SKIP_HIERARCHY ? [] : benchInChildProcess('bench-hierarchy.js', 'hierarchy');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     [`replay events/s (rebuild from ${fmt(REPLAY_EVENTS)} events)`, fmt(replay), '≥ 50,000'],
     ['peak RSS of the figures above (MB)', peakRssMb.toFixed(0), '< 300'],
     ...clock,
+    ...hierarchy,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
@@ -163,14 +169,14 @@ async function runPool(count: number, task: (i: number) => Promise<unknown>): Pr
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
 }
 
-/** The clock figures in a process of their own, so each part's peak RSS is its own. */
-function benchClockInChildProcess(): Array<[string, string, string]> {
-  const output = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'bench-clock.js')], {
+/** A part of the figures in a process of its own, so each part's peak RSS is its own. */
+function benchInChildProcess(script: string, part: string): Array<[string, string, string]> {
+  const output = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, script)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { rows, peakRssMb } = JSON.parse(output.trim().split('\n').pop()!) as { rows: Array<[string, string, string]>; peakRssMb: number };
-  return [...rows, ['peak RSS of the clock figures (MB)', peakRssMb.toFixed(0), '']];
+  return [...rows, [`peak RSS of the ${part} figures (MB)`, peakRssMb.toFixed(0), '']];
 }
 
 function fmt(n: number): string {

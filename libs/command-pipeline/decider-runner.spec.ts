@@ -149,6 +149,19 @@ describe('DeciderRunner', () => {
       expect(repeat).toMatchObject({ alreadyApplied: true, state: 5, events: [] });
     });
 
+    it("queues this process's commands on the stream instead of letting them conflict", async () => {
+      const runner = new DeciderRunner(store, 1); // one attempt: any conflict would fail
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => runner.run(counter, 'counter-t1.q', { type: 'Increment', data: { by: 1 } }, context(`q-${i}`), { cache: true })),
+      );
+      expect(outcomes.map((o) => o.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      // A command that fails does not block the ones queued after it.
+      const failing = runner.run(counter, 'counter-t1.r', { type: 'Touch', data: {} }, context('r-0'), { cache: true });
+      const after = runner.run(counter, 'counter-t1.r', { type: 'Increment', data: { by: 1 } }, context('r-1'), { cache: true });
+      await expect(failing).rejects.toBeInstanceOf(NotFoundError);
+      await expect(after).resolves.toMatchObject({ state: 1 });
+    });
+
     it('is never stale: a write by another runner (another process) is read before deciding', async () => {
       const mine = new DeciderRunner(store);
       const theirs = new DeciderRunner(store);

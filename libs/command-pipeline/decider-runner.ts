@@ -26,12 +26,17 @@ const DEFAULT_MAX_ATTEMPTS = 8;
  * so no update is ever lost. A command id already present in the stream makes the command a no-op.
  */
 export interface RunOptions {
-  /** Keep the folded state between commands (for long streams such as a tenant's hierarchy). */
+  /**
+   * For long, busy streams such as a tenant's hierarchy: keep the folded state between commands, and
+   * queue this process's commands on the stream one after the other, so they do not conflict with each
+   * other (a conflict with another process is still retried).
+   */
   cache?: boolean;
 }
 
 export class DeciderRunner {
   private readonly cache = new StreamStateCache();
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -45,8 +50,26 @@ export class DeciderRunner {
     context: CommandContext,
     options: RunOptions = {},
   ): Promise<DeciderOutcome<State, Event>> {
+    if (!options.cache) return this.decideAndAppend(decider, stream, command, context, false);
+    const mine = (this.queues.get(stream) ?? Promise.resolve()).then(() => this.decideAndAppend(decider, stream, command, context, true));
+    const tail = mine.catch(() => undefined);
+    this.queues.set(stream, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.queues.get(stream) === tail) this.queues.delete(stream);
+    }
+  }
+
+  private async decideAndAppend<Command extends DomainCommand, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    stream: string,
+    command: Command,
+    context: CommandContext,
+    useCache: boolean,
+  ): Promise<DeciderOutcome<State, Event>> {
     for (let attempt = 1; ; attempt++) {
-      const known = await this.load(decider, stream, options.cache === true);
+      const known = await this.load(decider, stream, useCache);
       const { state, revision, lastPosition } = known;
 
       const earlier = known.commandIds.get(context.commandId);
@@ -62,7 +85,7 @@ export class DeciderRunner {
           revision < 0 ? 'no_stream' : revision,
         );
         const next = events.reduce(decider.evolve, state);
-        if (options.cache) {
+        if (useCache) {
           const commandIds = new Map(known.commandIds).set(context.commandId, result.position);
           this.cache.set(stream, { revision: result.nextExpectedRevision, lastPosition: result.position, state: next, commandIds });
         }

@@ -1,0 +1,82 @@
+/**
+ * What the in-process benchmarks share: the all-in-one app on a temporary SQLite folder, listening on a
+ * random port, a JSON client, a wait for everything to settle, and a bounded pool of concurrent tasks.
+ */
+import 'reflect-metadata';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import { allInOneModules } from '../apps/all-in-one/all-in-one.module';
+import { createApp } from '../apps/bootstrap';
+import { FixedClock } from '../libs/clock/clock';
+import { loadConfig } from '../libs/config/config';
+import { ReadYourWrites } from '../libs/core/read-your-writes';
+import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
+
+export const ADMIN_KEY = 'bench-admin';
+const SETTLE_TIMEOUT_MS = 60_000;
+
+export type Row = [string, string, string];
+
+export interface Http {
+  /** Sends a JSON request and returns the parsed body; any status other than `expected` throws. */
+  call<T>(method: string, route: string, key: string, body: unknown, expected: number): Promise<T>;
+}
+
+export interface Tenant {
+  id: string;
+  apiKey: string;
+}
+
+export async function startApp(dataDir: string, startDate: string): Promise<NestFastifyApplication> {
+  const config = loadConfig({ DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
+  const app = await createApp('bench', allInOneModules, {
+    config,
+    clock: new FixedClock(new Date(`${startDate}T10:00:00Z`)),
+    logger: pino({ level: 'silent' }),
+    print: () => undefined,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app;
+}
+
+export async function httpClient(app: NestFastifyApplication): Promise<Http> {
+  const address = app.getHttpServer().address();
+  if (typeof address !== 'object' || address === null) throw new Error('the app is not listening on a TCP port');
+  const base = `http://127.0.0.1:${address.port}`;
+  return {
+    async call<T>(method: string, route: string, key: string, body: unknown, expected: number): Promise<T> {
+      const response = await fetch(`${base}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (response.status !== expected) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+      return JSON.parse(text) as T;
+    },
+  };
+}
+
+/** Waits until every projector and process manager caught up and nothing more is written, so timing starts idle. */
+export async function settled(app: NestFastifyApplication): Promise<void> {
+  const log = app.get<EventStore>(EVENT_STORE);
+  const consumers = app.get(ReadYourWrites);
+  for (;;) {
+    const head = await log.headPosition();
+    if (!(await consumers.waitForEverything(head, SETTLE_TIMEOUT_MS))) throw new Error(`consumers did not reach position ${head}`);
+    if ((await log.headPosition()) === head) return;
+  }
+}
+
+/** Runs `count` tasks with at most `concurrency` in flight. */
+export async function runPool(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
