@@ -4,8 +4,6 @@ import { CommandContext } from '../../../libs/command-pipeline/command-context';
 import { DeciderRunner, toDomainEvent } from '../../../libs/command-pipeline/decider-runner';
 import { streamName } from '../../../libs/command-pipeline/streams';
 import { CommandOutcome } from '../../../libs/core/command-gateway';
-import { accountDecider } from '../../../libs/domain/accounts/account.decider';
-import { AccountEvent } from '../../../libs/domain/accounts/account.events';
 import { planDecider } from '../../../libs/domain/catalog/plan.decider';
 import { PlanEvent } from '../../../libs/domain/catalog/plan.events';
 import { Pricing } from '../../../libs/domain/catalog/pricing';
@@ -14,6 +12,7 @@ import { overrideView, priceOverrideDecider } from '../../../libs/domain/pricing
 import { fold } from '../../../libs/domain/shared/decider';
 import { isValidId } from '../../../libs/domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
+import { loadAccount } from '../accounts/account-lookup';
 import type { PriceOverrideDto } from './price-override.dto';
 
 export interface PriceOverrideView {
@@ -64,8 +63,7 @@ export class SetPriceOverrideHandler implements ICommandHandler<SetPriceOverride
   }
 
   private async currencyOf(tenantId: string, accountId: string): Promise<string | null> {
-    const history = (await this.events.readStream(streamName('account', tenantId, accountId))).map(toDomainEvent) as AccountEvent[];
-    return fold(accountDecider, history)?.currency ?? null;
+    return (await loadAccount(this.events, tenantId, accountId))?.currency ?? null;
   }
 
   private async planOf(tenantId: string, planId: string): Promise<KnownPlan | null> {
