@@ -9,7 +9,8 @@ export const ACCOUNTS = 'accounts';
 /** The account document answered by GET /v1/accounts/{id}: one per account, in its tenant. */
 export const accountsProjection: Projector = {
   name: 'accounts',
-  collections: [{ name: ACCOUNTS, indexes: ['name', 'parentAccountId', 'createdOn', 'contact.email'] }],
+  // Read by id only: an index costs every write, so one is declared when a query needs it.
+  collections: [{ name: ACCOUNTS, indexes: [] }],
   eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountParented', 'AccountDetached'],
   project(recorded: RecordedEvent): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);

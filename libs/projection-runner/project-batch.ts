@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../event-store/event-store.port';
-import { ReadStore } from '../read-store/read-store.port';
+import { DocWrite, ReadStore } from '../read-store/read-store.port';
 import { BatchView } from './batch-view';
 import { Projector } from './projector';
 
@@ -11,6 +11,16 @@ import { Projector } from './projector';
  */
 export async function projectBatch(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<number> {
   if (events.length === 0) return 0;
+  const position = events[events.length - 1].position;
+  await store.apply(await projectEvents(projector, events, store), { name: projector.name, position });
+  return position;
+}
+
+/**
+ * The writes a projector makes for these events, one per document touched, not yet committed (except
+ * those committed before an event it queries the store on).
+ */
+export async function projectEvents(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<DocWrite[]> {
   let view = new BatchView(store);
   const wanted = new Set(projector.eventTypes);
   const queries = new Set(projector.queriesStoreOn ?? []);
@@ -22,7 +32,5 @@ export async function projectBatch(projector: Projector, events: RecordedEvent[]
     }
     view.record(await projector.project(event, view));
   }
-  const position = events[events.length - 1].position;
-  await store.apply(view.writes(), { name: projector.name, position });
-  return position;
+  return view.writes();
 }

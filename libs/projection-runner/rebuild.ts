@@ -1,6 +1,6 @@
 import { EventStore } from '../event-store/event-store.port';
-import { ReadStore } from '../read-store/read-store.port';
-import { projectBatch } from './project-batch';
+import { DocWrite, ReadStore } from '../read-store/read-store.port';
+import { projectEvents } from './project-batch';
 import { Projector } from './projector';
 
 export interface RebuildReport {
@@ -11,14 +11,17 @@ export interface RebuildReport {
 
 /**
  * Drops the projectors' read models and checkpoints and replays the whole log into them. Run it while
- * the projectors are stopped (`npm run rebuild` does it offline).
+ * the projectors are stopped (`npm run rebuild` does it offline). A chunk's writes of every projector
+ * commit together, and the checkpoints only at the end: a rebuild that stops half-way leaves no
+ * checkpoint, so the projectors start again from the beginning over documents that, being guarded by
+ * position, come out the same.
  */
 export async function rebuildProjections(
   events: EventStore,
   store: ReadStore,
   projectors: Projector[],
   now: () => number,
-  chunkSize = 5000,
+  chunkSize = 20_000,
 ): Promise<RebuildReport> {
   const started = now();
   await store.ensureCollections(projectors.flatMap((p) => p.collections));
@@ -30,9 +33,12 @@ export async function rebuildProjections(
   for (;;) {
     const chunk = await events.readAll({ after: position, maxCount: chunkSize });
     if (chunk.length === 0) break;
-    for (const projector of projectors) await projectBatch(projector, chunk, store);
+    const writes: DocWrite[] = [];
+    for (const projector of projectors) writes.push(...(await projectEvents(projector, chunk, store)));
+    await store.apply(writes);
     position = chunk[chunk.length - 1].position;
     count += chunk.length;
   }
+  for (const projector of projectors) await store.setCheckpoint(projector.name, position);
   return { events: count, position, millis: now() - started };
 }
