@@ -21,7 +21,7 @@ export async function rebuildProjections(
   store: ReadStore,
   projectors: Projector[],
   now: () => number,
-  chunkSize = 20_000,
+  chunkSize = 10_000,
 ): Promise<RebuildReport> {
   const started = now();
   await store.ensureCollections(projectors.flatMap((p) => p.collections));
