@@ -7,7 +7,3 @@ export function streamName(category: string, tenantId: string, entityId: string)
   return `${category}-${tenantId}.${entityId}`;
 }
 
-export function parseStreamName(stream: string): { category: string; tenantId: string; entityId: string } | null {
-  const match = /^([A-Za-z]+)-([^.]+)\.(.+)$/.exec(stream);
-  return match ? { category: match[1], tenantId: match[2], entityId: match[3] } : null;
-}

@@ -25,7 +25,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-export function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
+function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
   if (exception instanceof DomainError) return errorBody(exception.status, exception.message, exception.details);
   if (exception instanceof WrongExpectedRevisionError) {
     return errorBody(409, 'The entity was changed by a concurrent request; retry', [

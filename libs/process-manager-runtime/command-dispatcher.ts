@@ -20,10 +20,6 @@ export class CommandDispatcher {
     private readonly routes: Record<string, CommandRoute>,
   ) {}
 
-  knows(type: string): boolean {
-    return type in this.routes;
-  }
-
   /** Returns the log position the command wrote (or found already written). */
   async dispatch(command: DomainCommand<string, Record<string, unknown>>, context: CommandContext): Promise<number> {
     const route = this.routes[command.type];

@@ -15,6 +15,3 @@ export function sameHash(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function randomTenantId(): string {
-  return `ten${randomBytes(8).toString('hex')}`;
-}

@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { RuleViolationError } from '../../../libs/domain/shared/errors';
 import { deterministicUuid } from '../../../libs/domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
-import { accountStream, loadAccount } from './account-lookup';
-import { setParentLink } from './set-parent';
+import { accountStream } from './account-lookup';
+import { assertParentExists, setParentLink } from './set-parent';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../../libs/command-pipeline/command-context';
 import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
@@ -33,11 +32,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
   async execute({ input, context }: CreateAccountCommand): Promise<CommandOutcome<Account>> {
     const { id, parentAccountId, ...fields } = input;
     const accountId = id ?? generatedAccountId(context.commandId);
-    if (parentAccountId !== undefined && parentAccountId !== accountId && !(await loadAccount(this.events, context.tenantId, parentAccountId))) {
-      throw new RuleViolationError(`The parent ${parentAccountId} is not an account of this tenant`, [
-        { field: 'parentAccountId', rule: 'accountExists', message: `no account ${parentAccountId}` },
-      ]);
-    }
+    await assertParentExists(this.events, context.tenantId, accountId, parentAccountId ?? null);
     const outcome = await this.runner.run(
       accountDecider,
       accountStream(context.tenantId, accountId),

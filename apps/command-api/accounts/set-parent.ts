@@ -34,6 +34,14 @@ export function hierarchyStream(tenantId: string): string {
   return streamName('hierarchy', tenantId, 'links');
 }
 
+/** A parent must be an account of the tenant (checked before anything is written). */
+export async function assertParentExists(events: EventStore, tenantId: string, accountId: string, parentAccountId: string | null): Promise<void> {
+  if (parentAccountId === null || parentAccountId === accountId || (await loadAccount(events, tenantId, parentAccountId))) return;
+  throw new RuleViolationError(`The parent ${parentAccountId} is not an account of this tenant`, [
+    { field: 'parentAccountId', rule: 'accountExists', message: `no account ${parentAccountId}` },
+  ]);
+}
+
 /**
  * Links an account under a parent (or detaches it) from the tenant's business date on. Both accounts
  * must exist; the hierarchy aggregate refuses cycles, also when requests race.
@@ -45,11 +53,7 @@ export async function setParentLink(
   parentAccountId: string | null,
   context: CommandContext,
 ): Promise<CommandOutcome<Account>> {
-  if (parentAccountId !== null && parentAccountId !== account.id && !(await loadAccount(events, context.tenantId, parentAccountId))) {
-    throw new RuleViolationError(`The parent ${parentAccountId} is not an account of this tenant`, [
-      { field: 'parentAccountId', rule: 'accountExists', message: `no account ${parentAccountId}` },
-    ]);
-  }
+  await assertParentExists(events, context.tenantId, account.id, parentAccountId);
   const outcome = await runner.run(
     hierarchyDecider,
     hierarchyStream(context.tenantId),

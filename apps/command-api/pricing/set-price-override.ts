@@ -13,6 +13,7 @@ import { fold } from '../../../libs/domain/shared/decider';
 import { isValidId } from '../../../libs/domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
 import { loadAccount } from '../accounts/account-lookup';
+import { planStream } from '../catalog/create-plan';
 import type { PriceOverrideDto } from './price-override.dto';
 
 export interface PriceOverrideView {
@@ -67,7 +68,7 @@ export class SetPriceOverrideHandler implements ICommandHandler<SetPriceOverride
   }
 
   private async planOf(tenantId: string, planId: string): Promise<KnownPlan | null> {
-    const history = (await this.events.readStream(streamName('plan', tenantId, planId))).map(toDomainEvent) as PlanEvent[];
+    const history = (await this.events.readStream(planStream(tenantId, planId))).map(toDomainEvent) as PlanEvent[];
     const state = fold(planDecider, history);
     if (state === null) return null;
     const { id, currency, services } = state.current;
