@@ -1,0 +1,454 @@
+import { integerIn, oneOf } from '../catalog/input';
+import { dueDate, Invoice, invoiceTotal, InvoiceLine } from '../invoicing/invoice';
+import { addDays, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../shared/calendar-date';
+import { assertNever, Decider } from '../shared/decider';
+import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } from '../shared/errors';
+import { assertValidId, deterministicUuid } from '../shared/ids';
+import { optional, validateAll } from '../shared/validation';
+import { gridFor, Period, periodContaining } from './billing-grid';
+import { chargeFor, creditLine, recurringLine, recurringPrices } from './charges';
+import { AssignPlan, BillingFacts, CancelPlan, ChangePlanQuantity, PlanInstanceCommand, SwitchPlan } from './plan-instance.commands';
+import {
+  BillingGrid,
+  ChargeInForce,
+  INVOICING_OPTIONS,
+  InvoicingOption,
+  PlanAssigned,
+  PlanInstanceEvent,
+  PlanInstanceStatus,
+  PlanSnapshot,
+  PRORATION_RULES,
+  ProrationRule,
+  ScheduledChange,
+} from './plan-instance.events';
+
+/** One plan assigned to one account, as its stream says it is. */
+export interface PlanInstance {
+  id: string;
+  accountId: string;
+  plan: PlanSnapshot;
+  quantity: number;
+  status: PlanInstanceStatus;
+  billingGroupId: string | null;
+  dunningGroupId: string | null;
+  startDate: CalendarDate;
+  grid: BillingGrid;
+  invoicingOption: InvoicingOption;
+  /** The first day not billed yet; null once cancelled. */
+  nextBillDate: CalendarDate | null;
+  /** What the period in force was charged (credits refund from these). */
+  charges: ChargeInForce[];
+  invoiceCount: number;
+  pending: ScheduledChange | null;
+  cancelledOn: CalendarDate | null;
+  warnings: string[];
+}
+
+export type PlanInstanceState = PlanInstance | null;
+
+export const MAX_QUANTITY = 1_000_000_000;
+
+export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent, PlanInstanceState> = {
+  initialState: null,
+  decide(command, state) {
+    switch (command.type) {
+      case 'AssignPlan':
+        return assignPlan(command.data, state);
+      case 'BillPlanInstance': {
+        // The bill run asks every due instance; one that is cancelled or already billed decides nothing.
+        if (state === null || state.status === 'cancelled') return [];
+        const run = new BillingRun(state, command.data);
+        run.catchUp();
+        return run.finish('billRun');
+      }
+      case 'ChangePlanQuantity':
+        return changeQuantity(command.data, existing(state, command.data.planInstanceId));
+      case 'SwitchPlan':
+        return switchPlan(command.data, existing(state, command.data.planInstanceId));
+      case 'CancelPlan':
+        return cancelPlan(command.data, existing(state, command.data.planInstanceId));
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve(state, event) {
+    if (event.type === 'PlanAssigned') return assigned(event.data);
+    if (state === null) throw new Error(`${event.type} before PlanAssigned`);
+    switch (event.type) {
+      case 'PlanInstanceBilled':
+        return {
+          ...state,
+          nextBillDate: event.data.nextBillDate,
+          charges: event.data.charges,
+          invoiceCount: state.invoiceCount + (event.data.invoice ? 1 : 0),
+        };
+      case 'PlanQuantityChanged':
+        return { ...state, quantity: event.data.to };
+      case 'PlanSwitched':
+        return { ...state, plan: event.data.plan, grid: event.data.grid, pending: state.pending?.kind === 'switch' ? null : state.pending };
+      case 'PlanChangeScheduled':
+        return { ...state, pending: event.data.change };
+      case 'PlanCancelled':
+        return { ...state, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+function assigned(data: PlanAssigned['data']): PlanInstance {
+  return {
+    id: data.planInstanceId,
+    accountId: data.accountId,
+    plan: data.plan,
+    quantity: data.quantity,
+    status: data.status,
+    billingGroupId: data.billingGroupId,
+    dunningGroupId: data.dunningGroupId,
+    startDate: data.startDate,
+    grid: { anchorDate: data.anchorDate, billDay: data.billDay, interval: data.plan.billingInterval },
+    invoicingOption: data.invoicingOption,
+    nextBillDate: data.startDate,
+    charges: [],
+    invoiceCount: 0,
+    pending: null,
+    cancelledOn: null,
+    warnings: data.warnings,
+  };
+}
+
+/** DOMAIN.md §4: bill day, stub, catch-up of every period begun by today, all on the assignment's invoice. */
+function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanInstanceEvent[] {
+  if (state !== null) throw new ConflictError(`plan instance ${data.planInstanceId} already exists`);
+  if (data.account === null) throw new NotFoundError('Account', data.accountId);
+  const input = validateAll({
+    planId: () => validId(data.planId, 'planId'),
+    quantity: () => quantityOf(data.quantity ?? 1),
+    status: () => oneOf(data.status ?? 'active', 'status', ['active'] as const),
+    billingGroupId: () => optional(data.billingGroupId, 'billingGroupId', validId),
+    dunningGroupId: () => optional(data.dunningGroupId, 'dunningGroupId', validId),
+    retroactiveStartDate: () => optional(data.retroactiveStartDate, 'retroactiveStartDate', parseCalendarDate),
+    altBillDay: () => optional(data.altBillDay, 'altBillDay', (value, field) => integerIn(value, field, 1, 31)),
+    invoicingOption: () => oneOf(data.invoicingOption ?? 'full', 'invoicingOption', INVOICING_OPTIONS),
+    prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
+  });
+  const plan = data.plan;
+  if (plan === null) throw rule('planId', 'planExists', `plan ${input.planId} does not exist; create it with POST /v1/plans first`);
+  if (plan.currency !== data.account.currency) {
+    throw rule('planId', 'sameCurrency', `plan ${plan.id} is priced in ${plan.currency} but account ${data.accountId} is billed in ${data.account.currency}`);
+  }
+  const startDate = input.retroactiveStartDate ?? data.today;
+  if (compareDates(startDate, data.today) > 0) {
+    throw rule('retroactiveStartDate', 'notInFuture', `retroactiveStartDate ${startDate} is after today (${data.today}); a start date may only be in the past`);
+  }
+  const { billDay, warnings } = billDayFor(startDate, input.altBillDay, input.invoicingOption, plan);
+  const grid = gridFor(startDate, billDay, plan.billingInterval);
+  const event: PlanAssigned = {
+    type: 'PlanAssigned',
+    data: {
+      planInstanceId: data.planInstanceId,
+      accountId: data.accountId,
+      plan,
+      quantity: input.quantity,
+      status: input.status,
+      billingGroupId: input.billingGroupId,
+      dunningGroupId: input.dunningGroupId,
+      startDate,
+      anchorDate: grid.anchorDate,
+      billDay: grid.billDay,
+      altBillDay: input.altBillDay,
+      invoicingOption: input.invoicingOption,
+      prorationRule: input.prorationRule,
+      warnings,
+      assignedOn: data.today,
+    },
+  };
+  const run = new BillingRun(assigned(event.data), data, [event], input.prorationRule);
+  run.catchUp();
+  return run.finish('assignment');
+}
+
+/**
+ * The bill day is altBillDay only when invoicing is prorated (a stub then pays for the days up to it);
+ * otherwise it is the start's day and altBillDay is ignored, which the response says (DOMAIN.md §4, case C).
+ */
+function billDayFor(start: CalendarDate, altBillDay: number | null, invoicing: InvoicingOption, plan: PlanSnapshot): { billDay: number; warnings: string[] } {
+  const startDay = dayOfMonth(start);
+  if (altBillDay === null) return { billDay: startDay, warnings: [] };
+  if (plan.billingInterval.unit === 'week') {
+    return { billDay: startDay, warnings: [`altBillDay ${altBillDay} was ignored: plan ${plan.id} bills every ${plan.billingInterval.count} week(s) from the start date`] };
+  }
+  if (invoicing !== 'prorated') {
+    return { billDay: startDay, warnings: [`altBillDay ${altBillDay} was ignored because invoicingOption is "full"; the bill day is ${startDay}, the start date's day`] };
+  }
+  return { billDay: altBillDay, warnings: [] };
+}
+
+function changeQuantity(data: ChangePlanQuantity['data'], state: PlanInstance): PlanInstanceEvent[] {
+  const input = validateAll({
+    quantity: () => quantityOf(data.quantity),
+    prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
+  });
+  assertNotCancelled(state);
+  const run = new BillingRun(state, data);
+  run.catchUp();
+  if (input.quantity !== state.quantity) {
+    const today = data.today;
+    run.creditUnused(today, input.prorationRule);
+    run.emit({
+      type: 'PlanQuantityChanged',
+      data: { planInstanceId: state.id, accountId: state.accountId, from: state.quantity, to: input.quantity, effectiveDate: today, prorationRule: input.prorationRule },
+    });
+    run.chargeRemaining(today, input.prorationRule);
+  }
+  return run.finish('change');
+}
+
+const SWITCH_EFFECTIVE = ['now', 'nextBillDate'] as const;
+
+function switchPlan(data: SwitchPlan['data'], state: PlanInstance): PlanInstanceEvent[] {
+  const input = validateAll({
+    planId: () => validId(data.planId, 'planId'),
+    effective: () => oneOf(data.effective ?? 'now', 'effective', SWITCH_EFFECTIVE),
+    prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
+  });
+  assertNotCancelled(state);
+  const plan = data.plan;
+  if (plan === null) throw rule('planId', 'planExists', `plan ${input.planId} does not exist`);
+  if (plan.currency !== state.plan.currency) {
+    throw rule('planId', 'sameCurrency', `plan ${plan.id} is priced in ${plan.currency} but this plan instance bills in ${state.plan.currency}`);
+  }
+  if (plan.id === state.plan.id && plan.version === state.plan.version) {
+    throw new ConflictError(`plan instance ${state.id} is already on plan ${plan.id} version ${plan.version}`, [
+      { field: 'planId', rule: 'differentPlan', message: `plan instance ${state.id} is already on plan ${plan.id} version ${plan.version}` },
+    ]);
+  }
+  const run = new BillingRun(state, data);
+  run.catchUp();
+  if (input.effective === 'nextBillDate') {
+    run.schedule({ kind: 'switch', plan, effectiveDate: run.nextBillDate as CalendarDate, prorationRule: input.prorationRule });
+  } else {
+    run.switchTo(plan, data.today, input.prorationRule);
+  }
+  return run.finish('change');
+}
+
+function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstanceEvent[] {
+  const effectiveInput = data.effective ?? 'now';
+  const prorationRule = prorationRuleOf(data.prorationRule, data.tenantProrationRule);
+  if (effectiveInput !== 'now' && effectiveInput !== 'nextBillDate' && !isCalendarDate(effectiveInput)) {
+    throw InvalidInputError.forField('effective', 'cancelEffective', `effective must be "now", "nextBillDate" or a date written YYYY-MM-DD (got ${JSON.stringify(effectiveInput)})`);
+  }
+  assertNotCancelled(state);
+  const run = new BillingRun(state, data);
+  run.catchUp();
+  const nextBillDate = run.nextBillDate as CalendarDate;
+  const effectiveDate = effectiveInput === 'now' ? data.today : effectiveInput === 'nextBillDate' ? nextBillDate : effectiveInput;
+  if (compareDates(effectiveDate, data.today) > 0) {
+    run.schedule({ kind: 'cancel', effectiveDate, prorationRule });
+    return run.finish('change');
+  }
+  const openFrom = run.currentPeriodStart();
+  if (compareDates(effectiveDate, openFrom) < 0) {
+    throw rule('effective', 'openPeriod', `a cancellation may not take effect before ${openFrom}, the first day of the period in force; earlier periods are closed (got ${effectiveDate})`);
+  }
+  run.cancel(effectiveDate, prorationRule);
+  return run.finish('change');
+}
+
+/**
+ * Billing from the instance's state up to `today`, one command at a time: applies scheduled changes and bills
+ * periods in date order, gathers the lines, and ends with one PlanInstanceBilled carrying the invoice.
+ */
+class BillingRun {
+  private state: PlanInstance;
+  private readonly lines: InvoiceLine[] = [];
+  nextBillDate: CalendarDate | null;
+  private charges: ChargeInForce[];
+
+  constructor(
+    state: PlanInstance,
+    private readonly facts: BillingFacts,
+    readonly events: PlanInstanceEvent[] = [],
+    /** The rule for a stub at assignment; periods after it are whole. */
+    private readonly stubRule: ProrationRule = facts.tenantProrationRule,
+  ) {
+    this.state = state;
+    this.nextBillDate = state.nextBillDate;
+    this.charges = state.charges;
+  }
+
+  emit(event: PlanInstanceEvent): void {
+    this.events.push(event);
+    this.state = planInstanceDecider.evolve(this.state, event) as PlanInstance;
+  }
+
+  /** Everything due by today, in date order: a scheduled change on or before the next bill date comes first. */
+  catchUp(): void {
+    const today = this.facts.today;
+    for (;;) {
+      const billOn = this.nextBillDate;
+      if (this.state.status === 'cancelled' || billOn === null) return;
+      const pending = this.state.pending;
+      if (pending && compareDates(pending.effectiveDate, today) <= 0 && compareDates(pending.effectiveDate, billOn) <= 0) {
+        this.apply(pending);
+      } else if (compareDates(billOn, today) <= 0) {
+        this.billPeriodFrom(billOn);
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Bills [from, end of the grid period containing it): a whole period, or a stub measured against its full period. */
+  private billPeriodFrom(from: CalendarDate): void {
+    const full = periodContaining(this.state.grid, from);
+    const used = { from, to: full.to };
+    const partial = compareDates(from, full.from) !== 0;
+    this.nextBillDate = full.to;
+    if (partial && this.stubRule === 'none') {
+      this.charges = []; // proration none: a partial first period is not charged; billing starts on the bill day
+      return;
+    }
+    this.charges = this.prices().map((price) => chargeFor(price, this.state.quantity));
+    for (const charge of this.charges) this.lines.push(recurringLine(this.lineInput(charge, used, full)));
+  }
+
+  /** Refunds the days from `date` to the end of what was charged, by the charge's own price. */
+  creditUnused(date: CalendarDate, rule: ProrationRule): void {
+    const billedTo = this.nextBillDate;
+    if (rule === 'none' || billedTo === null || compareDates(date, billedTo) >= 0) return;
+    const full = periodContaining(this.state.grid, date);
+    for (const charge of this.charges) this.lines.push(creditLine(this.lineInput(charge, { from: date, to: billedTo }, full)));
+    this.charges = [];
+  }
+
+  /** Charges the current plan and quantity from `date` to the end of the period already billed. */
+  chargeRemaining(date: CalendarDate, rule: ProrationRule): void {
+    const billedTo = this.nextBillDate;
+    if (rule === 'none' || billedTo === null || compareDates(date, billedTo) >= 0) return;
+    const full = periodContaining(this.state.grid, date);
+    this.charges = this.prices().map((price) => chargeFor(price, this.state.quantity));
+    for (const charge of this.charges) this.lines.push(recurringLine(this.lineInput(charge, { from: date, to: billedTo }, full)));
+  }
+
+  /**
+   * The new plan from `date`. Same interval: the grid stays, unused days are credited and the rest of the
+   * period charged at the new price. Another interval: a new grid starts where the new plan's first whole
+   * period is charged: on `date` when prorating (after the credit), else at the next bill date.
+   */
+  switchTo(plan: PlanSnapshot, date: CalendarDate, rule: ProrationRule): void {
+    const sameInterval = plan.billingInterval.unit === this.state.grid.interval.unit && plan.billingInterval.count === this.state.grid.interval.count;
+    this.creditUnused(date, rule);
+    const from = { planId: this.state.plan.id, version: this.state.plan.version };
+    let grid = this.state.grid;
+    if (!sameInterval) {
+      const start = rule === 'prorate' ? date : (this.nextBillDate as CalendarDate);
+      const billDay = plan.billingInterval.unit === 'month' && grid.interval.unit === 'month' ? grid.billDay : dayOfMonth(start);
+      grid = gridFor(start, billDay, plan.billingInterval);
+      if (rule === 'prorate') this.nextBillDate = start;
+    }
+    this.emit({
+      type: 'PlanSwitched',
+      data: { planInstanceId: this.state.id, accountId: this.state.accountId, from, plan, effectiveDate: date, grid, prorationRule: rule },
+    });
+    if (sameInterval) this.chargeRemaining(date, rule);
+    else this.catchUp();
+  }
+
+  cancel(date: CalendarDate, rule: ProrationRule): void {
+    this.creditUnused(date, rule);
+    this.emit({ type: 'PlanCancelled', data: { planInstanceId: this.state.id, accountId: this.state.accountId, effectiveDate: date, prorationRule: rule } });
+    this.nextBillDate = null;
+    this.charges = [];
+  }
+
+  /** A later change replaces an earlier scheduled one: an instance has at most one pending change. */
+  schedule(change: ScheduledChange): void {
+    this.emit({ type: 'PlanChangeScheduled', data: { planInstanceId: this.state.id, accountId: this.state.accountId, change } });
+  }
+
+  private apply(change: ScheduledChange): void {
+    if (change.kind === 'switch') this.switchTo(change.plan, change.effectiveDate, change.prorationRule);
+    else this.cancel(change.effectiveDate, change.prorationRule);
+  }
+
+  /** The first day of the period billed last (or the start date, inside a stub). */
+  currentPeriodStart(): CalendarDate {
+    const billedTo = this.nextBillDate as CalendarDate;
+    const period = periodContaining(this.state.grid, addDays(billedTo, -1));
+    return compareDates(period.from, this.state.startDate) < 0 ? this.state.startDate : period.from;
+  }
+
+  /** The events decided: the changes, then one PlanInstanceBilled if billing moved or anything was charged. */
+  finish(reason: 'assignment' | 'billRun' | 'change'): PlanInstanceEvent[] {
+    const moved = this.nextBillDate !== this.state.nextBillDate || JSON.stringify(this.charges) !== JSON.stringify(this.state.charges);
+    if (this.lines.length === 0 && !moved) return this.events;
+    const invoice = this.lines.length === 0 ? null : this.invoice();
+    this.emit({
+      type: 'PlanInstanceBilled',
+      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice },
+    });
+    return this.events;
+  }
+
+  private invoice(): Invoice {
+    const { today, paymentTermsDays } = this.facts;
+    return {
+      // From the instance and its invoice count: the same id for a preview and the commit that follows it.
+      invoiceId: deterministicUuid('invoice', this.state.id, String(this.state.invoiceCount + 1)),
+      accountId: this.state.accountId,
+      planInstanceId: this.state.id,
+      invoiceDate: today,
+      dueDate: dueDate(today, paymentTermsDays),
+      currency: this.state.plan.currency,
+      total: invoiceTotal(this.lines),
+      lines: this.lines,
+    };
+  }
+
+  private prices() {
+    return recurringPrices(this.state.plan, this.state.accountId, this.facts.pricing);
+  }
+
+  private lineInput(charge: ChargeInForce, used: Period, full: Period) {
+    const service = this.state.plan.services.find((s) => s.id === charge.serviceId);
+    return {
+      charge,
+      serviceName: service?.name ?? charge.serviceId,
+      planName: this.state.plan.name,
+      planInstanceId: this.state.id,
+      used,
+      full,
+      currency: this.state.plan.currency,
+    };
+  }
+}
+
+function existing(state: PlanInstanceState, id: string): PlanInstance {
+  if (state === null) throw new NotFoundError('Plan instance', id);
+  return state;
+}
+
+function assertNotCancelled(state: PlanInstance): void {
+  if (state.status === 'cancelled') {
+    throw rule('planInstanceId', 'notCancelled', `plan instance ${state.id} was cancelled on ${state.cancelledOn}; a cancelled plan instance cannot be changed`);
+  }
+}
+
+function quantityOf(value: unknown): number {
+  return integerIn(value, 'quantity', 1, MAX_QUANTITY);
+}
+
+function prorationRuleOf(value: unknown, tenantDefault: ProrationRule): ProrationRule {
+  return value === undefined || value === null ? tenantDefault : oneOf(value, 'prorationRule', PRORATION_RULES);
+}
+
+function validId(value: unknown, field: string): string {
+  assertValidId(value, field);
+  return value;
+}
+
+function rule(field: string, name: string, message: string): RuleViolationError {
+  return new RuleViolationError(message, [{ field, rule: name, message }]);
+}
