@@ -15,7 +15,7 @@ import { ReadStore } from '../read-store/read-store.port';
 import { Consumer } from '../subscriptions/consumer-runner';
 import { CommandDispatcher } from './command-dispatcher';
 import { FaultInjector } from './faults';
-import { commandContext, processManagerConsumer } from './process-manager-consumer';
+import { commandContext, processManagerConsumer, ProcessManagerDeps } from './process-manager-consumer';
 import { PmCommand, ProcessManager } from './process-manager';
 
 /**
@@ -60,6 +60,39 @@ const testPm: ProcessManager = { name: PM, eventTypes: ['Trigger'], react };
 
 const add = (by: number, extra: Partial<PmCommand> = {}): PmCommand => ({ type: 'Add', data: { counterId: 'c', by }, ...extra });
 
+/**
+ * The same process manager, streaming: an async generator over the commands the event carries. `pulled`
+ * counts the commands handed out (`onPull` sees each); `finished` and `closed` tell running to the end
+ * from being closed early.
+ */
+function streamingPm(onPull = () => {}) {
+  const generator = { pulled: 0, finished: false, closed: false };
+  const pm: ProcessManager = {
+    name: PM,
+    eventTypes: ['Trigger'],
+    async *react(event) {
+      try {
+        for (const command of event.data.commands as PmCommand[]) {
+          generator.pulled++;
+          onPull();
+          yield command;
+        }
+        generator.finished = true;
+      } finally {
+        generator.closed = true;
+      }
+    },
+  };
+  return { pm, generator };
+}
+
+/** Ten commands in two lanes: odd amounts to counter/lane `a`, even ones to `b`. */
+const tenInTwoLanes = () =>
+  Array.from({ length: 10 }, (_, i): PmCommand => {
+    const lane = i % 2 === 0 ? 'a' : 'b';
+    return { type: 'Add', data: { counterId: lane, by: i + 1 }, lane };
+  });
+
 describe('processManagerConsumer', () => {
   let dir: string;
   let events: EventStore;
@@ -67,6 +100,7 @@ describe('processManagerConsumer', () => {
   let dispatcher: CommandDispatcher;
   let faults: FaultInjector;
   let logger: pino.Logger;
+  let deps: ProcessManagerDeps;
   let consumer: Consumer;
   let triggers = 0;
 
@@ -80,7 +114,8 @@ describe('processManagerConsumer', () => {
     outage.on = false;
     react.mockClear();
     const context = { store, readModelsAt: async () => undefined };
-    consumer = processManagerConsumer(testPm, { dispatcher, checkpoints: store, context, logger, faults });
+    deps = { dispatcher, checkpoints: store, context, logger, faults };
+    consumer = processManagerConsumer(testPm, deps);
   });
   afterEach(async () => {
     await events.close();
@@ -197,6 +232,27 @@ describe('processManagerConsumer', () => {
     expect(await store.getCheckpoint(PM)).toBe(failing.position);
   });
 
+  it('starts no further command after a failure, and rejects only once the commands in flight settled', async () => {
+    const trigger = await logged('Trigger', [{ type: 'Break', data: { counterId: 'c' }, lane: 'x' }, add(1, { lane: 'y' }), add(2, { lane: 'y' })]);
+    outage.on = true;
+    let broken!: () => void;
+    const failed = new Promise<void>((resolve) => (broken = resolve));
+    let settled = false;
+    const original = dispatcher.dispatch.bind(dispatcher);
+    jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (command, context) => {
+      if (command.type === 'Break') return original(command, context).finally(broken);
+      await failed; // this Add is in flight when the other lane fails
+      const position = await original(command, context);
+      settled = true;
+      return position;
+    });
+
+    await expect(consumer.handleBatch([trigger])).rejects.toThrow('the disk is on fire');
+
+    expect(settled).toBe(true);
+    expect((await counterEvents()).map((e) => e.data.by)).toEqual([1]);
+  });
+
   it('logs a command the domain refuses, skips it, and goes on with the rest and the checkpoint', async () => {
     const warn = jest.spyOn(logger, 'warn');
     const refused: PmCommand = { type: 'Refuse', data: { counterId: 'c' } };
@@ -225,5 +281,113 @@ describe('processManagerConsumer', () => {
 
     expect((await counterEvents()).map((e) => e.data.by)).toEqual([1, 2, 4]);
     expect(await store.getCheckpoint(PM)).toBe(batch[1].position);
+  });
+
+  it('runs a streamed reaction chunk by chunk: every command once, lanes in order, the ids of the array form', async () => {
+    const trigger = await logged('Trigger', tenInTwoLanes());
+    const { pm, generator } = streamingPm();
+    const contexts: CommandContext[] = [];
+    const original = dispatcher.dispatch.bind(dispatcher);
+    jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (command, context) => {
+      contexts.push(context);
+      return original(command, context);
+    });
+
+    await processManagerConsumer(pm, { ...deps, chunkSize: 3 }).handleBatch([trigger]);
+
+    expect(generator.finished).toBe(true);
+    expect(new Set(contexts.map((c) => c.commandId)).size).toBe(10);
+    expect((await events.readStream(counterStream('a'))).map((e) => e.data.by)).toEqual([1, 3, 5, 7, 9]);
+    expect((await events.readStream(counterStream('b'))).map((e) => e.data.by)).toEqual([2, 4, 6, 8, 10]);
+    expect(await store.getCheckpoint(PM)).toBe(trigger.position);
+
+    // The array form issues the very same commands: run it over the same event, and nothing new is applied.
+    const streamed = contexts.splice(0);
+    await consumer.handleBatch([trigger]);
+    expect(contexts.map((c) => c.commandId).sort()).toEqual(streamed.map((c) => c.commandId).sort());
+    expect((await events.readStream(counterStream('a'))).length + (await events.readStream(counterStream('b'))).length).toBe(10);
+  });
+
+  it('pulls a streamed reaction no further than the chunk whose commands are running', async () => {
+    const trigger = await logged('Trigger', tenInTwoLanes());
+    let completed = 0;
+    const completedWhenPulled: number[] = [];
+    const pulledWhenStarted: number[] = [];
+    const { pm, generator } = streamingPm(() => completedWhenPulled.push(completed));
+    const original = dispatcher.dispatch.bind(dispatcher);
+    jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (command, context) => {
+      pulledWhenStarted.push(generator.pulled);
+      const position = await original(command, context);
+      completed++;
+      return position;
+    });
+
+    await processManagerConsumer(pm, { ...deps, chunkSize: 3 }).handleBatch([trigger]);
+
+    // A chunk's first command is pulled only once every command before it completed...
+    expect(completedWhenPulled).toEqual([0, 0, 0, 3, 3, 3, 6, 6, 6, 9]);
+    // ...and while a chunk runs, nothing past it has been pulled.
+    expect(pulledWhenStarted).toEqual([3, 3, 3, 6, 6, 6, 9, 9, 9, 10]);
+  });
+
+  it('rejects the batch, keeps the checkpoint and closes the generator when a command fails mid-stream', async () => {
+    const commands = [add(1), add(2), add(3), add(4), { type: 'Break', data: { counterId: 'c' } }, add(5), add(6), add(7)];
+    const trigger = await logged('Trigger', commands);
+    const { pm, generator } = streamingPm();
+    const streaming = processManagerConsumer(pm, { ...deps, chunkSize: 3 });
+    outage.on = true;
+
+    await expect(streaming.handleBatch([trigger])).rejects.toThrow('the disk is on fire');
+
+    expect(await store.getCheckpoint(PM)).toBeNull();
+    expect(generator).toEqual({ pulled: 6, finished: false, closed: true });
+    // The first chunk and the lane up to the failure ran; nothing after it did.
+    expect(await counterValue()).toBe(1 + 2 + 3 + 4);
+    outage.on = false;
+    await streaming.handleBatch([trigger]);
+    expect((await counterEvents()).map((e) => e.data.by)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await store.getCheckpoint(PM)).toBe(trigger.position);
+  });
+
+  it('rejects the batch and keeps the checkpoint when the stream itself fails', async () => {
+    const trigger = await logged('Trigger');
+    const pm: ProcessManager = {
+      name: PM,
+      eventTypes: ['Trigger'],
+      async *react() {
+        yield* [add(1), add(2), add(3), add(4)];
+        throw new Error('the read model is gone');
+      },
+    };
+
+    await expect(processManagerConsumer(pm, { ...deps, chunkSize: 3 }).handleBatch([trigger])).rejects.toThrow('the read model is gone');
+
+    expect(await store.getCheckpoint(PM)).toBeNull();
+  });
+
+  it.each([
+    ['a streamed', (event: RecordedEvent) => streamingPm().pm.react(event, deps.context)],
+    ['an array', (event: RecordedEvent) => event.data.commands as PmCommand[]],
+  ])('runs no more lanes at once than the process manager\'s own concurrency, for %s reaction', async (_, react) => {
+    const lanes = Array.from({ length: 8 }, (_, i) => `l${i}`);
+    const trigger = await logged('Trigger', [...lanes, ...lanes].map((lane, i) => ({ type: 'Add', data: { counterId: lane, by: i }, lane })));
+    let inFlight = 0;
+    let most = 0;
+    const original = dispatcher.dispatch.bind(dispatcher);
+    jest.spyOn(dispatcher, 'dispatch').mockImplementation(async (command, context) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await original(command, context);
+      } finally {
+        inFlight--;
+      }
+    });
+    // The deps allow one lane at a time; the process manager's own 3 wins.
+    const pm: ProcessManager = { name: PM, eventTypes: ['Trigger'], react, concurrency: 3 };
+
+    await processManagerConsumer(pm, { ...deps, concurrency: 1 }).handleBatch([trigger]);
+
+    expect(most).toBe(3);
+    expect(await store.getCheckpoint(PM)).toBe(trigger.position);
   });
 });

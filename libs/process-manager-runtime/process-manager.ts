@@ -32,5 +32,11 @@ export interface ProcessManager {
   /** Also its checkpoint's name. */
   name: string;
   eventTypes: readonly string[];
-  react(event: RecordedEvent, context: ProcessManagerContext): PmCommand[] | Promise<PmCommand[]>;
+  /**
+   * The event's commands: an array, or an async iterable (e.g. an async generator reading a read model
+   * page by page) when there are too many to hold; the runtime then pulls them a chunk at a time.
+   */
+  react(event: RecordedEvent, context: ProcessManagerContext): PmCommand[] | Promise<PmCommand[]> | AsyncIterable<PmCommand>;
+  /** Lanes run at most this many at a time for this process manager (default: the runtime's). */
+  concurrency?: number;
 }
