@@ -6,6 +6,8 @@ import { paymentResponsibilitiesProjection } from './payment-responsibilities.pr
 import { plansProjection } from './plans.projection';
 import { hierarchyProjection } from './hierarchy.projection';
 import { priceOverridesProjection } from './price-overrides.projection';
+import { planInstancesProjection } from './plan-instances.projection';
+import { invoicesProjection } from './invoices.projection';
 
 /** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
-export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection, hierarchyProjection, priceOverridesProjection];
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection, hierarchyProjection, priceOverridesProjection, planInstancesProjection, invoicesProjection];

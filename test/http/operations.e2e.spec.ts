@@ -1,6 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { ACCOUNTS } from '../../projections/accounts.projection';
 import { allProjectors } from '../../projections';
+import { allProcessManagers } from '../../process-managers';
 import { EVENT_STORE } from '../../libs/event-store/event-store.port';
 import { createEventStore } from '../../libs/event-store';
 import { createReadStore } from '../../libs/read-store';
@@ -34,8 +35,18 @@ describe('Operations over HTTP', () => {
     expect(health.body).toEqual({
       status: 'ok',
       logPosition: head,
-      projections: { tenants: head, accounts: head, timers: head, 'payment-responsibilities': head, plans: head, hierarchy: head, 'price-overrides': head },
-      processManagers: { 'timer-firing': head, 'contact-reminders': head },
+      projections: {
+        tenants: head,
+        accounts: head,
+        timers: head,
+        'payment-responsibilities': head,
+        plans: head,
+        hierarchy: head,
+        'price-overrides': head,
+        planInstances: head,
+        invoices: head,
+      },
+      processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });
   });
 
@@ -108,7 +119,7 @@ describe('Graceful shutdown', () => {
     const restarted = await startTestApp({ dataDir: t.dataDir });
     const head = await restarted.settledHead();
     const health = await restarted.request('GET', '/health');
-    expect([...Object.values(health.body.projections), ...Object.values(health.body.processManagers)]).toEqual(Array(9).fill(head));
+    expect([...Object.values(health.body.projections), ...Object.values(health.body.processManagers)]).toEqual(Array(allProjectors.length + allProcessManagers.length).fill(head));
     const created = (await restarted.app.get(EVENT_STORE).readAll()).filter((e: any) => e.type === 'AccountCreated');
     for (const event of created) expect((await restarted.request('GET', `/v1/accounts/${event.data.accountId}`, { key: apiKey })).status).toBe(200);
     await restarted.close();
