@@ -1,4 +1,5 @@
 import { integerIn, oneOf } from '../catalog/input';
+import { BillingInterval } from '../catalog/plan.events';
 import { dueDate, Invoice, invoiceTotal, InvoiceLine } from '../invoicing/invoice';
 import { addDays, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../shared/calendar-date';
 import { assertNever, Decider } from '../shared/decider';
@@ -40,6 +41,8 @@ export interface PlanInstance {
   charges: ChargeInForce[];
   invoiceCount: number;
   pending: ScheduledChange | null;
+  /** The effective date of the last quantity change or switch: a cancellation may not go back before it. */
+  lastChangeOn: CalendarDate | null;
   cancelledOn: CalendarDate | null;
   warnings: string[];
 }
@@ -83,9 +86,15 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
           invoiceCount: state.invoiceCount + (event.data.invoice ? 1 : 0),
         };
       case 'PlanQuantityChanged':
-        return { ...state, quantity: event.data.to };
+        return { ...state, quantity: event.data.to, lastChangeOn: event.data.effectiveDate };
       case 'PlanSwitched':
-        return { ...state, plan: event.data.plan, grid: event.data.grid, pending: state.pending?.kind === 'switch' ? null : state.pending };
+        return {
+          ...state,
+          plan: event.data.plan,
+          grid: event.data.grid,
+          pending: state.pending?.kind === 'switch' ? null : state.pending,
+          lastChangeOn: event.data.effectiveDate,
+        };
       case 'PlanChangeScheduled':
         return { ...state, pending: event.data.change };
       case 'PlanCancelled':
@@ -112,6 +121,7 @@ function assigned(data: PlanAssigned['data']): PlanInstance {
     charges: [],
     invoiceCount: 0,
     pending: null,
+    lastChangeOn: null,
     cancelledOn: null,
     warnings: data.warnings,
   };
@@ -225,7 +235,10 @@ function switchPlan(data: SwitchPlan['data'], state: PlanInstance): PlanInstance
   }
   const run = new BillingRun(state, data);
   run.catchUp();
-  if (input.effective === 'nextBillDate') {
+  // Under proration none a switch to another interval credits and charges nothing now, so the old plan keeps
+  // the rest of its period and the new grid can only start at the next bill date: the switch is scheduled there.
+  const startsAtNextBill = input.prorationRule === 'none' && !sameInterval(plan.billingInterval, run.interval());
+  if (input.effective === 'nextBillDate' || startsAtNextBill) {
     run.schedule({ kind: 'switch', plan, effectiveDate: run.nextBillDate as CalendarDate, prorationRule: input.prorationRule });
   } else {
     run.switchTo(plan, data.today, input.prorationRule);
@@ -251,6 +264,12 @@ function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstance
   const openFrom = run.currentPeriodStart();
   if (compareDates(effectiveDate, openFrom) < 0) {
     throw rule('effective', 'openPeriod', `a cancellation may not take effect before ${openFrom}, the first day of the period in force; earlier periods are closed (got ${effectiveDate})`);
+  }
+  // The charge in force covers the days from the last change only: before it, the credit would refund days it
+  // never charged (and the stream would hold a change effective after the cancellation).
+  const lastChangeOn = run.lastChangeOn();
+  if (lastChangeOn !== null && compareDates(effectiveDate, lastChangeOn) < 0) {
+    throw rule('effective', 'notBeforeLastChange', `a cancellation may not take effect before ${lastChangeOn}, when this plan instance last changed (got ${effectiveDate})`);
   }
   run.cancel(effectiveDate, prorationRule);
   return run.finish('change');
@@ -338,21 +357,23 @@ class BillingRun {
    * period is charged: on `date` when prorating (after the credit), else at the next bill date.
    */
   switchTo(plan: PlanSnapshot, date: CalendarDate, rule: ProrationRule): void {
-    const sameInterval = plan.billingInterval.unit === this.state.grid.interval.unit && plan.billingInterval.count === this.state.grid.interval.count;
+    const same = sameInterval(plan.billingInterval, this.state.grid.interval);
     this.creditUnused(date, rule);
     const from = { planId: this.state.plan.id, version: this.state.plan.version };
     let grid = this.state.grid;
-    if (!sameInterval) {
+    if (!same) {
       const start = rule === 'prorate' ? date : (this.nextBillDate as CalendarDate);
-      const billDay = plan.billingInterval.unit === 'month' && grid.interval.unit === 'month' ? grid.billDay : dayOfMonth(start);
-      grid = gridFor(start, billDay, plan.billingInterval);
+      // Anchored on `start` itself, so its first period is whole: the bill day is kept when `start` falls on it
+      // (2024-04-30 is bill day 31's April date), else it becomes the start's day.
+      const keepDay = plan.billingInterval.unit === 'month' && grid.interval.unit === 'month' && gridFor(start, grid.billDay, plan.billingInterval).anchorDate === start;
+      grid = gridFor(start, keepDay ? grid.billDay : dayOfMonth(start), plan.billingInterval);
       if (rule === 'prorate') this.nextBillDate = start;
     }
     this.emit({
       type: 'PlanSwitched',
       data: { planInstanceId: this.state.id, accountId: this.state.accountId, from, plan, effectiveDate: date, grid, prorationRule: rule },
     });
-    if (sameInterval) this.chargeRemaining(date, rule);
+    if (same) this.chargeRemaining(date, rule);
     else this.catchUp();
   }
 
@@ -371,6 +392,14 @@ class BillingRun {
   private apply(change: ScheduledChange): void {
     if (change.kind === 'switch') this.switchTo(change.plan, change.effectiveDate, change.prorationRule);
     else this.cancel(change.effectiveDate, change.prorationRule);
+  }
+
+  interval(): BillingInterval {
+    return this.state.grid.interval;
+  }
+
+  lastChangeOn(): CalendarDate | null {
+    return this.state.lastChangeOn;
   }
 
   /** The first day of the period billed last (or the start date, inside a stub). */
@@ -423,6 +452,10 @@ class BillingRun {
       currency: this.state.plan.currency,
     };
   }
+}
+
+function sameInterval(a: BillingInterval, b: BillingInterval): boolean {
+  return a.unit === b.unit && a.count === b.count;
 }
 
 function existing(state: PlanInstanceState, id: string): PlanInstance {

@@ -2,23 +2,33 @@ import { BillingInterval } from '../../catalog/plan.events';
 import { Pricing } from '../../catalog/pricing';
 import { fold } from '../../shared/decider';
 import { planInstanceDecider, PlanInstanceState } from '../plan-instance.decider';
-import { AssignPlan, BillingFacts, PlanInstanceCommand } from '../plan-instance.commands';
+import { InvoiceLine } from '../../invoicing/invoice';
+import { AssignPlan, BillingFacts, BillPlanInstance, CancelPlan, ChangePlanQuantity, PlanInstanceCommand, SwitchPlan } from '../plan-instance.commands';
 import { PlanInstanceEvent, PlanSnapshot } from '../plan-instance.events';
 
 /** Test data for the plan-instance specs (Jest only; excluded from the build). */
 
-export function monthlyPlan(price: string, options: { id?: string; currency?: string; interval?: BillingInterval; version?: number } = {}): PlanSnapshot {
+export interface PlanOptions {
+  id?: string;
+  name?: string;
+  currency?: string;
+  interval?: BillingInterval;
+  version?: number;
+  serviceId?: string;
+}
+
+export function monthlyPlan(price: string, options: PlanOptions = {}): PlanSnapshot {
   return planWith({ model: 'perUnit', unitPrice: price }, options);
 }
 
-export function planWith(pricing: Pricing, options: { id?: string; currency?: string; interval?: BillingInterval; version?: number } = {}): PlanSnapshot {
+export function planWith(pricing: Pricing, options: PlanOptions = {}): PlanSnapshot {
   return {
     id: options.id ?? 'basic',
     version: options.version ?? 1,
-    name: 'Basic',
+    name: options.name ?? 'Basic',
     currency: options.currency ?? 'USD',
     billingInterval: options.interval ?? { unit: 'month', count: 1 },
-    services: [{ id: 'seat', name: 'Seat', type: 'recurring', pricing }],
+    services: [{ id: options.serviceId ?? 'seat', name: 'Seat', type: 'recurring', pricing }],
   };
 }
 
@@ -48,4 +58,31 @@ export function runAll(commands: PlanInstanceCommand[], given: PlanInstanceEvent
 /** The invoices among the events, in order. */
 export function invoicesOf(events: readonly PlanInstanceEvent[]) {
   return events.flatMap((event) => (event.type === 'PlanInstanceBilled' && event.data.invoice ? [event.data.invoice] : []));
+}
+
+/** The daily bill run on `today`. */
+export function bill(today: string, overrides: Partial<BillingFacts> = {}): BillPlanInstance {
+  return { type: 'BillPlanInstance', data: { planInstanceId: 'pi-1', ...facts(today, overrides) } };
+}
+
+export function changeQuantity(quantity: unknown, today: string, input: Partial<ChangePlanQuantity['data']> = {}): ChangePlanQuantity {
+  return { type: 'ChangePlanQuantity', data: { planInstanceId: 'pi-1', quantity, ...facts(today), ...input } };
+}
+
+export function switchPlan(plan: PlanSnapshot | null, today: string, input: Partial<SwitchPlan['data']> = {}): SwitchPlan {
+  return { type: 'SwitchPlan', data: { planInstanceId: 'pi-1', planId: plan?.id ?? 'missing', plan, ...facts(today), ...input } };
+}
+
+export function cancel(today: string, input: Partial<CancelPlan['data']> = {}): CancelPlan {
+  return { type: 'CancelPlan', data: { planInstanceId: 'pi-1', ...facts(today), ...input } };
+}
+
+/** The events of running `commands` one after the other: the `given` of a given/when/then spec. */
+export function history(...commands: PlanInstanceCommand[]): PlanInstanceEvent[] {
+  return runAll(commands).events;
+}
+
+/** The lines of an invoice reduced to what the specs compare. */
+export function linesOf(invoice: { lines: readonly InvoiceLine[] }) {
+  return invoice.lines.map(({ type, serviceId, periodStart, periodEnd, quantity, amount }) => ({ type, serviceId, periodStart, periodEnd, quantity, amount }));
 }
