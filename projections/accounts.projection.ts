@@ -3,6 +3,7 @@ import { DocWrite } from '../libs/read-store/read-store.port';
 import { Projector } from '../libs/projection-runner/projector';
 import type { AccountEvent } from '../libs/domain/accounts/account.events';
 import type { HierarchyEvent } from '../libs/domain/hierarchy/hierarchy.events';
+import { DEFAULT_PAYMENT_TERMS_DAYS } from '../libs/domain/accounts/payment-terms';
 
 export const ACCOUNTS = 'accounts';
 
@@ -11,14 +12,16 @@ export const accountsProjection: Projector = {
   name: 'accounts',
   // Read by id only: an index costs every write, so one is declared when a query needs it.
   collections: [{ name: ACCOUNTS, indexes: [] }],
-  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountParented', 'AccountDetached'],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountParented', 'AccountDetached'],
   project(recorded: RecordedEvent): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);
     const { tenantId } = recorded.metadata;
     switch (event.type) {
       case 'AccountCreated': {
-        const { accountId, ...account } = event.data;
-        return [{ op: 'upsert', collection: ACCOUNTS, tenantId, id: accountId, doc: account, position: recorded.position }];
+        // Events recorded before payment terms existed lack the field: 0, due on the invoice date.
+        const { accountId, paymentTermsDays = DEFAULT_PAYMENT_TERMS_DAYS, ...account } = event.data;
+        const doc = { ...account, paymentTermsDays };
+        return [{ op: 'upsert', collection: ACCOUNTS, tenantId, id: accountId, doc, position: recorded.position }];
       }
       case 'AccountContactUpdated':
         return [
@@ -28,6 +31,17 @@ export const accountsProjection: Projector = {
             tenantId,
             id: event.data.accountId,
             fields: { contact: event.data.contact, email: event.data.contact.email ?? null },
+            position: recorded.position,
+          },
+        ];
+      case 'AccountPaymentTermsChanged':
+        return [
+          {
+            op: 'patch',
+            collection: ACCOUNTS,
+            tenantId,
+            id: event.data.accountId,
+            fields: { paymentTermsDays: event.data.to },
             position: recorded.position,
           },
         ];

@@ -9,6 +9,7 @@ import { CreateAccountHandler } from './accounts/create-account';
 import { UpdateAccountContactHandler } from './accounts/update-account-contact';
 import { SetPaymentResponsibilityHandler } from './accounts/set-payment-responsibility';
 import { SetParentHandler } from './accounts/set-parent';
+import { ChangeAccountPaymentTermsHandler } from './accounts/change-payment-terms';
 import { ClockCommandController } from './clock/clock.command-controller';
 import { AdvanceClockHandler } from './clock/advance-clock';
 import { CATALOG_COMMAND_CONTROLLERS, CATALOG_COMMAND_HANDLERS } from './catalog';
@@ -18,6 +19,6 @@ import { PRICING_COMMAND_CONTROLLERS, PRICING_COMMAND_HANDLERS } from './pricing
 @Module({
   imports: [CqrsModule.forRoot()],
   controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS, ...PRICING_COMMAND_CONTROLLERS],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS, ...PRICING_COMMAND_HANDLERS],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS, ...PRICING_COMMAND_HANDLERS],
 })
 export class CommandApiModule {}

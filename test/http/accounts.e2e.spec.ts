@@ -32,6 +32,7 @@ describe('Accounts over HTTP', () => {
       country: 'US',
       language: 'en',
       channel: 'web',
+      paymentTermsDays: 0,
       createdOn: '2019-02-10',
     };
     expect(created.body).toEqual(account);
@@ -208,6 +209,7 @@ describe('Accounts over HTTP', () => {
       ['GET', '/v1/accounts/missing', undefined],
       ['GET', '/v1/accounts/missing/history', undefined],
       ['PATCH', '/v1/accounts/missing/contact', { firstName: 'x' }],
+      ['PUT', '/v1/accounts/missing/payment-terms', { paymentTermsDays: 30 }],
     ] as const) {
       const response = await t.request(method, route, { key, body });
       expect(response.status).toBe(404);

@@ -1,7 +1,27 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { isPaymentTermsDays, MAX_PAYMENT_TERMS_DAYS, PAYMENT_TERMS_RULE, paymentTermsMessage } from '../../../libs/domain/accounts/payment-terms';
 import { ID_PATTERN } from '../../../libs/domain/shared/ids';
+
+/**
+ * A whole number of days from 0 to 365, refused under the same rule name as the decider's. Passes a
+ * missing value: pair it with @IsOptional() or @IsDefined().
+ */
+function IsPaymentTermsDays(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: PAYMENT_TERMS_RULE,
+      validator: {
+        validate: (value: unknown) => value === undefined || value === null || isPaymentTermsDays(value),
+        defaultMessage: (args) => paymentTermsMessage(args?.property ?? 'paymentTermsDays', args?.value),
+      },
+    },
+    options,
+  );
+}
+
+const PAYMENT_TERMS_DESCRIPTION = 'Days after the invoice date an invoice is due (0: on the invoice date)';
 
 /** Fields set to null are cleared by PATCH /contact; absent fields are left as they are. */
 export class AddressDto {
@@ -75,4 +95,16 @@ export class CreateAccountDto {
   @IsOptional()
   @IsString()
   channel?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_PAYMENT_TERMS_DAYS, default: 0, example: 30, description: PAYMENT_TERMS_DESCRIPTION })
+  @IsOptional()
+  @IsPaymentTermsDays()
+  paymentTermsDays?: number;
+}
+
+export class PaymentTermsDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_PAYMENT_TERMS_DAYS, example: 30, description: PAYMENT_TERMS_DESCRIPTION })
+  @IsDefined({ message: `paymentTermsDays is required: a whole number of days from 0 to ${MAX_PAYMENT_TERMS_DAYS}` })
+  @IsPaymentTermsDays()
+  paymentTermsDays: number;
 }

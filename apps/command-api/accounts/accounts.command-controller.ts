@@ -7,7 +7,8 @@ import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
 import { commandContextFrom } from '../../../libs/http/request-context';
 import { TenantDirectory } from '../../../libs/tenancy/tenant-directory';
-import { ContactDto, CreateAccountDto } from './account.dto';
+import { ContactDto, CreateAccountDto, PaymentTermsDto } from './account.dto';
+import { ChangeAccountPaymentTermsCommand } from './change-payment-terms';
 import { CreateAccountCommand } from './create-account';
 import { UpdateAccountContactCommand } from './update-account-contact';
 import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
@@ -53,6 +54,23 @@ export class AccountsCommandController {
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
     return this.gateway.execute<Account>(new UpdateAccountContactCommand(id, { ...changes }, context), reply);
+  }
+
+  @Put(':id/payment-terms')
+  @ApiOperation({
+    summary:
+      'Set the payment terms: invoices are due paymentTermsDays (0-365) after their invoice date. Applies to invoices posted from now on; ' +
+      'invoices already posted keep their due dates. Setting the terms the account already has writes nothing (200 with the account).',
+  })
+  setPaymentTerms(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: PaymentTermsDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new ChangeAccountPaymentTermsCommand(id, input.paymentTermsDays, context), reply);
   }
 
   @Put(':id/parent')

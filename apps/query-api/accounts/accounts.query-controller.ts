@@ -10,6 +10,7 @@ import { ACCOUNTS } from '../../../projections/accounts.projection';
 import { PAYMENT_RESPONSIBILITIES } from '../../../projections/payment-responsibilities.projection';
 import { PaymentResponsibility } from '../../../libs/domain/accounts/payment-responsibility';
 import { withDefaults } from '../../../libs/domain/accounts/payment-responsibility.decider';
+import { DEFAULT_PAYMENT_TERMS_DAYS } from '../../../libs/domain/accounts/payment-terms';
 import { MinPositionInterceptor } from '../min-position.interceptor';
 
 @ApiTags('accounts')
@@ -27,7 +28,8 @@ export class AccountsQueryController {
     const doc = await this.store.get(ACCOUNTS, tenant.id, id);
     if (!doc) throw new NotFoundError('Account', id);
     const { _position, id: _, ...account } = doc;
-    return { id, ...account };
+    // A document projected before payment terms existed (and not rebuilt since) has no paymentTermsDays: 0.
+    return { id, ...account, paymentTermsDays: account.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS };
   }
 
   @Get(':id/payment-responsibility')

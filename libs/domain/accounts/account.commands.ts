@@ -18,6 +18,8 @@ export type CreateAccount = DomainCommand<
     language?: string | null;
     /** Free text (web, partner, retail, ...); dunning and notifications may differ by it. */
     channel?: string | null;
+    /** Days after the invoice date an invoice is due, 0 to 365; absent or null: 0 (due on the invoice date). */
+    paymentTermsDays?: number | null;
     /** The tenant's business date (YYYY-MM-DD) when the account is created. */
     createdOn: string;
   }
@@ -28,4 +30,7 @@ export type UpdateAccountContact = DomainCommand<'UpdateAccountContact', { accou
 /** Issued by a timer: remind the customer to complete contact details that are still missing. */
 export type RemindIncompleteContact = DomainCommand<'RemindIncompleteContact', { accountId: string; today: string }>;
 
-export type AccountCommand = CreateAccount | UpdateAccountContact | RemindIncompleteContact;
+/** Sets the account's payment terms from now on; invoices already posted keep their due dates. */
+export type ChangeAccountPaymentTerms = DomainCommand<'ChangeAccountPaymentTerms', { accountId: string; paymentTermsDays: number }>;
+
+export type AccountCommand = CreateAccount | UpdateAccountContact | RemindIncompleteContact | ChangeAccountPaymentTerms;

@@ -1,9 +1,9 @@
 import { fold } from '../shared/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
 import { specFor } from '../testing/given-when-then';
-import { CreateAccount, UpdateAccountContact } from './account.commands';
+import { ChangeAccountPaymentTerms, CreateAccount, UpdateAccountContact } from './account.commands';
 import { accountDecider, missingContactFields } from './account.decider';
-import { AccountContactUpdated, AccountCreated, AccountEvent } from './account.events';
+import { AccountContactUpdated, AccountCreated, AccountEvent, AccountPaymentTermsChanged } from './account.events';
 import { ContactPatch } from './contact';
 
 const spec = specFor(accountDecider);
@@ -31,6 +31,7 @@ const created = (data: Partial<AccountCreated['data']> = {}): AccountCreated => 
     country: null,
     language: null,
     channel: null,
+    paymentTermsDays: 0,
     createdOn: '2024-01-31',
     ...data,
   },
@@ -40,6 +41,20 @@ const contactUpdated = (data: Omit<AccountContactUpdated['data'], 'accountId'>):
   type: 'AccountContactUpdated',
   data: { accountId: 'acct-1', ...data },
 });
+
+const changeTerms = (paymentTermsDays: unknown): ChangeAccountPaymentTerms => ({
+  type: 'ChangeAccountPaymentTerms',
+  data: { accountId: 'acct-1', paymentTermsDays: paymentTermsDays as number },
+});
+
+const termsChanged = (from: number, to: number): AccountPaymentTermsChanged => ({
+  type: 'AccountPaymentTermsChanged',
+  data: { accountId: 'acct-1', from, to },
+});
+
+/** An AccountCreated as recorded before payment terms existed: no paymentTermsDays at all. */
+const { paymentTermsDays: _, ...legacyData } = created().data;
+const legacyCreated: AccountCreated = { type: 'AccountCreated', data: legacyData };
 
 const withContact = created({
   contact: {
@@ -51,7 +66,7 @@ const withContact = created({
 });
 
 /** The details of the InvalidInputError the command raises, as [field, rule] pairs. */
-function invalidFields(given: AccountCreated[], command: CreateAccount | UpdateAccountContact): string[][] {
+function invalidFields(given: AccountEvent[], command: CreateAccount | UpdateAccountContact | ChangeAccountPaymentTerms): string[][] {
   return spec.given(given).when(command).thenThrows(InvalidInputError).details.map((d) => [d.field, d.rule]);
 }
 
@@ -136,6 +151,26 @@ describe('CreateAccount', () => {
 
   it('accepts a name of exactly 200 characters', () => {
     spec.given([]).when(create({ name: 'n'.repeat(200) })).then([created({ name: 'n'.repeat(200) })]);
+  });
+
+  it('records payment terms of 0 to 365 days, and 0 (due on the invoice date) when none or null is given', () => {
+    for (const days of [0, 1, 30, 365]) {
+      spec.given([]).when(create({ paymentTermsDays: days })).then([created({ paymentTermsDays: days })]);
+    }
+    spec.given([]).when(create({ paymentTermsDays: null })).then([created({ paymentTermsDays: 0 })]);
+    const [event] = spec.given([]).when(create()).then([created()]);
+    expect((event as AccountCreated).data.paymentTermsDays).toBe(0);
+  });
+
+  it.each<[string, unknown]>([
+    ['negative payment terms', -1],
+    ['payment terms over 365 days', 366],
+    ['fractional payment terms', 7.5],
+    ['payment terms as a string', '30'],
+    ['payment terms that are not a number', Number.NaN],
+  ])('refuses %s, naming paymentTermsDays and the rule', (_, days) => {
+    const error = spec.given([]).when(create({ paymentTermsDays: days as number })).thenThrows(InvalidInputError, /paymentTermsDays must be a whole number of days from 0 to 365/);
+    expect(error.details.map((d) => [d.field, d.rule])).toEqual([['paymentTermsDays', 'integerRange']]);
   });
 
   it.each<[string, Partial<CreateAccount['data']>, string, string]>([
@@ -291,6 +326,45 @@ describe('UpdateAccountContact', () => {
   });
 });
 
+describe('ChangeAccountPaymentTerms', () => {
+  it('records the change from the terms in force to the new ones', () => {
+    spec.given([created()]).when(changeTerms(30)).then([termsChanged(0, 30)]);
+    spec.given([created({ paymentTermsDays: 30 })]).when(changeTerms(0)).then([termsChanged(30, 0)]);
+    spec.given([created(), termsChanged(0, 30)]).when(changeTerms(365)).then([termsChanged(30, 365)]);
+  });
+
+  it('decides nothing when the terms are already those (a repeat writes nothing)', () => {
+    spec.given([created({ paymentTermsDays: 30 })]).when(changeTerms(30)).then([]);
+    spec.given([created(), termsChanged(0, 14)]).when(changeTerms(14)).then([]);
+    spec.given([created()]).when(changeTerms(0)).then([]);
+  });
+
+  it('treats an account created before payment terms existed as 0 days', () => {
+    spec.given([legacyCreated]).when(changeTerms(0)).then([]);
+    spec.given([legacyCreated]).when(changeTerms(10)).then([termsChanged(0, 10)]);
+  });
+
+  it('refuses an account that does not exist', () => {
+    spec.given([]).when(changeTerms(30)).thenThrows(NotFoundError, 'Account acct-1 was not found');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a negative number', -1, 'integerRange'],
+    ['more than 365 days', 366, 'integerRange'],
+    ['a fraction', 0.5, 'integerRange'],
+    ['a string', '30', 'integerRange'],
+    ['infinity', Number.POSITIVE_INFINITY, 'integerRange'],
+    ['null', null, 'required'],
+    ['nothing', undefined, 'required'],
+  ])('refuses %s, naming paymentTermsDays and the rule', (_, days, rule) => {
+    expect(invalidFields([created()], changeTerms(days))).toEqual([['paymentTermsDays', rule]]);
+  });
+
+  it('validates the value before comparing it with the terms in force', () => {
+    expect(invalidFields([created({ paymentTermsDays: 30 })], changeTerms('30'))).toEqual([['paymentTermsDays', 'integerRange']]);
+  });
+});
+
 describe('evolve', () => {
   it('folds the events into the account read shape, email following contact.email', () => {
     const state = fold(accountDecider, [
@@ -308,6 +382,7 @@ describe('evolve', () => {
       country: null,
       language: null,
       channel: null,
+      paymentTermsDays: 0,
       createdOn: '2024-01-31',
     });
     const cleared = accountDecider.evolve(state, contactUpdated({ contact: {}, changed: ['firstName', 'email'] }));
@@ -316,6 +391,18 @@ describe('evolve', () => {
 
   it('refuses a contact update before the account exists: the stream is corrupt', () => {
     expect(() => fold(accountDecider, [contactUpdated({ contact: {}, changed: [] })])).toThrow(/before AccountCreated/);
+    expect(() => fold(accountDecider, [termsChanged(0, 30)])).toThrow(/before AccountCreated/);
+  });
+
+  it('folds an AccountCreated without paymentTermsDays (recorded before payment terms existed) to 0 days', () => {
+    expect('paymentTermsDays' in legacyCreated.data).toBe(false);
+    expect(fold(accountDecider, [legacyCreated])).toStrictEqual(fold(accountDecider, [created({ paymentTermsDays: 0 })]));
+    expect(fold(accountDecider, [legacyCreated])?.paymentTermsDays).toBe(0);
+  });
+
+  it('follows the payment terms through their changes', () => {
+    expect(fold(accountDecider, [created({ paymentTermsDays: 30 })])?.paymentTermsDays).toBe(30);
+    expect(fold(accountDecider, [created(), termsChanged(0, 30), termsChanged(30, 60)])?.paymentTermsDays).toBe(60);
   });
 });
 

@@ -4,9 +4,10 @@ import { assertNever, Decider } from '../shared/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
 import { assertValidId } from '../shared/ids';
 import { countryCode, emailAddress, languageTag, optional, text, validateAll } from '../shared/validation';
-import { AccountCommand, CreateAccount, RemindIncompleteContact, UpdateAccountContact } from './account.commands';
+import { AccountCommand, ChangeAccountPaymentTerms, CreateAccount, RemindIncompleteContact, UpdateAccountContact } from './account.commands';
 import { AccountEvent, AccountStatus } from './account.events';
 import { changedContactFields, Contact, patchContact } from './contact';
+import { DEFAULT_PAYMENT_TERMS_DAYS, paymentTermsDays } from './payment-terms';
 
 /** The account as GET /v1/accounts/{id} shows it. */
 export interface Account {
@@ -21,6 +22,8 @@ export interface Account {
   country: string | null;
   language: string | null;
   channel: string | null;
+  /** Days after the invoice date an invoice is due (0-365; 0: due on the invoice date). */
+  paymentTermsDays: number;
   createdOn: CalendarDate;
 }
 
@@ -37,6 +40,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return updateContact(command.data, state);
       case 'RemindIncompleteContact':
         return remindIncompleteContact(command.data, state);
+      case 'ChangeAccountPaymentTerms':
+        return changePaymentTerms(command.data, state);
       default:
         return assertNever(command);
     }
@@ -44,8 +49,9 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
   evolve(state, event) {
     switch (event.type) {
       case 'AccountCreated': {
-        const { accountId, ...account } = event.data;
-        return { id: accountId, ...account };
+        // Events recorded before payment terms existed lack the field: those accounts are due on the invoice date.
+        const { accountId, paymentTermsDays = DEFAULT_PAYMENT_TERMS_DAYS, ...account } = event.data;
+        return { id: accountId, ...account, paymentTermsDays };
       }
       case 'AccountContactUpdated': {
         if (state === null) throw new Error(`AccountContactUpdated before AccountCreated for account ${event.data.accountId}`);
@@ -53,6 +59,10 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       }
       case 'AccountContactReminderSent':
         return state;
+      case 'AccountPaymentTermsChanged': {
+        if (state === null) throw new Error(`AccountPaymentTermsChanged before AccountCreated for account ${event.data.accountId}`);
+        return { ...state, paymentTermsDays: event.data.to };
+      }
       default:
         return assertNever(event);
     }
@@ -69,6 +79,7 @@ function createAccount(data: CreateAccount['data'], state: AccountState): Accoun
     country: () => optional(data.country, 'country', countryCode),
     language: () => optional(data.language, 'language', languageTag),
     channel: () => optional(data.channel, 'channel', (value, field) => text(value, field, 50)),
+    paymentTermsDays: () => optional(data.paymentTermsDays, 'paymentTermsDays', paymentTermsDays) ?? DEFAULT_PAYMENT_TERMS_DAYS,
     createdOn: () => parseCalendarDate(data.createdOn, 'createdOn'),
   });
   return [
@@ -85,6 +96,7 @@ function createAccount(data: CreateAccount['data'], state: AccountState): Accoun
         country: input.country,
         language: input.language,
         channel: input.channel,
+        paymentTermsDays: input.paymentTermsDays,
         createdOn: input.createdOn,
       },
     },
@@ -98,6 +110,14 @@ function updateContact(data: UpdateAccountContact['data'], state: AccountState):
   const changed = changedContactFields(state.contact, contact);
   if (changed.length === 0) return [];
   return [{ type: 'AccountContactUpdated', data: { accountId: state.id, contact, changed } }];
+}
+
+/** Setting the terms the account already has decides nothing, so a repeat is harmless. */
+function changePaymentTerms(data: ChangeAccountPaymentTerms['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const to = paymentTermsDays(data.paymentTermsDays, 'paymentTermsDays');
+  if (to === state.paymentTermsDays) return [];
+  return [{ type: 'AccountPaymentTermsChanged', data: { accountId: state.id, from: state.paymentTermsDays, to } }];
 }
 
 /** Contact fields an account needs for billing and dunning notices; the reminder rule asks for the missing ones. */

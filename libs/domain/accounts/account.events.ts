@@ -20,6 +20,11 @@ export type AccountCreated = DomainEvent<
     country: string | null;
     language: string | null;
     channel: string | null;
+    /**
+     * Days after the invoice date an invoice is due (0-365). Always written since payment terms exist;
+     * absent from AccountCreated events recorded before, which read as 0 (due on the invoice date).
+     */
+    paymentTermsDays?: number;
     createdOn: CalendarDate;
   }
 >;
@@ -36,4 +41,10 @@ export type AccountContactReminderSent = DomainEvent<
   { accountId: string; missing: string[]; sentOn: CalendarDate }
 >;
 
-export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent;
+/** The payment terms changed (`from` as they were, 0 when never set). Invoices already posted keep their due dates. */
+export type AccountPaymentTermsChanged = DomainEvent<
+  'AccountPaymentTermsChanged',
+  { accountId: string; from: number; to: number }
+>;
+
+export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent | AccountPaymentTermsChanged;
