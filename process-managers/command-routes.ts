@@ -2,6 +2,8 @@ import { streamName } from '../libs/command-pipeline/streams';
 import { accountDecider } from '../libs/domain/accounts/account.decider';
 import { timerDecider } from '../libs/domain/timers/timer.decider';
 import { CommandRoute } from '../libs/process-manager-runtime/command-dispatcher';
+import { planInstanceStream } from '../libs/billing-context/billing-context';
+import { planInstanceDecider } from '../libs/domain/subscriptions/plan-instance.decider';
 
 const timerRoute: CommandRoute = { decider: timerDecider, stream: (tenantId, data) => streamName('timer', tenantId, String(data.timerId)) };
 
@@ -10,6 +12,7 @@ export const commandRoutes: Record<string, CommandRoute> = {
   ScheduleTimer: timerRoute,
   FireTimer: timerRoute,
   CancelTimer: timerRoute,
+  BillPlanInstance: { decider: planInstanceDecider, stream: (tenantId, data) => planInstanceStream(tenantId, String(data.planInstanceId)) },
   RemindIncompleteContact: {
     decider: accountDecider,
     stream: (tenantId, data) => streamName('account', tenantId, String(data.accountId)),

@@ -97,6 +97,17 @@ describe('DeciderRunner', () => {
     expect(await store.readStream('counter-t1.c')).toHaveLength(1);
   });
 
+  it('previews exactly what a commit at the same moment decides, and writes nothing', async () => {
+    const runner = new DeciderRunner(store);
+    await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    const head = await store.headPosition();
+    const preview = await runner.preview(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } });
+    expect(await store.headPosition()).toBe(head);
+    const commit = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } }, context('cmd-2'));
+    expect({ state: preview.state, events: preview.events }).toEqual({ state: commit.state, events: commit.events });
+    expect(preview.position).toBe(0);
+  });
+
   it('appends nothing when the decider decides nothing, and lets domain errors through', async () => {
     const runner = new DeciderRunner(store);
     await expect(runner.run(counter, 'counter-t1.c', { type: 'Touch', data: {} }, context('cmd-0'))).rejects.toBeInstanceOf(NotFoundError);

@@ -61,6 +61,20 @@ export class DeciderRunner {
     }
   }
 
+  /**
+   * What `run` would decide at this moment, without writing anything: the state and events a commit now
+   * would produce (`doWrite: false`). Position 0: there is nothing for read models to catch up with.
+   */
+  async preview<Command extends DomainCommand, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    stream: string,
+    command: Command,
+  ): Promise<DeciderOutcome<State, Event>> {
+    const { state, revision } = await this.load(decider, stream, false);
+    const events = decider.decide(command, state);
+    return { state: events.reduce(decider.evolve, state), events, position: 0, revision, alreadyApplied: false };
+  }
+
   private async decideAndAppend<Command extends DomainCommand, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
     stream: string,

@@ -1,0 +1,65 @@
+import { OverridePresence, pricingContext } from '../libs/billing-context/billing-context';
+import type { BusinessClockEvent } from '../libs/domain/clock/business-clock.decider';
+import { DEFAULT_TENANT_SETTINGS, TenantSettings } from '../libs/domain/tenants/tenant.decider';
+import { RecordedEvent } from '../libs/event-store/event-store.port';
+import { PmCommand, ProcessManager, ProcessManagerContext } from '../libs/process-manager-runtime/process-manager';
+import { SYSTEM_TENANT } from '../libs/read-store/read-store.port';
+import { ACCOUNTS } from '../projections/accounts.projection';
+import { PLAN_INSTANCES } from '../projections/plan-instances.projection';
+import { TENANTS } from '../projections/tenants.projection';
+
+const PAGE = 500;
+
+interface DueInstance {
+  accountId: string;
+  planId: string;
+  pendingChange: { kind: string; planId?: string } | null;
+}
+
+/**
+ * The daily bill run (DOMAIN.md §3, API.md): on each business day, every plan instance with something due
+ * (a new period, a scheduled switch or cancellation) gets one BillPlanInstance command. Its id derives from
+ * the instance and the day, and the instance's decider bills a period only once, so a crash, a restart or a
+ * repeated day never invoices twice. Instances are read page by page and streamed to the runtime: memory
+ * stays bounded however many are due.
+ */
+export const billRunProcessManager: ProcessManager = {
+  name: 'bill-run',
+  eventTypes: ['BusinessDayStarted'],
+  // Each command is one small append; many in flight share group commits.
+  concurrency: 128,
+  react(recorded, context) {
+    return billRun(recorded as unknown as RecordedEvent & BusinessClockEvent, context);
+  },
+};
+
+async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: ProcessManagerContext): AsyncGenerator<PmCommand> {
+  const { tenantId, date } = recorded.data;
+  await context.readModelsAt(recorded.position); // every instance assigned before this day is in the read model
+  const tenant = await context.store.get<{ settings: TenantSettings }>(TENANTS, SYSTEM_TENANT, tenantId);
+  const tenantProrationRule = (tenant?.settings ?? DEFAULT_TENANT_SETTINGS).prorationRule;
+  const presence = new OverridePresence(context.store, tenantId);
+  let cursor: string | undefined;
+  do {
+    const page = await context.store.find<DueInstance & Record<string, unknown>>(PLAN_INSTANCES, tenantId, {
+      filter: { nextActionDate: { lte: date } },
+      sortBy: 'nextActionDate',
+      limit: PAGE,
+      cursor,
+    });
+    const accountIds = [...new Set(page.items.map((instance) => instance.accountId))];
+    const accounts = new Map((await context.store.getMany<{ paymentTermsDays?: number }>(ACCOUNTS, tenantId, accountIds)).map((a) => [a.id, a]));
+    for (const instance of page.items) {
+      const planIds = [instance.planId, ...(instance.pendingChange?.planId ? [instance.pendingChange.planId] : [])];
+      const data = {
+        planInstanceId: instance.id,
+        today: date,
+        pricing: await pricingContext(context.store, tenantId, instance.accountId, planIds, presence),
+        paymentTermsDays: accounts.get(instance.accountId)?.paymentTermsDays ?? 0,
+        tenantProrationRule,
+      };
+      yield { type: 'BillPlanInstance', data: { ...data }, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+}
