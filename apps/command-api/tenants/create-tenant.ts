@@ -35,6 +35,11 @@ export class TenantSettingsDto {
   @IsOptional()
   @IsIn(['fifo', 'fdfo', 'statementFifo'])
   paymentApplicationMethod?: 'fifo' | 'fdfo' | 'statementFifo';
+
+  @ApiPropertyOptional({ description: 'Accept usage dated in a closed billing period, marked late (billed on the next invoice)', default: false })
+  @IsOptional()
+  @IsBoolean()
+  allowLateUsage?: boolean;
 }
 
 export class CreateTenantDto {

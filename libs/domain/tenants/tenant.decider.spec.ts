@@ -57,6 +57,16 @@ describe('Tenant decider', () => {
       ]);
   });
 
+  it('allows late usage only when asked (default false), and refuses a setting that is not a boolean', () => {
+    expect(DEFAULT_TENANT_SETTINGS.allowLateUsage).toBe(false);
+    spec
+      .given([])
+      .when(create({ settings: { allowLateUsage: true } }))
+      .then([{ type: 'TenantCreated', data: { ...created.data, settings: { ...DEFAULT_TENANT_SETTINGS, allowLateUsage: true } } }]);
+    const error = spec.given([]).when(create({ settings: { allowLateUsage: 'yes' as never } })).thenThrows(InvalidInputError);
+    expect(error.details[0]).toMatchObject({ field: 'settings.allowLateUsage', rule: 'boolean' });
+  });
+
   it('refuses a business date on a production tenant', () => {
     const error = spec.given([]).when(create({ businessDate: '2019-02-10' })).thenThrows(InvalidInputError, /sandbox/);
     expect(error.details[0]).toMatchObject({ field: 'businessDate', rule: 'sandboxOnly' });

@@ -9,6 +9,12 @@ export interface TenantSettings {
   minimumCollectionThreshold: number;
   netTermsThresholdBalance: number;
   paymentApplicationMethod: 'fifo' | 'fdfo' | 'statementFifo';
+  /**
+   * Whether usage dated in a closed billing period (before the current period of the plan instance) is still
+   * accepted, marked late (it is billed on the next invoice as a separate line); false refuses it (422).
+   * Tenants created before this setting existed do not have it: read it as `=== true`.
+   */
+  allowLateUsage: boolean;
 }
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
@@ -16,6 +22,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   minimumCollectionThreshold: 0,
   netTermsThresholdBalance: 0,
   paymentApplicationMethod: 'fifo',
+  allowLateUsage: false,
 };
 
 export interface TenantView {
@@ -124,6 +131,9 @@ function validSettings(settings: TenantSettings): TenantSettings {
     if (!Number.isSafeInteger(value) || value < 0) {
       throw InvalidInputError.forField(`settings.${field}`, 'nonNegativeInteger', `settings.${field} must be a non-negative integer amount in minor units`);
     }
+  }
+  if (typeof settings.allowLateUsage !== 'boolean') {
+    throw InvalidInputError.forField('settings.allowLateUsage', 'boolean', 'settings.allowLateUsage must be true or false');
   }
   return settings;
 }
