@@ -1,0 +1,113 @@
+import { CalendarDate } from '../shared/calendar-date';
+import { assertNever, Decider, DomainCommand, DomainEvent } from '../shared/decider';
+
+/** One usage record as the log keeps it. */
+export interface UsageRecord {
+  serviceId: string;
+  /** A decimal string more than 0 (at most 10 decimals), normalised: "12.5", "0.1", "7". */
+  quantity: string;
+  /** The business date it occurred on, in the tenant's time zone. */
+  occurredOn: CalendarDate;
+  idempotencyKey: string;
+  /** Present (true) only on usage dated in a closed billing period, accepted because the tenant allows late usage. */
+  late?: true;
+}
+
+/** `YYYY-MM`: the month of the occurrence, which names the stream. */
+export type UsageMonth = string;
+
+/**
+ * Usage of one account that occurred in one month, newly recorded: the records of one request for this
+ * stream, duplicates (keys already in the stream or repeated in the request) left out.
+ */
+export type UsageRecorded = DomainEvent<'UsageRecorded', { accountId: string; month: UsageMonth; records: UsageRecord[] }>;
+export type UsageEvent = UsageRecorded;
+
+/**
+ * Record these records (already checked against the input and domain rules by the caller, all of this
+ * account and month); those whose idempotency key the stream has seen are duplicates and are left out.
+ */
+export type RecordUsage = DomainCommand<'RecordUsage', { accountId: string; month: UsageMonth; records: UsageRecord[] }>;
+export type UsageCommand = RecordUsage;
+
+/**
+ * The idempotency keys seen in the stream. Kept in a few layers (a set per event, merged into one when there
+ * are more than MAX_LAYERS) so that folding one more event does not copy every key of a long stream.
+ */
+export interface UsageState {
+  readonly layers: readonly ReadonlySet<string>[];
+}
+
+const MAX_LAYERS = 16;
+
+export function hasKey(state: UsageState, key: string): boolean {
+  for (const layer of state.layers) if (layer.has(key)) return true;
+  return false;
+}
+
+export function keyCount(state: UsageState): number {
+  return state.layers.reduce((sum, layer) => sum + layer.size, 0);
+}
+
+/** `YYYY-MM` of a `YYYY-MM-DD` date. */
+export function monthOf(date: CalendarDate): UsageMonth {
+  return date.slice(0, 7);
+}
+
+/**
+ * The entity part of a usage stream's name: `<accountId>.<YYYY-MM>` (stream `usage-<tenant>.<accountId>.<YYYY-MM>`).
+ * The month has a fixed length, so an account id containing `.` still names one stream only.
+ */
+export function usageStreamEntity(accountId: string, month: UsageMonth): string {
+  return `${accountId}.${month}`;
+}
+
+/**
+ * Usage of one account in one month of occurrence. Its only rule is idempotency: a record whose key this
+ * stream already holds is a duplicate and writes nothing, also after a restart, since the key is in the
+ * stream. Keys are therefore unique per account and month of occurrence: the same key on another account, or
+ * dated in another month, is another record. A repeated key is ignored whatever its quantity (DOMAIN.md §6).
+ */
+export const usageDecider: Decider<UsageCommand, UsageEvent, UsageState> = {
+  initialState: { layers: [] },
+  decide(command, state) {
+    switch (command.type) {
+      case 'RecordUsage': {
+        const { accountId, month, records } = command.data;
+        const fresh: UsageRecord[] = [];
+        const inCommand = new Set<string>();
+        for (const record of records) {
+          if (monthOf(record.occurredOn) !== month) {
+            throw new Error(`usage of ${record.occurredOn} sent to the stream of ${accountId} for ${month}`);
+          }
+          const key = record.idempotencyKey;
+          if (inCommand.has(key) || hasKey(state, key)) continue;
+          inCommand.add(key);
+          fresh.push(record);
+        }
+        return fresh.length === 0 ? [] : [{ type: 'UsageRecorded', data: { accountId, month, records: fresh } }];
+      }
+      default:
+        return assertNever(command.type);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'UsageRecorded': {
+        const keys = new Set(event.data.records.map((record) => record.idempotencyKey));
+        if (state.layers.length < MAX_LAYERS) return { layers: [...state.layers, keys] };
+        const merged = new Set<string>();
+        for (const layer of state.layers) for (const key of layer) merged.add(key);
+        for (const key of keys) merged.add(key);
+        return { layers: [merged] };
+      }
+      default:
+        return assertNever(event.type);
+    }
+  },
+  fold(events) {
+    const keys = new Set<string>();
+    for (const event of events) for (const record of event.data.records) keys.add(record.idempotencyKey);
+    return { layers: keys.size === 0 ? [] : [keys] };
+  },
+};
