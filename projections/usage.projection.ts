@@ -1,0 +1,84 @@
+import { RecordedEvent } from '../libs/event-store/event-store.port';
+import { Doc, DocWrite, StoredDoc } from '../libs/read-store/read-store.port';
+import { ProjectionView, Projector } from '../libs/projection-runner/projector';
+import { Decimal } from '../libs/domain/shared/decimal';
+import type { CalendarDate } from '../libs/domain/shared/calendar-date';
+import type { UsageEvent } from '../libs/domain/usage/usage.decider';
+
+export const USAGE_TOTALS = 'usageTotals';
+
+/**
+ * One per account, usage service and day of occurrence: a billing period (whatever its bill day) is a range
+ * of days, so its total is the sum of its days. Quantities are exact decimal strings.
+ */
+export interface UsageTotalDoc extends Doc {
+  accountId: string;
+  serviceId: string;
+  occurredOn: CalendarDate;
+  /** The sum of every record's quantity (late ones included), exact, normalised ("0.3", "12"). */
+  total: string;
+  count: number;
+  /** The part of `total` recorded late (dated in a period already closed when it arrived). */
+  lateTotal: string;
+  lateCount: number;
+}
+
+/** Ids never contain '/', so two (account, service, day) triples cannot share a document. */
+export function usageTotalId(accountId: string, serviceId: string, occurredOn: CalendarDate): string {
+  return `${accountId}/${serviceId}/${occurredOn}`;
+}
+
+/**
+ * `usageTotals`: what was used per account, service and day, for period totals (GET /v1/accounts/{id}/usage,
+ * and invoicing later). Each UsageRecorded adds its records to the documents of their days, read through the
+ * batch view. A document at or past the event's position already holds it (a redelivery after a crash), so
+ * such an event adds nothing there; sums are exact, so a rebuild gives identical documents.
+ */
+export const usageProjection: Projector = {
+  name: 'usage',
+  collections: [{ name: USAGE_TOTALS, indexes: ['accountId', 'serviceId', 'occurredOn'] }],
+  eventTypes: ['UsageRecorded'],
+  async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+    const event = recorded as unknown as RecordedEvent & UsageEvent;
+    if (event.type !== 'UsageRecorded') return [];
+    const { tenantId } = recorded.metadata;
+    const { position } = recorded;
+    const { accountId, records } = event.data;
+
+    // The event's records summed per day and service first: one read and one write per document.
+    const sums = new Map<string, { serviceId: string; occurredOn: CalendarDate; total: Decimal; count: number; lateTotal: Decimal; lateCount: number }>();
+    for (const { serviceId, occurredOn, quantity, late } of records) {
+      const id = usageTotalId(accountId, serviceId, occurredOn);
+      let sum = sums.get(id);
+      if (!sum) {
+        sum = { serviceId, occurredOn, total: ZERO, count: 0, lateTotal: ZERO, lateCount: 0 };
+        sums.set(id, sum);
+      }
+      sum.total = sum.total.plus(quantity);
+      sum.count += 1;
+      if (late) {
+        sum.lateTotal = sum.lateTotal.plus(quantity);
+        sum.lateCount += 1;
+      }
+    }
+
+    const writes: DocWrite[] = [];
+    for (const [id, sum] of sums) {
+      const current = (await view.get(USAGE_TOTALS, tenantId, id)) as StoredDoc<UsageTotalDoc> | null;
+      if (current && current._position >= position) continue;
+      const doc: UsageTotalDoc = {
+        accountId,
+        serviceId: sum.serviceId,
+        occurredOn: sum.occurredOn,
+        total: sum.total.plus(current?.total ?? 0).toString(),
+        count: sum.count + (current?.count ?? 0),
+        lateTotal: sum.lateTotal.plus(current?.lateTotal ?? 0).toString(),
+        lateCount: sum.lateCount + (current?.lateCount ?? 0),
+      };
+      writes.push({ op: 'upsert', collection: USAGE_TOTALS, tenantId, id, doc, position });
+    }
+    return writes;
+  },
+};
+
+const ZERO = new Decimal(0);
