@@ -27,8 +27,9 @@ export interface Tenant {
   apiKey: string;
 }
 
-export async function startApp(dataDir: string, startDate: string): Promise<NestFastifyApplication> {
-  const config = loadConfig({ DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
+/** `env`: further configuration (e.g. SETTLE_TIMEOUT_MS for a day longer than a minute). */
+export async function startApp(dataDir: string, startDate: string, env: Record<string, string> = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig({ ...env, DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
   const app = await createApp('bench', allInOneModules, {
     config,
     clock: new FixedClock(new Date(`${startDate}T10:00:00Z`)),

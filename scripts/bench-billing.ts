@@ -1,0 +1,340 @@
+/**
+ * Bill-run figures for `npm run bench` (issue: 100,000 plan instances due on the same business day, on the
+ * embedded default), against the all-in-one app in-process on a temporary SQLite data folder:
+ *  - the day on which all of them fall due, advanced over HTTP (POST /v1/clock/advance answers once the day
+ *    settled): its seconds and invoices/s (target ≥ 5,000). Checked: the log holds exactly one invoice dated
+ *    that day per instance after the day started and nothing else, and the last invoice number is 2 × N
+ *  - memory: RSS before the day, the most it reached during it (sampled), after it; and the child's peak RSS,
+ *    which includes the set-up
+ *  - the same day again generates nothing: (a) with the app closed, the bill run's checkpoint goes back to
+ *    just before the day, the app restarts on the same folder and settles (its bill run finds nothing due);
+ *    (b) every one of the day's BillPlanInstance commands is issued again with the bill run's own command
+ *    ids, as after a crash before its checkpoint, and each is recognised as done. Either throws if the log grew.
+ *
+ * Set-up (not timed) writes events straight into the event store: over HTTP, creating an account and
+ * assigning a plan ran at about 330 and 290 requests/s (2 cores), so 100,000 of each would take about 11
+ * minutes. The tenant and its monthly plan are created over HTTP. Then, with the app closed, each account's
+ * AccountCreated and each instance's PlanAssigned + PlanInstanceBilled (January, invoiced at assignment) are
+ * decided by the real deciders (accountDecider; planInstanceDecider with an AssignPlan built as
+ * AssignPlanHandler builds it), get the event ids and metadata DeciderRunner gives, and are appended 1,000
+ * streams at a time (group commits); the read models are then rebuilt from the log as `npm run rebuild`
+ * does (projecting live while appending doubled the set-up). Every instance starts on 2025-01-01 (bill day
+ * 1) and is assigned on 2025-01-31, the tenant's date, so all fall due on 2025-02-01, its next day.
+ * Size: BENCH_BILL_RUN_INSTANCES (default 100000).
+ */
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { accountStream } from '../apps/command-api/accounts/account-lookup';
+import { loadPlanSnapshot } from '../apps/command-api/billing/billing-lookups';
+import { planInstanceStream } from '../libs/billing-context/billing-context';
+import { clockStream } from '../libs/business-days/business-days';
+import { CommandContext, eventMetadata } from '../libs/command-pipeline/command-context';
+import { DeciderRunner } from '../libs/command-pipeline/decider-runner';
+import { accountDecider } from '../libs/domain/accounts/account.decider';
+import { Decider, DomainCommand, DomainEvent } from '../libs/domain/shared/decider';
+import { deterministicUuid } from '../libs/domain/shared/ids';
+import { AssignPlan, BillingFacts } from '../libs/domain/subscriptions/plan-instance.commands';
+import { planInstanceDecider } from '../libs/domain/subscriptions/plan-instance.decider';
+import { PlanSnapshot } from '../libs/domain/subscriptions/plan-instance.events';
+import { TenantSettings } from '../libs/domain/tenants/tenant.decider';
+import { createEventStore } from '../libs/event-store';
+import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/event-store/event-store.port';
+import { CommandDispatcher } from '../libs/process-manager-runtime/command-dispatcher';
+import { PmCommand } from '../libs/process-manager-runtime/process-manager';
+import { commandContext } from '../libs/process-manager-runtime/process-manager-consumer';
+import { rebuildProjections } from '../libs/projection-runner/rebuild';
+import { createReadStore } from '../libs/read-store';
+import { READ_STORE, ReadStore } from '../libs/read-store/read-store.port';
+import { billRunProcessManager } from '../process-managers/bill-run.process-manager';
+import { commandRoutes } from '../process-managers/command-routes';
+import { allProjectors } from '../projections';
+import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../projections/invoices.projection';
+import { PLAN_INSTANCES } from '../projections/plan-instances.projection';
+import { ADMIN_KEY, fmt, httpClient, Row, runPool, settled, startApp, Tenant } from './bench-support';
+
+const INSTANCES = Number(process.env.BENCH_BILL_RUN_INSTANCES ?? 100_000);
+const TARGET_INVOICES_PER_SECOND = 5000;
+/** The tenant's first date, on which every instance is assigned, retroactively from START. */
+const ASSIGNED_ON = '2025-01-31';
+const START = '2025-01-01';
+const DUE_DAY = '2025-02-01';
+/** Streams appended at once during set-up: one group commit each for the accounts and the instances. */
+const SETUP_CHUNK = 1000;
+/** The bill run's own lane concurrency, for the commands issued again. */
+const REISSUE_CONCURRENCY = 128;
+const PAGE = 1000;
+const RSS_SAMPLE_MS = 50;
+/** A day of 100,000 invoices may take longer than the default minute to settle. */
+const APP_ENV = { SETTLE_TIMEOUT_MS: '900000' };
+const PLAN = {
+  id: 'monthly',
+  name: 'Monthly',
+  currency: 'USD',
+  billingInterval: { unit: 'month', count: 1 },
+  services: [{ id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '10.00' } }],
+};
+
+interface SandboxTenant extends Tenant {
+  settings: TenantSettings;
+}
+
+/** The rows, and whether the day met its target. */
+export async function benchBilling(): Promise<{ rows: Row[]; met: boolean }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-billing-'));
+  try {
+    const tenant = await createTenantAndPlan(dataDir);
+    await writeInstances(dataDir, tenant);
+    const app = await startApp(dataDir, ASSIGNED_ON, APP_ENV);
+    let day: BillRunDay;
+    let reissued: { seconds: number };
+    try {
+      await settled(app);
+      day = await timedBillRun(app, tenant);
+      reissued = await reissueDay(app, tenant, day.event);
+    } finally {
+      await app.close();
+    }
+    const rerun = await rerunDay(dataDir, day.event, day.head);
+    const rate = INSTANCES / day.seconds;
+    const rows: Row[] = [
+      [`bill run: ${fmt(INSTANCES)} plan instances due on one day (s)`, day.seconds.toFixed(2), ''],
+      ['invoices/s on that day', fmt(rate), `≥ ${fmt(TARGET_INVOICES_PER_SECOND)}`],
+      ['RSS before that day (MB)', mb(day.rssBefore), ''],
+      [`RSS at most during it, sampled every ${RSS_SAMPLE_MS} ms (MB)`, mb(day.rssDuring), ''],
+      ['RSS after it (MB)', mb(day.rssAfter), ''],
+      ['that day again after a restart: 0 new events (s)', rerun.seconds.toFixed(2), ''],
+      [`its ${fmt(INSTANCES)} commands issued again: 0 new events (s)`, reissued.seconds.toFixed(2), ''],
+    ];
+    return { rows, met: rate >= TARGET_INVOICES_PER_SECOND };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The sandbox tenant and its plan, over HTTP; then the app closes for the set-up. */
+async function createTenantAndPlan(dataDir: string): Promise<SandboxTenant> {
+  const app = await startApp(dataDir, ASSIGNED_ON, APP_ENV);
+  try {
+    const http = await httpClient(app);
+    const tenant = await http.call<SandboxTenant>('POST', '/v1/tenants', ADMIN_KEY, { name: 'Bill run', sandbox: true, businessDate: ASSIGNED_ON }, 201);
+    await http.call('POST', '/v1/plans', tenant.apiKey, PLAN, 201);
+    await settled(app);
+    return tenant;
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * N accounts, each with one instance of the monthly plan, appended SETUP_CHUNK streams at a time while the
+ * app is closed; then the read models are rebuilt from the log in chunks (as `npm run rebuild` does), which
+ * is about three times faster than the app's projectors catching up batch by batch.
+ */
+async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<void> {
+  const events = createEventStore({ kind: 'sqlite', dataDir });
+  const store = createReadStore({ kind: 'sqlite', dataDir });
+  try {
+    const plan = (await loadPlanSnapshot(events, tenant.id, PLAN.id)) as PlanSnapshot;
+    const facts: BillingFacts = {
+      today: ASSIGNED_ON,
+      pricing: { ancestors: [], overrides: [] }, // what pricingContext answers when the plan has no override
+      paymentTermsDays: 0,
+      tenantProrationRule: tenant.settings.prorationRule,
+    };
+    for (let from = 0; from < INSTANCES; from += SETUP_CHUNK) {
+      const appends: Array<Promise<unknown>> = [];
+      for (let i = from; i < Math.min(from + SETUP_CHUNK, INSTANCES); i++) {
+        const accountId = `acc-${i}`;
+        const contact = { email: `a${i}@example.com`, phone: '+1 555 0100' }; // complete: no contact reminder
+        const createAccount = { type: 'CreateAccount' as const, data: { accountId, name: `Account ${i}`, currency: 'USD', contact, createdOn: ASSIGNED_ON } };
+        appends.push(append(events, accountDecider, accountStream(tenant.id, accountId), createAccount, setupContext(tenant, `account-${i}`)));
+        // The id AssignPlanHandler generates for an account's first instance.
+        const planInstanceId = deterministicUuid(tenant.id, 'planInstance', accountId, '1');
+        const assign: AssignPlan = {
+          type: 'AssignPlan',
+          data: { ...facts, planId: plan.id, retroactiveStartDate: START, planInstanceId, accountId, account: { currency: 'USD' }, plan },
+        };
+        appends.push(append(events, planInstanceDecider, planInstanceStream(tenant.id, planInstanceId), assign, setupContext(tenant, `assign-${i}`)));
+      }
+      await Promise.all(appends);
+    }
+    await rebuildProjections(events, store, allProjectors, () => performance.now());
+  } finally {
+    await events.close();
+    await store.close();
+  }
+}
+
+/** What DeciderRunner appends for a command on a new stream: the decider's events, ids from the command id. */
+async function append<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, context: CommandContext): Promise<void> {
+  const decided: NewEvent[] = decider.decide(command, decider.initialState).map((event, index) => ({
+    id: deterministicUuid(context.commandId, stream, String(index)),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: eventMetadata(context),
+  }));
+  await events.appendToStream(stream, decided, 'no_stream');
+}
+
+function setupContext(tenant: SandboxTenant, name: string): CommandContext {
+  const commandId = deterministicUuid(tenant.id, 'bench-billing', name);
+  return { tenantId: tenant.id, actor: 'bench', correlationId: commandId, causationId: commandId, commandId, businessDate: ASSIGNED_ON };
+}
+
+interface BillRunDay {
+  seconds: number;
+  rssBefore: number;
+  rssDuring: number;
+  rssAfter: number;
+  /** The day's BusinessDayStarted. */
+  event: RecordedEvent;
+  /** The log's head once the day settled. */
+  head: number;
+}
+
+/** The day every instance falls due, timed alone; what it wrote is checked against the log and the invoices read model. */
+async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant): Promise<BillRunDay> {
+  const events = app.get<EventStore>(EVENT_STORE);
+  (global as { gc?: () => void }).gc?.(); // the set-up's garbage is not the day's
+  const rssBefore = process.memoryUsage.rss();
+  const sampler = rssSampler();
+  const started = performance.now();
+  const body = await advanceClock(app, tenant, DUE_DAY);
+  const seconds = (performance.now() - started) / 1000;
+  const rssDuring = sampler.stop();
+  const rssAfter = process.memoryUsage.rss();
+  if (body.days !== 1) throw new Error(`expected to advance 1 day to ${DUE_DAY}, advanced ${body.days}`);
+
+  // The advance answers once the day settled, so every invoice is already in the log after the day's event.
+  const clock = await events.readStream(clockStream(tenant.id));
+  const event = clock[clock.length - 1];
+  if (event?.type !== 'BusinessDayStarted' || event.data.date !== DUE_DAY) throw new Error(`the clock's last event is not ${DUE_DAY} starting`);
+  const after = await countAfter(events, event.position, tenant.id);
+  if (after.invoices !== INSTANCES || after.others !== 0) {
+    throw new Error(`expected ${INSTANCES} invoices dated ${DUE_DAY} and nothing else after the day started; found ${after.invoices} and ${after.others} other events`);
+  }
+  const counter = await app.get<ReadStore>(READ_STORE).get<InvoiceCounterDoc>(INVOICE_COUNTERS, tenant.id, INVOICE_COUNTER_ID);
+  if (counter?.last !== 2 * INSTANCES) throw new Error(`expected invoice number ${2 * INSTANCES} last (assignment and bill run), found ${counter?.last}`);
+  return { seconds, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
+}
+
+/**
+ * POST /v1/clock/advance through node:http, which waits for the answer as long as it takes: fetch gives up
+ * after 300 s without one, and a slow machine may need longer for this day.
+ */
+function advanceClock(app: NestFastifyApplication, tenant: SandboxTenant, to: string): Promise<{ days: number }> {
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const body = JSON.stringify({ to });
+  const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/clock/advance', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text) as { days: number }) : reject(new Error(`POST /v1/clock/advance: ${response.statusCode} ${text}`))));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * The bill run's commands for the day, issued again as after a crash between its appends and its checkpoint
+ * (when the read model may still list billed instances as due): same data, same keys, so the same command
+ * ids, through the same dispatcher. Each must be recognised as done.
+ */
+async function reissueDay(app: NestFastifyApplication, tenant: SandboxTenant, day: RecordedEvent): Promise<{ seconds: number }> {
+  const events = app.get<EventStore>(EVENT_STORE);
+  const store = app.get<ReadStore>(READ_STORE);
+  const dispatcher = new CommandDispatcher(app.get(DeciderRunner), commandRoutes);
+  const head = await events.headPosition();
+  let index = 0;
+  let cursor: string | undefined;
+  const started = performance.now();
+  do {
+    const page = await store.find(PLAN_INSTANCES, tenant.id, { limit: PAGE, cursor });
+    await runPool(page.items.length, REISSUE_CONCURRENCY, (i) => {
+      const { id } = page.items[i];
+      const data = { planInstanceId: id, today: DUE_DAY, pricing: { ancestors: [], overrides: [] }, paymentTermsDays: 0, tenantProrationRule: tenant.settings.prorationRule };
+      // The key the bill run gives the instance's command for the day: the same command id.
+      const command: PmCommand = { type: 'BillPlanInstance', data, key: `bill:${id}:${DUE_DAY}`, businessDate: DUE_DAY };
+      return dispatcher.dispatch(command, commandContext(billRunProcessManager.name, day, command, index++));
+    });
+    cursor = page.nextCursor;
+  } while (cursor);
+  const seconds = (performance.now() - started) / 1000;
+  const written = (await events.headPosition()) - head;
+  if (index !== INSTANCES || written !== 0) throw new Error(`issued ${index} of the day's commands again, expected ${INSTANCES}; they appended ${written} events, expected 0`);
+  return { seconds };
+}
+
+/**
+ * With the app closed, the bill run's checkpoint goes back to just before the day; the app restarts on the
+ * same folder and settles (timed from the restart): the bill run reads the day's events again and finds
+ * nothing due, the read model showing every instance billed to March.
+ */
+async function rerunDay(dataDir: string, day: RecordedEvent, head: number): Promise<{ seconds: number }> {
+  const checkpoints = createReadStore({ kind: 'sqlite', dataDir });
+  await checkpoints.setCheckpoint(billRunProcessManager.name, day.position - 1);
+  await checkpoints.close();
+  const started = performance.now();
+  const app = await startApp(dataDir, DUE_DAY, APP_ENV);
+  try {
+    await settled(app);
+    const seconds = (performance.now() - started) / 1000;
+    const events = app.get<EventStore>(EVENT_STORE);
+    const checkpoint = await app.get<ReadStore>(READ_STORE).getCheckpoint(billRunProcessManager.name);
+    if (checkpoint === null || checkpoint < day.position) throw new Error(`the bill run did not process ${DUE_DAY} again (checkpoint ${checkpoint})`);
+    const written = (await events.headPosition()) - head;
+    if (written !== 0) throw new Error(`the rerun of ${DUE_DAY} appended ${written} events, expected 0`);
+    return { seconds };
+  } finally {
+    await app.close();
+  }
+}
+
+/** The tenant's events after `position`: invoices dated DUE_DAY, and anything else. Read in pages. */
+async function countAfter(events: EventStore, position: number, tenantId: string): Promise<{ invoices: number; others: number }> {
+  let invoices = 0;
+  let others = 0;
+  for (let after = position; ; ) {
+    const page = await events.readAll({ after, maxCount: PAGE });
+    if (page.length === 0) return { invoices, others };
+    for (const event of page) {
+      if (event.metadata.tenantId !== tenantId) continue;
+      const invoice = event.type === 'PlanInstanceBilled' ? (event.data.invoice as { invoiceDate: string } | null) : null;
+      if (invoice?.invoiceDate === DUE_DAY) invoices++;
+      else others++;
+    }
+    after = page[page.length - 1].position;
+  }
+}
+
+function rssSampler(): { stop(): number } {
+  let most = process.memoryUsage.rss();
+  const timer = setInterval(() => (most = Math.max(most, process.memoryUsage.rss())), RSS_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(most, process.memoryUsage.rss());
+    },
+  };
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
+
+/** Run on its own (`node dist/scripts/bench-billing.js`), it prints its rows and its own peak RSS as JSON. */
+if (require.main === module) {
+  benchBilling()
+    .then(({ rows, met }) => process.stdout.write(`${JSON.stringify({ rows, peakRssMb: process.resourceUsage().maxRSS / 1024, met })}\n`))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
