@@ -50,9 +50,9 @@ describe('usageTotals projection', () => {
     await projectBatch(usageProjection, [recorded([usage('0.1'), usage('0.2'), usage('5', '2026-11-04'), usage('1', '2026-11-03', 'sms')])], store);
     await projectBatch(usageProjection, [recorded([usage('0.0000000001'), usage('2.5', '2026-11-03', 'data', true)])], store);
     expect(await totals()).toEqual([
-      { id: usageTotalId('acme', 'data', '2026-11-03'), accountId: 'acme', serviceId: 'data', occurredOn: '2026-11-03', total: '2.8000000001', count: 4, lateTotal: '2.5', lateCount: 1 },
-      { id: usageTotalId('acme', 'data', '2026-11-04'), accountId: 'acme', serviceId: 'data', occurredOn: '2026-11-04', total: '5', count: 1, lateTotal: '0', lateCount: 0 },
-      { id: usageTotalId('acme', 'sms', '2026-11-03'), accountId: 'acme', serviceId: 'sms', occurredOn: '2026-11-03', total: '1', count: 1, lateTotal: '0', lateCount: 0 },
+      { id: usageTotalId('acme', 'data', '2026-11-03'), accountId: 'acme', serviceId: 'data', occurredOn: '2026-11-03', accountDay: 'acme/2026-11-03', total: '2.8000000001', count: 4, lateTotal: '2.5', lateCount: 1 },
+      { id: usageTotalId('acme', 'data', '2026-11-04'), accountId: 'acme', serviceId: 'data', occurredOn: '2026-11-04', accountDay: 'acme/2026-11-04', total: '5', count: 1, lateTotal: '0', lateCount: 0 },
+      { id: usageTotalId('acme', 'sms', '2026-11-03'), accountId: 'acme', serviceId: 'sms', occurredOn: '2026-11-03', accountDay: 'acme/2026-11-03', total: '1', count: 1, lateTotal: '0', lateCount: 0 },
     ]);
   });
 

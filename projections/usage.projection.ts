@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../libs/event-store/event-store.port';
-import { Doc, DocWrite, StoredDoc } from '../libs/read-store/read-store.port';
+import { Doc, DocWrite, Filter, StoredDoc } from '../libs/read-store/read-store.port';
 import { ProjectionView, Projector } from '../libs/projection-runner/projector';
 import { Decimal } from '../libs/domain/shared/decimal';
 import type { CalendarDate } from '../libs/domain/shared/calendar-date';
@@ -15,6 +15,8 @@ export interface UsageTotalDoc extends Doc {
   accountId: string;
   serviceId: string;
   occurredOn: CalendarDate;
+  /** `<accountId>/<occurredOn>`: an account's days in order, whatever the service (the index of account-wide ranges). */
+  accountDay: string;
   /** The sum of every record's quantity (late ones included), exact, normalised ("0.3", "12"). */
   total: string;
   count: number;
@@ -29,6 +31,17 @@ export function usageTotalId(accountId: string, serviceId: string, occurredOn: C
 }
 
 /**
+ * The filter for an account's usage documents from `from` to `to` (inclusive), of one service or of all. One
+ * service's days are a range of ids (the primary key); all services' days a range of `accountDay`. Only one
+ * indexed field per query: given several, SQLite may pick the less selective index and scan the tenant.
+ */
+export function usageTotalsFilter(accountId: string, from: CalendarDate, to: CalendarDate, serviceId?: string): Filter {
+  return serviceId === undefined
+    ? { accountDay: { gte: `${accountId}/${from}`, lte: `${accountId}/${to}` } }
+    : { id: { gte: usageTotalId(accountId, serviceId, from), lte: usageTotalId(accountId, serviceId, to) } };
+}
+
+/**
  * `usageTotals`: what was used per account, service and day, for period totals (GET /v1/accounts/{id}/usage,
  * and invoicing later). Each UsageRecorded adds its records to the documents of their days, read through the
  * batch view. A document at or past the event's position already holds it (a redelivery after a crash), so
@@ -36,7 +49,9 @@ export function usageTotalId(accountId: string, serviceId: string, occurredOn: C
  */
 export const usageProjection: Projector = {
   name: 'usage',
-  collections: [{ name: USAGE_TOTALS, indexes: ['accountId', 'serviceId', 'occurredOn'] }],
+  // accountDay: an account's usage over a range of days; serviceId and occurredOn: a service's or a day's usage
+  // across accounts. An account's usage of one service over a range is a range of ids.
+  collections: [{ name: USAGE_TOTALS, indexes: ['accountDay', 'serviceId', 'occurredOn'] }],
   eventTypes: ['UsageRecorded'],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
     const event = recorded as unknown as RecordedEvent & UsageEvent;
@@ -70,6 +85,7 @@ export const usageProjection: Projector = {
         accountId,
         serviceId: sum.serviceId,
         occurredOn: sum.occurredOn,
+        accountDay: `${accountId}/${sum.occurredOn}`,
         total: sum.total.plus(current?.total ?? 0).toString(),
         count: sum.count + (current?.count ?? 0),
         lateTotal: sum.lateTotal.plus(current?.lateTotal ?? 0).toString(),

@@ -6,10 +6,10 @@ import { InvalidInputError, NotFoundError } from '../../../libs/domain/shared/er
 import { assertValidId } from '../../../libs/domain/shared/ids';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
-import { Filter, READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
+import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { TenantDirectory } from '../../../libs/tenancy/tenant-directory';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
-import { USAGE_TOTALS, UsageTotalDoc } from '../../../projections/usage.projection';
+import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../../../projections/usage.projection';
 import { MinPositionInterceptor } from '../min-position.interceptor';
 
 export interface ServiceUsageTotal {
@@ -54,7 +54,7 @@ export class UsageQueryController {
     if (to < from) throw InvalidInputError.forField('to', 'range', `to (${to}) must not be before from (${from})`);
     if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
 
-    const filter: Filter = { accountId: id, occurredOn: { gte: from, lte: to }, ...(serviceId !== undefined ? { serviceId } : {}) };
+    const filter = usageTotalsFilter(id, from, to, serviceId);
     const sums = new Map<string, { total: Decimal; count: number; lateTotal: Decimal; lateCount: number }>();
     let cursor: string | undefined;
     do {
