@@ -43,11 +43,13 @@ export class UsageFactsLoader {
     let cursor: string | undefined;
     do {
       const page = await this.store.find<PlanInstanceDoc>(PLAN_INSTANCES, tenantId, {
-        filter: { accountId, status: 'active' },
+        // On accountId alone: with status too, SQLite may pick the status index and scan every active instance.
+        filter: { accountId },
         limit: 1000,
         ...(cursor ? { cursor } : {}),
       });
       for (const doc of page.items) {
+        if (doc.status !== 'active') continue;
         held.push({
           planInstanceId: doc.id,
           startDate: doc.startDate,
