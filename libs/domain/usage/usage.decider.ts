@@ -31,22 +31,40 @@ export type RecordUsage = DomainCommand<'RecordUsage', { accountId: string; mont
 export type UsageCommand = RecordUsage;
 
 /**
- * The idempotency keys seen in the stream. Kept in a few layers (a set per event, merged into one when there
- * are more than MAX_LAYERS) so that folding one more event does not copy every key of a long stream.
+ * The idempotency keys seen in the stream, as an append-only index shared by successive states: `keys` maps
+ * each key to the order in which it was first seen, and a state sees the first `size` of them. Folding one
+ * more event into the newest state appends to the same map (O(records), not O(keys): a busy account-month
+ * holds tens of thousands of keys); folding into an older state, which only a retried or speculative decision
+ * does, copies the part that state sees first. Every state keeps answering for its own version.
  */
 export interface UsageState {
-  readonly layers: readonly ReadonlySet<string>[];
+  readonly keys: ReadonlyMap<string, number>;
+  readonly size: number;
 }
 
-const MAX_LAYERS = 16;
-
 export function hasKey(state: UsageState, key: string): boolean {
-  for (const layer of state.layers) if (layer.has(key)) return true;
-  return false;
+  const seen = state.keys.get(key);
+  return seen !== undefined && seen < state.size;
 }
 
 export function keyCount(state: UsageState): number {
-  return state.layers.reduce((sum, layer) => sum + layer.size, 0);
+  return state.size;
+}
+
+function withKeys(state: UsageState, records: readonly UsageRecord[]): UsageState {
+  let keys = state.keys as Map<string, number>;
+  if (state.size === 0 || keys.size !== state.size) {
+    // The (shared) initial state, or one that another state was folded from already: a map of its own,
+    // with the part this state sees.
+    keys = new Map();
+    for (const [key, seen] of state.keys) if (seen < state.size) keys.set(key, seen);
+  }
+  let size = state.size;
+  for (const { idempotencyKey } of records) {
+    if (keys.has(idempotencyKey)) continue;
+    keys.set(idempotencyKey, size++);
+  }
+  return { keys, size };
 }
 
 /** `YYYY-MM` of a `YYYY-MM-DD` date. */
@@ -69,7 +87,8 @@ export function usageStreamEntity(accountId: string, month: UsageMonth): string 
  * dated in another month, is another record. A repeated key is ignored whatever its quantity (DOMAIN.md §6).
  */
 export const usageDecider: Decider<UsageCommand, UsageEvent, UsageState> = {
-  initialState: { layers: [] },
+  // Never appended to: folding into an empty state always starts a map of its own.
+  initialState: { keys: new Map(), size: 0 },
   decide(command, state) {
     switch (command.type) {
       case 'RecordUsage': {
@@ -93,21 +112,15 @@ export const usageDecider: Decider<UsageCommand, UsageEvent, UsageState> = {
   },
   evolve(state, event) {
     switch (event.type) {
-      case 'UsageRecorded': {
-        const keys = new Set(event.data.records.map((record) => record.idempotencyKey));
-        if (state.layers.length < MAX_LAYERS) return { layers: [...state.layers, keys] };
-        const merged = new Set<string>();
-        for (const layer of state.layers) for (const key of layer) merged.add(key);
-        for (const key of keys) merged.add(key);
-        return { layers: [merged] };
-      }
+      case 'UsageRecorded':
+        return withKeys(state, event.data.records);
       default:
         return assertNever(event.type);
     }
   },
   fold(events) {
-    const keys = new Set<string>();
-    for (const event of events) for (const record of event.data.records) keys.add(record.idempotencyKey);
-    return { layers: keys.size === 0 ? [] : [keys] };
+    let state: UsageState = { keys: new Map(), size: 0 };
+    for (const event of events) state = withKeys(state, event.data.records);
+    return state;
   },
 };
