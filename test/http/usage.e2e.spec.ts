@@ -185,6 +185,10 @@ describe('Usage recording over HTTP', () => {
     expect(tooMany.status).toBe(400);
     expect(detailsOf(tooMany.body)).toEqual(['records:count']);
     expect((await writesNothing(() => t.request('POST', '/v1/usage/batch', { key, body: { records: 'many' } }))).status).toBe(400);
+    const extra = await writesNothing(() => t.request('POST', '/v1/usage/batch', { key, body: { records: [record()], dryRun: true } }));
+    expect(extra.status).toBe(400);
+    expect(detailsOf(extra.body)).toEqual(['dryRun:unknownField']);
+    expect((await writesNothing(() => t.request('POST', '/v1/usage/batch', { key, body: [record()] }))).status).toBe(400);
     const full = await batch(Array.from({ length: 10_000 }, (_, i) => record({ serviceId: 'sms', occurredAt: '2019-02-09', quantity: '0.5', idempotencyKey: `full-${i}` })));
     expect(full.body).toEqual({ accepted: 10_000, duplicates: 0 });
     expect((await totals('acme', '?serviceId=sms&from=2019-02-09&to=2019-02-09')).body.services).toEqual([

@@ -30,7 +30,7 @@ export interface UsageBatchView {
 
 export class RecordUsageCommand {
   constructor(
-    /** The body of POST /v1/usage (one record), or the `records` of POST /v1/usage/batch. */
+    /** The body of POST /v1/usage (one record) or of POST /v1/usage/batch ({ records }). */
     readonly input: unknown,
     readonly kind: 'single' | 'batch',
     readonly tenant: TenantView,

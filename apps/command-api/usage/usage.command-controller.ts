@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../../libs/core/command-gateway';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
@@ -37,8 +37,11 @@ export class UsageCommandController {
       'Record 1 to 10,000 usage records (200): { accepted, duplicates }. The batch is checked whole first and every bad record is reported ' +
       'with its index (records[3].quantity); nothing is written if any is refused. Keys repeated inside the batch count once.',
   })
-  recordBatch(@CurrentTenant() tenant: TenantView, @Body() input: UsageBatchDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  // The body's type is Object, so the global ValidationPipe passes it through untouched: the domain checks it
+  // (unknown fields included), and 10,000 records are not copied by class-transformer first.
+  @ApiBody({ type: UsageBatchDto })
+  recordBatch(@CurrentTenant() tenant: TenantView, @Body() body: Record<string, unknown>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<UsageBatchView>(new RecordUsageCommand(input.records, 'batch', tenant, context), reply);
+    return this.gateway.execute<UsageBatchView>(new RecordUsageCommand(body, 'batch', tenant, context), reply);
   }
 }

@@ -60,7 +60,7 @@ describe('Usage records: input', () => {
     const records = [valid, { ...valid, quantity: '-2' }, valid, { ...valid, serviceId: '', occurredAt: 'yesterday' }, 'not a record'];
     let error: InvalidInputError | undefined;
     try {
-      parseUsageBatch(records, 'UTC');
+      parseUsageBatch({ records }, 'UTC');
     } catch (caught) {
       error = caught as InvalidInputError;
     }
@@ -73,11 +73,13 @@ describe('Usage records: input', () => {
     ]);
   });
 
-  it('takes 1 to 10,000 records', () => {
-    expect(() => parseUsageBatch([], 'UTC')).toThrow(/1 to 10000/);
+  it('takes 1 to 10,000 records, and nothing else in the body', () => {
+    expect(() => parseUsageBatch({ records: [] }, 'UTC')).toThrow(/1 to 10000/);
     expect(() => parseUsageBatch({}, 'UTC')).toThrow(InvalidInputError);
-    expect(() => parseUsageBatch(Array(10_001).fill(valid), 'UTC')).toThrow(/got 10001/);
-    expect(parseUsageBatch(Array(10_000).fill(valid), 'UTC')).toHaveLength(10_000);
+    expect(() => parseUsageBatch([valid], 'UTC')).toThrow(/body must be an object/);
+    expect(() => parseUsageBatch({ records: [valid], tenantId: 'x' }, 'UTC')).toThrow(/tenantId is not a known field/);
+    expect(() => parseUsageBatch({ records: Array(10_001).fill(valid) }, 'UTC')).toThrow(/got 10001/);
+    expect(parseUsageBatch({ records: Array(10_000).fill(valid) }, 'UTC')).toHaveLength(10_000);
   });
 });
 
