@@ -14,6 +14,9 @@
  *    and the descendants query latency on it
  *  - bill run (./bench-billing.ts): the day on which 100,000 plan instances fall due, invoices/s ≥ 5,000; RSS
  *    before, during and after it; the same day again (after a restart, and its commands re-issued) writing nothing
+ *  - usage (./bench-usage.ts): records/s through POST /v1/usage/batch over HTTP, batches of 1,000, ≥ 20,000;
+ *    BENCH_USAGE_RECORDS (default 1000000), BENCH_USAGE_ACCOUNTS (default 100), BENCH_USAGE_IN_FLIGHT (default 4);
+ *    BENCH_SKIP_USAGE=1 leaves it out
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -46,6 +49,7 @@ const BUSINESS_DATE = '2026-11-22';
 const SKIP_CLOCK = process.env.BENCH_SKIP_CLOCK === '1';
 const SKIP_HIERARCHY = process.env.BENCH_SKIP_HIERARCHY === '1';
 const SKIP_BILLING = process.env.BENCH_SKIP_BILLING === '1';
+const SKIP_USAGE = process.env.BENCH_SKIP_USAGE === '1';
 
 async function main(): Promise<void> {
   console.log(`bench: ${COMMANDS} commands, ${REPLAY_EVENTS} replayed events, ${CONCURRENCY} in flight, node ${process.version}`);
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
   const clock = SKIP_CLOCK ? SKIPPED : benchInChildProcess('bench-clock.js', 'clock');
   const hierarchy = SKIP_HIERARCHY ? SKIPPED : benchInChildProcess('bench-hierarchy.js', 'hierarchy');
   const billing = SKIP_BILLING ? SKIPPED : benchInChildProcess('bench-billing.js', 'billing');
+  const usage = SKIP_USAGE ? SKIPPED : benchInChildProcess('bench-usage.js', 'usage');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -67,10 +72,11 @@ async function main(): Promise<void> {
     ...clock.rows,
     ...hierarchy.rows,
     ...billing.rows,
+    ...usage.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 
