@@ -45,6 +45,7 @@ describe('Operations over HTTP', () => {
         'price-overrides': head,
         planInstances: head,
         invoices: head,
+        usage: head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

@@ -275,6 +275,12 @@ describe('Usage recording over HTTP', () => {
     expect(again.body).toEqual({ accepted: 2, duplicates: 0 });
   });
 
+  it('documents the usage routes in the OpenAPI document', async () => {
+    const openapi = await t.request('GET', '/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/usage', '/v1/usage/batch', '/v1/accounts/{id}/usage']));
+    expect(openapi.body.paths['/v1/usage/batch'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/UsageBatchDto' });
+  });
+
   it('answers the totals per service over an inclusive range, for this month by default', async () => {
     const all = await totals('acme', '?from=2019-02-01&to=2019-02-10');
     expect(all.body.services.map((s: { serviceId: string }) => s.serviceId)).toEqual(['data', 'sms']);
