@@ -100,7 +100,9 @@ export class DeciderRunner {
         );
         const next = events.reduce(decider.evolve, state);
         if (useCache) {
-          const commandIds = new Map(known.commandIds).set(context.commandId, result.position);
+          // In place: the queue lets one command at a time use a cached stream, and copying a map of every
+          // command id per append made busy streams quadratic.
+          const commandIds = known.commandIds.set(context.commandId, result.position);
           this.cache.set(stream, { revision: result.nextExpectedRevision, lastPosition: result.position, state: next, commandIds });
         }
         return { state: next, events, position: result.position, revision: result.nextExpectedRevision, alreadyApplied: false };
@@ -121,7 +123,7 @@ export class DeciderRunner {
     const recorded = await this.store.readStream(stream, { fromRevision: cached ? cached.revision + 1 : 0 });
     if (cached && recorded.length === 0) return cached;
     const events = recorded.map(toDomainEvent) as Event[];
-    const commandIds = new Map(cached?.commandIds);
+    const commandIds = cached?.commandIds ?? new Map<string, number>(); // the cached map grows in place (see above)
     for (const event of recorded) commandIds.set(event.metadata.commandId, event.position);
     const last = recorded[recorded.length - 1];
     const entry: CachedStream<State> = {
