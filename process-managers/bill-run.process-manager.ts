@@ -58,7 +58,7 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
         paymentTermsDays: accounts.get(instance.accountId)?.paymentTermsDays ?? 0,
         tenantProrationRule,
       };
-      yield { type: 'BillPlanInstance', data: { ...data }, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
+      yield { type: 'BillPlanInstance', data, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
     }
     cursor = page.nextCursor;
   } while (cursor);

@@ -29,7 +29,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { accountStream } from '../apps/command-api/accounts/account-lookup';
-import { loadPlanSnapshot } from '../apps/command-api/billing/billing-lookups';
+import { loadPlanSnapshot } from '../apps/command-api/catalog/plan-lookup';
 import { planInstanceStream } from '../libs/billing-context/billing-context';
 import { clockStream } from '../libs/business-days/business-days';
 import { CommandContext, eventMetadata } from '../libs/command-pipeline/command-context';

@@ -7,14 +7,14 @@ import { CommandOutcome } from '../../../libs/core/command-gateway';
 import { ConflictError } from '../../../libs/domain/shared/errors';
 import { assertValidId, deterministicUuid, isValidId } from '../../../libs/domain/shared/ids';
 import { AssignPlan } from '../../../libs/domain/subscriptions/plan-instance.commands';
-import { PlanInstance, planInstanceDecider } from '../../../libs/domain/subscriptions/plan-instance.decider';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { loadAccount } from '../accounts/account-lookup';
-import { billingFacts, loadPlanSnapshot } from './billing-lookups';
+import { loadPlanSnapshot } from '../catalog/plan-lookup';
+import { billingFacts } from './billing-lookups';
 import { AssignPlanDto } from './plan-instance.dto';
-import { planInstanceResponse, PlanInstanceResponse } from './plan-instance-response';
+import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
 
 export class AssignPlanCommand {
   constructor(
@@ -54,8 +54,7 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
       };
       const stream = planInstanceStream(tenant.id, planInstanceId);
       try {
-        const outcome = doWrite === false ? await this.runner.preview(planInstanceDecider, stream, command) : await this.runner.run(planInstanceDecider, stream, command, context);
-        return { body: planInstanceResponse(outcome.state as PlanInstance, outcome.events), position: outcome.position };
+        return await decidePlanInstance(this.runner, stream, command, context, doWrite);
       } catch (error) {
         const lostRace = error instanceof ConflictError && id === undefined && context.idempotencyKey === undefined;
         if (!lostRace || attempt >= MAX_ID_ATTEMPTS) throw error;

@@ -7,15 +7,15 @@ import { CommandOutcome } from '../../../libs/core/command-gateway';
 import { NotFoundError } from '../../../libs/domain/shared/errors';
 import { isValidId } from '../../../libs/domain/shared/ids';
 import { PlanInstanceCommand } from '../../../libs/domain/subscriptions/plan-instance.commands';
-import { PlanInstance, planInstanceDecider } from '../../../libs/domain/subscriptions/plan-instance.decider';
 import { PlanSnapshot } from '../../../libs/domain/subscriptions/plan-instance.events';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { loadAccount } from '../accounts/account-lookup';
-import { billingFacts, loadPlanInstance, loadPlanSnapshot } from './billing-lookups';
+import { loadPlanSnapshot } from '../catalog/plan-lookup';
+import { billingFacts, loadPlanInstance } from './billing-lookups';
 import { CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
-import { planInstanceResponse, PlanInstanceResponse } from './plan-instance-response';
+import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
 
 export type PlanInstanceChange =
   | { type: 'SwitchPlan'; input: SwitchPlanDto }
@@ -54,7 +54,6 @@ export class ChangePlanInstanceHandler implements ICommandHandler<ChangePlanInst
     const facts = await billingFacts(this.store, tenant, context.businessDate, account, instance.accountId, planIds);
     const command = { type: change.type, data: { ...fields, ...facts, planInstanceId, ...(change.type === 'SwitchPlan' ? { plan: newPlan as PlanSnapshot | null } : {}) } } as PlanInstanceCommand;
     const stream = planInstanceStream(tenant.id, planInstanceId);
-    const outcome = doWrite === false ? await this.runner.preview(planInstanceDecider, stream, command) : await this.runner.run(planInstanceDecider, stream, command, context);
-    return { body: planInstanceResponse(outcome.state as PlanInstance, outcome.events), position: outcome.position };
+    return decidePlanInstance(this.runner, stream, command, context, doWrite);
   }
 }

@@ -1,5 +1,9 @@
+import { CommandContext } from '../../../libs/command-pipeline/command-context';
+import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
+import { CommandOutcome } from '../../../libs/core/command-gateway';
 import { InvoiceLine } from '../../../libs/domain/invoicing/invoice';
-import { PlanInstance } from '../../../libs/domain/subscriptions/plan-instance.decider';
+import { PlanInstanceCommand } from '../../../libs/domain/subscriptions/plan-instance.commands';
+import { PlanInstance, planInstanceDecider } from '../../../libs/domain/subscriptions/plan-instance.decider';
 import { PlanInstanceEvent } from '../../../libs/domain/subscriptions/plan-instance.events';
 
 /** The answer of assignment and of every change (API.md "Plan instances and invoices"), the same for a preview. */
@@ -45,4 +49,17 @@ export function planInstanceResponse(state: PlanInstance, decided: readonly Plan
       lines: invoice.lines,
     },
   };
+}
+
+/** Runs a plan-instance command, or only previews it (`doWrite: false`), and answers the same shape either way. */
+export async function decidePlanInstance(
+  runner: DeciderRunner,
+  stream: string,
+  command: PlanInstanceCommand,
+  context: CommandContext,
+  doWrite: boolean | undefined,
+): Promise<CommandOutcome<PlanInstanceResponse>> {
+  const outcome = doWrite === false ? await runner.preview(planInstanceDecider, stream, command) : await runner.run(planInstanceDecider, stream, command, context);
+  // Every command that reaches here leaves an instance: assignment creates it, the others require it.
+  return { body: planInstanceResponse(outcome.state as PlanInstance, outcome.events), position: outcome.position };
 }

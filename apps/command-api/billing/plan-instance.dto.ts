@@ -10,7 +10,19 @@ import { IsBoolean, IsOptional } from 'class-validator';
 const PRORATION = 'Overrides the tenant\'s default for this call only: "prorate" credits unused days and charges the rest; "none" credits and charges nothing until the next period';
 const DO_WRITE = 'false: a preview. The answer is exactly what true would answer at this moment (status 200 instead of 201), and nothing is written';
 
-export class AssignPlanDto {
+/** What every billing command takes: the proration rule for this call, and whether to write or only preview. */
+export class BillingCommandDto {
+  @ApiPropertyOptional({ enum: ['prorate', 'none'], description: PRORATION })
+  @IsOptional()
+  prorationRule?: unknown;
+
+  @ApiPropertyOptional({ default: true, description: DO_WRITE })
+  @IsOptional()
+  @IsBoolean()
+  doWrite?: boolean;
+}
+
+export class AssignPlanDto extends BillingCommandDto {
   @ApiPropertyOptional({ description: 'Your own id for the plan instance (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
   @IsOptional()
   id?: unknown;
@@ -46,18 +58,9 @@ export class AssignPlanDto {
   @ApiPropertyOptional({ enum: ['full', 'prorated'], default: 'full' })
   @IsOptional()
   invoicingOption?: unknown;
-
-  @ApiPropertyOptional({ enum: ['prorate', 'none'], description: PRORATION })
-  @IsOptional()
-  prorationRule?: unknown;
-
-  @ApiPropertyOptional({ default: true, description: DO_WRITE })
-  @IsOptional()
-  @IsBoolean()
-  doWrite?: boolean;
 }
 
-export class SwitchPlanDto {
+export class SwitchPlanDto extends BillingCommandDto {
   @ApiProperty({ example: 'premium' })
   @IsOptional()
   planId: unknown;
@@ -65,33 +68,15 @@ export class SwitchPlanDto {
   @ApiPropertyOptional({ enum: ['now', 'nextBillDate'], default: 'now' })
   @IsOptional()
   effective?: unknown;
-
-  @ApiPropertyOptional({ enum: ['prorate', 'none'], description: PRORATION })
-  @IsOptional()
-  prorationRule?: unknown;
-
-  @ApiPropertyOptional({ default: true, description: DO_WRITE })
-  @IsOptional()
-  @IsBoolean()
-  doWrite?: boolean;
 }
 
-export class ChangeQuantityDto {
+export class ChangeQuantityDto extends BillingCommandDto {
   @ApiProperty({ example: 3, description: 'A whole number from 1' })
   @IsOptional()
   quantity: unknown;
-
-  @ApiPropertyOptional({ enum: ['prorate', 'none'], description: PRORATION })
-  @IsOptional()
-  prorationRule?: unknown;
-
-  @ApiPropertyOptional({ default: true, description: DO_WRITE })
-  @IsOptional()
-  @IsBoolean()
-  doWrite?: boolean;
 }
 
-export class CancelPlanDto {
+export class CancelPlanDto extends BillingCommandDto {
   @ApiPropertyOptional({
     example: 'now',
     default: 'now',
@@ -99,13 +84,4 @@ export class CancelPlanDto {
   })
   @IsOptional()
   effective?: unknown;
-
-  @ApiPropertyOptional({ enum: ['prorate', 'none'], description: PRORATION })
-  @IsOptional()
-  prorationRule?: unknown;
-
-  @ApiPropertyOptional({ default: true, description: DO_WRITE })
-  @IsOptional()
-  @IsBoolean()
-  doWrite?: boolean;
 }

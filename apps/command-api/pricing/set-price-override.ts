@@ -1,19 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../../libs/command-pipeline/command-context';
-import { DeciderRunner, toDomainEvent } from '../../../libs/command-pipeline/decider-runner';
+import { DeciderRunner } from '../../../libs/command-pipeline/decider-runner';
 import { streamName } from '../../../libs/command-pipeline/streams';
 import { CommandOutcome } from '../../../libs/core/command-gateway';
-import { planDecider } from '../../../libs/domain/catalog/plan.decider';
-import { PlanEvent } from '../../../libs/domain/catalog/plan.events';
 import { Pricing } from '../../../libs/domain/catalog/pricing';
 import { KnownPlan } from '../../../libs/domain/pricing/price-override';
 import { overrideView, priceOverrideDecider } from '../../../libs/domain/pricing/price-override.decider';
-import { fold } from '../../../libs/domain/shared/decider';
 import { isValidId } from '../../../libs/domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
 import { loadAccount } from '../accounts/account-lookup';
-import { planStream } from '../catalog/create-plan';
+import { loadPlanSnapshot } from '../catalog/plan-lookup';
 import type { PriceOverrideDto } from './price-override.dto';
 
 export interface PriceOverrideView {
@@ -68,10 +65,7 @@ export class SetPriceOverrideHandler implements ICommandHandler<SetPriceOverride
   }
 
   private async planOf(tenantId: string, planId: string): Promise<KnownPlan | null> {
-    const history = (await this.events.readStream(planStream(tenantId, planId))).map(toDomainEvent) as PlanEvent[];
-    const state = fold(planDecider, history);
-    if (state === null) return null;
-    const { id, currency, services } = state.current;
-    return { id, currency, serviceIds: services.map((service) => service.id) };
+    const plan = await loadPlanSnapshot(this.events, tenantId, planId);
+    return plan && { id: plan.id, currency: plan.currency, serviceIds: plan.services.map((service) => service.id) };
   }
 }

@@ -7,7 +7,7 @@ import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port'
 import { ACCOUNTS } from '../../../projections/accounts.projection';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../../projections/plan-instances.projection';
 import { MinPositionInterceptor } from '../min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from './paging';
+import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../paging';
 
 @ApiTags('billing')
 @UseInterceptors(MinPositionInterceptor)

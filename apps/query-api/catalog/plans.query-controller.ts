@@ -4,12 +4,13 @@ import { InvalidInputError, NotFoundError } from '../../../libs/domain/shared/er
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
-import { ReadStoreError } from '../../../libs/read-store/query';
 import { PLAN_VERSIONS, planVersionId, PLANS } from '../../../projections/plans.projection';
 import { MinPositionInterceptor } from '../min-position.interceptor';
+import { findPage, pageSize, withCursor } from '../paging';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
+/** Plans are whole definitions (up to 100 services each): smaller pages than other listings. */
+export const PLANS_PAGE_SIZE = 50;
+export const PLANS_MAX_PAGE_SIZE = 100;
 
 @ApiTags('catalog')
 @UseInterceptors(MinPositionInterceptor)
@@ -19,12 +20,11 @@ export class PlansQueryController {
 
   @Get()
   @ApiOperation({ summary: 'Plans (their current versions), sorted by id, a page at a time: { items, nextCursor? }' })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${PLANS_MAX_PAGE_SIZE}, default ${PLANS_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
   async list(@CurrentTenant() tenant: TenantView, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    const page = await this.findPage(tenant.id, pageSize(limit), cursor);
-    const items = page.items.map(({ id, ...doc }) => toPlan(id, doc));
-    return page.nextCursor === undefined ? { items } : { items, nextCursor: page.nextCursor };
+    const page = await findPage(this.store, PLANS, tenant.id, { sortBy: 'id', limit: pageSize(limit, PLANS_PAGE_SIZE, PLANS_MAX_PAGE_SIZE) }, cursor);
+    return withCursor(page.items.map(({ id, ...doc }) => toPlan(id, doc)), page.nextCursor);
   }
 
   @Get(':id')
@@ -43,32 +43,12 @@ export class PlansQueryController {
     const { planId: _planId, ...plan } = doc;
     return toPlan(id, plan);
   }
-
-  /** A cursor that is not one of ours is the client's mistake (400), not a server error. */
-  private async findPage(tenantId: string, limit: number, cursor: string | undefined) {
-    try {
-      return await this.store.find(PLANS, tenantId, { sortBy: 'id', limit, ...(cursor ? { cursor } : {}) });
-    } catch (error) {
-      if (error instanceof ReadStoreError && /cursor/i.test(error.message)) {
-        throw InvalidInputError.forField('cursor', 'cursor', 'cursor must be the nextCursor of a previous page, unchanged');
-      }
-      throw error;
-    }
-  }
 }
 
 /** The API shape, fields in a fixed order; the store's bookkeeping (`_position`) stays inside. */
 function toPlan(id: string, doc: Record<string, unknown>) {
   const { name, currency, billingInterval, services, version } = doc;
   return { id, name, currency, billingInterval, services, version };
-}
-
-function pageSize(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PAGE_SIZE;
-  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE_SIZE) {
-    throw InvalidInputError.forField('limit', 'range', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${JSON.stringify(raw)})`);
-  }
-  return Number(raw);
 }
 
 function versionNumber(raw: string): number {

@@ -4,13 +4,11 @@ import { parseCalendarDate } from '../../../libs/domain/shared/calendar-date';
 import { InvalidInputError, NotFoundError } from '../../../libs/domain/shared/errors';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
-import { ReadStoreError } from '../../../libs/read-store/query';
 import { FindOptions, Page, READ_STORE, ReadStore, StoredDoc, Doc } from '../../../libs/read-store/read-store.port';
 import { HIERARCHY, HIERARCHY_LINKS, HierarchyDoc, HierarchyLinkDoc, subtreeRange } from '../../../projections/hierarchy.projection';
 import { MinPositionInterceptor } from '../min-position.interceptor';
+import { badCursor, DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../paging';
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_TREE_DEPTH = 1;
 export const MAX_TREE_DEPTH = 10;
 /** Largest tree `/hierarchy` answers in one response; bigger ones are paged through `/descendants`. */
@@ -52,10 +50,10 @@ export class HierarchyQueryController {
     const date = asOfDate(asOf);
     await this.account(tenant.id, id, date);
     if (date === undefined) {
-      const page = await this.findPage<HierarchyDoc>(HIERARCHY, tenant.id, { filter: { parentAccountId: id }, sortBy: 'id', limit: size }, cursor);
+      const page = await findPage<HierarchyDoc>(this.store, HIERARCHY, tenant.id, { filter: { parentAccountId: id }, sortBy: 'id', limit: size }, cursor);
       return withCursor(page.items.map((doc) => ({ id: doc.id, name: doc.name })), page.nextCursor);
     }
-    const page = await this.findPage<HierarchyLinkDoc>(HIERARCHY_LINKS, tenant.id, { filter: linksOf(id, date), sortBy: 'accountId', limit: size }, cursor);
+    const page = await findPage<HierarchyLinkDoc>(this.store, HIERARCHY_LINKS, tenant.id, { filter: linksOf(id, date), sortBy: 'accountId', limit: size }, cursor);
     return withCursor(await this.named(tenant.id, page.items.map((link) => link.accountId)), page.nextCursor);
   }
 
@@ -98,7 +96,7 @@ export class HierarchyQueryController {
     const offset = date === undefined || cursor === undefined ? 0 : decodeOffset(cursor, date);
     const account = await this.account(tenant.id, id, date);
     if (date === undefined) {
-      const page = await this.findPage<HierarchyDoc>(HIERARCHY, tenant.id, { filter: { path: subtreeRange(account.path) }, sortBy: 'path', limit: size }, cursor);
+      const page = await findPage<HierarchyDoc>(this.store, HIERARCHY, tenant.id, { filter: { path: subtreeRange(account.path) }, sortBy: 'path', limit: size }, cursor);
       const items = page.items.map((doc) => ({ id: doc.id, name: doc.name, parentAccountId: doc.parentAccountId, depth: doc.depth - account.depth }));
       return withCursor(items, page.nextCursor);
     }
@@ -202,33 +200,11 @@ export class HierarchyQueryController {
     } while (cursor !== undefined);
     return items;
   }
-
-  /** A cursor that is not one of ours (or made for another listing) is the client's mistake (400), not a server error. */
-  private async findPage<T extends Doc>(collection: string, tenantId: string, options: FindOptions, cursor: string | undefined): Promise<Page<T>> {
-    try {
-      return await this.store.find<T>(collection, tenantId, { ...options, ...(cursor ? { cursor } : {}) });
-    } catch (error) {
-      if (error instanceof ReadStoreError && /cursor/i.test(error.message)) throw badCursor();
-      throw error;
-    }
-  }
 }
 
 /** Links whose child hung under `parentId` on `date`: from <= date < to. */
 function linksOf(parentId: string, date: string) {
   return { parentAccountId: parentId, from: { lte: date }, to: { gt: date } };
-}
-
-function withCursor<T>(items: T[], nextCursor: string | undefined): { items: T[]; nextCursor?: string } {
-  return nextCursor === undefined ? { items } : { items, nextCursor };
-}
-
-function pageSize(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PAGE_SIZE;
-  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE_SIZE) {
-    throw InvalidInputError.forField('limit', 'range', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE} (got ${JSON.stringify(raw)})`);
-  }
-  return Number(raw);
 }
 
 function treeDepth(raw: string | undefined): number {
@@ -241,10 +217,6 @@ function treeDepth(raw: string | undefined): number {
 
 function asOfDate(raw: string | undefined): string | undefined {
   return raw === undefined ? undefined : parseCalendarDate(raw, 'asOf');
-}
-
-function badCursor(): InvalidInputError {
-  return InvalidInputError.forField('cursor', 'cursor', 'cursor must be the nextCursor of a previous page of the same listing, unchanged');
 }
 
 /** The `asOf` descendants cursor: an offset into the list as of that date (the date is checked, not trusted). */
