@@ -2,8 +2,8 @@ import { RecordedEvent } from '../libs/event-store/event-store.port';
 import { Doc, DocWrite } from '../libs/read-store/read-store.port';
 import { ProjectionView, Projector } from '../libs/projection-runner/projector';
 import type { CalendarDate } from '../libs/domain/shared/calendar-date';
-import type { InvoiceLine } from '../libs/domain/invoicing/invoice';
-import type { PlanInstanceBilled } from '../libs/domain/subscriptions/plan-instance.events';
+import type { Invoice, InvoiceLine } from '../libs/domain/invoicing/invoice';
+import { INVOICE_EVENT_TYPES, InvoiceReason, postedInvoices } from '../libs/domain/invoicing/posted';
 
 export const INVOICES = 'invoices';
 export const INVOICE_COUNTERS = 'invoiceCounters';
@@ -26,8 +26,10 @@ export interface InvoiceDoc extends Doc {
   /** Minor units still owed: the total until payments exist. */
   balance: number;
   status: InvoiceStatus;
-  reason: PlanInstanceBilled['data']['reason'];
+  reason: InvoiceReason;
   lines: InvoiceLine[];
+  /** As on the invoice: the account's ancestors when another account pays a line. */
+  ancestors?: string[];
 }
 
 /** One per tenant (id INVOICE_COUNTER_ID): the last number given. */
@@ -43,7 +45,7 @@ export function invoiceStatus(balance: number): InvoiceStatus {
  * `invoices`: every invoice with its number, answered by GET /v1/invoices/{id} and /v1/accounts/{id}/invoices.
  *
  * Numbers are gap-free per tenant and follow the log: the n-th invoice of a tenant (a PlanInstanceBilled with
- * an invoice; one without consumes no number) gets n. The log's order is total and durable, so numbering here
+ * an invoice, or each invoice of a PoolRated in order; an event without consumes no number) gets n. The log's order is total and durable, so numbering here
  * needs no stream that every invoice of a tenant would have to go through (one writer at a time), and a
  * rebuild replays the same order and gives the same numbers.
  *
@@ -69,44 +71,47 @@ export const invoicesProjection: Projector = {
     { name: INVOICES, indexes: ['accountId', 'planInstanceId', 'number', 'invoiceDate'] },
     { name: INVOICE_COUNTERS, indexes: [] },
   ],
-  eventTypes: ['PlanInstanceBilled'],
+  eventTypes: [...INVOICE_EVENT_TYPES],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
-    if (recorded.type !== 'PlanInstanceBilled') return [];
-    const { invoice, reason } = (recorded as unknown as PlanInstanceBilled).data;
-    if (invoice === null) return [];
+    const posted = postedInvoices(recorded);
+    if (posted.length === 0) return [];
     const { tenantId } = recorded.metadata;
     const { position } = recorded;
 
     const counter = (await view.get(INVOICE_COUNTERS, tenantId, INVOICE_COUNTER_ID)) as InvoiceCounterDoc | null;
-    const last = counter?.last ?? 0;
-    const existing = (await view.get(INVOICES, tenantId, invoice.invoiceId)) as InvoiceDoc | null;
-    if (existing) {
-      // Numbered before (a redelivery): keep its number. Past the counter only if a store committed the invoice
-      // without the counter; then the counter catches up, so the next invoice does not take the same number.
-      if (existing.number <= last) return [];
-      const caughtUp: InvoiceCounterDoc = { last: existing.number };
-      return [{ op: 'upsert', collection: INVOICE_COUNTERS, tenantId, id: INVOICE_COUNTER_ID, doc: caughtUp, position }];
+    let last = counter?.last ?? 0;
+    const writes: DocWrite[] = [];
+    for (const { invoice, reason } of posted) {
+      const existing = (await view.get(INVOICES, tenantId, invoice.invoiceId)) as InvoiceDoc | null;
+      if (existing) {
+        // Numbered before (a redelivery): keep its number. Past the counter only if a store committed the invoice
+        // without the counter; then the counter catches up, so the next invoice does not take the same number.
+        last = Math.max(last, existing.number);
+        continue;
+      }
+      last += 1;
+      writes.push({ op: 'upsert', collection: INVOICES, tenantId, id: invoice.invoiceId, doc: invoiceDoc(invoice, reason, last), position });
     }
-
-    const number = last + 1;
-    const balance = invoice.total;
-    const doc: InvoiceDoc = {
-      number,
-      accountId: invoice.accountId,
-      planInstanceId: invoice.planInstanceId,
-      invoiceDate: invoice.invoiceDate,
-      dueDate: invoice.dueDate,
-      currency: invoice.currency,
-      total: invoice.total,
-      balance,
-      status: invoiceStatus(balance),
-      reason,
-      lines: invoice.lines,
-    };
-    const next: InvoiceCounterDoc = { last: number };
-    return [
-      { op: 'upsert', collection: INVOICES, tenantId, id: invoice.invoiceId, doc, position },
-      { op: 'upsert', collection: INVOICE_COUNTERS, tenantId, id: INVOICE_COUNTER_ID, doc: next, position },
-    ];
+    if (last === (counter?.last ?? 0)) return writes;
+    const next: InvoiceCounterDoc = { last };
+    return [...writes, { op: 'upsert', collection: INVOICE_COUNTERS, tenantId, id: INVOICE_COUNTER_ID, doc: next, position }];
   },
 };
+
+function invoiceDoc(invoice: Invoice, reason: InvoiceReason, number: number): InvoiceDoc {
+  const balance = invoice.total;
+  return {
+    number,
+    accountId: invoice.accountId,
+    planInstanceId: invoice.planInstanceId,
+    invoiceDate: invoice.invoiceDate,
+    dueDate: invoice.dueDate,
+    currency: invoice.currency,
+    total: invoice.total,
+    balance,
+    status: invoiceStatus(balance),
+    reason,
+    lines: invoice.lines,
+    ...(invoice.ancestors ? { ancestors: invoice.ancestors } : {}),
+  };
+}
