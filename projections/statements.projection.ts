@@ -1,0 +1,102 @@
+import { RecordedEvent } from '../libs/event-store/event-store.port';
+import { Doc, DocWrite } from '../libs/read-store/read-store.port';
+import { ProjectionView, Projector } from '../libs/projection-runner/projector';
+import { INVOICE_EVENT_TYPES, postedInvoices } from '../libs/domain/invoicing/posted';
+import {
+  AccountBalance,
+  addToStatement,
+  Contribution,
+  contributionsOf,
+  emptyBalance,
+  openStatement,
+  postToBalance,
+  Statement,
+  statementDateFor,
+  statementId,
+} from '../libs/domain/statements/statement';
+
+export const STATEMENTS = 'statements';
+export const ACCOUNT_BALANCES = 'accountBalances';
+
+/** One per account and statement date (id `<accountId>:<YYYY-MM-DD>`). */
+export type StatementDoc = Statement & Doc & { lastPosition: number };
+/** One per account that has owed or been invoiced anything (id = accountId). */
+export type AccountBalanceDoc = AccountBalance & Doc & { lastStatementId: string | null; lastPosition: number };
+
+/**
+ * `statements` and `accountBalances` (DOMAIN.md §5, §7, §8; rules in libs/domain/statements). Invoices are read
+ * only through `postedInvoices`, so every event that posts invoices (a plan instance's billing, a pool's rating, any
+ * added to INVOICE_EVENT_TYPES later) reaches statements. Each invoice joins, for the invoiced account and every
+ * payer of its lines, the statement of its date (or the account's latest one, when later) and moves its balance.
+ *
+ * Idempotent by `lastPosition`: an account whose balance already reflects the event is left alone (an event may post
+ * several invoices, so an account's contributions from one event are applied together); a statement that already
+ * reflects it gets no lines again. Statements are written before balances, so a store that commits a batch in part
+ * (MongoDB's ordered writes) can only have a statement ahead of its balance, which the statement's own guard covers.
+ * Everything follows the log's order, so a rebuild gives identical documents.
+ */
+export const statementsProjection: Projector = {
+  name: 'statements',
+  collections: [
+    { name: STATEMENTS, indexes: ['accountId', 'statementDate'] },
+    { name: ACCOUNT_BALANCES, indexes: [] },
+  ],
+  eventTypes: [...INVOICE_EVENT_TYPES],
+  async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+    const posted = postedInvoices(recorded);
+    if (posted.length === 0) return [];
+    const { tenantId } = recorded.metadata;
+    const { position } = recorded;
+
+    const byAccount = new Map<string, Contribution[]>();
+    for (const { invoice } of posted) {
+      for (const contribution of contributionsOf(invoice)) {
+        const list = byAccount.get(contribution.accountId) ?? [];
+        list.push(contribution);
+        byAccount.set(contribution.accountId, list);
+      }
+    }
+
+    const statementWrites: DocWrite[] = [];
+    const balanceWrites: DocWrite[] = [];
+    for (const [accountId, contributions] of byAccount) {
+      const stored = (await view.get(ACCOUNT_BALANCES, tenantId, accountId)) as AccountBalanceDoc | null;
+      if (stored && stored.lastPosition >= position) continue;
+      let balance: AccountBalance = stored ? balanceOf(stored) : emptyBalance(accountId, contributions[0].currency);
+      const touched = new Map<string, StatementDoc>();
+      for (const contribution of contributions) {
+        const date = statementDateFor(contribution.invoiceDate, balance.lastStatementDate);
+        const id = statementId(accountId, date);
+        const current = touched.get(id) ?? (await storedStatement(view, tenantId, id)) ?? { ...openStatement(balance, date, contribution.currency), lastPosition: 0 };
+        const after: AccountBalance = { ...postToBalance(balance, contribution.charges - contribution.credits, contribution.dueDate), lastStatementDate: date };
+        // Already holds this event (its write was committed without the balance's): the balance still moves.
+        if (current.lastPosition < position || touched.has(id)) {
+          touched.set(id, { ...addToStatement(current, contribution, after, date !== contribution.invoiceDate), lastPosition: position });
+        }
+        balance = after;
+      }
+      for (const [id, doc] of touched) statementWrites.push({ op: 'upsert', collection: STATEMENTS, tenantId, id, doc, position });
+      const lastStatementId = balance.lastStatementDate === null ? null : statementId(accountId, balance.lastStatementDate);
+      const doc: AccountBalanceDoc = { ...balance, lastStatementId, lastPosition: position };
+      balanceWrites.push({ op: 'upsert', collection: ACCOUNT_BALANCES, tenantId, id: accountId, doc, position });
+    }
+    return [...statementWrites, ...balanceWrites];
+  },
+};
+
+/** A stored statement without the store's own fields (`id`, `_position`), so documents are the same however batches fall. */
+async function storedStatement(view: ProjectionView, tenantId: string, id: string): Promise<StatementDoc | null> {
+  const doc = (await view.get(STATEMENTS, tenantId, id)) as StatementDoc | null;
+  return doc && { ...statementOf(doc), lastPosition: doc.lastPosition };
+}
+
+function balanceOf(doc: AccountBalanceDoc): AccountBalance {
+  const { accountId, currency, balance, openCharges, unappliedCredit, lastStatementDate } = doc;
+  return { accountId, currency, balance, openCharges, unappliedCredit, lastStatementDate };
+}
+
+/** The stored fields of a statement document that are not part of the statement itself. */
+export function statementOf(doc: StatementDoc): Statement {
+  const { id: _id, _position, lastPosition: _last, ...statement } = doc as StatementDoc & { id?: string; _position?: number };
+  return statement;
+}
