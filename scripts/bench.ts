@@ -17,6 +17,8 @@
  *  - usage (./bench-usage.ts): records/s through POST /v1/usage/batch over HTTP, batches of 1,000, ≥ 20,000;
  *    BENCH_USAGE_RECORDS (default 1000000), BENCH_USAGE_ACCOUNTS (default 100), BENCH_USAGE_IN_FLIGHT (default 4);
  *    BENCH_SKIP_USAGE=1 leaves it out
+ *  - statements (./bench-statements.ts, no target given): invoices projected into statements per second, own-pay
+ *    accounts and one payer of 20,000 accounts; BENCH_STATEMENT_ACCOUNTS (default 20000); BENCH_SKIP_STATEMENTS=1
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   const hierarchy = SKIP_HIERARCHY ? SKIPPED : benchInChildProcess('bench-hierarchy.js', 'hierarchy');
   const billing = SKIP_BILLING ? SKIPPED : benchInChildProcess('bench-billing.js', 'billing');
   const usage = SKIP_USAGE ? SKIPPED : benchInChildProcess('bench-usage.js', 'usage');
+  const statements = process.env.BENCH_SKIP_STATEMENTS === '1' ? SKIPPED : benchInChildProcess('bench-statements.js', 'statements');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -73,10 +76,11 @@ async function main(): Promise<void> {
     ...hierarchy.rows,
     ...billing.rows,
     ...usage.rows,
+    ...statements.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 

@@ -191,26 +191,23 @@ export function postToBalance(balance: AccountBalance, net: number, dueDate: Cal
 }
 
 /**
- * The statement with a contribution added, its totals moved to `balanceAfter` (the account's balance once the
+ * Adds a contribution to the statement and moves its totals to `balanceAfter` (the account's balance once the
  * contribution is posted). A section path creates the enclosing sections it needs (with no lines of their own).
+ *
+ * Changes `statement` in place and returns it: a payer's statement may hold tens of thousands of sections, and
+ * copying them for every invoice made projecting quadratic (364 invoices/s for one payer of 20,000 accounts).
  */
 export function addToStatement(statement: Statement, contribution: Contribution, balanceAfter: AccountBalance, lateInvoice: boolean): Statement {
   const lines = lateInvoice ? contribution.lines.map((line): StatementLine => ({ ...line, lateInvoice: true })) : contribution.lines;
-  const owed = contribution.charges - contribution.credits;
-  const charges = statement.charges + contribution.charges;
-  const credits = statement.credits + contribution.credits;
-  const closingBalance = statement.openingBalance + charges - credits - statement.payments;
-  return {
-    ...statement,
-    charges,
-    credits,
-    closingBalance,
-    amountDue: Math.max(closingBalance, 0),
-    dueDate: balanceAfter.openCharges[0]?.dueDate ?? null,
-    invoiceIds: statement.invoiceIds.includes(contribution.invoiceId) ? statement.invoiceIds : [...statement.invoiceIds, contribution.invoiceId],
-    lines: contribution.sectionPath === null ? [...statement.lines, ...lines] : statement.lines,
-    sections: contribution.sectionPath === null ? statement.sections : withSectionLines(statement.sections, contribution.sectionPath, lines, owed),
-  };
+  statement.charges += contribution.charges;
+  statement.credits += contribution.credits;
+  statement.closingBalance = statement.openingBalance + statement.charges - statement.credits - statement.payments;
+  statement.amountDue = Math.max(statement.closingBalance, 0);
+  statement.dueDate = balanceAfter.openCharges[0]?.dueDate ?? null;
+  statement.invoiceIds.push(contribution.invoiceId);
+  if (contribution.sectionPath === null) statement.lines.push(...lines);
+  else addSectionLines(statement.sections, contribution.sectionPath, lines, contribution.charges - contribution.credits);
+  return statement;
 }
 
 /** DOMAIN.md §8, as far as payments exist: nothing due is `paid`; due and past its due date is `late`; else `unpaid`. */
@@ -271,23 +268,39 @@ function addOpenCharge(openCharges: readonly OpenCharge[], charge: OpenCharge): 
 }
 
 /**
- * The sections with `lines` added to the section of the path's last account, creating the sections of the path
- * that are missing. Searched from the end: the sections a bill run adds to are the recent ones.
+ * Adds `lines` to the section of the path's last account, creating the sections of the path that are missing. A
+ * section keeps the place it was first given (an account re-parented between two invoices of one statement).
  */
-function withSectionLines(sections: readonly StatementSection[], path: readonly string[], lines: StatementLine[], owed: number): StatementSection[] {
-  const next = [...sections];
+function addSectionLines(sections: StatementSection[], path: readonly string[], lines: StatementLine[], owed: number): void {
   let parent: string | null = null;
   for (const [depth, accountId] of path.entries()) {
     const last = depth === path.length - 1;
-    const at = findSection(next, accountId);
-    if (at < 0) next.push({ accountId, parentAccountId: parent, lines: last ? lines : [], owed: last ? owed : 0 });
-    else if (last) next[at] = { ...next[at], lines: [...next[at].lines, ...lines], owed: next[at].owed + owed };
+    let section = findSection(sections, accountId);
+    if (!section) {
+      section = { accountId, parentAccountId: parent, lines: [], owed: 0 };
+      sections.push(section);
+      sectionIndex(sections).set(accountId, section);
+    }
+    if (last) {
+      section.lines.push(...lines);
+      section.owed += owed;
+    }
     parent = accountId;
   }
-  return next;
 }
 
-function findSection(sections: readonly StatementSection[], accountId: string): number {
-  for (let i = sections.length - 1; i >= 0; i--) if (sections[i].accountId === accountId) return i;
-  return -1;
+/** Sections by account, remembered per sections array (never stored): finding a payer's section stays O(1). */
+const sectionIndexes = new WeakMap<StatementSection[], Map<string, StatementSection>>();
+
+function sectionIndex(sections: StatementSection[]): Map<string, StatementSection> {
+  let index = sectionIndexes.get(sections);
+  if (!index) {
+    index = new Map(sections.map((section) => [section.accountId, section]));
+    sectionIndexes.set(sections, index);
+  }
+  return index;
+}
+
+function findSection(sections: StatementSection[], accountId: string): StatementSection | undefined {
+  return sectionIndex(sections).get(accountId);
 }
