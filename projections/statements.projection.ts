@@ -4,6 +4,7 @@ import { ProjectionView, Projector } from '../libs/projection-runner/projector';
 import { INVOICE_EVENT_TYPES, postedInvoices } from '../libs/domain/invoicing/posted';
 import {
   AccountBalance,
+  addToSections,
   addToStatement,
   Contribution,
   contributionsOf,
@@ -13,21 +14,26 @@ import {
   Statement,
   statementDateFor,
   statementId,
+  StatementSection,
 } from '../libs/domain/statements/statement';
 
 export const STATEMENTS = 'statements';
 export const ACCOUNT_BALANCES = 'accountBalances';
+export const STATEMENT_SECTIONS = 'statementSections';
 
 /** One per account and statement date (id `<accountId>:<YYYY-MM-DD>`). */
 export type StatementDoc = Statement & Doc & { lastPosition: number };
+/** One per statement and account whose lines the statement's account pays (id `sectionId(statementId, accountId)`). */
+export type StatementSectionDoc = StatementSection & Doc & { lastPosition: number };
 /** One per account that has owed or been invoiced anything (id = accountId). */
 export type AccountBalanceDoc = AccountBalance & Doc & { lastStatementId: string | null; lastPosition: number };
 
 /**
- * `statements` and `accountBalances` (DOMAIN.md §5, §7, §8; rules in libs/domain/statements). Invoices are read
+ * `statements`, `statementSections` and `accountBalances` (DOMAIN.md §5, §7, §8; rules in libs/domain/statements). Invoices are read
  * only through `postedInvoices`, so every event that posts invoices (a plan instance's billing, a pool's rating, any
  * added to INVOICE_EVENT_TYPES later) reaches statements. Each invoice joins, for the invoiced account and every
- * payer of its lines, the statement of its date (or the account's latest one, when later) and moves its balance.
+ * payer of its lines, the statement of its date (or the account's latest one, when later) and moves its balance. A payer's sections are documents of their own, so an invoice
+ * changes a few small documents however many accounts the payer pays for.
  *
  * Idempotent by `lastPosition`: an account whose balance already reflects the event is left alone (an event may post
  * several invoices, so an account's contributions from one event are applied together); a statement that already
@@ -40,6 +46,8 @@ export const statementsProjection: Projector = {
   collections: [
     { name: STATEMENTS, indexes: ['accountId', 'statementDate'] },
     { name: ACCOUNT_BALANCES, indexes: [] },
+    // Read by a range of ids (a statement's sections), so no index.
+    { name: STATEMENT_SECTIONS, indexes: [] },
   ],
   eventTypes: [...INVOICE_EVENT_TYPES],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
@@ -64,17 +72,33 @@ export const statementsProjection: Projector = {
       if (stored && stored.lastPosition >= position) continue;
       let balance: AccountBalance = stored ? balanceOf(stored) : emptyBalance(accountId, contributions[0].currency);
       const touched = new Map<string, StatementDoc>();
+      const sections = new Map<string, StatementSectionDoc>();
       for (const contribution of contributions) {
         const date = statementDateFor(contribution.invoiceDate, balance.lastStatementDate);
         const id = statementId(accountId, date);
-        const current = touched.get(id) ?? (await storedStatement(view, tenantId, id)) ?? { ...openStatement(balance, date, contribution.currency), lastPosition: 0 };
+        const current = touched.get(id) ?? (await storedFields<StatementDoc>(view, STATEMENTS, tenantId, id)) ?? { ...openStatement(balance, date, contribution.currency), lastPosition: 0 };
         const after: AccountBalance = { ...postToBalance(balance, contribution.charges - contribution.credits, contribution.dueDate), lastStatementDate: date };
-        // Already holds this event (its write was committed without the balance's): the balance still moves.
+        // Already holds this event (its write was committed without the balance's): only the balance moves.
         if (current.lastPosition < position || touched.has(id)) {
-          touched.set(id, { ...addToStatement(current, contribution, after, date !== contribution.invoiceDate), lastPosition: position });
+          const late = date !== contribution.invoiceDate;
+          touched.set(id, { ...addToStatement(current, contribution, after, late), lastPosition: position });
+          if (contribution.sectionPath !== null) {
+            const known = new Map<string, StatementSectionDoc | null>();
+            for (const sectionAccountId of contribution.sectionPath) {
+              const key = sectionId(id, sectionAccountId);
+              known.set(sectionAccountId, sections.get(key) ?? (await storedFields<StatementSectionDoc>(view, STATEMENT_SECTIONS, tenantId, key)));
+            }
+            for (const section of addToSections(id, { ...contribution, sectionPath: contribution.sectionPath }, late, (a) => known.get(a) ?? null)) {
+              const key = sectionId(id, section.accountId);
+              // A section committed with this event while its statement was not (a store committing a batch in part).
+              if (!sections.has(key) && (known.get(section.accountId)?.lastPosition ?? 0) >= position) continue;
+              sections.set(key, { ...section, lastPosition: position });
+            }
+          }
         }
         balance = after;
       }
+      for (const [id, doc] of sections) statementWrites.push({ op: 'upsert', collection: STATEMENT_SECTIONS, tenantId, id, doc, position });
       for (const [id, doc] of touched) statementWrites.push({ op: 'upsert', collection: STATEMENTS, tenantId, id, doc, position });
       const lastStatementId = balance.lastStatementDate === null ? null : statementId(accountId, balance.lastStatementDate);
       const doc: AccountBalanceDoc = { ...balance, lastStatementId, lastPosition: position };
@@ -84,10 +108,21 @@ export const statementsProjection: Projector = {
   },
 };
 
-/** A stored statement without the store's own fields (`id`, `_position`), so documents are the same however batches fall. */
-async function storedStatement(view: ProjectionView, tenantId: string, id: string): Promise<StatementDoc | null> {
-  const doc = (await view.get(STATEMENTS, tenantId, id)) as StatementDoc | null;
-  return doc && { ...statementOf(doc), lastPosition: doc.lastPosition };
+/** A stored document without the store's own fields (`id`, `_position`), so documents are the same however batches fall. */
+async function storedFields<T extends Doc>(view: ProjectionView, collection: string, tenantId: string, id: string): Promise<T | null> {
+  const doc = await view.get(collection, tenantId, id);
+  if (!doc) return null;
+  const { id: _id, _position, ...fields } = doc as Doc & { id?: string; _position?: number };
+  return fields as T;
+}
+
+/** Ids never contain '/', so a statement's sections are the ids from `<statementId>/` to `<statementId>0`. */
+export function sectionId(statementIdValue: string, accountId: string): string {
+  return `${statementIdValue}/${accountId}`;
+}
+
+export function sectionsRange(statementIdValue: string): { gt: string; lt: string } {
+  return { gt: `${statementIdValue}/`, lt: `${statementIdValue}0` };
 }
 
 function balanceOf(doc: AccountBalanceDoc): AccountBalance {

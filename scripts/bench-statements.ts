@@ -20,7 +20,7 @@ import { createEventStore } from '../libs/event-store';
 import { NewEvent } from '../libs/event-store/event-store.port';
 import { projectBatch } from '../libs/projection-runner/project-batch';
 import { createReadStore } from '../libs/read-store';
-import { StatementDoc, STATEMENTS, statementsProjection } from '../projections/statements.projection';
+import { sectionsRange, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, statementsProjection } from '../projections/statements.projection';
 import { fmt, Row } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_STATEMENT_ACCOUNTS ?? 20_000);
@@ -84,7 +84,14 @@ async function run(name: string, invoiceOf: (i: number) => Invoice): Promise<Run
 
   const readStarted = performance.now();
   const payerStatement = (await store.get<StatementDoc>(STATEMENTS, TENANT, `parent:${DATE}`)) as StatementDoc;
-  const nested = payerStatement ? nestSections(payerStatement.sections, () => null) : [];
+  const sections: StatementSectionDoc[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.find<StatementSectionDoc>(STATEMENT_SECTIONS, TENANT, { filter: { id: sectionsRange(`parent:${DATE}`) }, limit: 1000, ...(cursor ? { cursor } : {}) });
+    sections.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const nested = nestSections(sections, () => null);
   const readMillis = performance.now() - readStarted;
 
   await events.close();

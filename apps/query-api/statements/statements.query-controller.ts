@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../../libs/domain/shared/errors';
-import { nestSections, Statement, statementStatus } from '../../../libs/domain/statements/statement';
+import { nestSections, Statement, StatementSection, statementStatus } from '../../../libs/domain/statements/statement';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { TenantDirectory } from '../../../libs/tenancy/tenant-directory';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
-import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENTS } from '../../../projections/statements.projection';
+import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../../../projections/statements.projection';
 import { MinPositionInterceptor } from '../min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../paging';
 
@@ -16,7 +16,7 @@ const STATEMENT_SHAPE =
   'dueDate, status: paid|unpaid|late, invoiceIds, lines, sections: [{ accountId, name, lines, total, sections: [...] }] }. ' +
   'Amounts in minor units; credits shown positive; payments 0 until payments exist. Lines: the invoice line with invoiceId, ' +
   'invoiceDate, dueDate, owed (what this account owes of it) and paidBy (the other accounts owing part of it). ' +
-  "Sections: the accounts whose charges this account pays, nested as the tree is; total = owed for the section and its sections. " +
+  "Sections: the accounts whose charges this account pays, nested as the tree is, in account-id order; total = owed for the section and its sections. " +
   "Status from the tenant's business date: paid (nothing due), late (past dueDate, the oldest charge still owed), else unpaid.";
 
 @ApiTags('statements')
@@ -78,7 +78,8 @@ export class StatementsQueryController {
   /** Fields in a fixed order, status from the business date, sections nested and named. */
   private async toApi(tenant: TenantView, id: string, statement: Statement) {
     const { accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, dueDate } = statement;
-    const ids = [...new Set(statement.sections.map((section) => section.accountId))];
+    const sections = await this.sectionsOf(tenant.id, id);
+    const ids = [...new Set(sections.map((section) => section.accountId))];
     const accounts = ids.length === 0 ? [] : await this.store.getMany<{ name: string }>(ACCOUNTS, tenant.id, ids);
     const names = new Map(accounts.map((account) => [account.id, account.name]));
     return {
@@ -98,7 +99,19 @@ export class StatementsQueryController {
       status: statementStatus(amountDue, dueDate, this.directory.businessDate(tenant)),
       invoiceIds: statement.invoiceIds,
       lines: statement.lines,
-      sections: nestSections(statement.sections, (sectionAccountId) => names.get(sectionAccountId) ?? null),
+      sections: nestSections(sections, (sectionAccountId) => names.get(sectionAccountId) ?? null),
     };
+  }
+
+  /** Every section of the statement, in account-id order (a range of ids, a page of 1,000 at a time). */
+  private async sectionsOf(tenantId: string, id: string): Promise<StatementSection[]> {
+    const sections: StatementSection[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.find<StatementSectionDoc>(STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(id) }, limit: 1000, ...(cursor ? { cursor } : {}) });
+      for (const { statementId, accountId, parentAccountId, lines, owed } of page.items) sections.push({ statementId, accountId, parentAccountId, lines, owed });
+      cursor = page.nextCursor;
+    } while (cursor);
+    return sections;
   }
 }

@@ -2,6 +2,7 @@ import { Invoice, InvoiceLine } from '../invoicing/invoice';
 import { withPayers } from '../invoicing/payers';
 import {
   AccountBalance,
+  addToSections,
   addToStatement,
   Contribution,
   contributionsOf,
@@ -12,6 +13,7 @@ import {
   sectionPath,
   Statement,
   statementDateFor,
+  StatementSection,
   statementStatus,
 } from './statement';
 
@@ -40,9 +42,12 @@ const invoice = (accountId: string, lines: InvoiceLine[], extra: Partial<Invoice
   ...extra,
 });
 
-/** Posts every contribution of the invoices in order, as the projector does, and returns each account's statements. */
-function post(invoices: Invoice[]): { statements: Map<string, Statement>; balances: Map<string, AccountBalance> } {
+type Posted = Statement & { sections: StatementSection[] };
+
+/** Posts every contribution of the invoices in order, as the projector does, and returns each account's statements with their sections. */
+function post(invoices: Invoice[]): { statements: Map<string, Posted>; balances: Map<string, AccountBalance> } {
   const statements = new Map<string, Statement>();
+  const sections = new Map<string, StatementSection>();
   const balances = new Map<string, AccountBalance>();
   for (const inv of invoices) {
     for (const c of contributionsOf(inv)) {
@@ -50,11 +55,16 @@ function post(invoices: Invoice[]): { statements: Map<string, Statement>; balanc
       const date = statementDateFor(c.invoiceDate, balance.lastStatementDate);
       const key = `${c.accountId}:${date}`;
       const after = { ...postToBalance(balance, c.charges - c.credits, c.dueDate), lastStatementDate: date };
-      statements.set(key, addToStatement(statements.get(key) ?? openStatement(balance, date, c.currency), c, after, date !== c.invoiceDate));
+      const late = date !== c.invoiceDate;
+      statements.set(key, addToStatement(statements.get(key) ?? openStatement(balance, date, c.currency), c, after, late));
+      if (c.sectionPath) {
+        for (const section of addToSections(key, { ...c, sectionPath: c.sectionPath }, late, (a) => sections.get(`${key}/${a}`) ?? null)) sections.set(`${key}/${section.accountId}`, section);
+      }
       balances.set(c.accountId, after);
     }
   }
-  return { statements, balances };
+  const withSections = new Map([...statements].map(([key, statement]) => [key, { ...statement, sections: [...sections.values()].filter((s) => s.statementId === key) }]));
+  return { statements: withSections, balances };
 }
 
 describe('statements (DOMAIN.md §5, §7, §8)', () => {

@@ -29,10 +29,12 @@ export interface StatementLine extends Omit<InvoiceLine, 'payers'> {
 }
 
 /**
- * The lines of one account that the statement's account pays (part of), stored flat: `parentAccountId` is the
- * account of the enclosing section, null directly under the statement. Nested when read (`nestSections`).
+ * The lines of one account that the statement's account pays (part of). Kept apart from the statement, one per
+ * statement and account (a payer of 20,000 accounts has 20,000), flat: `parentAccountId` is the account of the
+ * enclosing section, null directly under the statement. Nested when read (`nestSections`).
  */
 export interface StatementSection {
+  statementId: string;
   accountId: string;
   parentAccountId: string | null;
   lines: StatementLine[];
@@ -48,7 +50,7 @@ export interface Statement {
   periodEnd: CalendarDate;
   currency: string;
   openingBalance: number;
-  /** Positive amounts owed that joined this statement (own lines and sections). */
+  /** Positive amounts owed that joined this statement (own lines and sections' lines). */
   charges: number;
   /** Always 0 until payments exist. */
   payments: number;
@@ -59,10 +61,10 @@ export interface Statement {
   amountDue: number;
   /** The oldest due date of a charge still owed when the statement was last changed; null when nothing is owed. */
   dueDate: CalendarDate | null;
+  /** The account's own invoices on this statement (the invoices of sections are named on their lines). */
   invoiceIds: string[];
   /** The account's own invoice lines, with `owed` and `paidBy`. */
   lines: StatementLine[];
-  sections: StatementSection[];
 }
 
 /** Charges still owed that fall due on one date (minor units, > 0). */
@@ -161,7 +163,6 @@ export function openStatement(balance: AccountBalance, statementDate: CalendarDa
     dueDate: balance.openCharges[0]?.dueDate ?? null,
     invoiceIds: [],
     lines: [],
-    sections: [],
   };
 }
 
@@ -191,23 +192,52 @@ export function postToBalance(balance: AccountBalance, net: number, dueDate: Cal
 }
 
 /**
- * Adds a contribution to the statement and moves its totals to `balanceAfter` (the account's balance once the
- * contribution is posted). A section path creates the enclosing sections it needs (with no lines of their own).
- *
- * Changes `statement` in place and returns it: a payer's statement may hold tens of thousands of sections, and
- * copying them for every invoice made projecting quadratic (364 invoices/s for one payer of 20,000 accounts).
+ * The statement with a contribution's totals added, moved to `balanceAfter` (the account's balance once the
+ * contribution is posted), and the lines of the account's own invoice; a section's lines go to `addToSections`.
  */
 export function addToStatement(statement: Statement, contribution: Contribution, balanceAfter: AccountBalance, lateInvoice: boolean): Statement {
-  const lines = lateInvoice ? contribution.lines.map((line): StatementLine => ({ ...line, lateInvoice: true })) : contribution.lines;
-  statement.charges += contribution.charges;
-  statement.credits += contribution.credits;
-  statement.closingBalance = statement.openingBalance + statement.charges - statement.credits - statement.payments;
-  statement.amountDue = Math.max(statement.closingBalance, 0);
-  statement.dueDate = balanceAfter.openCharges[0]?.dueDate ?? null;
-  statement.invoiceIds.push(contribution.invoiceId);
-  if (contribution.sectionPath === null) statement.lines.push(...lines);
-  else addSectionLines(statement.sections, contribution.sectionPath, lines, contribution.charges - contribution.credits);
-  return statement;
+  const charges = statement.charges + contribution.charges;
+  const credits = statement.credits + contribution.credits;
+  const closingBalance = statement.openingBalance + charges - credits - statement.payments;
+  const own = contribution.sectionPath === null;
+  return {
+    ...statement,
+    charges,
+    credits,
+    closingBalance,
+    amountDue: Math.max(closingBalance, 0),
+    dueDate: balanceAfter.openCharges[0]?.dueDate ?? null,
+    invoiceIds: own ? [...statement.invoiceIds, contribution.invoiceId] : statement.invoiceIds,
+    lines: own ? [...statement.lines, ...markedLate(contribution.lines, lateInvoice)] : statement.lines,
+  };
+}
+
+/**
+ * The sections a payer's contribution changes: the one of the path's last account gets the lines, the enclosing ones
+ * are created when missing (with no lines of their own). `existing` gives a section already on the statement; a
+ * section keeps the place it was first given (an account re-parented between two invoices of one statement).
+ */
+export function addToSections(
+  statementId: string,
+  contribution: Contribution & { sectionPath: string[] },
+  lateInvoice: boolean,
+  existing: (accountId: string) => StatementSection | null,
+): StatementSection[] {
+  const changed: StatementSection[] = [];
+  let parent: string | null = null;
+  for (const [depth, accountId] of contribution.sectionPath.entries()) {
+    const last = depth === contribution.sectionPath.length - 1;
+    const section = existing(accountId);
+    if (last) {
+      const lines = markedLate(contribution.lines, lateInvoice);
+      const owed = contribution.charges - contribution.credits;
+      changed.push(section ? { ...section, lines: [...section.lines, ...lines], owed: section.owed + owed } : { statementId, accountId, parentAccountId: parent, lines, owed });
+    } else if (!section) {
+      changed.push({ statementId, accountId, parentAccountId: parent, lines: [], owed: 0 });
+    }
+    parent = accountId;
+  }
+  return changed;
 }
 
 /** DOMAIN.md §8, as far as payments exist: nothing due is `paid`; due and past its due date is `late`; else `unpaid`. */
@@ -225,7 +255,7 @@ export interface NestedSection {
   sections: NestedSection[];
 }
 
-/** The flat sections nested under their parents, in the order each first appeared; names from `nameOf`. */
+/** The flat sections nested under their parents, in the order given; names from `nameOf`. */
 export function nestSections(sections: readonly StatementSection[], nameOf: (accountId: string) => string | null): NestedSection[] {
   const children = new Map<string | null, StatementSection[]>();
   for (const section of sections) {
@@ -267,40 +297,6 @@ function addOpenCharge(openCharges: readonly OpenCharge[], charge: OpenCharge): 
   return [...openCharges.slice(0, at), charge, ...openCharges.slice(at)];
 }
 
-/**
- * Adds `lines` to the section of the path's last account, creating the sections of the path that are missing. A
- * section keeps the place it was first given (an account re-parented between two invoices of one statement).
- */
-function addSectionLines(sections: StatementSection[], path: readonly string[], lines: StatementLine[], owed: number): void {
-  let parent: string | null = null;
-  for (const [depth, accountId] of path.entries()) {
-    const last = depth === path.length - 1;
-    let section = findSection(sections, accountId);
-    if (!section) {
-      section = { accountId, parentAccountId: parent, lines: [], owed: 0 };
-      sections.push(section);
-      sectionIndex(sections).set(accountId, section);
-    }
-    if (last) {
-      section.lines.push(...lines);
-      section.owed += owed;
-    }
-    parent = accountId;
-  }
-}
-
-/** Sections by account, remembered per sections array (never stored): finding a payer's section stays O(1). */
-const sectionIndexes = new WeakMap<StatementSection[], Map<string, StatementSection>>();
-
-function sectionIndex(sections: StatementSection[]): Map<string, StatementSection> {
-  let index = sectionIndexes.get(sections);
-  if (!index) {
-    index = new Map(sections.map((section) => [section.accountId, section]));
-    sectionIndexes.set(sections, index);
-  }
-  return index;
-}
-
-function findSection(sections: StatementSection[], accountId: string): StatementSection | undefined {
-  return sectionIndex(sections).get(accountId);
+function markedLate(lines: StatementLine[], lateInvoice: boolean): StatementLine[] {
+  return lateInvoice ? lines.map((line): StatementLine => ({ ...line, lateInvoice: true })) : lines;
 }
