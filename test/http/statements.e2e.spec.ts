@@ -173,4 +173,9 @@ describe('Statements over HTTP', () => {
       lastStatementDate: null,
     });
   });
+
+  it('documents the statement routes in the OpenAPI document', async () => {
+    const openapi = await t.request('GET', '/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/v1/accounts/{id}/statements', '/v1/statements/{id}', '/v1/accounts/{id}/balance']));
+  });
 });
