@@ -28,7 +28,7 @@ export function parsePoolBody(body: unknown): PoolMembers {
       else if (seen.has(id)) details.push({ field: `members[${i}]`, rule: 'unique', message: `members[${i}]: account ${id} is listed twice` });
       else seen.add(id);
     });
-    parsed = [...seen].sort();
+    parsed = [...seen]; // in the given order, so members[i] in later errors names what the caller sent
   }
   if (details.length > 0) throw new InvalidInputError(details.map((d) => d.message).join('; '), details);
   return parsed;
