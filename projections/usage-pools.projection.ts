@@ -106,7 +106,8 @@ export const usagePoolsProjection: Projector = {
         const ratingId = poolRatingId(ownerAccountId, serviceId, periodStart);
         const current = (await view.get(POOL_RATINGS, tenantId, ratingId)) as StoredDoc<PoolRatingDoc> | null;
         const writes: DocWrite[] = [];
-        if (!current || current._position < position) {
+        // A pending write of this batch carries no _position: it is earlier than this event.
+        if (!(current && current._position >= position)) {
           const doc: PoolRatingDoc = { ownerAccountId, serviceId, periodStart, periodEnd, currency, totalQuantity, amount, memberCount, parts, partsPosted: parts, status: 'posted' };
           writes.push({ op: 'upsert', collection: POOL_RATINGS, tenantId, id: ratingId, doc, position });
         }

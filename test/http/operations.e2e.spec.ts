@@ -46,6 +46,7 @@ describe('Operations over HTTP', () => {
         planInstances: head,
         invoices: head,
         usage: head,
+        'usage-pools': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });
