@@ -72,11 +72,12 @@ export function checkPoolSetting(ownerAccountId: string, serviceId: string, memb
     throw new RuleViolationError(message, [{ field: 'serviceId', rule: holding.length > 0 ? 'usageService' : 'serviceExists', message }]);
   }
   if (members !== 'descendants') {
-    const unknown = members.filter((id) => !facts.members.get(id));
+    // The owner is always a member: listing it is allowed and checks nothing.
+    const unknown = members.filter((id) => id !== ownerAccountId && !facts.members.get(id));
     if (unknown.length > 0) {
       const error = new NotFoundError('Account', unknown.join(', '));
       members.forEach((id, i) => {
-        if (!facts.members.get(id)) error.details.push({ field: `members[${i}]`, rule: 'exists', message: `members[${i}]: account ${id} was not found` });
+        if (id !== ownerAccountId && !facts.members.get(id)) error.details.push({ field: `members[${i}]`, rule: 'exists', message: `members[${i}]: account ${id} was not found` });
       });
       throw error;
     }
