@@ -4,6 +4,8 @@ import { timerDecider } from '../libs/domain/timers/timer.decider';
 import { CommandRoute } from '../libs/process-manager-runtime/command-dispatcher';
 import { planInstanceStream } from '../libs/billing-context/billing-context';
 import { planInstanceDecider } from '../libs/domain/subscriptions/plan-instance.decider';
+import { poolDecider } from '../libs/domain/pools/pool.decider';
+import { usagePoolStream } from '../libs/billing-context/pool-rating-facts';
 
 const timerRoute: CommandRoute = { decider: timerDecider, stream: (tenantId, data) => streamName('timer', tenantId, String(data.timerId)) };
 
@@ -18,4 +20,6 @@ export const commandRoutes: Record<string, CommandRoute> = {
     stream: (tenantId, data) => streamName('account', tenantId, String(data.accountId)),
     data: (data, context) => ({ ...data, today: context.businessDate }),
   },
+  RatePool: { decider: poolDecider, stream: (tenantId, data) => usagePoolStream(tenantId, String(data.ownerAccountId), String(data.serviceId)) },
+  PostPoolRating: { decider: poolDecider, stream: (tenantId, data) => usagePoolStream(tenantId, String(data.ownerAccountId), String(data.serviceId)) },
 };

@@ -10,6 +10,7 @@ import { planInstancesProjection } from './plan-instances.projection';
 import { invoicesProjection } from './invoices.projection';
 import { usageProjection } from './usage.projection';
 import { statementsProjection } from './statements.projection';
+import { usagePoolsProjection } from './usage-pools.projection';
 
 /** Every read model of the product; the worker runs them and `npm run rebuild` replays them. */
-export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection, hierarchyProjection, priceOverridesProjection, planInstancesProjection, invoicesProjection, usageProjection, statementsProjection];
+export const allProjectors: Projector[] = [tenantsProjection, accountsProjection, timersProjection, paymentResponsibilitiesProjection, plansProjection, hierarchyProjection, priceOverridesProjection, planInstancesProjection, invoicesProjection, usageProjection, statementsProjection, usagePoolsProjection];

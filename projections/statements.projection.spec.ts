@@ -48,6 +48,9 @@ function poolRated(invoices: Invoice[]): NewEvent {
     currency: 'USD',
     totalQuantity: '50',
     amount: invoices.reduce((sum, i) => sum + i.total, 0),
+    memberCount: invoices.length,
+    parts: 1,
+    part: 0,
     members: [],
     invoices,
   };

@@ -16,11 +16,12 @@ import { CATALOG_COMMAND_CONTROLLERS, CATALOG_COMMAND_HANDLERS } from './catalog
 import { PRICING_COMMAND_CONTROLLERS, PRICING_COMMAND_HANDLERS } from './pricing';
 import { BILLING_COMMAND_CONTROLLERS, BILLING_COMMAND_HANDLERS } from './billing';
 import { USAGE_COMMAND_CONTROLLERS, USAGE_COMMAND_HANDLERS } from './usage';
+import { POOL_COMMAND_CONTROLLERS, POOL_COMMAND_HANDLERS } from './pools';
 
 /** Writes: controllers validate DTOs and send commands through the CommandBus to their handlers. */
 @Module({
   imports: [CqrsModule.forRoot()],
-  controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS, ...PRICING_COMMAND_CONTROLLERS, ...BILLING_COMMAND_CONTROLLERS, ...USAGE_COMMAND_CONTROLLERS],
-  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS, ...PRICING_COMMAND_HANDLERS, ...BILLING_COMMAND_HANDLERS, ...USAGE_COMMAND_HANDLERS],
+  controllers: [TenantsController, AccountsCommandController, ClockCommandController, ...CATALOG_COMMAND_CONTROLLERS, ...PRICING_COMMAND_CONTROLLERS, ...BILLING_COMMAND_CONTROLLERS, ...USAGE_COMMAND_CONTROLLERS, ...POOL_COMMAND_CONTROLLERS],
+  providers: [CommandGateway, CreateTenantHandler, RotateTenantApiKeyHandler, CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler, AdvanceClockHandler, ...CATALOG_COMMAND_HANDLERS, ...PRICING_COMMAND_HANDLERS, ...BILLING_COMMAND_HANDLERS, ...USAGE_COMMAND_HANDLERS, ...POOL_COMMAND_HANDLERS],
 })
 export class CommandApiModule {}

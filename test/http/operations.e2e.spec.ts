@@ -47,6 +47,7 @@ describe('Operations over HTTP', () => {
         invoices: head,
         usage: head,
         statements: head,
+        'usage-pools': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

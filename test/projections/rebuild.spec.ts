@@ -92,4 +92,38 @@ describe('Rebuilding read models from the log', () => {
     await events.close();
     await store.close();
   });
+
+  it('rebuilds usage pools and their ratings (and the pooled invoices) identically', async () => {
+    const t = await startTestApp();
+    const { apiKey: key } = await t.createTenant({ name: 'Pools', sandbox: true, businessDate: '2024-01-01' });
+    const plan = {
+      id: 'data', name: 'Data', currency: 'USD', billingInterval: { unit: 'month', count: 1 },
+      services: [{ id: 'gb', name: 'GB', type: 'usage', pricing: { model: 'tiered', tiers: [{ upTo: '10', unitPrice: '5.00' }, { upTo: null, unitPrice: '3.00' }] } }],
+    };
+    expect((await t.request('POST', '/v1/plans', { key, body: plan })).status).toBe(201);
+    for (const [id, parentAccountId] of [['owner', undefined], ['kid-1', 'owner'], ['kid-2', 'owner']] as const) {
+      expect((await t.request('POST', '/v1/accounts', { key, body: { id, name: id, currency: 'USD', ...(parentAccountId ? { parentAccountId } : {}) } })).status).toBe(201);
+      expect((await t.request('POST', `/v1/accounts/${id}/plan-instances`, { key, body: { planId: 'data' } })).status).toBe(201);
+    }
+    expect((await t.request('PUT', '/v1/accounts/owner/usage-pools/gb', { key, body: {} })).status).toBe(200);
+    expect((await t.request('POST', '/v1/clock/advance', { key, body: { to: '2024-01-15' } })).status).toBe(200);
+    expect((await t.request('PUT', '/v1/accounts/owner/usage-pools/gb', { key, body: { members: ['kid-1'] } })).status).toBe(200);
+    const records = ['owner', 'kid-1', 'kid-2'].map((accountId, i) => ({ accountId, serviceId: 'gb', quantity: `${i + 2}.5`, occurredAt: '2024-01-14', idempotencyKey: `r${i}` }));
+    expect((await t.request('POST', '/v1/usage/batch', { key, body: { records } })).status).toBe(200);
+    expect((await t.request('POST', '/v1/clock/advance', { key, body: { to: '2024-03-02' } })).status).toBe(200);
+    await t.settledHead();
+    await t.close({ keepData: true });
+
+    const events = createEventStore({ kind: 'sqlite', dataDir: t.dataDir });
+    const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
+    const live = await hashReadModels(store, allProjectors);
+    const { id: tenantId } = (await store.find('tenants', '_system', { filter: {} })).items.find((doc) => doc.name === 'Pools') as { id: string };
+    expect((await store.find('usagePools', tenantId)).items).toHaveLength(1);
+    expect((await store.find('poolRatings', tenantId)).items).toHaveLength(2); // January (rated), February (nothing used)
+    const report = await rebuildProjections(events, store, allProjectors, () => Date.now());
+    expect(await hashReadModels(store, allProjectors)).toEqual(live);
+    expect(report.events).toBe(await events.headPosition());
+    await events.close();
+    await store.close();
+  });
 });

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createReadStore } from '../read-store';
+import { DocWrite, ReadStore } from '../read-store/read-store.port';
+import { accountsProjection, } from '../../projections/accounts.projection';
+import { hierarchyProjection, linkId, OPEN_END } from '../../projections/hierarchy.projection';
+import { usagePoolsProjection } from '../../projections/usage-pools.projection';
+import { usageProjection } from '../../projections/usage.projection';
+import { PoolCoverage, pooledDaysOf, usageOnDays } from './pool-coverage';
+
+const T = 't1';
+let position = 0;
+const upsert = (collection: string, id: string, doc: Record<string, unknown>): DocWrite => ({ op: 'upsert', collection, tenantId: T, id, doc, position: ++position });
+const pool = (owner: string, members: unknown = 'descendants', effectiveDate = '2024-01-01', currency = 'USD') =>
+  upsert('usagePools', `${owner}/gb`, { ownerAccountId: owner, serviceId: 'gb', currency, members, effectiveDate, settings: [{ members, effectiveDate }] });
+const link = (accountId: string, parentAccountId: string | null, from: string, to = OPEN_END) => upsert('hierarchyLinks', linkId(accountId, ++position), { accountId, parentAccountId, from, to });
+const account = (id: string, currency = 'USD') => upsert('accounts', id, { name: id, currency });
+
+describe('pool coverage: the days a pool bills of an account’s usage (for the member’s own usage billing)', () => {
+  let dir: string;
+  let store: ReadStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pool-coverage-'));
+    store = createReadStore({ kind: 'sqlite', dataDir: dir });
+    await store.ensureCollections([accountsProjection, hierarchyProjection, usagePoolsProjection, usageProjection].flatMap((p) => p.collections));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('no pool for the service: no pooled day', async () => {
+    await store.apply([account('kid'), link('kid', 'family', '2023-01-01')]);
+    expect(await pooledDaysOf(store, T, 'kid', 'gb', '2024-01-01', '2024-02-01')).toEqual([]);
+  });
+
+  it('a member moved out of the pool’s tree mid-period: only the days it was in are pooled', async () => {
+    await store.apply([
+      account('family'),
+      account('kid'),
+      account('grandkid'),
+      link('kid', 'family', '2023-01-01', '2024-01-11'),
+      link('kid', null, '2024-01-11'),
+      link('grandkid', 'kid', '2023-01-01'),
+      pool('family'),
+    ]);
+    const coverage = new PoolCoverage(store, T);
+    const days = await coverage.pooledDays('grandkid', 'gb', '2024-01-01', '2024-02-01');
+    expect(days).toHaveLength(10);
+    expect([days[0], days[9]]).toEqual(['2024-01-01', '2024-01-10']);
+    expect(await coverage.pooledDays('family', 'gb', '2024-01-30', '2024-02-02')).toEqual(['2024-01-30', '2024-01-31', '2024-02-01']);
+    expect(await coverage.pooledDays('kid', 'other-service', '2024-01-01', '2024-02-01')).toEqual([]);
+  });
+
+  it('an account in another currency than the pool is not pooled', async () => {
+    await store.apply([account('family'), account('euro-kid', 'EUR'), link('euro-kid', 'family', '2023-01-01'), pool('family')]);
+    expect(await pooledDaysOf(store, T, 'euro-kid', 'gb', '2024-01-01', '2024-02-01')).toEqual([]);
+  });
+
+  it('usageOnDays sums the on-time usage of the given days exactly (late usage stays with the member)', () => {
+    const totals = [
+      { occurredOn: '2024-01-01', total: '0.1', lateTotal: '0' },
+      { occurredOn: '2024-01-02', total: '0.2', lateTotal: '0.05' },
+      { occurredOn: '2024-01-03', total: '7', lateTotal: '0' },
+    ];
+    expect(usageOnDays(totals, ['2024-01-01', '2024-01-02'])).toBe('0.25');
+    expect(usageOnDays(totals, [])).toBe('0');
+  });
+});
