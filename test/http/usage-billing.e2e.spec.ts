@@ -1,3 +1,10 @@
+import { createEventStore } from '../../libs/event-store';
+import { rebuildProjections } from '../../libs/projection-runner/rebuild';
+import { createReadStore } from '../../libs/read-store';
+import { allProjectors } from '../../projections';
+import { INVOICES } from '../../projections/invoices.projection';
+import { USAGE_LATE_TOTALS } from '../../projections/usage.projection';
+import { hashReadModels } from '../support/read-model-hash';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -125,6 +132,46 @@ describe('Usage on invoices over HTTP', () => {
       expect.objectContaining({ type: 'credit', serviceId: 'base' }),
     ]);
   }, 60_000);
+});
+
+describe('Usage billing read models after a rebuild', () => {
+  it('are identical to the ones built live: invoices with usage, late and payers, plan instances, late totals', async () => {
+    const t = await startTestApp();
+    const { id: tenantId, apiKey: key } = await t.createTenant({ name: 'Rebuild billing', sandbox: true, businessDate: '2019-02-10', settings: { allowLateUsage: true } });
+    const ok = async (method: string, route: string, body: unknown) => expect((await t.request(method, route, { key, body })).status).toBeLessThan(300);
+    try {
+      await ok('POST', '/v1/plans', family);
+      await ok('POST', '/v1/accounts', { id: 'p', name: 'p', currency: 'USD' });
+      await ok('POST', '/v1/accounts', { id: 'c', name: 'c', currency: 'USD', parentAccountId: 'p' });
+      await ok('PUT', '/v1/accounts/c/payment-responsibility', { recurring: [{ payerAccountId: 'p', percent: '60' }, { payerAccountId: 'c', percent: '40' }] });
+      await ok('POST', '/v1/accounts/c/plan-instances', { planId: 'family' });
+      await ok('POST', '/v1/clock/advance', { to: '2019-03-05' });
+      await ok('POST', '/v1/usage', { accountId: 'c', serviceId: 'gb', quantity: '11.5', occurredAt: '2019-03-01', idempotencyKey: 'a' });
+      await ok('POST', '/v1/clock/advance', { to: '2019-03-12' });
+      await ok('POST', '/v1/usage', { accountId: 'c', serviceId: 'gb', quantity: '2', occurredAt: '2019-03-02', idempotencyKey: 'b' }); // late
+      await ok('POST', '/v1/clock/advance', { to: '2019-04-10' });
+      await t.settledHead();
+    } finally {
+      await t.close({ keepData: true });
+    }
+    const events = createEventStore({ kind: 'sqlite', dataDir: t.dataDir });
+    const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
+    try {
+      const live = await hashReadModels(store, allProjectors);
+      expect((await store.find(USAGE_LATE_TOTALS, tenantId)).items).toHaveLength(1);
+      const lines = (await store.find<{ lines: Line[] }>(INVOICES, tenantId)).items.flatMap((invoice) => invoice.lines);
+      expect(lines.filter((line) => line.late).map((line) => line.amount)).toEqual([1000]);
+      expect(lines.filter((line) => line.type === 'usage' && !line.late).map((line) => line.amount)).toEqual([5450]); // 11.5 GB: 10 × 5.00 + 1.5 × 3.00 = 54.50
+      expect(lines.filter((line) => line.type === 'recurring').map((line) => line.payers)).toEqual(
+        Array(3).fill([{ accountId: 'c', amount: 800 }, { accountId: 'p', amount: 1200 }]),
+      );
+      await rebuildProjections(events, store, allProjectors, () => Date.now());
+      expect(await hashReadModels(store, allProjectors)).toEqual(live);
+    } finally {
+      await events.close();
+      await store.close();
+    }
+  }, 120_000);
 });
 
 function nextDay(date: string): string {
