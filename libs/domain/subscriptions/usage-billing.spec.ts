@@ -1,6 +1,10 @@
 import { PaymentResponsibility } from '../accounts/payment-responsibility';
+import fc from 'fast-check';
 import { Pricing } from '../catalog/pricing';
+import { addDays, compareDates } from '../shared/calendar-date';
+import { Decimal } from '../shared/decimal';
 import { fold } from '../shared/decider';
+import { PlanInstanceCommand } from './plan-instance.commands';
 import { planInstanceDecider, PlanInstance } from './plan-instance.decider';
 import { PlanInstanceBilled, PlanInstanceEvent, PlanSnapshot } from './plan-instance.events';
 import { assign, bill, cancel, changeQuantity, invoicesOf, linesOf, runAll, switchPlan, usageFacts } from './testing/plan-instance-fixtures';
@@ -272,5 +276,67 @@ describe('split billing (DOMAIN.md §7)', () => {
     const [invoice] = invoicesOf(perCommand[1]);
     expect(invoice.lines.every((l) => l.payers === undefined)).toBe(true);
     expect(invoice.ancestors).toBeUndefined();
+  });
+});
+
+describe('property: every unit of usage is billed exactly once', () => {
+  const start = '2024-01-01';
+  const perGb = meteredPlan({ model: 'perUnit', unitPrice: '1.00' });
+  const other = meteredPlan({ model: 'perUnit', unitPrice: '1.00' }, { id: 'quarterly', interval: { unit: 'month', count: 3 } });
+
+  it('for random usage, bill-run days, switches and a cancellation: usage lines cover disjoint periods and add up to the usage before the last billed day', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 240 }), fc.integer({ min: 1, max: 20 }), fc.boolean()), { maxLength: 40 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 260 }), { maxLength: 10 }),
+        fc.option(fc.tuple(fc.integer({ min: 1, max: 260 }), fc.constantFrom<'switch' | 'cancel'>('switch', 'cancel')), { nil: undefined }),
+        (records, billDays, change) => {
+          // Usage by day, known from its date on; a `late` record is only known 40 days after it (it arrived late).
+          const facts = (today: string) => {
+            const onTime: Record<string, string> = {};
+            const late: Record<string, string> = {};
+            for (const [day, quantity, isLate] of records) {
+              const date = addDays(start, day);
+              if (compareDates(date, today) > 0 || (isLate && compareDates(addDays(date, 40), today) > 0)) continue;
+              const into = isLate ? late : onTime;
+              into[date] = new Decimal(into[date] ?? 0).plus(quantity).toString();
+            }
+            return usageFacts({ gb: { from: start, to: addDays(today, 1), onTime, late } });
+          };
+          const commands: PlanInstanceCommand[] = [assign(perGb, start)];
+          const days = [...billDays.filter((day) => day !== change?.[0]), ...(change ? [change[0]] : [])].sort((a, b) => a - b);
+          for (const day of days) {
+            const today = addDays(start, day);
+            const usage = facts(today);
+            if (change && day === change[0]) commands.push(change[1] === 'cancel' ? cancel(today, { usage }) : switchPlan(other, today, { usage }));
+            else commands.push(bill(today, { usage }));
+          }
+          const { events, state } = runAll(commands);
+          const lines = usageLines(events);
+          const onTimeLines = lines.filter((line) => !line.late);
+          // Disjoint, in date order.
+          for (let i = 1; i < onTimeLines.length; i++) expect(compareDates(onTimeLines[i - 1].periodEnd, onTimeLines[i].periodStart)).toBeLessThan(0);
+          const billedTo = (state as PlanInstance).usage.billedTo.gb ?? (state as PlanInstance).cancelledOn;
+          const lastDay = days.length > 0 ? addDays(start, days[days.length - 1]) : start;
+          let onTimeBefore = new Decimal(0);
+          let lateKnown = new Decimal(0);
+          for (const [day, quantity, isLate] of records) {
+            const date = addDays(start, day);
+            if (isLate) {
+              if (compareDates(addDays(date, 40), lastDay) <= 0 && compareDates(date, lastDay) <= 0) lateKnown = lateKnown.plus(quantity);
+            } else if (billedTo !== null && compareDates(date, billedTo) < 0) {
+              onTimeBefore = onTimeBefore.plus(quantity);
+            }
+          }
+          const sum = (list: typeof lines) => list.reduce((total, line) => total.plus(line.quantity), new Decimal(0));
+          expect(sum(onTimeLines).toString()).toBe(onTimeBefore.toString());
+          // Late usage: billed once, all of what was known by the last invoice-writing command (none after a cancellation).
+          if (!(change?.[1] === 'cancel' && days[days.length - 1] !== change[0])) expect(sum(lines.filter((line) => line.late)).toString()).toBe(days.length > 0 ? lateKnown.toString() : '0');
+          // Each line's amount is its quantity at 1.00 per GB.
+          for (const line of lines) expect(line.amount).toBe(new Decimal(line.quantity).times(100).toNumber());
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
