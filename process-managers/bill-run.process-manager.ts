@@ -84,5 +84,5 @@ async function dueUsage(store: ReadStore, tenantId: string, instance: DueInstanc
     pending?.kind === 'switch' && pending.planId && pending.planVersion ? usageNeeds(await plans.services(pending.planId, pending.planVersion), undefined, pending.effectiveDate) : [],
   );
   if (needs.length === 0) return {};
-  return { usage: await usageFactsFor(store, tenantId, instance.accountId, needs, instance.startDate, today) };
+  return { usage: await usageFactsFor(store, tenantId, instance, needs, today) };
 }

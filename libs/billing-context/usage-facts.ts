@@ -3,7 +3,9 @@ import { PlanService } from '../domain/catalog/plan.events';
 import { addDays, CalendarDate, compareDates } from '../domain/shared/calendar-date';
 import { Decimal } from '../domain/shared/decimal';
 import { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from '../domain/subscriptions/plan-instance.commands';
+import { Period } from '../domain/subscriptions/billing-grid';
 import { ReadStore } from '../read-store/read-store.port';
+import { PLAN_INSTANCES, PlanInstanceDoc } from '../../projections/plan-instances.projection';
 import { HIERARCHY } from '../../projections/hierarchy.projection';
 import { PAYMENT_RESPONSIBILITIES } from '../../projections/payment-responsibilities.projection';
 import { PLAN_VERSIONS, planVersionId } from '../../projections/plans.projection';
@@ -16,10 +18,19 @@ import { USAGE_LATE_TOTALS, USAGE_TOTALS, UsageLateTotalDoc, UsageTotalDoc, usag
 
 const PAGE = 1000;
 
+/** Options of gatherUsageFacts: where late usage is read from, and days billed elsewhere. */
+export interface GatherOptions {
+  /** Late usage is read from this day (default `from`). */
+  lateFrom?: CalendarDate;
+  /** Days whose usage another biller bills (another plan instance holding the service; later, a pool). */
+  excluding?: readonly Period[];
+}
+
 /**
  * THE one place usage is read for billing: one account's usage of one service, on-time per day in [from, to)
- * and late per day in [lateFrom, to), days without usage left out. On-time usage of a day is its total less its
- * late part. (Pools hook in here: days a pool covers are billed by the pool, so they are to be left out.)
+ * and late per day in [lateFrom, to), days without usage and `excluding` days left out. On-time usage of a day
+ * is its total less its late part. (Pools hook in here: days a pool covers are billed by the pool, so they are
+ * to be passed in `excluding`.)
  */
 export async function gatherUsageFacts(
   store: ReadStore,
@@ -28,16 +39,18 @@ export async function gatherUsageFacts(
   serviceId: string,
   from: CalendarDate,
   to: CalendarDate,
-  lateFrom: CalendarDate = from,
+  options: GatherOptions = {},
 ): Promise<ServiceUsage> {
+  const lateFrom = options.lateFrom ?? from;
+  const billedHere = (date: CalendarDate) => !(options.excluding ?? []).some((period) => compareDates(date, period.from) >= 0 && compareDates(date, period.to) < 0);
   const onTime: DayUsage[] = [];
   for await (const doc of daysOf<UsageTotalDoc>(store, USAGE_TOTALS, tenantId, accountId, serviceId, from, to)) {
     const quantity = new Decimal(doc.total).minus(doc.lateTotal);
-    if (quantity.gt(0)) onTime.push({ date: doc.occurredOn, quantity: quantity.toString() });
+    if (quantity.gt(0) && billedHere(doc.occurredOn)) onTime.push({ date: doc.occurredOn, quantity: quantity.toString() });
   }
   const late: DayUsage[] = [];
   for await (const doc of daysOf<UsageLateTotalDoc>(store, USAGE_LATE_TOTALS, tenantId, accountId, serviceId, lateFrom, to)) {
-    late.push({ date: doc.occurredOn, quantity: doc.lateTotal });
+    if (billedHere(doc.occurredOn)) late.push({ date: doc.occurredOn, quantity: doc.lateTotal });
   }
   return { from, lateFrom, to, onTime, late };
 }
@@ -75,14 +88,59 @@ export interface UsageNeed {
 export async function usageFactsFor(
   store: ReadStore,
   tenantId: string,
-  accountId: string,
+  instance: { id: string; accountId: string; startDate: CalendarDate },
   needs: readonly UsageNeed[],
-  startDate: CalendarDate,
   today: CalendarDate,
 ): Promise<UsageFacts> {
   const to = addDays(today, 1);
-  const facts = await Promise.all(needs.map((need) => gatherUsageFacts(store, tenantId, accountId, need.serviceId, need.from, to, startDate)));
+  const others = await otherHolders(store, tenantId, instance.accountId, instance.id);
+  const facts = await Promise.all(
+    needs.map((need) =>
+      gatherUsageFacts(store, tenantId, instance.accountId, need.serviceId, need.from, to, {
+        lateFrom: instance.startDate,
+        excluding: daysBilledByOthers(instance, need.serviceId, others),
+      }),
+    ),
+  );
   return Object.fromEntries(needs.map((need, i) => [need.serviceId, facts[i]]));
+}
+
+/** Another plan instance of the account, as far as usage attribution needs it. */
+export interface UsageHolder {
+  id: string;
+  startDate: CalendarDate;
+  cancelledOn: CalendarDate | null;
+  /** The usage services of the plan it holds now. */
+  usageServiceIds: string[];
+}
+
+/**
+ * When several plan instances of one account hold the same usage service, a day's usage is billed once: by the
+ * instance that started first (then the lower id) among those holding the service that day. These are the days
+ * of `serviceId` that such an earlier instance covers, [its start, its cancellation).
+ */
+export function daysBilledByOthers(instance: { id: string; startDate: CalendarDate }, serviceId: string, others: readonly UsageHolder[]): Period[] {
+  return others
+    .filter((other) => other.id !== instance.id && other.usageServiceIds.includes(serviceId))
+    .filter((other) => compareDates(other.startDate, instance.startDate) < 0 || (other.startDate === instance.startDate && other.id < instance.id))
+    .map((other) => ({ from: other.startDate, to: other.cancelledOn ?? FAR_FUTURE }));
+}
+
+const FAR_FUTURE = '9999-12-31';
+
+/** The account's other plan instances holding usage services (from the planInstances documents; one indexed query). */
+async function otherHolders(store: ReadStore, tenantId: string, accountId: string, planInstanceId: string): Promise<UsageHolder[]> {
+  const holders: UsageHolder[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.find<PlanInstanceDoc>(PLAN_INSTANCES, tenantId, { filter: { accountId }, limit: PAGE, ...(cursor ? { cursor } : {}) });
+    for (const doc of page.items) {
+      const services = Object.keys(doc.usageBilledTo ?? {});
+      if (doc.id !== planInstanceId && services.length > 0) holders.push({ id: doc.id, startDate: doc.startDate, cancelledOn: doc.cancelledOn, usageServiceIds: services });
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return holders;
 }
 
 /** Usage services of a service list, with where each is billed from (`billedTo`, else `fallback`). One per service. */

@@ -118,6 +118,23 @@ describe('Usage on invoices over HTTP', () => {
     expect(brief((await invoiceOn('m1', '2019-05-10')).lines).map((line) => line.type)).toEqual(['recurring']);
   }, 120_000);
 
+  it('an account holding the usage service through two plan instances is billed its usage once, by the one that started first', async () => {
+    await post('/v1/plans', { ...family, id: 'family-plus', name: 'Family Plus' });
+    await account('twice');
+    const today = (await t.request<any>('GET', '/v1/clock', { key })).body.businessDate as string;
+    await post('/v1/accounts/twice/plan-instances', { planId: 'family' });
+    await advance(nextDay(today));
+    await post('/v1/accounts/twice/plan-instances', { planId: 'family-plus' });
+    await use('twice', '4', nextDay(today));
+    await advance(nextDay(nextDay(today)));
+    const instances = (await t.request<any>('GET', '/v1/accounts/twice/plan-instances', { key })).body.items as { id: string; planId: string }[];
+    const cancels = [];
+    for (const instance of instances) cancels.push(await post(`/v1/plan-instances/${instance.id}/cancel`, {}));
+    const usage = cancels.flatMap((answer) => brief(answer.invoice.lines).filter((line) => line.type === 'usage'));
+    expect(usage).toEqual([expect.objectContaining({ quantity: '4', amount: 2000 })]);
+    expect(cancels.map((answer) => answer.invoice.lines.some((line: Line) => line.type === 'usage'))).toEqual(instances.map((instance) => instance.planId === 'family'));
+  }, 60_000);
+
   it('a cancellation bills the final partial period, and its preview shows the same', async () => {
     await account('c1');
     const assigned = await post('/v1/accounts/c1/plan-instances', { planId: 'family' });

@@ -53,5 +53,5 @@ export async function instanceUsageFacts(store: ReadStore, tenantId: string, ins
     newPlan ? usageNeeds(newPlan.services, undefined, today) : [],
   );
   if (needs.length === 0) return undefined;
-  return usageFactsFor(store, tenantId, instance.accountId, needs, instance.startDate, today);
+  return usageFactsFor(store, tenantId, instance, needs, today);
 }
