@@ -1,4 +1,6 @@
 import { OverridePresence, pricingContext } from '../libs/billing-context/billing-context';
+import { mergeNeeds, paymentFactsOf, PlanServicesCache, usageFactsFor, usageNeeds } from '../libs/billing-context/usage-facts';
+import type { ReadStore } from '../libs/read-store/read-store.port';
 import type { BusinessClockEvent } from '../libs/domain/clock/business-clock.decider';
 import { DEFAULT_TENANT_SETTINGS, TenantSettings } from '../libs/domain/tenants/tenant.decider';
 import { RecordedEvent } from '../libs/event-store/event-store.port';
@@ -13,7 +15,10 @@ const PAGE = 500;
 interface DueInstance {
   accountId: string;
   planId: string;
-  pendingChange: { kind: string; planId?: string } | null;
+  planVersion: number;
+  startDate: string;
+  pendingChange: { kind: string; planId?: string; planVersion?: number; effectiveDate: string } | null;
+  usageBilledTo?: Record<string, string>;
 }
 
 /**
@@ -39,6 +44,7 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
   const tenant = await context.store.get<{ settings: TenantSettings }>(TENANTS, SYSTEM_TENANT, tenantId);
   const tenantProrationRule = (tenant?.settings ?? DEFAULT_TENANT_SETTINGS).prorationRule;
   const presence = new OverridePresence(context.store, tenantId);
+  const plans = new PlanServicesCache(context.store, tenantId);
   let cursor: string | undefined;
   do {
     const page = await context.store.find<DueInstance & Record<string, unknown>>(PLAN_INSTANCES, tenantId, {
@@ -49,6 +55,7 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
     });
     const accountIds = [...new Set(page.items.map((instance) => instance.accountId))];
     const accounts = new Map((await context.store.getMany<{ paymentTermsDays?: number }>(ACCOUNTS, tenantId, accountIds)).map((a) => [a.id, a]));
+    const payers = await paymentFactsOf(context.store, tenantId, accountIds);
     for (const instance of page.items) {
       const planIds = [instance.planId, ...(instance.pendingChange?.planId ? [instance.pendingChange.planId] : [])];
       const data = {
@@ -57,9 +64,25 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
         pricing: await pricingContext(context.store, tenantId, instance.accountId, planIds, presence),
         paymentTermsDays: accounts.get(instance.accountId)?.paymentTermsDays ?? 0,
         tenantProrationRule,
+        payment: payers.get(instance.accountId),
+        ...(await dueUsage(context.store, tenantId, instance, plans, date)),
       };
       yield { type: 'BillPlanInstance', data, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
     }
     cursor = page.nextCursor;
   } while (cursor);
+}
+
+/**
+ * The usage an instance may bill today, read only for plans with usage services: each from where the instance is
+ * billed to (the planInstances document says), a scheduled switch's new services from its date.
+ */
+async function dueUsage(store: ReadStore, tenantId: string, instance: DueInstance & { id: string }, plans: PlanServicesCache, today: string) {
+  const pending = instance.pendingChange;
+  const needs = mergeNeeds(
+    usageNeeds(await plans.services(instance.planId, instance.planVersion), instance.usageBilledTo, instance.startDate),
+    pending?.kind === 'switch' && pending.planId && pending.planVersion ? usageNeeds(await plans.services(pending.planId, pending.planVersion), undefined, pending.effectiveDate) : [],
+  );
+  if (needs.length === 0) return {};
+  return { usage: await usageFactsFor(store, tenantId, instance, needs, today) };
 }

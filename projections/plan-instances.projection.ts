@@ -4,6 +4,7 @@ import { ProjectionView, Projector } from '../libs/projection-runner/projector';
 import type { BillingInterval } from '../libs/domain/catalog/plan.events';
 import type { CalendarDate } from '../libs/domain/shared/calendar-date';
 import type { InvoicingOption, PlanInstanceEvent, PlanInstanceStatus, ScheduledChange } from '../libs/domain/subscriptions/plan-instance.events';
+import { usageAfterSwitch, usageFromStart } from '../libs/domain/subscriptions/usage-charges';
 
 export const PLAN_INSTANCES = 'planInstances';
 
@@ -39,6 +40,8 @@ export interface PlanInstanceDoc extends Doc {
   pendingChange: PendingChangeDoc | null;
   /** The daily bill run's key: the earlier of nextBillDate and pendingChange.effectiveDate while active; null once cancelled. */
   nextActionDate: CalendarDate | null;
+  /** Plans with usage services only: per usage service, the first day whose usage is not billed yet (where the bill run reads usage from). */
+  usageBilledTo?: Record<string, CalendarDate>;
 }
 
 /**
@@ -87,6 +90,7 @@ export const planInstancesProjection: Projector = {
         cancelledOn: null,
         pendingChange: null,
         nextActionDate: startDate,
+        ...usageBilledToOf(usageFromStart(plan, startDate).billedTo),
       };
       return [{ op: 'upsert', collection: PLAN_INSTANCES, tenantId, id, doc, position }];
     }
@@ -101,7 +105,7 @@ export const planInstancesProjection: Projector = {
     switch (event.type) {
       case 'PlanInstanceBilled':
         // A cancelled instance bills nothing more: a closing (credit) billing recorded after PlanCancelled keeps it null.
-        return current.status === 'cancelled' ? [] : patch({ nextBillDate: event.data.nextBillDate });
+        return current.status === 'cancelled' ? [] : patch({ nextBillDate: event.data.nextBillDate, ...(event.data.usage ? { usageBilledTo: event.data.usage.billedTo } : {}) });
       case 'PlanQuantityChanged':
         return patch({ quantity: event.data.to });
       case 'PlanSwitched': {
@@ -115,6 +119,7 @@ export const planInstancesProjection: Projector = {
           billDay: grid.billDay,
           anchorDate: grid.anchorDate,
           pendingChange: current.pendingChange?.kind === 'switch' ? null : current.pendingChange,
+          ...usageBilledToOf(usageAfterSwitch({ billedTo: current.usageBilledTo ?? {}, lateBilled: {} }, plan, event.data.effectiveDate).billedTo, current.usageBilledTo),
         });
       }
       case 'PlanChangeScheduled':
@@ -126,6 +131,11 @@ export const planInstancesProjection: Projector = {
     }
   },
 };
+
+/** The field only for plans with usage services (or that had some), so other documents stay as they were. */
+function usageBilledToOf(billedTo: Record<string, CalendarDate>, before?: Record<string, CalendarDate>): { usageBilledTo?: Record<string, CalendarDate> } {
+  return Object.keys(billedTo).length > 0 || before !== undefined ? { usageBilledTo: billedTo } : {};
+}
 
 function pendingChangeOf(change: ScheduledChange): PendingChangeDoc {
   return change.kind === 'switch'

@@ -6,7 +6,7 @@ import { RecordedEvent } from '../libs/event-store/event-store.port';
 import { projectBatch } from '../libs/projection-runner/project-batch';
 import { createReadStore } from '../libs/read-store';
 import { ReadStore } from '../libs/read-store/read-store.port';
-import { USAGE_TOTALS, usageProjection, usageTotalId } from './usage.projection';
+import { USAGE_LATE_TOTALS, USAGE_TOTALS, usageProjection, usageTotalId } from './usage.projection';
 
 let position = 0;
 function recorded(records: UsageRecord[], accountId = 'acme', tenantId = 't1'): RecordedEvent {
@@ -54,6 +54,9 @@ describe('usageTotals projection', () => {
       { id: usageTotalId('acme', 'data', '2026-11-04'), accountId: 'acme', serviceId: 'data', occurredOn: '2026-11-04', accountDay: 'acme/2026-11-04', total: '5', count: 1, lateTotal: '0', lateCount: 0 },
       { id: usageTotalId('acme', 'sms', '2026-11-03'), accountId: 'acme', serviceId: 'sms', occurredOn: '2026-11-03', accountDay: 'acme/2026-11-03', total: '1', count: 1, lateTotal: '0', lateCount: 0 },
     ]);
+    // Only days with late usage have a late document.
+    const late = (await store.find(USAGE_LATE_TOTALS, 't1', { limit: 1000 })).items.map(({ _position, ...doc }) => doc);
+    expect(late).toEqual([{ id: usageTotalId('acme', 'data', '2026-11-03'), accountId: 'acme', serviceId: 'data', occurredOn: '2026-11-03', lateTotal: '2.5' }]);
   });
 
   it('keeps tenants and accounts apart', async () => {

@@ -6,6 +6,19 @@ import type { CalendarDate } from '../libs/domain/shared/calendar-date';
 import type { UsageEvent } from '../libs/domain/usage/usage.decider';
 
 export const USAGE_TOTALS = 'usageTotals';
+/**
+ * Late usage only, per account, service and day of occurrence (same ids as usageTotals): few documents, so
+ * billing finds an account's late usage since a plan instance started without reading every day of it.
+ */
+export const USAGE_LATE_TOTALS = 'usageLateTotals';
+
+/** Late usage of one account, service and day (an exact decimal string), as billing reads it. */
+export interface UsageLateTotalDoc extends Doc {
+  accountId: string;
+  serviceId: string;
+  occurredOn: CalendarDate;
+  lateTotal: string;
+}
 
 /**
  * One per account, usage service and day of occurrence: a billing period (whatever its bill day) is a range
@@ -43,7 +56,7 @@ export function usageTotalsFilter(accountId: string, from: CalendarDate, to: Cal
 
 /**
  * `usageTotals`: what was used per account, service and day, for period totals (GET /v1/accounts/{id}/usage,
- * and invoicing later). Each UsageRecorded adds its records to the documents of their days, read through the
+ * and usage billing), and `usageLateTotals`, the late part of the days that have any. Each UsageRecorded adds its records to the documents of their days, read through the
  * batch view. A document at or past the event's position already holds it (a redelivery after a crash), so
  * such an event adds nothing there; sums are exact, so a rebuild gives identical documents.
  */
@@ -51,7 +64,10 @@ export const usageProjection: Projector = {
   name: 'usage',
   // accountDay: an account's usage over a range of days; serviceId and occurredOn: a service's or a day's usage
   // across accounts. An account's usage of one service over a range is a range of ids.
-  collections: [{ name: USAGE_TOTALS, indexes: ['accountDay', 'serviceId', 'occurredOn'] }],
+  collections: [
+    { name: USAGE_TOTALS, indexes: ['accountDay', 'serviceId', 'occurredOn'] },
+    { name: USAGE_LATE_TOTALS, indexes: [] },
+  ],
   eventTypes: ['UsageRecorded'],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
     const event = recorded as unknown as RecordedEvent & UsageEvent;
@@ -92,6 +108,10 @@ export const usageProjection: Projector = {
         lateCount: sum.lateCount + (current?.lateCount ?? 0),
       };
       writes.push({ op: 'upsert', collection: USAGE_TOTALS, tenantId, id, doc, position });
+      if (sum.lateCount > 0) {
+        const late: UsageLateTotalDoc = { accountId, serviceId: sum.serviceId, occurredOn: sum.occurredOn, lateTotal: doc.lateTotal };
+        writes.push({ op: 'upsert', collection: USAGE_LATE_TOTALS, tenantId, id, doc: late, position });
+      }
     }
     return writes;
   },

@@ -13,19 +13,31 @@ const plans = [
   { id: 'monthly-b', unitPrice: '29.00', interval: { unit: 'month', count: 1 } },
   { id: 'quarterly', unitPrice: '120.00', interval: { unit: 'month', count: 3 } },
   { id: 'weekly', unitPrice: '7.50', interval: { unit: 'week', count: 1 } },
+  // With usage services (graduated and volume tiers): usage and late usage billed in arrears, switches between them.
+  { id: 'metered', unitPrice: '5.00', interval: { unit: 'month', count: 1 }, usage: 'tiered' },
+  { id: 'metered-volume', unitPrice: '6.00', interval: { unit: 'month', count: 1 }, usage: 'volume' },
+];
+
+const gbTiers = [
+  { upTo: '10', unitPrice: '5.00' },
+  { upTo: '50', unitPrice: '3.00' },
+  { upTo: null, unitPrice: '1.00' },
 ];
 
 type Step =
   | { kind: 'advance'; days: number }
   | { kind: 'quantity'; quantity: number; prorationRule: 'prorate' | 'none' }
   | { kind: 'switch'; planId: string; effective: 'now' | 'nextBillDate' }
-  | { kind: 'cancel'; effective: 'now' | 'nextBillDate' | number };
+  | { kind: 'cancel'; effective: 'now' | 'nextBillDate' | number }
+  | { kind: 'usage'; quantity: string; daysAgo: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 70 }) }),
   fc.record({ kind: fc.constant('quantity' as const), quantity: fc.integer({ min: 1, max: 9 }), prorationRule: fc.constantFrom('prorate' as const, 'none' as const) }),
   fc.record({ kind: fc.constant('switch' as const), planId: fc.constantFrom(...plans.map((p) => p.id)), effective: fc.constantFrom('now' as const, 'nextBillDate' as const) }),
   fc.record({ kind: fc.constant('cancel' as const), effective: fc.oneof(fc.constantFrom('now' as const, 'nextBillDate' as const), fc.integer({ min: 1, max: 40 })) }),
+  // Usage of the metered plans (refused, 422, when the plan held has none); days ago may fall in a closed period: late.
+  fc.record({ kind: fc.constant('usage' as const), quantity: fc.constantFrom('0.5', '3', '12.25', '40'), daysAgo: fc.integer({ min: 0, max: 45 }) }),
 );
 
 const scenario = fc.record({
@@ -34,7 +46,8 @@ const scenario = fc.record({
   altBillDay: fc.option(fc.integer({ min: 1, max: 31 }), { nil: undefined }),
   invoicingOption: fc.constantFrom('full', 'prorated'),
   quantity: fc.integer({ min: 1, max: 5 }),
-  steps: fc.array(step, { minLength: 1, maxLength: 6 }),
+  steps: fc.array(step, { minLength: 1, maxLength: 8 }),
+  split: fc.boolean(),
 });
 
 function addDays(date: string, days: number): string {
@@ -46,6 +59,7 @@ function addDays(date: string, days: number): string {
 describe('Preview equals commit over HTTP (property)', () => {
   let t: TestApp;
   let tenantNo = 0;
+  const seen = new Set<string>();
   beforeAll(async () => {
     t = await startTestApp();
   });
@@ -55,10 +69,18 @@ describe('Preview equals commit over HTTP (property)', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const today = '2024-03-15';
-        const { apiKey: key } = await t.createTenant({ name: `Preview ${++tenantNo}`, sandbox: true, businessDate: today });
-        await t.request('POST', '/v1/accounts', { key, body: { id: 'acc', name: 'acc', currency: 'USD' } });
+        const { apiKey: key } = await t.createTenant({ name: `Preview ${++tenantNo}`, sandbox: true, businessDate: today, settings: { allowLateUsage: true } });
+        let usageNo = 0;
+        await t.request('POST', '/v1/accounts', { key, body: { id: 'parent', name: 'parent', currency: 'USD' } });
+        await t.request('POST', '/v1/accounts', { key, body: { id: 'acc', name: 'acc', currency: 'USD', parentAccountId: 'parent' } });
+        if (s.split) {
+          // Parent pays recurring (in part), the child its usage: every line gets its payers.
+          const split = { recurring: [{ payerAccountId: 'parent', percent: '66.6667' }, { payerAccountId: 'acc', percent: '33.3333' }] };
+          expect((await t.request('PUT', '/v1/accounts/acc/payment-responsibility', { key, body: split })).status).toBe(200);
+        }
         for (const plan of plans) {
-          const services = [{ id: 'base', name: 'Base', type: 'recurring', pricing: { model: 'perUnit', unitPrice: plan.unitPrice } }];
+          const services: unknown[] = [{ id: 'base', name: 'Base', type: 'recurring', pricing: { model: 'perUnit', unitPrice: plan.unitPrice } }];
+          if (plan.usage) services.push({ id: 'gb', name: 'Data', type: 'usage', pricing: { model: plan.usage, tiers: gbTiers } });
           await t.request('POST', '/v1/plans', { key, body: { id: plan.id, name: plan.id, currency: 'USD', billingInterval: plan.interval, services } });
         }
         let date = today;
@@ -68,6 +90,7 @@ describe('Preview equals commit over HTTP (property)', () => {
           expect(await t.settledHead()).toBe(head); // the preview wrote nothing
           const commit = await t.request('POST', route, { key, body });
           expect(commit.body).toEqual(preview.body);
+          for (const line of commit.body?.invoice?.lines ?? []) seen.add(`${line.type}${line.late ? ':late' : ''}${line.payers ? ':payers' : ''}`);
           expect(preview.status).toBe(commit.status < 300 ? 200 : commit.status);
           return commit;
         };
@@ -83,12 +106,40 @@ describe('Preview equals commit over HTTP (property)', () => {
             await both(`${route}/quantity`, { quantity: change.quantity, prorationRule: change.prorationRule });
           } else if (change.kind === 'switch') {
             await both(`${route}/switch`, { planId: change.planId, effective: change.effective });
-          } else {
+          } else if (change.kind === 'cancel') {
             await both(`${route}/cancel`, { effective: typeof change.effective === 'number' ? addDays(date, change.effective) : change.effective });
+          } else {
+            const record = { accountId: 'acc', serviceId: 'gb', quantity: change.quantity, occurredAt: addDays(date, -change.daysAgo), idempotencyKey: `u-${++usageNo}` };
+            expect([201, 422]).toContain((await t.request('POST', '/v1/usage', { key, body: record })).status);
           }
         }
       }),
-      { numRuns: 12 },
+      {
+        numRuns: 12,
+        // Always tried: usage on time and late, then a cancellation that bills them, with split billing.
+        examples: [
+          [
+            {
+              planId: 'metered',
+              retroDays: 40,
+              altBillDay: undefined,
+              invoicingOption: 'full',
+              quantity: 1,
+              split: true,
+              steps: [
+                { kind: 'usage', quantity: '12.25', daysAgo: 0 },
+                { kind: 'usage', quantity: '3', daysAgo: 30 },
+                { kind: 'quantity', quantity: 2, prorationRule: 'prorate' },
+                { kind: 'advance', days: 3 },
+                { kind: 'usage', quantity: '40', daysAgo: 1 },
+                { kind: 'cancel', effective: 'now' },
+              ],
+            },
+          ],
+        ],
+      },
     );
+    // The usage paths were taken: on-time usage (the cancellation), late usage (the quantity change), payers.
+    expect([...seen]).toEqual(expect.arrayContaining(['usage', 'usage:late', 'recurring:payers', 'credit:payers']));
   }, 120_000);
 });

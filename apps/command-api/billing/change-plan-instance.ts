@@ -13,7 +13,7 @@ import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.p
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { loadAccount } from '../accounts/account-lookup';
 import { loadPlanSnapshot } from '../catalog/plan-lookup';
-import { billingFacts, loadPlanInstance } from './billing-lookups';
+import { billingFacts, instanceUsageFacts, loadPlanInstance } from './billing-lookups';
 import { CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
 
@@ -51,7 +51,8 @@ export class ChangePlanInstanceHandler implements ICommandHandler<ChangePlanInst
     const newPlan = change.type === 'SwitchPlan' && isValidId(change.input.planId) ? await loadPlanSnapshot(this.events, tenant.id, change.input.planId) : null;
     const planIds = [instance.plan.id, ...(instance.pending?.kind === 'switch' ? [instance.pending.plan.id] : []), ...(newPlan ? [newPlan.id] : [])];
     const account = await loadAccount(this.events, tenant.id, instance.accountId);
-    const facts = await billingFacts(this.store, tenant, context.businessDate, account, instance.accountId, planIds);
+    const usage = await instanceUsageFacts(this.store, tenant.id, instance, context.businessDate, newPlan);
+    const facts = await billingFacts(this.store, tenant, context.businessDate, account, instance.accountId, planIds, usage);
     const command = { type: change.type, data: { ...fields, ...facts, planInstanceId, ...(change.type === 'SwitchPlan' ? { plan: newPlan as PlanSnapshot | null } : {}) } } as PlanInstanceCommand;
     const stream = planInstanceStream(tenant.id, planInstanceId);
     return decidePlanInstance(this.runner, stream, command, context, doWrite);

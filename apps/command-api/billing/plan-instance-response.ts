@@ -25,6 +25,7 @@ export interface InvoiceResponse {
   currency: string;
   total: number;
   lines: InvoiceLine[];
+  ancestors?: string[];
 }
 
 /** Built from the state after the command and the events it decided (none for a repeat or a no-op). */
@@ -47,6 +48,8 @@ export function planInstanceResponse(state: PlanInstance, decided: readonly Plan
       currency: invoice.currency,
       total: invoice.total,
       lines: invoice.lines,
+      // Present when another account pays any line (split billing): the tree as it was, for the payer's statement.
+      ...(invoice.ancestors ? { ancestors: invoice.ancestors } : {}),
     },
   };
 }

@@ -18,13 +18,15 @@ export class InvoicesQueryController {
   @Get('invoices/:id')
   @ApiOperation({
     summary:
-      'An invoice: { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status: unpaid|paid|credit, reason, lines }. ' +
-      'Numbers run 1, 2, 3, … per tenant without gaps, in the order invoices were posted. Amounts in minor units.',
+      'An invoice: { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status: unpaid|paid|credit, reason, lines, ancestors? }. ' +
+      'Numbers run 1, 2, 3, … per tenant without gaps, in the order invoices were posted. Amounts in minor units. ' +
+      'Lines of type usage are billed in arrears (late: true for late usage); a line another account pays has payers ' +
+      '[{ accountId, amount }] (split billing), and the invoice then has the account\'s ancestors, nearest first.',
   })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     const doc = await this.store.get<InvoiceDoc>(INVOICES, tenant.id, id);
     if (!doc) throw new NotFoundError('Invoice', id);
-    return { ...toInvoiceItem(id, doc), reason: doc.reason, lines: doc.lines };
+    return { ...toInvoiceItem(id, doc), reason: doc.reason, lines: doc.lines, ...(doc.ancestors ? { ancestors: doc.ancestors } : {}) };
   }
 
   @Get('accounts/:id/invoices')

@@ -1,3 +1,4 @@
+import { PaymentResponsibility } from '../accounts/payment-responsibility';
 import { StoredOverride } from '../pricing/effective-pricing';
 import { CalendarDate } from '../shared/calendar-date';
 import { DomainCommand } from '../shared/decider';
@@ -22,6 +23,41 @@ export interface BillingFacts {
   paymentTermsDays: number;
   /** The tenant's default, used when the call gives no prorationRule. */
   tenantProrationRule: 'prorate' | 'none';
+  /**
+   * The usage of each usage service the command may bill, gathered before the decider runs. Required when
+   * the plan instance's plan (or the plan it switches to) has usage services: the decider refuses to bill
+   * usage it was not told about rather than bill zero.
+   */
+  usage?: UsageFacts;
+  /** Who pays the account's charges (DOMAIN.md §7); absent: the account pays everything itself. */
+  payment?: PaymentFacts;
+}
+
+/** Usage per usage service (by id). */
+export type UsageFacts = Record<string, ServiceUsage>;
+
+/** One usage quantity of one day (an exact decimal string). */
+export interface DayUsage {
+  date: CalendarDate;
+  quantity: string;
+}
+
+/**
+ * A service's usage as read before deciding: on-time usage per day in [from, to) and late usage per day in
+ * [lateFrom, to), days without usage left out. On-time usage of a day is its total less its late part.
+ */
+export interface ServiceUsage {
+  from: CalendarDate;
+  lateFrom: CalendarDate;
+  to: CalendarDate;
+  onTime: DayUsage[];
+  late: DayUsage[];
+}
+
+/** The account's payment responsibility and its ancestors (nearest first), for the invoices it generates. */
+export interface PaymentFacts {
+  responsibility: PaymentResponsibility;
+  ancestors: string[];
 }
 
 /** Fields typed loosely, as the API sends them: the decider validates each and names the field. */

@@ -4,7 +4,7 @@ import { specFor } from '../testing/given-when-then';
 import { PricingContext } from './plan-instance.commands';
 import { planInstanceDecider } from './plan-instance.decider';
 import { PlanInstanceEvent, PlanSnapshot } from './plan-instance.events';
-import { assign, bill, cancel, changeQuantity, history, invoicesOf, linesOf, monthlyPlan, runAll, switchPlan } from './testing/plan-instance-fixtures';
+import { assign, bill, cancel, changeQuantity, history, invoicesOf, linesOf, monthlyPlan, runAll, switchPlan, usageFacts } from './testing/plan-instance-fixtures';
 
 const spec = specFor(planInstanceDecider);
 
@@ -211,7 +211,7 @@ describe('AssignPlan', () => {
     });
   });
 
-  it('a plan with two recurring services and a usage service: one line per recurring service, usage is not billed here', () => {
+  it('a plan with two recurring services and a usage service: one line per recurring service, no usage line without usage', () => {
     const plan: PlanSnapshot = {
       ...basic,
       services: [
@@ -220,7 +220,8 @@ describe('AssignPlan', () => {
         { id: 'support', name: 'Support', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '5.00' } },
       ],
     };
-    const { events, perCommand } = runAll([assign(plan, '2024-02-01', { quantity: 3 }), changeQuantity(1, '2024-02-15')]);
+    const usage = usageFacts({ calls: { from: '2024-02-01', to: '2024-02-16' } });
+    const { events, perCommand } = runAll([assign(plan, '2024-02-01', { quantity: 3 }), changeQuantity(1, '2024-02-15', { usage })]);
     const [first, change] = invoicesOf(events);
     expect(linesOf(first)).toEqual([
       { type: 'recurring', serviceId: 'seat', periodStart: '2024-02-01', periodEnd: '2024-02-29', quantity: '3', amount: 3000 },

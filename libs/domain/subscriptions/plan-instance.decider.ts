@@ -1,6 +1,8 @@
 import { integerIn, oneOf } from '../catalog/input';
 import { BillingInterval } from '../catalog/plan.events';
 import { dueDate, Invoice, invoiceTotal, InvoiceLine } from '../invoicing/invoice';
+import { paidByOthers, withPayers } from '../invoicing/payers';
+import { Decimal } from '../shared/decimal';
 import { addDays, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../shared/calendar-date';
 import { assertNever, Decider } from '../shared/decider';
 import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } from '../shared/errors';
@@ -21,7 +23,23 @@ import {
   PRORATION_RULES,
   ProrationRule,
   ScheduledChange,
+  UsageBilling,
 } from './plan-instance.events';
+import {
+  isEmptyUsage,
+  lateQuantity,
+  onTimeQuantity,
+  sameUsage,
+  serviceUsage,
+  unbilledLateDays,
+  usageAfterSwitch,
+  usageFromStart,
+  usageLine,
+  UsagePrice,
+  usagePrices,
+  usageServiceIds,
+  MissingUsageFactsError,
+} from './usage-charges';
 
 /** One plan assigned to one account, as its stream says it is. */
 export interface PlanInstance {
@@ -45,6 +63,8 @@ export interface PlanInstance {
   lastChangeOn: CalendarDate | null;
   cancelledOn: CalendarDate | null;
   warnings: string[];
+  /** How far usage is billed per usage service, and how much late usage was billed (DOMAIN.md §6). */
+  usage: UsageBilling;
 }
 
 export type PlanInstanceState = PlanInstance | null;
@@ -84,6 +104,7 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
           nextBillDate: event.data.nextBillDate,
           charges: event.data.charges,
           invoiceCount: state.invoiceCount + (event.data.invoice ? 1 : 0),
+          usage: event.data.usage ?? state.usage,
         };
       case 'PlanQuantityChanged':
         return { ...state, quantity: event.data.to, lastChangeOn: event.data.effectiveDate };
@@ -92,6 +113,7 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
           ...state,
           plan: event.data.plan,
           grid: event.data.grid,
+          usage: usageAfterSwitch(state.usage, event.data.plan, event.data.effectiveDate),
           pending: state.pending?.kind === 'switch' ? null : state.pending,
           lastChangeOn: event.data.effectiveDate,
         };
@@ -124,6 +146,7 @@ function assigned(data: PlanAssigned['data']): PlanInstance {
     lastChangeOn: null,
     cancelledOn: null,
     warnings: data.warnings,
+    usage: usageFromStart(data.plan, data.startDate),
   };
 }
 
@@ -173,7 +196,9 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
       assignedOn: data.today,
     },
   };
-  const run = new BillingRun(assigned(event.data), data, [event], input.prorationRule);
+  // A new instance has no usage yet (usage before its assignment was refused): its caught-up periods bill none.
+  const noUsage = Object.fromEntries(usageServiceIds(plan).map((id) => [id, { from: startDate, lateFrom: startDate, to: addDays(data.today, 1), onTime: [], late: [] }]));
+  const run = new BillingRun(assigned(event.data), { ...data, usage: noUsage }, [event], input.prorationRule);
   run.catchUp();
   return run.finish('assignment');
 }
@@ -284,6 +309,7 @@ class BillingRun {
   private readonly lines: InvoiceLine[] = [];
   nextBillDate: CalendarDate | null;
   private charges: ChargeInForce[];
+  private usage: UsageBilling;
 
   constructor(
     state: PlanInstance,
@@ -295,6 +321,13 @@ class BillingRun {
     this.state = state;
     this.nextBillDate = state.nextBillDate;
     this.charges = state.charges;
+    this.usage = state.usage;
+    const pendingPlan = state.pending?.kind === 'switch' ? [state.pending.plan] : [];
+    const metered = [state.plan, ...pendingPlan].flatMap(usageServiceIds);
+    if (metered.length > 0 && facts.usage === undefined) {
+      // Never bill zero usage because nobody looked: the caller must gather it (gatherUsageFacts).
+      throw new MissingUsageFactsError(state.id, metered[0], 'this billing');
+    }
   }
 
   emit(event: PlanInstanceEvent): void {
@@ -310,8 +343,12 @@ class BillingRun {
       if (this.state.status === 'cancelled' || billOn === null) return;
       const pending = this.state.pending;
       if (pending && compareDates(pending.effectiveDate, today) <= 0 && compareDates(pending.effectiveDate, billOn) <= 0) {
+        // Periods that ended by the change are billed at the plan they were used under.
+        this.billUsage(this.meteredServices(), pending.effectiveDate, false);
         this.apply(pending);
       } else if (compareDates(billOn, today) <= 0) {
+        // In arrears: the usage of the period(s) ended, on the same invoice as the new period in advance.
+        this.billUsage(this.meteredServices(), billOn, false);
         this.billPeriodFrom(billOn);
       } else {
         return;
@@ -358,6 +395,10 @@ class BillingRun {
    */
   switchTo(plan: PlanSnapshot, date: CalendarDate, rule: ProrationRule): void {
     const same = sameInterval(plan.billingInterval, this.state.grid.interval);
+    // Usage up to the switch at the old price: every service when the grid changes (its periods end here),
+    // else only the services the new plan drops; the kept ones are billed at the period end at the new price.
+    const kept = new Set(usageServiceIds(plan));
+    this.billUsage(same ? this.meteredServices().filter((id) => !kept.has(id)) : this.meteredServices(), date, true);
     this.creditUnused(date, rule);
     const from = { planId: this.state.plan.id, version: this.state.plan.version };
     let grid = this.state.grid;
@@ -373,11 +414,13 @@ class BillingRun {
       type: 'PlanSwitched',
       data: { planInstanceId: this.state.id, accountId: this.state.accountId, from, plan, effectiveDate: date, grid, prorationRule: rule },
     });
+    this.usage = usageAfterSwitch(this.usage, plan, date);
     if (same) this.chargeRemaining(date, rule);
     else this.catchUp();
   }
 
   cancel(date: CalendarDate, rule: ProrationRule): void {
+    this.billUsage(this.meteredServices(), date, true); // the final, partial period's usage
     this.creditUnused(date, rule);
     this.emit({ type: 'PlanCancelled', data: { planInstanceId: this.state.id, accountId: this.state.accountId, effectiveDate: date, prorationRule: rule } });
     this.nextBillDate = null;
@@ -411,18 +454,83 @@ class BillingRun {
 
   /** The events decided: the changes, then one PlanInstanceBilled if billing moved or anything was charged. */
   finish(reason: 'assignment' | 'billRun' | 'change'): PlanInstanceEvent[] {
-    const moved = this.nextBillDate !== this.state.nextBillDate || JSON.stringify(this.charges) !== JSON.stringify(this.state.charges);
+    this.billLateUsage();
+    const usageMoved = !sameUsage(this.usage, this.state.usage);
+    const moved = this.nextBillDate !== this.state.nextBillDate || JSON.stringify(this.charges) !== JSON.stringify(this.state.charges) || usageMoved;
     if (this.lines.length === 0 && !moved) return this.events;
     const invoice = this.lines.length === 0 ? null : this.invoice();
+    // Plans without usage services keep the event as it was (no `usage` field).
+    const usage = isEmptyUsage(this.usage) && isEmptyUsage(this.state.usage) ? {} : { usage: this.usage };
     this.emit({
       type: 'PlanInstanceBilled',
-      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice },
+      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice, ...usage },
     });
     return this.events;
   }
 
+  /** The usage services billed now (those of the plan in force). */
+  private meteredServices(): string[] {
+    return Object.keys(this.usage.billedTo);
+  }
+
+  /**
+   * Bills the on-time usage of `serviceIds` from where each is billed to `until`, one line per period of the grid
+   * (none for a period without usage). `partial`: the last period ends at `until` (a cancellation or a switch);
+   * else only periods that ended by `until` are billed.
+   */
+  private billUsage(serviceIds: readonly string[], until: CalendarDate, partial: boolean): void {
+    if (serviceIds.length === 0) return;
+    const billedTo = { ...this.usage.billedTo };
+    for (const price of this.usagePrices()) {
+      let from = billedTo[price.serviceId];
+      if (from === undefined || !serviceIds.includes(price.serviceId)) continue;
+      while (compareDates(from, until) < 0) {
+        let to = periodContaining(this.state.grid, from).to;
+        if (compareDates(to, until) > 0) {
+          if (!partial) break;
+          to = until;
+        }
+        const used = { from, to };
+        const quantity = onTimeQuantity(serviceUsage(this.facts.usage, this.state.id, price.serviceId, used), used);
+        if (quantity.gt(0)) this.lines.push(this.usageLine(price, quantity, used, false));
+        from = to;
+      }
+      billedTo[price.serviceId] = from;
+    }
+    this.usage = { ...this.usage, billedTo };
+  }
+
+  /** Late usage not billed yet, one line per service priced on its own (DOMAIN.md §6), so it is billed exactly once. */
+  private billLateUsage(): void {
+    const lateBilled = { ...this.usage.lateBilled };
+    for (const price of this.usagePrices()) {
+      if (this.usage.billedTo[price.serviceId] === undefined) continue;
+      const facts = this.facts.usage?.[price.serviceId];
+      if (!facts) throw new MissingUsageFactsError(this.state.id, price.serviceId, 'late usage');
+      const late = lateQuantity(facts);
+      const billed = new Decimal(lateBilled[price.serviceId] ?? 0);
+      const days = unbilledLateDays(facts, billed);
+      if (!late.gt(billed) || days === null) continue;
+      this.lines.push(this.usageLine(price, late.minus(billed), days, true));
+      lateBilled[price.serviceId] = late.toString();
+    }
+    this.usage = { ...this.usage, lateBilled };
+  }
+
+  private usagePrices(): UsagePrice[] {
+    return usagePrices(this.state.plan, this.state.accountId, this.facts.pricing);
+  }
+
+  private usageLine(price: UsagePrice, quantity: Decimal, used: Period, late: boolean): InvoiceLine {
+    return usageLine({ price, quantity, used, late, planName: this.state.plan.name, planInstanceId: this.state.id, currency: this.state.plan.currency });
+  }
+
   private invoice(): Invoice {
-    const { today, paymentTermsDays } = this.facts;
+    const { today, paymentTermsDays, payment } = this.facts;
+    const accountId = this.state.accountId;
+    // Split billing (DOMAIN.md §7): each line owed by its payers; the tree as it is now, for the payer's statement.
+    const lines = payment ? withPayers(this.lines, accountId, payment.responsibility) : this.lines;
+    const ancestors = payment && paidByOthers(lines, accountId) ? { ancestors: payment.ancestors } : {};
     return {
       // From the instance and its invoice count: the same id for a preview and the commit that follows it.
       invoiceId: deterministicUuid('invoice', this.state.id, String(this.state.invoiceCount + 1)),
@@ -431,8 +539,9 @@ class BillingRun {
       invoiceDate: today,
       dueDate: dueDate(today, paymentTermsDays),
       currency: this.state.plan.currency,
-      total: invoiceTotal(this.lines),
-      lines: this.lines,
+      total: invoiceTotal(lines),
+      lines,
+      ...ancestors,
     };
   }
 

@@ -83,8 +83,23 @@ export type PlanInstanceBilled = DomainEvent<
     nextBillDate: CalendarDate | null;
     charges: ChargeInForce[];
     invoice: Invoice | null;
+    /**
+     * How far usage is billed after this billing (present once the plan has usage services; older events
+     * without it replay with usage billed from the start date, see UsageBilling).
+     */
+    usage?: UsageBilling;
   }
 >;
+
+/**
+ * Usage billed so far, per usage service: `billedTo` is the first day whose on-time usage is not billed yet
+ * (usage is billed in arrears, DOMAIN.md §6); `lateBilled` the total late quantity billed so far (exact decimal
+ * string), so late usage is billed once whatever day it arrives.
+ */
+export interface UsageBilling {
+  billedTo: Record<string, CalendarDate>;
+  lateBilled: Record<string, string>;
+}
 
 export type PlanQuantityChanged = DomainEvent<
   'PlanQuantityChanged',

@@ -3,7 +3,7 @@ import { Pricing } from '../../catalog/pricing';
 import { fold } from '../../shared/decider';
 import { planInstanceDecider, PlanInstanceState } from '../plan-instance.decider';
 import { InvoiceLine } from '../../invoicing/invoice';
-import { AssignPlan, BillingFacts, BillPlanInstance, CancelPlan, ChangePlanQuantity, PlanInstanceCommand, SwitchPlan } from '../plan-instance.commands';
+import { AssignPlan, BillingFacts, BillPlanInstance, CancelPlan, ChangePlanQuantity, PlanInstanceCommand, SwitchPlan, UsageFacts } from '../plan-instance.commands';
 import { PlanInstanceEvent, PlanSnapshot } from '../plan-instance.events';
 
 /** Test data for the plan-instance specs (Jest only; excluded from the build). */
@@ -85,4 +85,20 @@ export function history(...commands: PlanInstanceCommand[]): PlanInstanceEvent[]
 /** The lines of an invoice reduced to what the specs compare. */
 export function linesOf(invoice: { lines: readonly InvoiceLine[] }) {
   return invoice.lines.map(({ type, serviceId, periodStart, periodEnd, quantity, amount }) => ({ type, serviceId, periodStart, periodEnd, quantity, amount }));
+}
+
+/** Usage of one service as facts: on-time and late quantities per day, covering [from, to). */
+export interface ServiceUsageInput {
+  from: string;
+  to: string;
+  lateFrom?: string;
+  onTime?: Record<string, string>;
+  late?: Record<string, string>;
+}
+
+export function usageFacts(services: Record<string, ServiceUsageInput>): UsageFacts {
+  const days = (quantities: Record<string, string> = {}) => Object.entries(quantities).map(([date, quantity]) => ({ date, quantity }));
+  return Object.fromEntries(
+    Object.entries(services).map(([id, input]) => [id, { from: input.from, lateFrom: input.lateFrom ?? input.from, to: input.to, onTime: days(input.onTime), late: days(input.late) }]),
+  );
 }
