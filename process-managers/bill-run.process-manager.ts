@@ -1,4 +1,5 @@
 import { OverridePresence, pricingContext } from '../libs/billing-context/billing-context';
+import { PoolCoverage } from '../libs/billing-context/pool-coverage';
 import { mergeNeeds, paymentFactsOf, PlanServicesCache, usageFactsFor, usageNeeds } from '../libs/billing-context/usage-facts';
 import type { ReadStore } from '../libs/read-store/read-store.port';
 import type { BusinessClockEvent } from '../libs/domain/clock/business-clock.decider';
@@ -45,6 +46,7 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
   const tenantProrationRule = (tenant?.settings ?? DEFAULT_TENANT_SETTINGS).prorationRule;
   const presence = new OverridePresence(context.store, tenantId);
   const plans = new PlanServicesCache(context.store, tenantId);
+  const coverage = new PoolCoverage(context.store, tenantId); // pools and links read once per run
   let cursor: string | undefined;
   do {
     const page = await context.store.find<DueInstance & Record<string, unknown>>(PLAN_INSTANCES, tenantId, {
@@ -65,7 +67,7 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
         paymentTermsDays: accounts.get(instance.accountId)?.paymentTermsDays ?? 0,
         tenantProrationRule,
         payment: payers.get(instance.accountId),
-        ...(await dueUsage(context.store, tenantId, instance, plans, date)),
+        ...(await dueUsage(context.store, tenantId, instance, plans, coverage, date)),
       };
       yield { type: 'BillPlanInstance', data, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
     }
@@ -77,12 +79,12 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
  * The usage an instance may bill today, read only for plans with usage services: each from where the instance is
  * billed to (the planInstances document says), a scheduled switch's new services from its date.
  */
-async function dueUsage(store: ReadStore, tenantId: string, instance: DueInstance & { id: string }, plans: PlanServicesCache, today: string) {
+async function dueUsage(store: ReadStore, tenantId: string, instance: DueInstance & { id: string }, plans: PlanServicesCache, coverage: PoolCoverage, today: string) {
   const pending = instance.pendingChange;
   const needs = mergeNeeds(
     usageNeeds(await plans.services(instance.planId, instance.planVersion), instance.usageBilledTo, instance.startDate),
     pending?.kind === 'switch' && pending.planId && pending.planVersion ? usageNeeds(await plans.services(pending.planId, pending.planVersion), undefined, pending.effectiveDate) : [],
   );
   if (needs.length === 0) return {};
-  return { usage: await usageFactsFor(store, tenantId, instance, needs, today) };
+  return { usage: await usageFactsFor(store, tenantId, instance, needs, today, coverage) };
 }

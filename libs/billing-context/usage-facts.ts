@@ -5,6 +5,7 @@ import { Decimal } from '../domain/shared/decimal';
 import { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from '../domain/subscriptions/plan-instance.commands';
 import { Period } from '../domain/subscriptions/billing-grid';
 import { ReadStore } from '../read-store/read-store.port';
+import { PoolCoverage } from './pool-coverage';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../projections/plan-instances.projection';
 import { HIERARCHY } from '../../projections/hierarchy.projection';
 import { PAYMENT_RESPONSIBILITIES } from '../../projections/payment-responsibilities.projection';
@@ -22,15 +23,16 @@ const PAGE = 1000;
 export interface GatherOptions {
   /** Late usage is read from this day (default `from`). */
   lateFrom?: CalendarDate;
-  /** Days whose usage another biller bills (another plan instance holding the service; later, a pool). */
+  /** Days whose usage another plan instance holding the service bills (on-time and late). */
   excluding?: readonly Period[];
+  /** Days whose on-time usage a pool bills (DOMAIN.md §6); their late usage stays here. */
+  pooled?: Iterable<CalendarDate>;
 }
 
 /**
  * THE one place usage is read for billing: one account's usage of one service, on-time per day in [from, to)
  * and late per day in [lateFrom, to), days without usage and `excluding` days left out. On-time usage of a day
- * is its total less its late part. (Pools hook in here: days a pool covers are billed by the pool, so they are
- * to be passed in `excluding`.)
+ * is its total less its late part. On `pooled` days the pool bills the on-time usage, so only late usage is read.
  */
 export async function gatherUsageFacts(
   store: ReadStore,
@@ -43,10 +45,11 @@ export async function gatherUsageFacts(
 ): Promise<ServiceUsage> {
   const lateFrom = options.lateFrom ?? from;
   const billedHere = (date: CalendarDate) => !(options.excluding ?? []).some((period) => compareDates(date, period.from) >= 0 && compareDates(date, period.to) < 0);
+  const pooled = new Set(options.pooled ?? []);
   const onTime: DayUsage[] = [];
   for await (const doc of daysOf<UsageTotalDoc>(store, USAGE_TOTALS, tenantId, accountId, serviceId, from, to)) {
     const quantity = new Decimal(doc.total).minus(doc.lateTotal);
-    if (quantity.gt(0) && billedHere(doc.occurredOn)) onTime.push({ date: doc.occurredOn, quantity: quantity.toString() });
+    if (quantity.gt(0) && billedHere(doc.occurredOn) && !pooled.has(doc.occurredOn)) onTime.push({ date: doc.occurredOn, quantity: quantity.toString() });
   }
   const late: DayUsage[] = [];
   for await (const doc of daysOf<UsageLateTotalDoc>(store, USAGE_LATE_TOTALS, tenantId, accountId, serviceId, lateFrom, to)) {
@@ -83,7 +86,8 @@ export interface UsageNeed {
 
 /**
  * The usage facts of a plan instance: every service it may bill, up to and including `today`; late usage since
- * the instance started (late usage is rare: the late collection holds only days that have some).
+ * the instance started (late usage is rare: the late collection holds only days that have some). Days a pool
+ * covers are left to the pool (`coverage`: one per bill run, so pools and links are read once).
  */
 export async function usageFactsFor(
   store: ReadStore,
@@ -91,14 +95,16 @@ export async function usageFactsFor(
   instance: { id: string; accountId: string; startDate: CalendarDate },
   needs: readonly UsageNeed[],
   today: CalendarDate,
+  coverage: PoolCoverage = new PoolCoverage(store, tenantId),
 ): Promise<UsageFacts> {
   const to = addDays(today, 1);
   const others = await otherHolders(store, tenantId, instance.accountId, instance.id);
   const facts = await Promise.all(
-    needs.map((need) =>
+    needs.map(async (need) =>
       gatherUsageFacts(store, tenantId, instance.accountId, need.serviceId, need.from, to, {
         lateFrom: instance.startDate,
         excluding: daysBilledByOthers(instance, need.serviceId, others),
+        pooled: await coverage.pooledDays(instance.accountId, need.serviceId, need.from, to),
       }),
     ),
   );

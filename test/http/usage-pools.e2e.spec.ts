@@ -45,6 +45,10 @@ describe('Usage pools over HTTP (DOMAIN.md §6)', () => {
     expect((await t.request('POST', '/v1/usage', { key, body: { accountId, serviceId: 'gb', quantity, occurredAt, idempotencyKey: `${accountId}-${occurredAt}-${quantity}` } })).status).toBe(201);
   const pooledInvoices = async (key: string, accountId: string) =>
     ((await t.request('GET', `/v1/accounts/${accountId}/invoices`, { key })).body.items as any[]).filter((invoice) => String(invoice.planInstanceId).startsWith('pool:'));
+  const ownUsageLines = async (key: string, accountId: string, invoiceDate: string) =>
+    ((await t.request('GET', `/v1/accounts/${accountId}/invoices`, { key })).body.items as any[])
+      .filter((invoice) => !String(invoice.planInstanceId).startsWith('pool:') && invoice.invoiceDate === invoiceDate)
+      .flatMap((invoice) => invoice.lines.filter((line: any) => line.type === 'usage'));
   async function writesNothing<T>(act: () => Promise<T>): Promise<T> {
     const before = await t.settledHead();
     const result = await act();
@@ -88,6 +92,8 @@ describe('Usage pools over HTTP (DOMAIN.md §6)', () => {
       shares[member] = invoice.total;
     }
     expect(shares).toEqual({ family: 2720, 'kid-a': 4080, 'kid-b': 10200 });
+    // The pool billed January's usage, so the members' own plan invoices of 2024-02-01 bill none of it.
+    for (const member of ['family', 'kid-a', 'kid-b']) expect(await ownUsageLines(key, member, '2024-02-01')).toEqual([]);
 
     const pools = await t.request('GET', '/v1/accounts/family/usage-pools', { key });
     expect(pools.status).toBe(200);
@@ -190,5 +196,34 @@ describe('Usage pools over HTTP (DOMAIN.md §6)', () => {
     expect(await pooledInvoices(key, 'quiet')).toEqual([]);
     const pools = await t.request('GET', '/v1/accounts/quiet/usage-pools', { key });
     expect(pools.body.items[0]).toMatchObject({ nextPeriodStart: '2024-02-01', ratings: [{ amount: 0, memberCount: 0, status: 'posted' }] });
+  });
+
+  it('a pool set mid-period bills the days from its date; the member’s own invoice bills the days before, and late usage', async () => {
+    const { apiKey: key } = await t.createTenant({ name: 'Pool mid-period', sandbox: true, businessDate: '2024-01-01', settings: { allowLateUsage: true } });
+    expect((await t.request('POST', '/v1/plans', { key, body: dataPlan({ model: 'perUnit', unitPrice: '2.00' }) })).status).toBe(201);
+    await account(key, 'family');
+    await account(key, 'kid', 'family');
+    await advance(key, '2024-01-15');
+    expect((await t.request('PUT', '/v1/accounts/family/usage-pools/gb', { key, body: {} })).status).toBe(200);
+    await use(key, 'kid', '3', '2024-01-10'); // before the pool: the kid's own plan bills it
+    await use(key, 'kid', '5', '2024-01-15'); // the pool's first day
+    await advance(key, '2024-01-20');
+    await use(key, 'kid', '7', '2024-01-19');
+    await advance(key, '2024-02-01');
+
+    const own = await ownUsageLines(key, 'kid', '2024-02-01');
+    expect(own.map((line) => [line.quantity, line.amount, Boolean(line.late)])).toEqual([['3', 600, false]]);
+    const pooled = await pooledInvoices(key, 'kid');
+    expect(pooled).toHaveLength(1);
+    expect(pooled[0].lines[0]).toMatchObject({ quantity: '12', amount: 2400, periodStart: '2024-01-15', periodEnd: '2024-01-31' });
+    // Every unit billed once: 3 + 12 GB at 2.00.
+    expect(own.reduce((sum, line) => sum + line.amount, 0) + pooled[0].total).toBe(3000);
+
+    // Late usage of a pooled day is not pooled (the pool is rated): the kid's own next invoice bills it, apart.
+    await use(key, 'kid', '4', '2024-01-20');
+    await advance(key, '2024-03-01');
+    const march = await ownUsageLines(key, 'kid', '2024-03-01');
+    expect(march.map((line) => [line.quantity, line.amount, Boolean(line.late)])).toEqual([['4', 800, true]]);
+    expect(await pooledInvoices(key, 'kid')).toHaveLength(1);
   });
 });
