@@ -80,6 +80,14 @@ describe('Statements over HTTP', () => {
     // The whole of every invoice is owed by someone: the three balances add up to the six invoices.
     const balances = await Promise.all(['parent', 'child', 'grandchild'].map(async (id) => (await get(`/v1/accounts/${id}/balance`)).body.balance));
     expect(balances.reduce((a, b) => a + b, 0)).toBe(6 * 3000);
+    // The bill run applied payment responsibility (parent pays the recurring charges of child and grandchild): the
+    // parent owes all three fees, nested as the tree is; the child's statement shows its fee paid by the parent.
+    const parentFebruary = (await get('/v1/statements/parent:2024-02-01')).body;
+    expect(parentFebruary.charges).toBe(3 * 3000);
+    expect(parentFebruary.sections.map((s: any) => [s.accountId, s.total, s.sections.map((g: any) => [g.accountId, g.total])])).toEqual([['child', 6000, [['grandchild', 3000]]]]);
+    const childFebruary = (await get('/v1/statements/child:2024-02-01')).body;
+    expect(childFebruary.charges).toBe(0);
+    expect(childFebruary.lines.map((l: any) => [l.type, l.amount, l.owed, l.paidBy])).toEqual([['recurring', 3000, 0, [{ accountId: 'parent', amount: 3000 }]]]);
 
     const first = await get('/v1/accounts/parent/statements?limit=1');
     expect(first.body.items.map((s: any) => s.statementDate)).toEqual(['2024-02-01']);
