@@ -1,6 +1,7 @@
 import { CalendarDate } from '../domain/shared/calendar-date';
 import { Decimal } from '../domain/shared/decimal';
-import { coverageOf, daysOf, HierarchyHistory, HierarchyLink, MembershipContext, PoolDefinition } from '../domain/pools/pool-membership';
+import { CoveredRange, coverageOf, daysOf, HierarchyHistory, HierarchyLink, MembershipContext, PoolDefinition } from '../domain/pools/pool-membership';
+import { Period } from '../domain/subscriptions/billing-grid';
 import { Doc, Filter, ReadStore, StoredDoc } from '../read-store/read-store.port';
 import { ACCOUNTS } from '../../projections/accounts.projection';
 import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../projections/hierarchy.projection';
@@ -42,7 +43,7 @@ export function toLinks(docs: readonly (HierarchyLinkDoc & { id?: string })[]): 
  * service (the usual case) the answer costs one query per service.
  */
 export class PoolCoverage {
-  private readonly pools = new Map<string, Promise<Map<string, PoolDefinition>>>();
+  private readonly pools = new Map<string, Promise<Map<string, PoolDefinition & { doc: UsagePoolDoc }>>>();
   private readonly links = new Map<string, Promise<HierarchyLink[]>>();
   private readonly currencies = new Map<string, Promise<string | undefined>>();
 
@@ -53,6 +54,26 @@ export class PoolCoverage {
 
   /** The days in [from, to) (half-open) on which a pool covers the account's usage of the service, in order. */
   async pooledDays(accountId: string, serviceId: string, from: CalendarDate, to: CalendarDate): Promise<CalendarDate[]> {
+    return daysOf(await this.coveredRanges(accountId, serviceId, from, to));
+  }
+
+  /**
+   * The days in [from, to) whose usage of the service a pool has already rated (before its next period): usage
+   * recorded for them now is late for the account, since no pool will price it (DOMAIN.md §6).
+   */
+  async ratedRanges(accountId: string, serviceId: string, from: CalendarDate, to: CalendarDate): Promise<Period[]> {
+    const pools = await this.poolsOf(serviceId);
+    const rated: Period[] = [];
+    for (const range of await this.coveredRanges(accountId, serviceId, from, to)) {
+      const next = pools.get(range.ownerAccountId)?.doc.nextPeriodStart ?? range.from;
+      const end = next < range.to ? next : range.to;
+      if (range.from < end) rated.push({ from: range.from, to: end });
+    }
+    return rated;
+  }
+
+  /** The ranges of [from, to) in which a pool covers the account's usage of the service, with the pool's owner. */
+  async coveredRanges(accountId: string, serviceId: string, from: CalendarDate, to: CalendarDate): Promise<CoveredRange[]> {
     const pools = await this.poolsOf(serviceId);
     if (pools.size === 0 || from >= to) return [];
     const period = { from, to };
@@ -63,10 +84,10 @@ export class PoolCoverage {
     };
     const currency = await this.currencyOf(accountId);
     context.currencyOf = (id) => (id === accountId ? currency : undefined);
-    return daysOf(coverageOf(accountId, period, context));
+    return coverageOf(accountId, period, context);
   }
 
-  private poolsOf(serviceId: string): Promise<Map<string, PoolDefinition>> {
+  private poolsOf(serviceId: string): Promise<Map<string, PoolDefinition & { doc: UsagePoolDoc }>> {
     let pools = this.pools.get(serviceId);
     if (!pools) this.pools.set(serviceId, (pools = poolsOfService(this.store, this.tenantId, serviceId)));
     return pools;

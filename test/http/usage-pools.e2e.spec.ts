@@ -226,4 +226,33 @@ describe('Usage pools over HTTP (DOMAIN.md §6)', () => {
     expect(march.map((line) => [line.quantity, line.amount, Boolean(line.late)])).toEqual([['4', 800, true]]);
     expect(await pooledInvoices(key, 'kid')).toHaveLength(1);
   });
+
+  it('usage for a day its pool has already rated is late for the member (its own period still open): refused, or billed apart when allowed', async () => {
+    for (const allowLateUsage of [false, true]) {
+      const { apiKey: key } = await t.createTenant({ name: `Pool rated ${allowLateUsage}`, sandbox: true, businessDate: '2024-01-01', settings: { allowLateUsage } });
+      expect((await t.request('POST', '/v1/plans', { key, body: dataPlan({ model: 'perUnit', unitPrice: '2.00' }) })).status).toBe(201);
+      await account(key, 'family');
+      await account(key, 'kid', 'family', 'USD', false);
+      // The kid's own periods run from the 15th: its period 2024-01-15 – 02-14 is open when the pool rates January.
+      expect((await t.request('POST', '/v1/accounts/kid/plan-instances', { key, body: { planId: 'data', retroactiveStartDate: '2023-12-15' } })).status).toBe(201);
+      expect((await t.request('PUT', '/v1/accounts/family/usage-pools/gb', { key, body: {} })).status).toBe(200);
+      await use(key, 'kid', '5', '2024-01-01');
+      await advance(key, '2024-02-05');
+      expect((await pooledInvoices(key, 'kid')).map((invoice) => invoice.total)).toEqual([1000]);
+
+      const after = { accountId: 'kid', serviceId: 'gb', quantity: '4', occurredAt: '2024-01-20', idempotencyKey: 'after-rating' };
+      if (!allowLateUsage) {
+        const refused = await writesNothing(() => t.request('POST', '/v1/usage', { key, body: after }));
+        expect(refused.status).toBe(422);
+        expect(refused.body.details).toEqual([expect.objectContaining({ field: 'occurredAt', rule: 'closedPeriod' })]);
+        expect(refused.body.message).toContain('already rated');
+        continue;
+      }
+      expect((await t.request('POST', '/v1/usage', { key, body: after })).status).toBe(201);
+      await advance(key, '2024-02-15');
+      const lines = await ownUsageLines(key, 'kid', '2024-02-15');
+      expect(lines.map((line) => [line.quantity, line.amount, Boolean(line.late)])).toEqual([['4', 800, true]]);
+      expect((await pooledInvoices(key, 'kid')).map((invoice) => invoice.total)).toEqual([1000]);
+    }
+  });
 });

@@ -3,7 +3,10 @@ import { PlanService } from '../../../libs/domain/catalog/plan.events';
 import { CalendarDate } from '../../../libs/domain/shared/calendar-date';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { UsageRecordInput } from '../../../libs/domain/usage/usage-record';
-import { currentPeriodStart, HeldPlanInstance, UsageFacts } from '../../../libs/domain/usage/usage-rules';
+import { currentPeriodStart, HeldPlanInstance, poolRatedKey, UsageFacts } from '../../../libs/domain/usage/usage-rules';
+import { addDays } from '../../../libs/domain/shared/calendar-date';
+import { Period } from '../../../libs/domain/subscriptions/billing-grid';
+import { PoolCoverage } from '../../../libs/billing-context/pool-coverage';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../../projections/plan-instances.projection';
@@ -35,7 +38,29 @@ export class UsageFactsLoader {
       // Tenants created before the setting existed do not have it: false.
       allowLateUsage: tenant.settings.allowLateUsage === true,
       accounts: new Map(accountIds.map((accountId, i) => [accountId, held[i]])),
+      poolRated: await this.poolRated(tenant.id, today, records, existing),
     };
+  }
+
+  /**
+   * The days each (account, service) of the records has had rated by a usage pool, from its earliest record on.
+   * Read fresh per request (a pool changes whenever it rates); a service without pools costs one query.
+   */
+  private async poolRated(tenantId: string, today: CalendarDate, records: readonly UsageRecordInput[], existing: ReadonlySet<string>): Promise<Map<string, Period[]>> {
+    const earliest = new Map<string, UsageRecordInput>();
+    for (const record of records) {
+      const key = poolRatedKey(record.accountId, record.serviceId);
+      const known = earliest.get(key);
+      if (existing.has(record.accountId) && (!known || record.occurredOn < known.occurredOn)) earliest.set(key, record);
+    }
+    const coverage = new PoolCoverage(this.store, tenantId);
+    const rated = new Map<string, Period[]>();
+    for (const [key, record] of earliest) {
+      if (record.occurredOn > today) continue; // refused as future anyway
+      const ranges = await coverage.ratedRanges(record.accountId, record.serviceId, record.occurredOn, addDays(today, 1));
+      if (ranges.length > 0) rated.set(key, ranges);
+    }
+    return rated;
   }
 
   private async instancesOf(tenantId: string, accountId: string, today: CalendarDate): Promise<HeldPlanInstance[]> {

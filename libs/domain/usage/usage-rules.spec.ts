@@ -1,7 +1,7 @@
 import { NotFoundError, RuleViolationError } from '../shared/errors';
 import { gridFor } from '../subscriptions/billing-grid';
 import { UsageRecordInput } from './usage-record';
-import { checkUsageRules, currentPeriodStart, HeldPlanInstance, UsageFacts } from './usage-rules';
+import { checkUsageRules, currentPeriodStart, HeldPlanInstance, poolRatedKey, UsageFacts } from './usage-rules';
 
 const instance = (overrides: Partial<HeldPlanInstance> = {}): HeldPlanInstance => ({
   planInstanceId: 'pi-1',
@@ -65,6 +65,15 @@ describe('Usage rules', () => {
     expect(violations([usage({ occurredOn: '2019-02-01' })])).toEqual(['records[0].occurredAt:closedPeriod']);
     const [accepted] = checkUsageRules([usage({ occurredOn: '2019-02-01' })], facts({ allowLateUsage: true }), single);
     expect(accepted).toEqual({ ...usage({ occurredOn: '2019-02-01' }), late: true });
+  });
+
+  it('counts a day its usage pool has already rated as closed, though the account’s own period is open (DOMAIN.md §6)', () => {
+    const poolRated = new Map([[poolRatedKey('acme', 'data'), [{ from: '2019-02-01', to: '2019-02-08' }]]]);
+    expect(violations([usage({ occurredOn: '2019-02-07' }), usage({ occurredOn: '2019-02-08' }), usage({ serviceId: 'sms', occurredOn: '2019-02-07' })], facts({ poolRated }))).toEqual([
+      'records[0].occurredAt:closedPeriod',
+    ]);
+    const accepted = checkUsageRules([usage({ occurredOn: '2019-02-07' }), usage({ occurredOn: '2019-02-08' })], facts({ poolRated, allowLateUsage: true }), single);
+    expect(accepted.map((record) => record.late)).toEqual([true, false]);
   });
 
   it('takes any instance holding the service: usage in the current period of one of them is on time', () => {

@@ -1,6 +1,7 @@
 import { CalendarDate } from '../shared/calendar-date';
 import { ErrorDetail, NotFoundError, RuleViolationError } from '../shared/errors';
-import { periodContaining } from '../subscriptions/billing-grid';
+import { inRanges } from '../pools/pool-membership';
+import { Period, periodContaining } from '../subscriptions/billing-grid';
 import { BillingGrid } from '../subscriptions/plan-instance.events';
 import { UsageRecordInput } from './usage-record';
 
@@ -22,6 +23,15 @@ export interface UsageFacts {
   allowLateUsage: boolean;
   /** Per account named in the records: its active plan instances, or null when there is no such account. */
   accounts: ReadonlyMap<string, readonly HeldPlanInstance[] | null>;
+  /**
+   * Per `poolRatedKey(accountId, serviceId)`: the days a usage pool has already rated (DOMAIN.md §6). Usage dated
+   * on them is late even while the account's own period is open: the pool will not price it again.
+   */
+  poolRated?: ReadonlyMap<string, readonly Period[]>;
+}
+
+export function poolRatedKey(accountId: string, serviceId: string): string {
+  return `${accountId}\u0000${serviceId}`;
 }
 
 /** A record that passed every rule; `late` when it is dated in a closed period (accepted because the tenant allows it). */
@@ -48,7 +58,7 @@ export function currentPeriodStart(grid: BillingGrid, startDate: CalendarDate, t
  *    service of a plan version held by an active plan instance of the account (`serviceExists`); one of those
  *    instances had started by that date (`beforePlanStart`); the date is in the current billing period of one
  *    of them, else it is late: accepted and marked `late` when the tenant allows late usage, refused
- *    (`closedPeriod`) when not.
+ *    (`closedPeriod`) when not. A day a usage pool has already rated counts as closed.
  */
 export function checkUsageRules(
   records: readonly UsageRecordInput[],
@@ -89,7 +99,8 @@ export function checkUsageRules(
       details.push({ field, rule: 'beforePlanStart', message: `${field} is ${occurredOn}, before the plan instance offering ${serviceId} started (${first})` });
       continue;
     }
-    const late = !started.some((instance) => occurredOn >= instance.currentPeriodStart);
+    const ratedByPool = inRanges(occurredOn, facts.poolRated?.get(poolRatedKey(record.accountId, serviceId)) ?? []);
+    const late = ratedByPool || !started.some((instance) => occurredOn >= instance.currentPeriodStart);
     if (late && !facts.allowLateUsage) {
       const field = fieldOf(i, 'occurredAt');
       const opened = started.map((instance) => instance.currentPeriodStart).sort()[0];
@@ -97,7 +108,9 @@ export function checkUsageRules(
         field,
         rule: 'closedPeriod',
         message:
-          `${field} is ${occurredOn}, in a billing period that has closed (the current one began ${opened}); ` +
+          (ratedByPool
+            ? `${field} is ${occurredOn}, in a period its usage pool has already rated; `
+            : `${field} is ${occurredOn}, in a billing period that has closed (the current one began ${opened}); `) +
           'this tenant does not accept late usage (settings.allowLateUsage)',
       });
       continue;
