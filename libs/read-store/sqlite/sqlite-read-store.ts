@@ -48,6 +48,14 @@ interface SortedRow extends Row {
   sort_value: Scalar;
 }
 type Checkpoint = { name: string; position: number };
+/** An `apply` or `setCheckpoint` waiting for the group commit of its event-loop turn. */
+interface PendingApply {
+  writes: DocWrite[];
+  checkpoint?: Checkpoint;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+type ApplyOutcome = { ok: true } | { ok: false; error: unknown };
 /** Part of a sorted scan: SQL comparisons never match NULL, so nulls are read as a segment of their own. */
 type Segment = 'id' | 'values' | 'nulls';
 type Bindable = string | number | null;
@@ -79,6 +87,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly upserts = new Map<string, Database.Statement>();
   private readonly applyInTransaction: (writes: DocWrite[], checkpoint?: Checkpoint) => void;
+  private readonly commitGroup: (group: PendingApply[]) => ApplyOutcome[];
+  private queue: PendingApply[] = [];
+  private readonly counters = { commits: 0, applies: 0 };
+  private commitScheduled = false;
 
   constructor(options: SqliteReadStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -98,6 +110,15 @@ export class SqliteReadStore implements ReadStore {
       for (const write of writes) this.applyOne(write);
       if (checkpoint) this.writeCheckpoint(checkpoint.name, checkpoint.position);
     });
+    // Group commit: the applies of one event-loop turn (several projectors' batches, process managers'
+    // checkpoints) share one transaction, so one fsync. Each runs in its own SAVEPOINT (a nested
+    // transaction): a failing apply is rolled back alone and the others commit.
+    this.commitGroup = this.db.transaction((group: PendingApply[]) => group.map((pending) => this.tryApply(pending))).immediate;
+  }
+
+  /** Group commits so far and the applies (and checkpoints) they held: `commits` < `applies` shows grouping. */
+  get stats(): { commits: number; applies: number } {
+    return { ...this.counters };
   }
 
   async ensureCollections(specs: CollectionSpec[]): Promise<void> {
@@ -150,13 +171,18 @@ export class SqliteReadStore implements ReadStore {
     return page;
   }
 
+  /**
+   * Validated at once (bad input fails this caller alone), then queued: the queue commits on the next
+   * setImmediate, in one transaction with the other applies of this turn, and the promise settles after
+   * that COMMIT (the fsync). Writes and checkpoint of one call are all or nothing, as before.
+   */
   async apply(writes: DocWrite[], checkpoint?: Checkpoint): Promise<void> {
     for (const write of writes) assertWrite(write, this.registry);
     if (checkpoint) {
       assertCheckpointName(checkpoint.name);
       assertPosition(checkpoint.position, `checkpoint '${checkpoint.name}'`);
     }
-    this.applyInTransaction(writes, checkpoint);
+    return this.enqueue(writes, checkpoint);
   }
 
   async getCheckpoint(name: string): Promise<number | null> {
@@ -167,15 +193,17 @@ export class SqliteReadStore implements ReadStore {
     return row ? row.position : null;
   }
 
+  /** Queued like `apply` (same group commit), so a consumer's checkpoints commit in the order it wrote them. */
   async setCheckpoint(name: string, position: number): Promise<void> {
     assertCheckpointName(name);
     assertPosition(position, `checkpoint '${name}'`);
-    this.writeCheckpoint(name, position);
+    return this.enqueue([], { name, position });
   }
 
   /** Empties the tables (tombstones included, so a rebuild from position 0 is accepted); tables and indexes stay. */
   async dropCollections(collections: string[]): Promise<void> {
     for (const collection of collections) this.registry.require(collection);
+    this.commitQueued(); // what was applied before the drop is dropped too
     this.db.transaction(() => {
       for (const collection of collections) this.statement(`DELETE FROM ${tableOf(collection)}`).run();
     })();
@@ -183,13 +211,57 @@ export class SqliteReadStore implements ReadStore {
 
   async deleteCheckpoint(name: string): Promise<void> {
     assertCheckpointName(name);
+    this.commitQueued(); // a queued setCheckpoint of the same name must not bring it back
     this.statement(`DELETE FROM checkpoints WHERE name = ?`).run(name);
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.commitQueued();
     this.statements.clear();
     this.upserts.clear();
     if (this.db.open) this.db.close();
+  }
+
+  private enqueue(writes: DocWrite[], checkpoint: Checkpoint | undefined): Promise<void> {
+    if (!this.db.open) return Promise.reject(new Error('SqliteReadStore is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ writes, checkpoint, resolve, reject });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      setImmediate(() => {
+        this.commitScheduled = false;
+        this.commitQueued();
+      });
+    });
+  }
+
+  /** Commits every queued apply in one transaction, then settles each caller's promise. */
+  private commitQueued(): void {
+    if (this.queue.length === 0) return;
+    const group = this.queue;
+    this.queue = [];
+    let outcomes: ApplyOutcome[];
+    try {
+      outcomes = this.commitGroup(group);
+    } catch (error) {
+      // The shared transaction failed (I/O error, lock timeout): nothing of the group was written.
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    this.counters.applies += group.length;
+    outcomes.forEach((outcome, i) => (outcome.ok ? group[i].resolve() : group[i].reject(outcome.error)));
+  }
+
+  private tryApply(pending: PendingApply): ApplyOutcome {
+    try {
+      this.applyInTransaction(pending.writes, pending.checkpoint);
+      return { ok: true };
+    } catch (error) {
+      // If SQLite itself rolled the whole transaction back (e.g. disk full), the group cannot go on.
+      if (!this.db.inTransaction) throw error;
+      return { ok: false, error };
+    }
   }
 
   private statement(sql: string): Database.Statement {
