@@ -2,8 +2,12 @@
  * Bill-run figures for `npm run bench` (issue: 100,000 plan instances due on the same business day, on the
  * embedded default), against the all-in-one app in-process on a temporary SQLite data folder:
  *  - the day on which all of them fall due, advanced over HTTP (POST /v1/clock/advance answers once the day
- *    settled): its seconds and invoices/s (target ≥ 5,000). Checked: the log holds exactly one invoice dated
+ *    settled): its seconds and invoices/s (target ≥ 5,000), both generated (until the last invoice is in the
+ *    log, the head watched every 20 ms) and settled (until the advance answered: read models and process
+ *    managers caught up); the CPU seconds the process spent on it (steadier than wall time on a shared
+ *    machine) and the commits of both SQLite stores. Checked: the log holds exactly one invoice dated
  *    that day per instance after the day started and nothing else, and the last invoice number is 2 × N
+ *  - BENCH_CPU_PROF=<folder>: a CPU profile of the day alone is written there (docs/decisions/0008)
  *  - memory: RSS before the day, the most it reached during it (sampled), after it; and the child's peak RSS,
  *    which includes the set-up
  *  - the same day again generates nothing: (a) with the app closed, the bill run's checkpoint goes back to
@@ -43,6 +47,8 @@ import { planInstanceDecider } from '../libs/domain/subscriptions/plan-instance.
 import { PlanSnapshot } from '../libs/domain/subscriptions/plan-instance.events';
 import { TenantSettings } from '../libs/domain/tenants/tenant.decider';
 import { createEventStore } from '../libs/event-store';
+import { SqliteEventStore } from '../libs/event-store/sqlite/sqlite-event-store';
+import { SqliteReadStore } from '../libs/read-store/sqlite/sqlite-read-store';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/event-store/event-store.port';
 import { CommandDispatcher } from '../libs/process-manager-runtime/command-dispatcher';
 import { PmCommand } from '../libs/process-manager-runtime/process-manager';
@@ -106,6 +112,8 @@ export async function benchBilling(): Promise<{ rows: Row[]; met: boolean }> {
       [`bill run: ${fmt(INSTANCES)} plan instances due on one day (s)`, day.seconds.toFixed(2), ''],
       ['invoices/s generated (all in the log)', fmt(INSTANCES / day.generatedSeconds), ''],
       ['invoices/s settled (read models caught up: the day answered)', fmt(rate), `≥ ${fmt(TARGET_INVOICES_PER_SECOND)}`],
+      ['CPU seconds of that day (user + system)', day.cpuSeconds.toFixed(2), ''],
+      ['commits that day: event store / read store (applies)', `${fmt(day.commits[0])} / ${fmt(day.commits[1])} (${fmt(day.commits[2])})`, ''],
       ['RSS before that day (MB)', mb(day.rssBefore), ''],
       [`RSS at most during it, sampled every ${RSS_SAMPLE_MS} ms (MB)`, mb(day.rssDuring), ''],
       ['RSS after it (MB)', mb(day.rssAfter), ''],
@@ -193,6 +201,10 @@ interface BillRunDay {
   seconds: number;
   /** Until the last of the day's invoices was in the log (generated), read models possibly still behind. */
   generatedSeconds: number;
+  /** CPU time (user + system, all threads) the process spent on the day: less noisy than wall time on a shared machine. */
+  cpuSeconds: number;
+  /** Event-store commits, read-store commits, and the applies/checkpoints those held, during the day (SQLite). */
+  commits: [number, number, number];
   rssBefore: number;
   rssDuring: number;
   rssAfter: number;
@@ -210,12 +222,18 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   const headBefore = await events.headPosition();
   const profiler = await cpuProfiler();
   const sampler = rssSampler();
+  const cpuBefore = process.cpuUsage();
+  const commitsBefore = commitCounts(app);
   const started = performance.now();
   // The day's BusinessDayStarted, then one invoice per instance: generated once the head reached that far.
   const generated = watchHead(events, headBefore + 1 + INSTANCES, started);
   const body = await advanceClock(app, tenant, DUE_DAY);
   const seconds = (performance.now() - started) / 1000;
   const generatedSeconds = (await generated) / 1000;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (user + system) / 1e6;
+  const commitsAfter = commitCounts(app);
+  const commits = commitsAfter.map((count, i) => count - commitsBefore[i]) as [number, number, number];
   const rssDuring = sampler.stop();
   await profiler.stop();
   const rssAfter = process.memoryUsage.rss();
@@ -231,7 +249,7 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   }
   const counter = await app.get<ReadStore>(READ_STORE).get<InvoiceCounterDoc>(INVOICE_COUNTERS, tenant.id, INVOICE_COUNTER_ID);
   if (counter?.last !== 2 * INSTANCES) throw new Error(`expected invoice number ${2 * INSTANCES} last (assignment and bill run), found ${counter?.last}`);
-  return { seconds, generatedSeconds, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
+  return { seconds, generatedSeconds, cpuSeconds, commits, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
 }
 
 /**
@@ -361,6 +379,13 @@ async function cpuProfiler(): Promise<{ stop(): Promise<void> }> {
       session.disconnect();
     },
   };
+}
+
+/** The SQLite stores' commit counters (0 for other adapters). */
+function commitCounts(app: NestFastifyApplication): [number, number, number] {
+  const events = app.get<EventStore>(EVENT_STORE) as Partial<SqliteEventStore>;
+  const reads = app.get<ReadStore>(READ_STORE) as Partial<SqliteReadStore>;
+  return [events.stats?.commits ?? 0, reads.stats?.commits ?? 0, reads.stats?.applies ?? 0];
 }
 
 function rssSampler(): { stop(): number } {
