@@ -2,8 +2,12 @@
  * Bill-run figures for `npm run bench` (issue: 100,000 plan instances due on the same business day, on the
  * embedded default), against the all-in-one app in-process on a temporary SQLite data folder:
  *  - the day on which all of them fall due, advanced over HTTP (POST /v1/clock/advance answers once the day
- *    settled): its seconds and invoices/s (target ≥ 5,000). Checked: the log holds exactly one invoice dated
+ *    settled): its seconds and invoices/s (target ≥ 5,000), both generated (until the last invoice is in the
+ *    log, the head watched every 20 ms) and settled (until the advance answered: read models and process
+ *    managers caught up); the CPU seconds the process spent on it (steadier than wall time on a shared
+ *    machine) and the commits of both SQLite stores. Checked: the log holds exactly one invoice dated
  *    that day per instance after the day started and nothing else, and the last invoice number is 2 × N
+ *  - BENCH_CPU_PROF=<folder>: a CPU profile of the day alone is written there (docs/decisions/0008)
  *  - memory: RSS before the day, the most it reached during it (sampled), after it; and the child's peak RSS,
  *    which includes the set-up
  *  - the same day again generates nothing: (a) with the app closed, the bill run's checkpoint goes back to
@@ -23,7 +27,8 @@
  * Size: BENCH_BILL_RUN_INSTANCES (default 100000).
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as inspector from 'node:inspector';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,6 +47,8 @@ import { planInstanceDecider } from '../libs/domain/subscriptions/plan-instance.
 import { PlanSnapshot } from '../libs/domain/subscriptions/plan-instance.events';
 import { TenantSettings } from '../libs/domain/tenants/tenant.decider';
 import { createEventStore } from '../libs/event-store';
+import { SqliteEventStore } from '../libs/event-store/sqlite/sqlite-event-store';
+import { SqliteReadStore } from '../libs/read-store/sqlite/sqlite-read-store';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/event-store/event-store.port';
 import { CommandDispatcher } from '../libs/process-manager-runtime/command-dispatcher';
 import { PmCommand } from '../libs/process-manager-runtime/process-manager';
@@ -68,6 +75,7 @@ const SETUP_CHUNK = 1000;
 const REISSUE_CONCURRENCY = 128;
 const PAGE = 1000;
 const RSS_SAMPLE_MS = 50;
+const HEAD_SAMPLE_MS = 20;
 /** A day of 100,000 invoices may take longer than the default minute to settle. */
 const APP_ENV = { SETTLE_TIMEOUT_MS: '900000' };
 const PLAN = {
@@ -102,7 +110,10 @@ export async function benchBilling(): Promise<{ rows: Row[]; met: boolean }> {
     const rate = INSTANCES / day.seconds;
     const rows: Row[] = [
       [`bill run: ${fmt(INSTANCES)} plan instances due on one day (s)`, day.seconds.toFixed(2), ''],
-      ['invoices/s on that day', fmt(rate), `≥ ${fmt(TARGET_INVOICES_PER_SECOND)}`],
+      ['invoices/s generated (all in the log)', fmt(INSTANCES / day.generatedSeconds), ''],
+      ['invoices/s settled (read models caught up: the day answered)', fmt(rate), `≥ ${fmt(TARGET_INVOICES_PER_SECOND)}`],
+      ['CPU seconds of that day (user + system)', day.cpuSeconds.toFixed(2), ''],
+      ['commits that day: event store / read store (applies)', `${fmt(day.commits[0])} / ${fmt(day.commits[1])} (${fmt(day.commits[2])})`, ''],
       ['RSS before that day (MB)', mb(day.rssBefore), ''],
       [`RSS at most during it, sampled every ${RSS_SAMPLE_MS} ms (MB)`, mb(day.rssDuring), ''],
       ['RSS after it (MB)', mb(day.rssAfter), ''],
@@ -186,7 +197,14 @@ function setupContext(tenant: SandboxTenant, name: string): CommandContext {
 }
 
 interface BillRunDay {
+  /** Until the advance answered: every read model and process manager caught up (settled). */
   seconds: number;
+  /** Until the last of the day's invoices was in the log (generated), read models possibly still behind. */
+  generatedSeconds: number;
+  /** CPU time (user + system, all threads) the process spent on the day: less noisy than wall time on a shared machine. */
+  cpuSeconds: number;
+  /** Event-store commits, read-store commits, and the applies/checkpoints those held, during the day (SQLite). */
+  commits: [number, number, number];
   rssBefore: number;
   rssDuring: number;
   rssAfter: number;
@@ -201,11 +219,23 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   const events = app.get<EventStore>(EVENT_STORE);
   (global as { gc?: () => void }).gc?.(); // the set-up's garbage is not the day's
   const rssBefore = process.memoryUsage.rss();
+  const headBefore = await events.headPosition();
+  const profiler = await cpuProfiler();
   const sampler = rssSampler();
+  const cpuBefore = process.cpuUsage();
+  const commitsBefore = commitCounts(app);
   const started = performance.now();
+  // The day's BusinessDayStarted, then one invoice per instance: generated once the head reached that far.
+  const generated = watchHead(events, headBefore + 1 + INSTANCES, started);
   const body = await advanceClock(app, tenant, DUE_DAY);
   const seconds = (performance.now() - started) / 1000;
+  const generatedSeconds = (await generated) / 1000;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (user + system) / 1e6;
+  const commitsAfter = commitCounts(app);
+  const commits = commitsAfter.map((count, i) => count - commitsBefore[i]) as [number, number, number];
   const rssDuring = sampler.stop();
+  await profiler.stop();
   const rssAfter = process.memoryUsage.rss();
   if (body.days !== 1) throw new Error(`expected to advance 1 day to ${DUE_DAY}, advanced ${body.days}`);
 
@@ -219,7 +249,7 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   }
   const counter = await app.get<ReadStore>(READ_STORE).get<InvoiceCounterDoc>(INVOICE_COUNTERS, tenant.id, INVOICE_COUNTER_ID);
   if (counter?.last !== 2 * INSTANCES) throw new Error(`expected invoice number ${2 * INSTANCES} last (assignment and bill run), found ${counter?.last}`);
-  return { seconds, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
+  return { seconds, generatedSeconds, cpuSeconds, commits, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
 }
 
 /**
@@ -312,6 +342,50 @@ async function countAfter(events: EventStore, position: number, tenantId: string
     }
     after = page[page.length - 1].position;
   }
+}
+
+/** Milliseconds from `started` until the log's head reached `position` (looked at every HEAD_SAMPLE_MS). */
+function watchHead(events: EventStore, position: number, started: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      events.headPosition().then((head) => {
+        if (head < position) return;
+        clearInterval(timer);
+        resolve(performance.now() - started);
+      }, reject);
+    }, HEAD_SAMPLE_MS);
+  });
+}
+
+/**
+ * BENCH_CPU_PROF=<folder>: a CPU profile of the day alone (not the set-up) written there as a .cpuprofile
+ * (open it in Chrome DevTools); `--cpu-prof` on the child would profile the whole set-up too.
+ */
+async function cpuProfiler(): Promise<{ stop(): Promise<void> }> {
+  const folder = process.env.BENCH_CPU_PROF;
+  if (!folder) return { stop: async () => undefined };
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, `bill-run-${INSTANCES}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/** The SQLite stores' commit counters (0 for other adapters). */
+function commitCounts(app: NestFastifyApplication): [number, number, number] {
+  const events = app.get<EventStore>(EVENT_STORE) as Partial<SqliteEventStore>;
+  const reads = app.get<ReadStore>(READ_STORE) as Partial<SqliteReadStore>;
+  return [events.stats?.commits ?? 0, reads.stats?.commits ?? 0, reads.stats?.applies ?? 0];
 }
 
 function rssSampler(): { stop(): number } {

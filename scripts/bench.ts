@@ -197,7 +197,7 @@ const SKIPPED: ChildPart = { rows: [], met: true };
 
 /** A part of the figures in a process of its own, so each part's peak RSS is its own. */
 function benchInChildProcess(script: string, part: string): ChildPart {
-  const output = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, script)], {
+  const output = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', path.join(__dirname, script)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   AllSubscription,
+  batchEnd,
+  EventBatch,
   EventMetadata,
   EventStore,
   NewEvent,
@@ -355,6 +357,52 @@ export function eventStoreContract(
         expect(consumer.events.map((e) => e.revision)).toEqual([0, 1, 2]);
       });
 
+      it('with eventTypes: every event of those types, in order, once; batches read through to the head', async () => {
+        const stream = newStream();
+        const head = await store.headPosition();
+        const appended: RecordedEvent[] = [];
+        for (let i = 0; i < 7; i++) {
+          const type = i % 3 === 0 ? 'Wanted' : 'Other';
+          await store.appendToStream(stream, [newEvent(type)], i === 0 ? 'no_stream' : i - 1);
+        }
+        appended.push(...(await store.readStream(stream)));
+        const subscription = store.subscribeToAll({ after: head, batchSize: 2, eventTypes: ['Wanted'] });
+        const ends: number[] = [];
+        const consumer = consume(subscription, (e) => e.streamName === stream && e.type === 'Wanted', (batch) => ends.push(batchEnd(batch)));
+        await consumer.waitFor(3);
+        // The log's last event is an Other: the subscription still reads through it.
+        const last = appended[appended.length - 1].position;
+        const deadline = Date.now() + 5_000;
+        while (Math.max(0, ...ends) < last && Date.now() < deadline) await sleep(5);
+        await subscription.close();
+        await consumer.ended;
+
+        expect(consumer.events.map((e) => e.id)).toEqual(appended.filter((e) => e.type === 'Wanted').map((e) => e.id));
+        expect(Math.max(...ends)).toBeGreaterThanOrEqual(last);
+        expectStrictlyIncreasing(ends);
+        expectStrictlyIncreasing(consumer.all.map((e) => e.position));
+        expect(Math.max(...consumer.batchSizes)).toBeLessThanOrEqual(2);
+        // Every event a batch holds lies within what it read through.
+        expect(consumer.all.every((e) => e.position > head)).toBe(true);
+      });
+
+      it('with eventTypes: an idle subscription moves past appends of other types', async () => {
+        const head = await store.headPosition();
+        const subscription = store.subscribeToAll({ after: head, eventTypes: ['NeverAppended'] });
+        const ends: number[] = [];
+        const consumer = consume(subscription, () => true, (batch) => ends.push(batchEnd(batch)));
+        await sleep(50);
+        const stream = newStream();
+        const result = await store.appendToStream(stream, [newEvent('Other'), newEvent('Other')], 'no_stream');
+        const deadline = Date.now() + 5_000;
+        while (Math.max(0, ...ends) < result.position && Date.now() < deadline) await sleep(5);
+        await subscription.close();
+        await consumer.ended;
+
+        expect(consumer.events.filter((e) => e.type === 'NeverAppended')).toEqual([]);
+        expect(Math.max(...ends)).toBeGreaterThanOrEqual(result.position);
+      });
+
       it('ends a pending for-await promptly on close()', async () => {
         const subscription = store.subscribeToAll({ after: await store.headPosition() });
         const consumer = consume(subscription, () => true);
@@ -435,7 +483,7 @@ interface Consumer {
 }
 
 /** Runs a `for await` over the subscription in the background and records what it gets. */
-function consume(subscription: AllSubscription, keep: (event: RecordedEvent) => boolean): Consumer {
+function consume(subscription: AllSubscription, keep: (event: RecordedEvent) => boolean, onBatch?: (batch: EventBatch) => void): Consumer {
   const consumer: Consumer = {
     events: [],
     all: [],
@@ -453,6 +501,7 @@ function consume(subscription: AllSubscription, keep: (event: RecordedEvent) => 
   };
   consumer.ended = (async () => {
     for await (const batch of subscription) {
+      onBatch?.(batch);
       consumer.batchSizes.push(batch.length);
       consumer.all.push(...batch);
       consumer.events.push(...batch.filter(keep));

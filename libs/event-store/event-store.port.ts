@@ -64,13 +64,34 @@ export interface SubscribeOptions {
   after?: number;
   /** Upper bound on events handed over in one batch. Default 500. */
   batchSize?: number;
+  /**
+   * A hint: the consumer reads only events of these types. An adapter may then leave the others out (SQLite
+   * filters them in its query, so a consumer that ignores most of the log never reads it); it may also deliver
+   * them, so the consumer still checks each event's type. Events of these types come as without the hint: all
+   * of them, in order, once. A batch's `through` tells how far the subscription has read (see EventBatch).
+   */
+  eventTypes?: readonly string[];
+}
+
+/**
+ * A batch of a subscription. `through`, when present, is the log position the subscription has read up to:
+ * at least the last event's position, and further when the events after it were of types the consumer did
+ * not ask for (`eventTypes`). Such a batch may hold no event at all: it only moves the consumer's position
+ * (its checkpoint), so that waiting for a position ends also for a consumer the position's events do not
+ * concern. Without `through` a batch reads up to its last event.
+ */
+export type EventBatch = RecordedEvent[] & { readonly through?: number };
+
+/** How far a batch takes its consumer: `through`, else its last event's position (0 for an empty batch). */
+export function batchEnd(batch: EventBatch): number {
+  return batch.through ?? (batch.length > 0 ? batch[batch.length - 1].position : 0);
 }
 
 /**
  * A catch-up subscription to the whole log: first everything after the checkpoint, then live events,
  * in position order, in batches. `for await` over it; `close()` ends the iteration.
  */
-export interface AllSubscription extends AsyncIterable<RecordedEvent[]> {
+export interface AllSubscription extends AsyncIterable<EventBatch> {
   close(): Promise<void>;
 }
 

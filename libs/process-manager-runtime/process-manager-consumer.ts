@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { CommandContext } from '../command-pipeline/command-context';
 import { DomainError } from '../domain/shared/errors';
 import { deterministicUuid } from '../domain/shared/ids';
-import { RecordedEvent } from '../event-store/event-store.port';
+import { batchEnd, RecordedEvent } from '../event-store/event-store.port';
 import { ReadStore } from '../read-store/read-store.port';
 import { Consumer } from '../subscriptions/consumer-runner';
 import { CommandDispatcher } from './command-dispatcher';
@@ -40,6 +40,7 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
   const chunkSize = deps.chunkSize ?? COMMAND_CHUNK_SIZE;
   return {
     name: pm.name,
+    eventTypes: pm.eventTypes,
     async handleBatch(events) {
       for (const event of events) {
         if (!wanted.has(event.type)) continue;
@@ -55,7 +56,7 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
           });
         }
       }
-      await deps.checkpoints.setCheckpoint(pm.name, events[events.length - 1].position);
+      await deps.checkpoints.setCheckpoint(pm.name, batchEnd(events));
     },
   };
 }

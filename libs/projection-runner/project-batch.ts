@@ -1,17 +1,18 @@
-import { RecordedEvent } from '../event-store/event-store.port';
+import { batchEnd, EventBatch, RecordedEvent } from '../event-store/event-store.port';
 import { DocWrite, ReadStore } from '../read-store/read-store.port';
 import { BatchView } from './batch-view';
 import { Projector } from './projector';
 
 /**
  * Projects one batch of events and commits the writes together with the checkpoint (one transaction on
- * SQLite). The checkpoint moves to the batch's last position even when the projector read none of it.
+ * SQLite). The checkpoint moves to the batch's end (`batchEnd`) even when the projector read none of it, and
+ * for a batch without events (only other types were appended: see SubscribeOptions.eventTypes).
  * Before an event the projector queries the store on, the pending writes are committed first (safe:
  * every write is guarded by position, and the checkpoint still moves only at the end).
  */
-export async function projectBatch(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<number> {
-  if (events.length === 0) return 0;
-  const position = events[events.length - 1].position;
+export async function projectBatch(projector: Projector, events: EventBatch, store: ReadStore): Promise<number> {
+  const position = batchEnd(events);
+  if (position === 0) return 0;
   await store.apply(await projectEvents(projector, events, store), { name: projector.name, position });
   return position;
 }

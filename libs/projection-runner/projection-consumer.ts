@@ -7,6 +7,7 @@ import { Projector } from './projector';
 export function projectionConsumer(projector: Projector, store: ReadStore): Consumer {
   return {
     name: projector.name,
+    eventTypes: projector.eventTypes,
     prepare: () => store.ensureCollections(projector.collections),
     handleBatch: async (events) => {
       await projectBatch(projector, events, store);

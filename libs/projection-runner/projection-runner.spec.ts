@@ -71,6 +71,23 @@ describe('Projectors on the ConsumerRunner', () => {
     await runner.stop();
   });
 
+  it('reads only its event types, and its position and checkpoint still move past the other types', async () => {
+    const seen: RecordedEvent[] = [];
+    const other = (n: number): NewEvent => ({ ...note('z', n), id: `other-${n}`, type: 'SomethingElse' });
+    await events.appendToStream('note-t1.a', [note('a', 1)], 'no_stream');
+    await events.appendToStream('other-t1', [other(1), other(2)], 'no_stream');
+    const runner = runnerFor([notesProjector('notes', seen)], 2);
+    await runner.start();
+    expect(await runner.waitFor(3, 5000)).toBe(true);
+    expect(await store.getCheckpoint('notes')).toBe(3);
+    // Live: only other types appended; the position follows them.
+    await events.appendToStream('other-t1', [other(3)], 1);
+    expect(await runner.waitFor(4, 5000)).toBe(true);
+    expect(await store.getCheckpoint('notes')).toBe(4);
+    await runner.stop();
+    expect(seen.map((event) => event.type)).toEqual(['NoteAdded']);
+  });
+
   it('changes nothing when a batch is delivered again', async () => {
     await events.appendToStream('note-t1.a', [note('a', 1), note('a', 2)], 'no_stream');
     const projector = notesProjector();

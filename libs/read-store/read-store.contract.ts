@@ -418,6 +418,21 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         await store.apply([upsert('x2', { amount: 1 }, 51)]);
         expect(await store.getCheckpoint('proj')).toBe(50);
       });
+
+      it('commits concurrent applies and checkpoints, each readable once it resolved', async () => {
+        // Started together, as several projectors' batches in one event-loop turn (SQLite commits them as one group).
+        const [, , g1] = await Promise.all([
+          store.apply([upsert('g2', { amount: 2 }, 62)], { name: 'two', position: 62 }),
+          store.setCheckpoint('three', 64),
+          store.apply([upsert('g1', { amount: 1 }, 61)], { name: 'one', position: 61 }).then(() => store.get(ITEMS, A, 'g1')),
+          store.apply([patch('g2', { name: 'later' }, 65)], { name: 'two', position: 65 }),
+        ]);
+        expect(g1).toEqual({ amount: 1, id: 'g1', _position: 61 });
+        expect(await store.get(ITEMS, A, 'g2')).toEqual({ amount: 2, name: 'later', id: 'g2', _position: 65 });
+        expect(await store.getCheckpoint('one')).toBe(61);
+        expect(await store.getCheckpoint('two')).toBe(65);
+        expect(await store.getCheckpoint('three')).toBe(64);
+      });
     });
 
     describe('collections', () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AllSubscription, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { AllSubscription, batchEnd, EventBatch, EventStore } from '../event-store/event-store.port';
 import { ReadStore } from '../read-store/read-store.port';
 
 /**
@@ -8,8 +8,14 @@ import { ReadStore } from '../read-store/read-store.port';
  */
 export interface Consumer {
   name: string;
+  /** The only event types it reads: passed to the subscription as a hint (see SubscribeOptions.eventTypes). */
+  eventTypes?: readonly string[];
   prepare?(): Promise<void>;
-  handleBatch(events: RecordedEvent[]): Promise<void>;
+  /**
+   * Must leave the checkpoint at `batchEnd(events)`. With `eventTypes` a batch may be empty (only other types
+   * were appended): the checkpoint still moves.
+   */
+  handleBatch(events: EventBatch): Promise<void>;
 }
 
 interface Running {
@@ -95,11 +101,13 @@ export class ConsumerRunner {
   private async follow(entry: Running): Promise<void> {
     while (!this.stopping) {
       try {
-        entry.subscription = this.events.subscribeToAll({ after: entry.position, batchSize: this.batchSize });
+        const { eventTypes } = entry.consumer;
+        entry.subscription = this.events.subscribeToAll({ after: entry.position, batchSize: this.batchSize, eventTypes });
         for await (const batch of entry.subscription) {
-          if (batch.length === 0) continue;
+          const end = batchEnd(batch);
+          if (end <= entry.position) continue;
           await entry.consumer.handleBatch(batch);
-          entry.position = Math.max(entry.position, batch[batch.length - 1].position);
+          entry.position = Math.max(entry.position, end);
           this.notify();
           if (this.stopping) break;
         }

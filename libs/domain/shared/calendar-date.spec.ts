@@ -13,7 +13,12 @@ import {
   todayIn,
   toIsoDate,
   toPlainDate,
+  fromDayNumber,
+  toDayNumber,
+  yearMonthOf,
 } from './calendar-date';
+import { Temporal } from '@js-temporal/polyfill';
+import fc from 'fast-check';
 import { InvalidInputError } from './errors';
 
 describe('parseCalendarDate: strict YYYY-MM-DD, real dates only', () => {
@@ -161,5 +166,92 @@ describe('time zones', () => {
     expect(() => todayIn('Mars/Olympus', 0)).toThrow(RangeError);
     expect(() => todayIn('UTC', '2026-01-01T03:00:00')).toThrow(RangeError);
     expect(() => todayIn('UTC', 1.5)).toThrow(RangeError);
+  });
+});
+
+/**
+ * The arithmetic works on day numbers (integers), no longer through Temporal: for any dates of 1900–2400 it
+ * must give what Temporal.PlainDate gives.
+ */
+describe('day-number arithmetic agrees with Temporal over 1900–2400', () => {
+  const FIRST = Temporal.PlainDate.from('1900-01-01');
+  const SPAN = FIRST.until(Temporal.PlainDate.from('2400-12-31')).days;
+  const plainDate = fc.integer({ min: 0, max: SPAN }).map((days) => FIRST.add({ days }));
+  const iso = (date: Temporal.PlainDate) => date.toString();
+
+  it('isCalendarDate and parse agree with Temporal on any YYYY-MM-DD text', () => {
+    const text = fc
+      .tuple(fc.integer({ min: 1900, max: 2400 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(text, (value) => {
+        let real = true;
+        try {
+          Temporal.PlainDate.from(value, { overflow: 'reject' });
+        } catch {
+          real = false;
+        }
+        expect(isCalendarDate(value)).toBe(real);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('addDays', () => {
+    fc.assert(
+      fc.property(plainDate, fc.integer({ min: -40_000, max: 40_000 }), (date, days) => {
+        expect(addDays(iso(date), days)).toBe(iso(date.add({ days })));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('daysBetween, compareDates, dayOfMonth, the day-number round trip', () => {
+    fc.assert(
+      fc.property(plainDate, plainDate, (a, b) => {
+        expect(daysBetween(iso(a), iso(b))).toBe(a.until(b, { largestUnit: 'day' }).days);
+        expect(compareDates(iso(a), iso(b))).toBe(Temporal.PlainDate.compare(a, b));
+        expect(dayOfMonth(iso(a))).toBe(a.day);
+        expect(yearMonthOf(iso(a))).toEqual({ year: a.year, month: a.month });
+        expect(fromDayNumber(toDayNumber(iso(a)))).toBe(iso(a));
+        expect(toDayNumber(iso(a))).toBe(Temporal.PlainDate.from('1970-01-01').until(a, { largestUnit: 'day' }).days);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('addMonthsClamped is what Temporal gives: first of the month, add months, then the day constrained', () => {
+    fc.assert(
+      fc.property(plainDate, fc.integer({ min: -1200, max: 1200 }), fc.integer({ min: 1, max: 31 }), (date, months, day) => {
+        const expected = date.with({ day: 1 }).add({ months }).with({ day }, { overflow: 'constrain' });
+        expect(addMonthsClamped(iso(date), months, day)).toBe(iso(expected));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('every month of 1900–2400 in turn: its length and the day after its last', () => {
+    let month = FIRST;
+    let first = iso(FIRST);
+    for (let i = 0; i < 501 * 12; i++) {
+      expect(first).toBe(iso(month));
+      const last = addDays(first, month.daysInMonth - 1);
+      expect(dayOfMonth(last)).toBe(month.daysInMonth);
+      expect(addMonthsClamped(first, 0, 31)).toBe(last);
+      month = month.add({ months: 1 });
+      first = addDays(last, 1);
+    }
+  });
+
+  it('the helpers refuse what is not a real YYYY-MM-DD date instead of answering', () => {
+    for (const bad of ['2023-02-29', '2024-1-31', '20240131', '2024-13-01', 'abcd-ef-gh']) {
+      expect(() => addDays(bad, 1)).toThrow(RangeError);
+      expect(() => daysBetween(bad, '2024-01-01')).toThrow(RangeError);
+      expect(() => compareDates('2024-01-01', bad)).toThrow(RangeError);
+      expect(() => addMonthsClamped(bad, 1, 1)).toThrow(RangeError);
+      expect(() => dayOfMonth(bad)).toThrow(RangeError);
+    }
+    expect(() => addDays('2024-01-01', 0.5)).toThrow(RangeError);
+    expect(() => addMonthsClamped('2024-01-01', 0.5, 1)).toThrow(RangeError);
   });
 });

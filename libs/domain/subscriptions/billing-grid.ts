@@ -1,5 +1,5 @@
 import { BillingInterval } from '../catalog/plan.events';
-import { addDays, addMonthsClamped, CalendarDate, compareDates, daysBetween, dayOfMonth, toPlainDate } from '../shared/calendar-date';
+import { addDays, addMonthsClamped, CalendarDate, compareDates, daysBetween, dayOfMonth, yearMonthOf } from '../shared/calendar-date';
 import { BillingGrid } from './plan-instance.events';
 
 /** A half-open range of days [from, to): written inclusive (to − 1) only in documents and the API. */
@@ -63,7 +63,7 @@ export function lastDay(period: Period): CalendarDate {
 function estimateIndex(grid: BillingGrid, date: CalendarDate): number {
   const { anchorDate, interval } = grid;
   if (interval.unit === 'week') return Math.floor(daysBetween(anchorDate, date) / (7 * interval.count));
-  const a = toPlainDate(anchorDate);
-  const d = toPlainDate(date);
+  const a = yearMonthOf(anchorDate);
+  const d = yearMonthOf(date);
   return Math.floor(((d.year - a.year) * 12 + (d.month - a.month)) / interval.count);
 }

@@ -124,6 +124,7 @@ export class KurrentDbEventStore implements EventStore {
     assertValidCount('after', after);
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     assertValidCount('batchSize', batchSize, 1);
+    // `eventTypes` is a hint this adapter does not use: it delivers every event, in batches without `through`.
     const source = this.client.subscribeToAll({
       fromPosition: readPositionAfter(after),
       filter: excludeSystemEvents(),

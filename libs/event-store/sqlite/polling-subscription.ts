@@ -1,11 +1,14 @@
-import { AllSubscription, RecordedEvent } from '../event-store.port';
+import { AllSubscription, EventBatch, RecordedEvent } from '../event-store.port';
 
 export interface PollingSubscriptionSource {
   after: number;
   batchSize: number;
   pollIntervalMs: number;
-  /** Committed events strictly after `after`, in position order, at most `maxCount`. */
-  read(after: number, maxCount: number): RecordedEvent[];
+  /**
+   * Committed events strictly after `after`, in position order, at most `maxCount`, and the position read up
+   * to (`through`): the last event's, or further when the read left out events of other types.
+   */
+  read(after: number, maxCount: number): { events: RecordedEvent[]; through: number };
   /** Registers a wake-up for appends made by this process; returns the unregister function. */
   onAppend(listener: () => void): () => void;
   onClose(subscription: PollingAllSubscription): void;
@@ -23,16 +26,17 @@ export class PollingAllSubscription implements AllSubscription {
 
   constructor(private readonly source: PollingSubscriptionSource) {}
 
-  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent[]> {
+  async *[Symbol.asyncIterator](): AsyncIterator<EventBatch> {
     let checkpoint = this.source.after;
     while (!this.closed) {
-      const batch = this.source.read(checkpoint, this.source.batchSize);
-      if (batch.length === 0) {
+      const { events, through } = this.source.read(checkpoint, this.source.batchSize);
+      if (through <= checkpoint) {
         await this.sleep();
         continue;
       }
-      checkpoint = batch[batch.length - 1].position;
-      yield batch;
+      // Possibly empty (everything read was of other types): it still moves the consumer to `through`.
+      checkpoint = through;
+      yield Object.assign(events, { through });
     }
   }
 

@@ -190,6 +190,28 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('subscriptions with eventTypes', () => {
+    it('filters in the query: other types never reach the consumer; empty batches carry through', async () => {
+      const store = open();
+      const typed = (type: string): NewEvent => ({ ...newEvent(), type });
+      await store.appendToStream('s-1', [typed('A'), typed('B'), typed('B'), typed('A'), typed('B')], 'no_stream');
+      const subscription = store.subscribeToAll({ eventTypes: ['A'], batchSize: 10 });
+      const batches: Array<{ types: string[]; through: number | undefined }> = [];
+      const done = (async () => {
+        for await (const batch of subscription) batches.push({ types: batch.map((e) => e.type), through: batch.through });
+      })();
+      await waitUntil(() => batches.length === 1);
+      await store.appendToStream('s-1', [typed('B')], 4);
+      await waitUntil(() => batches.length === 2);
+      await subscription.close();
+      await done;
+      expect(batches).toEqual([
+        { types: ['A', 'A'], through: 5 },
+        { types: [], through: 6 },
+      ]);
+    });
+  });
+
   describe('arguments', () => {
     it.each([
       ['a stream name starting with $', '$all', [newEvent()], 'any'],

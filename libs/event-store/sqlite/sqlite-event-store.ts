@@ -168,11 +168,12 @@ export class SqliteEventStore implements EventStore {
     assertValidCount('after', after);
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     assertValidCount('batchSize', batchSize, 1);
+    const types = options.eventTypes === undefined ? undefined : JSON.stringify([...options.eventTypes]);
     const subscription = new PollingAllSubscription({
       after,
       batchSize,
       pollIntervalMs: this.pollIntervalMs,
-      read: (from, maxCount) => this.readAllNow(from, maxCount),
+      read: (from, maxCount) => (types === undefined ? this.readAllThrough(from, maxCount) : this.readTypesThrough(from, maxCount, types)),
       onAppend: (listener) => this.onAppend(listener),
       onClose: (closed) => this.subscriptions.delete(closed),
     });
@@ -283,6 +284,24 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readAll.all(after, limit).map(toRecordedEvent);
   }
 
+  private readAllThrough(after: number, limit: number): { events: RecordedEvent[]; through: number } {
+    const events = this.readAllNow(after, limit);
+    return { events, through: events.length > 0 ? events[events.length - 1].position : after };
+  }
+
+  /**
+   * Only the events of `types` (a JSON array) after `after`, filtered by SQLite: the rows of other types are
+   * skipped in C, never turned into objects. The head is read first and bounds the read, so `through` never
+   * passes an event the read did not see (positions are assigned in commit order; see the class comment).
+   */
+  private readTypesThrough(after: number, limit: number, types: string): { events: RecordedEvent[]; through: number } {
+    const head = this.statements.headPosition.get() as number;
+    if (head <= after) return { events: [], through: after };
+    const events = this.statements.readTypes.all(after, head, types, limit).map(toRecordedEvent);
+    // A full batch may stop short of the head; otherwise every event up to the head was read or left out.
+    return { events, through: events.length === limit ? events[events.length - 1].position : head };
+  }
+
   private countCommit(batch: PendingAppend[], outcomes: Outcome[]): void {
     this.counters.commits += 1;
     outcomes.forEach((outcome, i) => {
@@ -317,6 +336,9 @@ function openDatabase(file: string, busyTimeoutMs: number, walAutocheckpointPage
   // Checkpoints (copying the WAL back into the file, with fsyncs) are the other big write cost; doing them
   // less often than SQLite's default (1,000 pages) roughly doubles sustained append throughput. Not durability.
   db.pragma(`wal_autocheckpoint = ${Math.trunc(walAutocheckpointPages)}`);
+  // 64 MiB page cache (default 2 MiB): every command reads its stream through the (stream, revision) index
+  // and appends dirty pages of the id index all over the file; with the default most were read from disk again.
+  db.pragma('cache_size = -65536');
   db.exec(SCHEMA);
   return db;
 }
@@ -333,6 +355,11 @@ function prepareStatements(db: Database.Database) {
     ),
     readAll: db.prepare<[number, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+    ),
+    // A scan of the rowid range with the type as a filter: no index on type (it would cost every append).
+    readTypes: db.prepare<[number, number, string, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
+       ORDER BY position LIMIT ?`,
     ),
   };
 }

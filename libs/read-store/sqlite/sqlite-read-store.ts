@@ -3,8 +3,11 @@
  *
  * Table `rm_<collection>`: (tenant_id, id) primary key, `position` = the log position the row reflects,
  * `doc` = the document as JSON text, or NULL for a tombstone (a deleted document whose position must keep
- * guarding against redelivered older writes). Each declared index is an expression index on
- * (tenant_id, json_extract(doc, '$.<path>'), id), which serves both filtering and keyset pagination.
+ * guarding against redelivered older writes). Each declared index path has a column of its own, `"c_<path>"`,
+ * holding what json_extract(doc, '$.<path>') gives, written from JS with the document (see `indexValue`), and
+ * an index on (tenant_id, "c_<path>", id), which serves both filtering and keyset pagination. They used to be
+ * expression indexes on json_extract: every write then parsed the document once per index, and a patch of one
+ * field rewrote every index of the row; now a patch touches only the indexes of the fields it sets.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -48,6 +51,14 @@ interface SortedRow extends Row {
   sort_value: Scalar;
 }
 type Checkpoint = { name: string; position: number };
+/** An `apply` or `setCheckpoint` waiting for the group commit of its event-loop turn. */
+interface PendingApply {
+  writes: DocWrite[];
+  checkpoint?: Checkpoint;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+type ApplyOutcome = { ok: true } | { ok: false; error: unknown };
 /** Part of a sorted scan: SQL comparisons never match NULL, so nulls are read as a segment of their own. */
 type Segment = 'id' | 'values' | 'nulls';
 type Bindable = string | number | null;
@@ -60,7 +71,32 @@ function tableOf(collection: string): string {
 
 /** The SQL expression for a field; paths are validated identifiers, so splicing them is safe. */
 function fieldSql(field: string): string {
-  return field === 'id' ? 'id' : `json_extract(doc, '$.${field}')`;
+  return field === 'id' ? 'id' : columnOf(field);
+}
+
+/** The column holding an index path's value (quoted: paths contain dots). */
+function columnOf(path: string): string {
+  return `"c_${path}"`;
+}
+
+/**
+ * What json_extract(doc, '$.<path>') gives for the document, as a bindable value: null when missing, 1/0 for
+ * booleans, numbers and strings as they are, JSON text for an object or array (index paths should name
+ * scalars; this only keeps such a value where json_extract would have put it).
+ */
+function indexValue(doc: Doc | undefined, path: string): Bindable {
+  let value: unknown = doc;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+    value = (value as Doc)[key];
+  }
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null; // JSON writes NaN and Infinity as null
+  // What the document's JSON holds there (toJSON applied): a scalar as above, an object or array as JSON text.
+  const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+  return json === null || typeof json !== 'object' ? indexValue({ json } as Doc, 'json') : JSON.stringify(json);
 }
 
 /** better-sqlite3 cannot bind booleans; json_extract returns them as 1/0, so bind them the same way. */
@@ -78,7 +114,13 @@ export class SqliteReadStore implements ReadStore {
   /** Prepared statements by SQL text: the text is the (collection, query shape) key. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly upserts = new Map<string, Database.Statement>();
+  /** Each collection's index columns (by path), as the table has them: every write keeps all of them current. */
+  private readonly columns = new Map<string, string[]>();
   private readonly applyInTransaction: (writes: DocWrite[], checkpoint?: Checkpoint) => void;
+  private readonly commitGroup: (group: PendingApply[]) => ApplyOutcome[];
+  private queue: PendingApply[] = [];
+  private readonly counters = { commits: 0, applies: 0 };
+  private commitScheduled = false;
 
   constructor(options: SqliteReadStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -98,6 +140,15 @@ export class SqliteReadStore implements ReadStore {
       for (const write of writes) this.applyOne(write);
       if (checkpoint) this.writeCheckpoint(checkpoint.name, checkpoint.position);
     });
+    // Group commit: the applies of one event-loop turn (several projectors' batches, process managers'
+    // checkpoints) share one transaction, so one fsync. Each runs in its own SAVEPOINT (a nested
+    // transaction): a failing apply is rolled back alone and the others commit.
+    this.commitGroup = this.db.transaction((group: PendingApply[]) => group.map((pending) => this.tryApply(pending))).immediate;
+  }
+
+  /** Group commits so far and the applies (and checkpoints) they held: `commits` < `applies` shows grouping. */
+  get stats(): { commits: number; applies: number } {
+    return { ...this.counters };
   }
 
   async ensureCollections(specs: CollectionSpec[]): Promise<void> {
@@ -150,13 +201,18 @@ export class SqliteReadStore implements ReadStore {
     return page;
   }
 
+  /**
+   * Validated at once (bad input fails this caller alone), then queued: the queue commits on the next
+   * setImmediate, in one transaction with the other applies of this turn, and the promise settles after
+   * that COMMIT (the fsync). Writes and checkpoint of one call are all or nothing, as before.
+   */
   async apply(writes: DocWrite[], checkpoint?: Checkpoint): Promise<void> {
     for (const write of writes) assertWrite(write, this.registry);
     if (checkpoint) {
       assertCheckpointName(checkpoint.name);
       assertPosition(checkpoint.position, `checkpoint '${checkpoint.name}'`);
     }
-    this.applyInTransaction(writes, checkpoint);
+    return this.enqueue(writes, checkpoint);
   }
 
   async getCheckpoint(name: string): Promise<number | null> {
@@ -167,15 +223,17 @@ export class SqliteReadStore implements ReadStore {
     return row ? row.position : null;
   }
 
+  /** Queued like `apply` (same group commit), so a consumer's checkpoints commit in the order it wrote them. */
   async setCheckpoint(name: string, position: number): Promise<void> {
     assertCheckpointName(name);
     assertPosition(position, `checkpoint '${name}'`);
-    this.writeCheckpoint(name, position);
+    return this.enqueue([], { name, position });
   }
 
   /** Empties the tables (tombstones included, so a rebuild from position 0 is accepted); tables and indexes stay. */
   async dropCollections(collections: string[]): Promise<void> {
     for (const collection of collections) this.registry.require(collection);
+    this.commitQueued(); // what was applied before the drop is dropped too
     this.db.transaction(() => {
       for (const collection of collections) this.statement(`DELETE FROM ${tableOf(collection)}`).run();
     })();
@@ -183,13 +241,57 @@ export class SqliteReadStore implements ReadStore {
 
   async deleteCheckpoint(name: string): Promise<void> {
     assertCheckpointName(name);
+    this.commitQueued(); // a queued setCheckpoint of the same name must not bring it back
     this.statement(`DELETE FROM checkpoints WHERE name = ?`).run(name);
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.commitQueued();
     this.statements.clear();
     this.upserts.clear();
     if (this.db.open) this.db.close();
+  }
+
+  private enqueue(writes: DocWrite[], checkpoint: Checkpoint | undefined): Promise<void> {
+    if (!this.db.open) return Promise.reject(new Error('SqliteReadStore is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ writes, checkpoint, resolve, reject });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      setImmediate(() => {
+        this.commitScheduled = false;
+        this.commitQueued();
+      });
+    });
+  }
+
+  /** Commits every queued apply in one transaction, then settles each caller's promise. */
+  private commitQueued(): void {
+    if (this.queue.length === 0) return;
+    const group = this.queue;
+    this.queue = [];
+    let outcomes: ApplyOutcome[];
+    try {
+      outcomes = this.commitGroup(group);
+    } catch (error) {
+      // The shared transaction failed (I/O error, lock timeout): nothing of the group was written.
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    this.counters.applies += group.length;
+    outcomes.forEach((outcome, i) => (outcome.ok ? group[i].resolve() : group[i].reject(outcome.error)));
+  }
+
+  private tryApply(pending: PendingApply): ApplyOutcome {
+    try {
+      this.applyInTransaction(pending.writes, pending.checkpoint);
+      return { ok: true };
+    } catch (error) {
+      // If SQLite itself rolled the whole transaction back (e.g. disk full), the group cannot go on.
+      if (!this.db.inTransaction) throw error;
+      return { ok: false, error };
+    }
   }
 
   private statement(sql: string): Database.Statement {
@@ -201,6 +303,12 @@ export class SqliteReadStore implements ReadStore {
     return statement;
   }
 
+  /**
+   * Creates the table, then a column and an index per path. A column added to a table that has documents is
+   * filled from them (json_extract), and the expression index of earlier versions is dropped. Every write
+   * keeps every index column of the table current, also those another process declared (all processes on a
+   * file run the same code and declare their collections at start).
+   */
   private createCollection(collection: string, paths: string[]): void {
     const table = tableOf(collection);
     this.db.exec(
@@ -212,10 +320,20 @@ export class SqliteReadStore implements ReadStore {
          PRIMARY KEY (tenant_id, id)
        )`,
     );
+    const existing = new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((column) => column.name));
     for (const path of paths) {
+      const column = columnOf(path);
+      if (!existing.has(`c_${path}`)) {
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
+        this.db.exec(`UPDATE ${table} SET ${column} = json_extract(doc, '$.${path}') WHERE doc IS NOT NULL`);
+        existing.add(`c_${path}`);
+      }
       // The '.' cannot occur in a collection name, so index names of different collections never collide.
-      this.db.exec(`CREATE INDEX IF NOT EXISTS "ix_${collection}.${path}" ON ${table} (tenant_id, ${fieldSql(path)}, id)`);
+      this.db.exec(`DROP INDEX IF EXISTS "ix_${collection}.${path}"`);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS "ixc_${collection}.${path}" ON ${table} (tenant_id, ${column}, id)`);
     }
+    this.columns.set(collection, [...existing].filter((name) => name.startsWith('c_')).map((name) => name.slice(2)));
+    this.upserts.delete(collection); // its column list may have grown
   }
 
   private writeCheckpoint(name: string, position: number): void {
@@ -226,13 +344,17 @@ export class SqliteReadStore implements ReadStore {
 
   private applyOne(write: DocWrite): void {
     switch (write.op) {
-      case 'upsert':
-        this.upsertStatement(write.collection).run(write.tenantId, write.id, write.position, JSON.stringify(write.doc));
+      case 'upsert': {
+        const values = this.columnsOf(write.collection).map((path) => indexValue(write.doc, path));
+        this.upsertStatement(write.collection).run(write.tenantId, write.id, write.position, JSON.stringify(write.doc), ...values);
         return;
-      case 'delete':
+      }
+      case 'delete': {
         // Leaves a tombstone (doc NULL) carrying the position, so an older upsert redelivered later stays out.
-        this.upsertStatement(write.collection).run(write.tenantId, write.id, write.position, null);
+        const values = this.columnsOf(write.collection).map(() => null);
+        this.upsertStatement(write.collection).run(write.tenantId, write.id, write.position, null, ...values);
         return;
+      }
       case 'patch':
         return this.patch(write.collection, write.tenantId, write.id, write.position, write.fields);
     }
@@ -246,9 +368,11 @@ export class SqliteReadStore implements ReadStore {
     let statement = this.upserts.get(collection);
     if (!statement) {
       const table = tableOf(collection);
+      const columns = this.columnsOf(collection).map(columnOf);
       statement = this.db.prepare(
-        `INSERT INTO ${table} (tenant_id, id, position, doc) VALUES (?, ?, ?, ?)
-         ON CONFLICT (tenant_id, id) DO UPDATE SET position = excluded.position, doc = excluded.doc
+        `INSERT INTO ${table} (tenant_id, id, position, doc${columns.map((c) => `, ${c}`).join('')})
+         VALUES (?, ?, ?, ?${', ?'.repeat(columns.length)})
+         ON CONFLICT (tenant_id, id) DO UPDATE SET position = excluded.position, doc = excluded.doc${columns.map((c) => `, ${c} = excluded.${c}`).join('')}
          WHERE excluded.position > ${table}.position`,
       );
       this.upserts.set(collection, statement);
@@ -273,10 +397,13 @@ export class SqliteReadStore implements ReadStore {
     let docSql = 'doc';
     if (set.length > 0) docSql = `json_set(${docSql}${', ?, json(?)'.repeat(set.length / 2)})`;
     if (removed.length > 0) docSql = `json_remove(${docSql}${', ?'.repeat(removed.length)})`;
+    // Only the index columns under a top-level field the patch sets or removes change (and so their indexes).
+    const touched = this.columnsOf(collection).filter((path) => Object.prototype.hasOwnProperty.call(fields, path.split('.')[0]));
+    const columnsSql = touched.map((path) => `, ${columnOf(path)} = ?`).join('');
     this.statement(
-      `UPDATE ${tableOf(collection)} SET position = ?, doc = ${docSql}
+      `UPDATE ${tableOf(collection)} SET position = ?, doc = ${docSql}${columnsSql}
        WHERE tenant_id = ? AND id = ? AND doc IS NOT NULL AND position < ?`,
-    ).run(position, ...set, ...removed, tenantId, id, position);
+    ).run(position, ...set, ...removed, ...touched.map((path) => indexValue(fields, path)), tenantId, id, position);
   }
 
   private patchInJs(collection: string, tenantId: string, id: string, position: number, fields: Doc): void {
@@ -285,8 +412,15 @@ export class SqliteReadStore implements ReadStore {
       | { position: number; doc: string | null }
       | undefined;
     if (!row || row.doc === null || row.position >= position) return;
-    const merged = JSON.stringify(mergeFields(JSON.parse(row.doc) as Doc, fields));
-    this.statement(`UPDATE ${table} SET position = ?, doc = ? WHERE tenant_id = ? AND id = ?`).run(position, merged, tenantId, id);
+    const merged = mergeFields(JSON.parse(row.doc) as Doc, fields);
+    const paths = this.columnsOf(collection);
+    this.statement(
+      `UPDATE ${table} SET position = ?, doc = ?${paths.map((path) => `, ${columnOf(path)} = ?`).join('')} WHERE tenant_id = ? AND id = ?`,
+    ).run(position, JSON.stringify(merged), ...paths.map((path) => indexValue(merged, path)), tenantId, id);
+  }
+
+  private columnsOf(collection: string): string[] {
+    return this.columns.get(collection) ?? [];
   }
 
   /** Reads up to limit + 1 rows (the extra one tells whether a next page exists). */
