@@ -1,5 +1,5 @@
 import { Temporal } from '@js-temporal/polyfill';
-import { CalendarDate, isCalendarDate, todayIn } from '../shared/calendar-date';
+import { CalendarDate, fromDayNumber, isCalendarDate, toDayNumber, todayIn } from '../shared/calendar-date';
 
 /**
  * The business date a usage record belongs to: `occurredAt` is either a calendar date (`2026-11-03`, taken
@@ -33,13 +33,17 @@ export function occurrenceDate(occurredAt: unknown, timeZone: string): CalendarD
   }
   const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
   const epochMs =
-    daysFromCivil(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))) * DAY_MS +
+    toDayNumber(date) * DAY_MS +
     ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
     millis;
   const zoneOffsetMs = offsetInHour(timeZone, epochMs);
   if (zoneOffsetMs === null) return todayIn(timeZone, occurredAt);
-  return civilFromDays(Math.floor((epochMs + zoneOffsetMs) / DAY_MS));
+  const day = Math.floor((epochMs + zoneOffsetMs) / DAY_MS);
+  return day < FIRST_DAY || day > LAST_DAY ? null : fromDayNumber(day); // a date YYYY-MM-DD cannot write
 }
+
+const FIRST_DAY = toDayNumber('0000-01-01');
+const LAST_DAY = toDayNumber('9999-12-31');
 
 /** RFC 3339 / ISO 8601 extended: date, `T`, hours and minutes, optional seconds and fraction, then `Z` or `±HH:MM`. */
 const INSTANT = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -78,28 +82,4 @@ function offsetInHour(timeZone: string, epochMs: number): number | null {
 
 function offsetAt(timeZone: string, epochMs: number): number {
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).offsetNanoseconds / 1_000_000;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-/** The date of a day number since 1970-01-01 (H. Hinnant's `civil_from_days`), as `YYYY-MM-DD`. */
-function civilFromDays(days: number): CalendarDate {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -90,6 +90,9 @@ describe('Usage records: the occurrence date in the tenant time zone', () => {
     expect(occurrenceDate('2026-11-03T23:30:00-05:00', 'America/New_York')).toBe('2026-11-03');
     expect(occurrenceDate('2026-11-03T23:30:00Z', 'Asia/Tokyo')).toBe('2026-11-04');
     expect(occurrenceDate('2026-11-03T23:30Z', 'UTC')).toBe('2026-11-03');
+    // A day a YYYY-MM-DD date cannot write is no date (refused as input, never a 500).
+    expect(occurrenceDate('9999-12-31T23:00:00-05:00', 'UTC')).toBeNull();
+    expect(occurrenceDate('0000-01-01T00:30:00+05:00', 'UTC')).toBeNull();
     expect(occurrenceDate('2026-11-03T23:59:59.999999999+00:00', 'UTC')).toBe('2026-11-03');
     expect(occurrenceDate('2026-11-03T00:00:00+14:00', 'UTC')).toBe('2026-11-02');
   });
