@@ -57,7 +57,7 @@ describe('Operations over HTTP', () => {
     const openapi = await t.request('GET', '/openapi.json');
     expect(openapi.status).toBe(200);
     const paths = Object.keys(openapi.body.paths);
-    for (const route of ['/v1/tenants', '/v1/clock', '/v1/accounts', '/v1/accounts/{id}', '/v1/accounts/{id}/contact', '/v1/accounts/{id}/history', '/health']) {
+    for (const route of ['/v1/tenants', '/v1/clock', '/v1/accounts', '/v1/accounts/{id}', '/v1/accounts/{id}/contact', '/v1/accounts/{id}/history', '/v1/usage', '/v1/usage/batch', '/v1/accounts/{id}/usage-pools', '/v1/accounts/{id}/usage-pools/{serviceId}', '/health']) {
       expect(paths).toContain(route);
     }
     expect(openapi.body.components.schemas.CreateAccountDto.required).toEqual(expect.arrayContaining(['name', 'currency']));
