@@ -124,6 +124,12 @@ describe('invoices projection', () => {
     ]);
   });
 
+  it('indexes only what is queried: an account and the number (each index is written for every invoice)', async () => {
+    expect(invoicesProjection.collections.find((spec) => spec.name === INVOICES)?.indexes).toEqual(['accountId', 'number']);
+    await expect(store.find(INVOICES, 't1', { filter: { planInstanceId: 'pi-1' } })).rejects.toThrow(/planInstanceId/);
+    await expect(store.find(INVOICES, 't1', { sortBy: 'invoiceDate' })).rejects.toThrow(/invoiceDate/);
+  });
+
   it('gives no new number to a redelivered invoice, and the next new one continues without a gap', async () => {
     const first = [recorded(invoice('inv-1', 100)), recorded(invoice('inv-2', 100)), recorded(invoice('inv-3', 100))];
     await project(first);

@@ -56,6 +56,8 @@ export const planInstancesProjection: Projector = {
   name: 'planInstances',
   collections: [{ name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate'] }],
   eventTypes: ['PlanAssigned', 'PlanInstanceBilled', 'PlanQuantityChanged', 'PlanSwitched', 'PlanChangeScheduled', 'PlanCancelled'],
+  // Every event reads its instance: a batch's instances are read in one query (a bill run's chunk: ~1,000).
+  prefetch: (recorded) => [{ collection: PLAN_INSTANCES, tenantId: recorded.metadata.tenantId, id: (recorded.data as { planInstanceId: string }).planInstanceId }],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
     const event = recorded as unknown as RecordedEvent & PlanInstanceEvent;
     const { tenantId } = recorded.metadata;

@@ -77,4 +77,25 @@ describe('BatchView', () => {
     expect(await view.get(C, 't', 'gone')).toBeNull();
     expect(await view.get(C, 't', 'untouched')).toBeNull();
   });
+
+  it('prefetch: reads the named documents in one getMany, hands each out once, and a miss as null', async () => {
+    await store.apply([upsert('other', { a: 3 }, 6)]);
+    const getMany = jest.spyOn(store, 'getMany');
+    const get = jest.spyOn(store, 'get');
+    const view = new BatchView(store);
+    await view.prefetch([
+      { collection: C, tenantId: 't', id: 'stored' },
+      { collection: C, tenantId: 't', id: 'other' },
+      { collection: C, tenantId: 't', id: 'missing' },
+    ]);
+    expect(getMany).toHaveBeenCalledTimes(1);
+    view.record([patch('other', { b: 9 }, 20)]);
+    expect(await view.get(C, 't', 'stored')).toEqual(await store.get(C, 't', 'stored'));
+    expect(await view.get(C, 't', 'other')).toMatchObject({ a: 3, b: 9 }); // the read-ahead base under a pending patch
+    expect(await view.get(C, 't', 'missing')).toBeNull();
+    get.mockClear();
+    const again = await view.get(C, 't', 'stored'); // handed out once: read from the store, a new object
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(again).toEqual(await store.get(C, 't', 'stored'));
+  });
 });

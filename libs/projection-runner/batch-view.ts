@@ -1,5 +1,5 @@
 import { Doc, DocWrite, FindOptions, Page, ReadStore } from '../read-store/read-store.port';
-import { ProjectionView } from './projector';
+import { DocKey, ProjectionView } from './projector';
 
 /** What a batch has done to one document so far. `base: 'store'` means "as stored, with `fields` merged in". */
 interface PendingDoc {
@@ -19,14 +19,45 @@ interface PendingDoc {
  */
 export class BatchView implements ProjectionView {
   private readonly pending = new Map<string, PendingDoc>();
+  /**
+   * Documents read ahead (`prefetch`) as the store held them, null when missing; each is handed out once (then
+   * read from the store again), so no two callers share an object. Only valid while the store does not change
+   * under the view: the projector is its collections' only writer, and a new view is made after each commit.
+   */
+  private readonly loaded = new Map<string, Doc | null>();
 
   constructor(private readonly store: ReadStore) {}
 
   async get(collection: string, tenantId: string, id: string): Promise<Doc | null> {
     const entry = this.pending.get(keyOf(collection, tenantId, id));
-    if (!entry) return this.store.get(collection, tenantId, id);
-    const base = entry.base === 'store' ? await this.store.get(collection, tenantId, id) : entry.base;
+    if (!entry) return this.stored(collection, tenantId, id);
+    const base = entry.base === 'store' ? await this.stored(collection, tenantId, id) : entry.base;
     return base && { ...base, ...entry.fields };
+  }
+
+  /** Reads these documents with one `getMany` per collection and tenant, for the `get`s that follow. */
+  async prefetch(keys: DocKey[]): Promise<void> {
+    const groups = new Map<string, { collection: string; tenantId: string; ids: Set<string> }>();
+    for (const { collection, tenantId, id } of keys) {
+      const key = keyOf(collection, tenantId, id);
+      if (this.loaded.has(key) || this.pending.has(key)) continue;
+      const groupKey = `${collection}\u0000${tenantId}`;
+      const group = groups.get(groupKey) ?? { collection, tenantId, ids: new Set<string>() };
+      group.ids.add(id);
+      groups.set(groupKey, group);
+    }
+    for (const { collection, tenantId, ids } of groups.values()) {
+      const found = new Map((await this.store.getMany(collection, tenantId, [...ids])).map((doc) => [doc.id, doc as Doc]));
+      for (const id of ids) this.loaded.set(keyOf(collection, tenantId, id), found.get(id) ?? null);
+    }
+  }
+
+  private async stored(collection: string, tenantId: string, id: string): Promise<Doc | null> {
+    const key = keyOf(collection, tenantId, id);
+    if (!this.loaded.has(key)) return this.store.get(collection, tenantId, id);
+    const doc = this.loaded.get(key) ?? null;
+    this.loaded.delete(key);
+    return doc;
   }
 
   find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>> {

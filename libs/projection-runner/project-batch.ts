@@ -1,7 +1,7 @@
 import { batchEnd, EventBatch, RecordedEvent } from '../event-store/event-store.port';
 import { DocWrite, ReadStore } from '../read-store/read-store.port';
 import { BatchView } from './batch-view';
-import { Projector } from './projector';
+import { DocKey, Projector } from './projector';
 
 /**
  * Projects one batch of events and commits the writes together with the checkpoint (one transaction on
@@ -22,16 +22,34 @@ export async function projectBatch(projector: Projector, events: EventBatch, sto
  * those committed before an event it queries the store on).
  */
 export async function projectEvents(projector: Projector, events: RecordedEvent[], store: ReadStore): Promise<DocWrite[]> {
-  let view = new BatchView(store);
   const wanted = new Set(projector.eventTypes);
   const queries = new Set(projector.queriesStoreOn ?? []);
-  for (const event of events) {
+  const view = async (from: number): Promise<BatchView> => {
+    const fresh = new BatchView(store);
+    if (projector.prefetch) await fresh.prefetch(keysAhead(projector, events, from, wanted, queries));
+    return fresh;
+  };
+  let current = await view(0);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
     if (!wanted.has(event.type)) continue;
-    if (queries.has(event.type) && !view.isEmpty) {
-      await store.apply(view.writes());
-      view = new BatchView(store);
+    if (queries.has(event.type) && !current.isEmpty) {
+      await store.apply(current.writes());
+      current = await view(i);
     }
-    view.record(await projector.project(event, view));
+    current.record(await projector.project(event, current));
   }
-  return view.writes();
+  return current.writes();
+}
+
+/** The documents the projector names for events[from] and those after it, up to the next event it queries on. */
+function keysAhead(projector: Projector, events: RecordedEvent[], from: number, wanted: Set<string>, queries: Set<string>): DocKey[] {
+  const keys: DocKey[] = [];
+  for (let i = from; i < events.length; i++) {
+    const event = events[i];
+    if (!wanted.has(event.type)) continue;
+    if (i > from && queries.has(event.type)) break; // the view is committed and made again there
+    keys.push(...(projector.prefetch?.(event) ?? []));
+  }
+  return keys;
 }

@@ -71,6 +71,33 @@ describe('Projectors on the ConsumerRunner', () => {
     await runner.stop();
   });
 
+  it('a projector that prefetches its documents ends with the same documents, also across an event it queries on', async () => {
+    const plain = notesProjector('plain');
+    const base = notesProjector('ahead');
+    const getMany = jest.spyOn(store, 'getMany');
+    const ahead: Projector = {
+      ...base,
+      eventTypes: ['NoteAdded', 'Marker'],
+      queriesStoreOn: ['Marker'], // the pending writes are committed before it, and the documents read again after it
+      prefetch: (event) => (event.type === 'NoteAdded' ? [{ collection: 'aheadTotals', tenantId: event.metadata.tenantId, id: String(event.data.owner) }] : []),
+      project: (event, view) => (event.type === 'Marker' ? [] : base.project(event, view)),
+    };
+    await store.ensureCollections([...plain.collections, ...ahead.collections]);
+    await store.apply([{ op: 'upsert', collection: 'plainTotals', tenantId: 't1', id: 'b', doc: { count: 10 }, position: 0 }]);
+    await store.apply([{ op: 'upsert', collection: 'aheadTotals', tenantId: 't1', id: 'b', doc: { count: 10 }, position: 0 }]);
+    const marker: NewEvent = { ...note('m', 1), id: 'marker', type: 'Marker' };
+    await events.appendToStream('note-t1.x', [note('a', 1), note('b', 1), note('a', 2), marker, note('a', 3), note('b', 2), note('c', 1)], 'no_stream');
+    const batch = await events.readAll();
+    await projectBatch(plain, batch, store);
+    await projectBatch(ahead, batch, store);
+    expect(getMany).toHaveBeenCalledTimes(2); // once before the batch, once after the marker
+    for (const owner of ['a', 'b', 'c']) {
+      const expected = await store.get('plainTotals', 't1', owner);
+      expect(await store.get('aheadTotals', 't1', owner)).toEqual({ ...expected, id: owner });
+    }
+    expect(await store.get('aheadTotals', 't1', 'b')).toMatchObject({ count: 12 });
+  });
+
   it('reads only its event types, and its position and checkpoint still move past the other types', async () => {
     const seen: RecordedEvent[] = [];
     const other = (n: number): NewEvent => ({ ...note('z', n), id: `other-${n}`, type: 'SomethingElse' });

@@ -25,4 +25,17 @@ export interface Projector {
   /** Event types whose projection calls `view.find`: the batch's pending writes are committed before each. */
   queriesStoreOn?: readonly string[];
   project(event: RecordedEvent, view: ProjectionView): DocWrite[] | Promise<DocWrite[]>;
+  /**
+   * The documents `project` will `get` for this event, as far as the event alone tells: the runner reads those
+   * of a batch with one `getMany` per collection before projecting it. Only a hint: a document not named is read
+   * as before, and a named one never read costs nothing but the read.
+   */
+  prefetch?(event: RecordedEvent): DocKey[];
+}
+
+/** A document of a collection, as `prefetch` names it. */
+export interface DocKey {
+  collection: string;
+  tenantId: string;
+  id: string;
 }

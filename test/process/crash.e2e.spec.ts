@@ -6,12 +6,16 @@ import { streamName } from '../../libs/command-pipeline/streams';
 import { createEventStore } from '../../libs/event-store';
 import { contactReminderTimerId } from '../../process-managers/contact-reminders.process-manager';
 import { planInstanceStream } from '../../libs/billing-context/billing-context';
+import { COMMAND_CHUNK_SIZE } from '../../libs/process-manager-runtime/process-manager-consumer';
 import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'crash-admin-key';
 const ACCOUNTS = ['c1', 'c2', 'c3', 'c4', 'c5'];
-/** Plan instances of the bill-run crash: more than the bill run's 128 lanes, so the crash leaves some unbilled. */
-const INSTANCES = 200;
+/**
+ * Plan instances of the bill-run crash: more than one chunk of the bill run (a whole chunk is in flight and shares
+ * one group commit), so the crash leaves some unbilled.
+ */
+const INSTANCES = COMMAND_CHUNK_SIZE + 100;
 
 
 /** A sandbox tenant at 2019-02-10 with five accounts missing a phone: five timers due 2019-02-17. */
@@ -118,19 +122,20 @@ describe('Crashes (kill -9 of the real process) lose and repeat nothing', () => 
   }, 60_000);
 
   it('in the middle of a bill run: after restart every plan instance is invoiced once per period, numbers stay gap-free', async () => {
-    // 200 instances due on 2019-03-10, 128 lanes: the 7th bill-run command to complete kills the process,
-    // with some instances billed and others not yet.
+    // 1,100 instances due on 2019-03-10, chunks of 1,000 all in flight: the 7th bill-run command to complete
+    // kills the process, with some instances billed and others not yet.
     const first = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN, BILLING_FAULT: 'after-process-manager-command:7' });
     const tenant = await call(first.url, 'POST', '/v1/tenants', ADMIN, { name: 'Bill run crash', sandbox: true, businessDate: '2019-02-10' });
     const key = tenant.body.apiKey;
     const plan = { id: 'basic', name: 'Basic', currency: 'USD', billingInterval: { unit: 'month', count: 1 }, services: [{ id: 'base', name: 'Base', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '100.00' } }] };
     expect((await call(first.url, 'POST', '/v1/plans', key, plan)).status).toBe(201);
     const instances: string[] = [];
-    for (let i = 0; i < INSTANCES; i++) {
+    const assign = async (i: number) => {
       // A complete contact: no reminder timers, so every process-manager command of the day is the bill run's.
       await call(first.url, 'POST', '/v1/accounts', key, { id: `b${i}`, name: `b${i}`, currency: 'USD', contact: { email: `b${i}@example.com`, phone: '+1 555 0100' } });
-      instances.push((await call(first.url, 'POST', `/v1/accounts/b${i}/plan-instances`, key, { planId: 'basic' })).body.planInstanceId);
-    }
+      instances[i] = (await call(first.url, 'POST', `/v1/accounts/b${i}/plan-instances`, key, { planId: 'basic' })).body.planInstanceId;
+    };
+    for (let i = 0; i < INSTANCES; i += 20) await Promise.all(Array.from({ length: Math.min(20, INSTANCES - i) }, (_, j) => assign(i + j)));
     await expect(call(first.url, 'POST', '/v1/clock/advance', key, { to: '2019-03-10' })).rejects.toThrow();
     expect((await first.exited).signal).toBe('SIGKILL');
     const billedAtCrash = await billedOn(dataDir, tenant.body.id, instances, '2019-03-10');
@@ -140,7 +145,10 @@ describe('Crashes (kill -9 of the real process) lose and repeat nothing', () => 
     const second = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN });
     expect((await call(second.url, 'POST', '/v1/clock/advance', key, { to: '2019-04-10' })).status).toBe(200);
     const numbers: number[] = [];
-    for (let i = 0; i < INSTANCES; i++) numbers.push(...(await call(second.url, 'GET', `/v1/accounts/b${i}/invoices`, key)).body.items.map((inv: { number: number }) => inv.number));
+    for (let i = 0; i < INSTANCES; i += 20) {
+      const pages = await Promise.all(Array.from({ length: Math.min(20, INSTANCES - i) }, (_, j) => call(second.url, 'GET', `/v1/accounts/b${i + j}/invoices`, key)));
+      for (const page of pages) numbers.push(...page.body.items.map((inv: { number: number }) => inv.number));
+    }
     await stop(second);
 
     const events = createEventStore({ kind: 'sqlite', dataDir });
@@ -150,5 +158,5 @@ describe('Crashes (kill -9 of the real process) lose and repeat nothing', () => 
     }
     await events.close();
     expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 3 * INSTANCES }, (_, i) => i + 1));
-  }, 120_000);
+  }, 240_000);
 });
