@@ -37,10 +37,9 @@ import { accountStream } from '../apps/command-api/accounts/account-lookup';
 import { loadPlanSnapshot } from '../apps/command-api/catalog/plan-lookup';
 import { planInstanceStream } from '../libs/billing-context/billing-context';
 import { clockStream } from '../libs/business-days/business-days';
-import { CommandContext, eventMetadata } from '../libs/command-pipeline/command-context';
+import { CommandContext } from '../libs/command-pipeline/command-context';
 import { DeciderRunner } from '../libs/command-pipeline/decider-runner';
 import { accountDecider } from '../libs/domain/accounts/account.decider';
-import { Decider, DomainCommand, DomainEvent } from '../libs/domain/shared/decider';
 import { deterministicUuid } from '../libs/domain/shared/ids';
 import { AssignPlan, BillingFacts } from '../libs/domain/subscriptions/plan-instance.commands';
 import { planInstanceDecider } from '../libs/domain/subscriptions/plan-instance.decider';
@@ -49,7 +48,7 @@ import { TenantSettings } from '../libs/domain/tenants/tenant.decider';
 import { createEventStore } from '../libs/event-store';
 import { SqliteEventStore } from '../libs/event-store/sqlite/sqlite-event-store';
 import { SqliteReadStore } from '../libs/read-store/sqlite/sqlite-read-store';
-import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/event-store/event-store.port';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../libs/event-store/event-store.port';
 import { CommandDispatcher } from '../libs/process-manager-runtime/command-dispatcher';
 import { PmCommand } from '../libs/process-manager-runtime/process-manager';
 import { commandContext } from '../libs/process-manager-runtime/process-manager-consumer';
@@ -61,7 +60,7 @@ import { commandRoutes } from '../process-managers/command-routes';
 import { allProjectors } from '../projections';
 import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../projections/invoices.projection';
 import { PLAN_INSTANCES } from '../projections/plan-instances.projection';
-import { ADMIN_KEY, fmt, httpClient, Row, runPool, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, appendDecided, fmt, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const INSTANCES = Number(process.env.BENCH_BILL_RUN_INSTANCES ?? 100_000);
 const TARGET_INVOICES_PER_SECOND = 5000;
@@ -162,14 +161,14 @@ async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<v
         const accountId = `acc-${i}`;
         const contact = { email: `a${i}@example.com`, phone: '+1 555 0100' }; // complete: no contact reminder
         const createAccount = { type: 'CreateAccount' as const, data: { accountId, name: `Account ${i}`, currency: 'USD', contact, createdOn: ASSIGNED_ON } };
-        appends.push(append(events, accountDecider, accountStream(tenant.id, accountId), createAccount, setupContext(tenant, `account-${i}`)));
+        appends.push(appendDecided(events, accountDecider, accountStream(tenant.id, accountId), createAccount, setupContext(tenant, `account-${i}`)));
         // The id AssignPlanHandler generates for an account's first instance.
         const planInstanceId = deterministicUuid(tenant.id, 'planInstance', accountId, '1');
         const assign: AssignPlan = {
           type: 'AssignPlan',
           data: { ...facts, planId: plan.id, retroactiveStartDate: START, planInstanceId, accountId, account: { currency: 'USD' }, plan },
         };
-        appends.push(append(events, planInstanceDecider, planInstanceStream(tenant.id, planInstanceId), assign, setupContext(tenant, `assign-${i}`)));
+        appends.push(appendDecided(events, planInstanceDecider, planInstanceStream(tenant.id, planInstanceId), assign, setupContext(tenant, `assign-${i}`)));
       }
       await Promise.all(appends);
     }
@@ -178,17 +177,6 @@ async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<v
     await events.close();
     await store.close();
   }
-}
-
-/** What DeciderRunner appends for a command on a new stream: the decider's events, ids from the command id. */
-async function append<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, context: CommandContext): Promise<void> {
-  const decided: NewEvent[] = decider.decide(command, decider.initialState).map((event, index) => ({
-    id: deterministicUuid(context.commandId, stream, String(index)),
-    type: event.type,
-    data: event.data as Record<string, unknown>,
-    metadata: eventMetadata(context),
-  }));
-  await events.appendToStream(stream, decided, 'no_stream');
 }
 
 function setupContext(tenant: SandboxTenant, name: string): CommandContext {
@@ -404,11 +392,4 @@ function mb(bytes: number): string {
 }
 
 /** Run on its own (`node dist/scripts/bench-billing.js`), it prints its rows and its own peak RSS as JSON. */
-if (require.main === module) {
-  benchBilling()
-    .then(({ rows, met }) => process.stdout.write(`${JSON.stringify({ rows, peakRssMb: process.resourceUsage().maxRSS / 1024, met })}\n`))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) runStandalone(benchBilling);

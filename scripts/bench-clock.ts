@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
-import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_CLOCK_ACCOUNTS ?? 1000);
 /** Requests in flight while creating accounts: enough to keep the app busy, few enough not to queue for long. */
@@ -89,14 +89,4 @@ async function eventsOf(app: NestFastifyApplication, tenant: Tenant, type: strin
 
 
 /** Run on its own (`node dist/scripts/bench-clock.js`), it prints its rows and its own peak RSS as JSON. */
-if (require.main === module) {
-  benchClock()
-    .then((rows) => {
-      const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      process.stdout.write(`${JSON.stringify({ rows, peakRssMb })}\n`);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) runStandalone(benchClock);

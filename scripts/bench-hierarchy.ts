@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const SUBTREE = Number(process.env.BENCH_SUBTREE ?? 10_000);
 const HTTP_CONCURRENCY = 32;
@@ -95,11 +95,4 @@ async function medianMs(request: () => Promise<unknown>): Promise<number> {
 }
 
 /** Run on its own (`node dist/scripts/bench-hierarchy.js`), it prints its rows and its own peak RSS as JSON. */
-if (require.main === module) {
-  benchHierarchy()
-    .then((rows) => process.stdout.write(`${JSON.stringify({ rows, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`))
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) runStandalone(benchHierarchy);

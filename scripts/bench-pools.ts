@@ -28,7 +28,6 @@ import { accountDecider } from '../libs/domain/accounts/account.decider';
 import { hierarchyDecider } from '../libs/domain/hierarchy/hierarchy.decider';
 import { HierarchyEvent } from '../libs/domain/hierarchy/hierarchy.events';
 import { ratePool } from '../libs/domain/pools/pool-rating';
-import { Decider, DomainCommand, DomainEvent } from '../libs/domain/shared/decider';
 import { deterministicUuid } from '../libs/domain/shared/ids';
 import { usageDecider } from '../libs/domain/usage/usage.decider';
 import { createEventStore } from '../libs/event-store';
@@ -39,7 +38,7 @@ import { READ_STORE, ReadStore } from '../libs/read-store/read-store.port';
 import { allProjectors } from '../projections';
 import { INVOICES, InvoiceDoc } from '../projections/invoices.projection';
 import { USAGE_POOLS, UsagePoolDoc } from '../projections/usage-pools.projection';
-import { ADMIN_KEY, fmt, httpClient, Row, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, appendDecided, fmt, httpClient, Row, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const MEMBERS = Number(process.env.BENCH_POOL_MEMBERS ?? 10_000);
 const START = '2024-01-01';
@@ -125,7 +124,7 @@ async function writeMembers(dataDir: string, tenant: Tenant): Promise<void> {
         const accountId = memberId(i);
         const contact = { email: `${accountId}@example.com`, phone: '+1 555 0100' };
         const create = { type: 'CreateAccount' as const, data: { accountId, name: accountId, currency: 'USD', contact, createdOn: START } };
-        appends.push(append(events, accountDecider, accountStream(tenant.id, accountId), create, context(tenant, `account-${i}`)));
+        appends.push(appendDecided(events, accountDecider, accountStream(tenant.id, accountId), create, context(tenant, `account-${i}`)));
       }
       await Promise.all(appends);
     }
@@ -153,7 +152,7 @@ async function writeMembers(dataDir: string, tenant: Tenant): Promise<void> {
         const accountId = i < 0 ? 'owner' : memberId(i);
         const record = { serviceId: 'gb', quantity: i < 0 ? '4.5' : quantityOf(i), occurredOn: USED_ON, idempotencyKey: `u-${accountId}` };
         const command = { type: 'RecordUsage' as const, data: { accountId, month: '2024-01', records: [record] } };
-        appends.push(append(events, usageDecider, usageStream(tenant.id, accountId, '2024-01'), command, context(tenant, `usage-${accountId}`)));
+        appends.push(appendDecided(events, usageDecider, usageStream(tenant.id, accountId, '2024-01'), command, context(tenant, `usage-${accountId}`)));
       }
       await Promise.all(appends);
     }
@@ -162,16 +161,6 @@ async function writeMembers(dataDir: string, tenant: Tenant): Promise<void> {
     await events.close();
     await store.close();
   }
-}
-
-async function append<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, ctx: CommandContext): Promise<void> {
-  const decided: NewEvent[] = decider.decide(command, decider.initialState).map((event, index) => ({
-    id: deterministicUuid(ctx.commandId, stream, String(index)),
-    type: event.type,
-    data: event.data as Record<string, unknown>,
-    metadata: eventMetadata(ctx),
-  }));
-  await events.appendToStream(stream, decided, 'no_stream');
 }
 
 function context(tenant: Tenant, name: string): CommandContext {
@@ -233,14 +222,4 @@ function mb(bytes: number): string {
 }
 
 /** Run on its own (`node dist/scripts/bench-pools.js`), it prints its rows and its own peak RSS as JSON. */
-if (require.main === module) {
-  benchPools()
-    .then(({ rows, met }) => {
-      const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      process.stdout.write(`${JSON.stringify({ rows, peakRssMb, met })}\n`);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) runStandalone(benchPools);

@@ -21,7 +21,7 @@ import { NewEvent } from '../libs/event-store/event-store.port';
 import { projectBatch } from '../libs/projection-runner/project-batch';
 import { createReadStore } from '../libs/read-store';
 import { sectionsRange, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, statementsProjection } from '../projections/statements.projection';
-import { fmt, Row } from './bench-support';
+import { fmt, Row, runStandalone } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_STATEMENT_ACCOUNTS ?? 20_000);
 const TENANT = 'tenbenchstmt';
@@ -126,14 +126,4 @@ function billed(inv: Invoice, i: number): NewEvent {
 }
 
 /** Run on its own (`node dist/scripts/bench-statements.js`), it prints its rows and its own peak RSS as JSON. */
-if (require.main === module) {
-  benchStatements()
-    .then(({ rows, met }) => {
-      const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      process.stdout.write(`${JSON.stringify({ rows, peakRssMb, met })}\n`);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) runStandalone(benchStatements);

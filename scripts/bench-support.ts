@@ -10,7 +10,10 @@ import { createApp } from '../apps/bootstrap';
 import { FixedClock } from '../libs/clock/clock';
 import { loadConfig } from '../libs/config/config';
 import { ReadYourWrites } from '../libs/core/read-your-writes';
-import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
+import { CommandContext, eventMetadata } from '../libs/command-pipeline/command-context';
+import { Decider, DomainCommand, DomainEvent } from '../libs/domain/shared/decider';
+import { deterministicUuid } from '../libs/domain/shared/ids';
+import { EVENT_STORE, EventStore, NewEvent } from '../libs/event-store/event-store.port';
 
 export const ADMIN_KEY = 'bench-admin';
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -80,4 +83,31 @@ export async function runPool(count: number, concurrency: number, task: (i: numb
 
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** What DeciderRunner appends for a command on a new stream: the decider's events, ids from the command id (set-up without HTTP). */
+export async function appendDecided<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, context: CommandContext): Promise<void> {
+  const decided: NewEvent[] = decider.decide(command, decider.initialState).map((event, index) => ({
+    id: deterministicUuid(context.commandId, stream, String(index)),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: eventMetadata(context),
+  }));
+  await events.appendToStream(stream, decided, 'no_stream');
+}
+
+/**
+ * A benchmark run on its own (`node dist/scripts/bench-<name>.js`, as `npm run bench` runs its children): prints its
+ * rows, whether its target was met (when it has one) and its own peak RSS as one line of JSON.
+ */
+export function runStandalone(bench: () => Promise<Row[] | { rows: Row[]; met?: boolean }>): void {
+  bench()
+    .then((result) => {
+      const { rows, met } = Array.isArray(result) ? { rows: result, met: undefined } : result;
+      process.stdout.write(`${JSON.stringify({ rows, peakRssMb: process.resourceUsage().maxRSS / 1024, met })}\n`);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
 }

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Decimal } from '../libs/domain/shared/decimal';
 import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
-import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const RECORDS = Number(process.env.BENCH_USAGE_RECORDS ?? 1_000_000);
 const ACCOUNTS = Number(process.env.BENCH_USAGE_ACCOUNTS ?? 100);
@@ -194,14 +194,4 @@ async function checkTotal(http: Http, tenant: Tenant): Promise<void> {
 }
 
 /** Run on its own (`node dist/scripts/bench-usage.js`), it prints its rows, whether its target was met and its own peak RSS as JSON. */
-if (require.main === module) {
-  benchUsage()
-    .then(({ rows, met }) => {
-      const peakRssMb = process.resourceUsage().maxRSS / 1024;
-      process.stdout.write(`${JSON.stringify({ rows, peakRssMb, met })}\n`);
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) runStandalone(benchUsage);

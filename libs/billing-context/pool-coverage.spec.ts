@@ -6,8 +6,9 @@ import { DocWrite, ReadStore } from '../read-store/read-store.port';
 import { accountsProjection, } from '../../projections/accounts.projection';
 import { hierarchyProjection, linkId, OPEN_END } from '../../projections/hierarchy.projection';
 import { usagePoolsProjection } from '../../projections/usage-pools.projection';
-import { usageProjection } from '../../projections/usage.projection';
-import { PoolCoverage, pooledDaysOf, usageOnDays } from './pool-coverage';
+import { usageProjection, usageTotalId } from '../../projections/usage.projection';
+import { PoolCoverage, pooledDaysOf } from './pool-coverage';
+import { gatherUsageFacts } from './usage-facts';
 
 const T = 't1';
 let position = 0;
@@ -58,13 +59,17 @@ describe('pool coverage: the days a pool bills of an account’s usage (for the 
     expect(await pooledDaysOf(store, T, 'euro-kid', 'gb', '2024-01-01', '2024-02-01')).toEqual([]);
   });
 
-  it('usageOnDays sums the on-time usage of the given days exactly (late usage stays with the member)', () => {
-    const totals = [
-      { occurredOn: '2024-01-01', total: '0.1', lateTotal: '0' },
-      { occurredOn: '2024-01-02', total: '0.2', lateTotal: '0.05' },
-      { occurredOn: '2024-01-03', total: '7', lateTotal: '0' },
-    ];
-    expect(usageOnDays(totals, ['2024-01-01', '2024-01-02'])).toBe('0.25');
-    expect(usageOnDays(totals, [])).toBe('0');
+  it('gatherUsageFacts leaves the on-time usage of pooled days to the pool, exactly; late usage stays with the member', async () => {
+    const day = (occurredOn: string, total: string, lateTotal: string) =>
+      upsert('usageTotals', usageTotalId('kid', 'gb', occurredOn), { accountId: 'kid', serviceId: 'gb', occurredOn, accountDay: `kid/${occurredOn}`, total, count: 1, lateTotal, lateCount: lateTotal === '0' ? 0 : 1 });
+    await store.apply([
+      day('2024-01-01', '0.1', '0'),
+      day('2024-01-02', '0.2', '0.05'),
+      day('2024-01-03', '7', '0'),
+      upsert('usageLateTotals', usageTotalId('kid', 'gb', '2024-01-02'), { accountId: 'kid', serviceId: 'gb', occurredOn: '2024-01-02', lateTotal: '0.05' }),
+    ]);
+    const facts = await gatherUsageFacts(store, T, 'kid', 'gb', '2024-01-01', '2024-01-04', { pooled: ['2024-01-01', '2024-01-02'] });
+    expect(facts.onTime).toEqual([{ date: '2024-01-03', quantity: '7' }]);
+    expect(facts.late).toEqual([{ date: '2024-01-02', quantity: '0.05' }]);
   });
 });

@@ -1,30 +1,15 @@
 import { CalendarDate } from '../domain/shared/calendar-date';
-import { Decimal } from '../domain/shared/decimal';
 import { CoveredRange, coverageOf, daysOf, HierarchyHistory, HierarchyLink, MembershipContext, PoolDefinition } from '../domain/pools/pool-membership';
 import { Period } from '../domain/subscriptions/billing-grid';
-import { Doc, Filter, ReadStore, StoredDoc } from '../read-store/read-store.port';
+import { findAll } from '../read-store/find-all';
+import { ReadStore } from '../read-store/read-store.port';
 import { ACCOUNTS } from '../../projections/accounts.projection';
 import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../projections/hierarchy.projection';
 import { UsagePoolDoc, USAGE_POOLS } from '../../projections/usage-pools.projection';
-import type { UsageTotalDoc } from '../../projections/usage.projection';
-
-const PAGE = 1000;
-
-/** Every document a query finds, page by page. */
-export async function findAll<T extends Doc>(store: ReadStore, collection: string, tenantId: string, filter: Filter, sortBy?: string): Promise<StoredDoc<T>[]> {
-  const found: StoredDoc<T>[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.find<T>(collection, tenantId, { filter, limit: PAGE, ...(sortBy ? { sortBy } : {}), ...(cursor ? { cursor } : {}) });
-    found.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return found;
-}
 
 /** The usage service's pools of a tenant, as membership needs them. */
 export async function poolsOfService(store: ReadStore, tenantId: string, serviceId: string): Promise<Map<string, PoolDefinition & { doc: UsagePoolDoc }>> {
-  const docs = await findAll<UsagePoolDoc>(store, USAGE_POOLS, tenantId, { serviceId });
+  const docs = await findAll<UsagePoolDoc>(store, USAGE_POOLS, tenantId, { filter: { serviceId } });
   return new Map(docs.map((doc) => [doc.ownerAccountId, { ownerAccountId: doc.ownerAccountId, currency: doc.currency, settings: doc.settings, doc }]));
 }
 
@@ -113,7 +98,7 @@ export class PoolCoverage {
   private linksOf(accountId: string): Promise<HierarchyLink[]> {
     let links = this.links.get(accountId);
     if (!links) {
-      links = findAll<HierarchyLinkDoc>(this.store, HIERARCHY_LINKS, this.tenantId, { accountId }).then(toLinks);
+      links = findAll<HierarchyLinkDoc>(this.store, HIERARCHY_LINKS, this.tenantId, { filter: { accountId } }).then(toLinks);
       this.links.set(accountId, links);
     }
     return links;
@@ -139,16 +124,4 @@ export function pooledDaysOf(
   to: CalendarDate,
 ): Promise<CalendarDate[]> {
   return new PoolCoverage(store, tenantId).pooledDays(accountId, serviceId, from, to);
-}
-
-/**
- * The on-time usage (total minus late) of the `usageTotals` documents dated on `days`, exact: what the pools billed
- * of that usage, which the member's own usage billing leaves out. Late usage is never pooled: it stays with the
- * member's own plan invoice.
- */
-export function usageOnDays(totals: readonly Pick<UsageTotalDoc, 'occurredOn' | 'total' | 'lateTotal'>[], days: Iterable<CalendarDate>): string {
-  const wanted = new Set(days);
-  let sum = new Decimal(0);
-  for (const doc of totals) if (wanted.has(doc.occurredOn)) sum = sum.plus(doc.total).minus(doc.lateTotal);
-  return sum.toString();
 }

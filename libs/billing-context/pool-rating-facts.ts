@@ -1,6 +1,5 @@
 import { streamName } from '../command-pipeline/streams';
 import { poolStreamEntity } from '../domain/pools/pool.decider';
-import { PaymentResponsibility } from '../domain/accounts/payment-responsibility';
 import { CalendarDate, addDays } from '../domain/shared/calendar-date';
 import { Decimal } from '../domain/shared/decimal';
 import { inRanges, HierarchyHistory, MembershipContext, poolMembersIn } from '../domain/pools/pool-membership';
@@ -8,11 +7,12 @@ import { MemberBilling, PoolRatingInput } from '../domain/pools/pool-rating';
 import { Period } from '../domain/subscriptions/billing-grid';
 import { ReadStore } from '../read-store/read-store.port';
 import { ACCOUNTS } from '../../projections/accounts.projection';
-import { HIERARCHY, HIERARCHY_LINKS, HierarchyLinkDoc } from '../../projections/hierarchy.projection';
-import { PAYMENT_RESPONSIBILITIES } from '../../projections/payment-responsibilities.projection';
+import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../projections/hierarchy.projection';
 import { UsagePoolDoc } from '../../projections/usage-pools.projection';
 import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../../projections/usage.projection';
-import { findAll, poolsOfService, toLinks } from './pool-coverage';
+import { findAll, findEach } from '../read-store/find-all';
+import { poolsOfService, toLinks } from './pool-coverage';
+import { paymentFactsOf } from './usage-facts';
 
 /** Up to this many members, usage is read per member (an id range each); above, one scan of the tenant's days. */
 const PER_MEMBER_READS = 50;
@@ -28,7 +28,7 @@ const CHUNK = 1000;
  * the owner on some day. That is one indexed range query, linear in the tenant's linked accounts.
  */
 export async function poolRatingFacts(store: ReadStore, tenantId: string, pool: UsagePoolDoc, period: Period, today: CalendarDate): Promise<PoolRatingInput> {
-  const linkDocs = await findAll<HierarchyLinkDoc>(store, HIERARCHY_LINKS, tenantId, { to: { gt: period.from } });
+  const linkDocs = await findAll<HierarchyLinkDoc>(store, HIERARCHY_LINKS, tenantId, { filter: { to: { gt: period.from } } });
   const history = new HierarchyHistory(toLinks(linkDocs.filter((link) => link.from < period.to)));
   const pools = await poolsOfService(store, tenantId, pool.serviceId);
 
@@ -61,9 +61,9 @@ async function onTimeUsage(store: ReadStore, tenantId: string, serviceId: string
   const last = addDays(period.to, -1);
   const docs: UsageTotalDoc[] = [];
   if (members.size <= PER_MEMBER_READS) {
-    for (const accountId of members.keys()) docs.push(...(await findAll<UsageTotalDoc>(store, USAGE_TOTALS, tenantId, usageTotalsFilter(accountId, period.from, last, serviceId))));
+    for (const accountId of members.keys()) docs.push(...(await findAll<UsageTotalDoc>(store, USAGE_TOTALS, tenantId, { filter: usageTotalsFilter(accountId, period.from, last, serviceId) })));
   } else {
-    for (const doc of await findAll<UsageTotalDoc>(store, USAGE_TOTALS, tenantId, { occurredOn: { gte: period.from, lte: last } }, 'occurredOn')) {
+    for await (const doc of findEach<UsageTotalDoc>(store, USAGE_TOTALS, tenantId, { filter: { occurredOn: { gte: period.from, lte: last } }, sortBy: 'occurredOn' })) {
       if (doc.serviceId === serviceId && members.has(doc.accountId)) docs.push(doc);
     }
   }
@@ -76,21 +76,13 @@ async function onTimeUsage(store: ReadStore, tenantId: string, serviceId: string
   return sums;
 }
 
-async function memberBilling(
-  store: ReadStore,
-  tenantId: string,
-  memberIds: string[],
-  accounts: Map<string, { paymentTermsDays?: number }>,
-): Promise<Map<string, MemberBilling>> {
-  const responsibilities = new Map<string, PaymentResponsibility>();
-  const ancestors = new Map<string, string[]>();
+/** Payment terms, payment responsibility and ancestors of each member (as the bill run reads them), a chunk at a time. */
+async function memberBilling(store: ReadStore, tenantId: string, memberIds: string[], accounts: Map<string, { paymentTermsDays?: number }>): Promise<Map<string, MemberBilling>> {
+  const billing = new Map<string, MemberBilling>();
   for (const chunk of chunks(memberIds)) {
-    for (const doc of await store.getMany<{ responsibility: PaymentResponsibility }>(PAYMENT_RESPONSIBILITIES, tenantId, chunk)) responsibilities.set(doc.id, doc.responsibility);
-    for (const doc of await store.getMany<{ ancestors: string[] }>(HIERARCHY, tenantId, chunk)) ancestors.set(doc.id, doc.ancestors);
+    for (const [id, payment] of await paymentFactsOf(store, tenantId, chunk)) billing.set(id, { paymentTermsDays: accounts.get(id)?.paymentTermsDays ?? 0, ...payment });
   }
-  return new Map(
-    memberIds.map((id) => [id, { paymentTermsDays: accounts.get(id)?.paymentTermsDays ?? 0, responsibility: responsibilities.get(id) ?? {}, ancestors: ancestors.get(id) ?? [] }]),
-  );
+  return billing;
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {

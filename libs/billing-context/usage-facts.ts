@@ -4,20 +4,20 @@ import { addDays, CalendarDate, compareDates } from '../domain/shared/calendar-d
 import { Decimal } from '../domain/shared/decimal';
 import { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from '../domain/subscriptions/plan-instance.commands';
 import { Period } from '../domain/subscriptions/billing-grid';
+import { findEach } from '../read-store/find-all';
 import { ReadStore } from '../read-store/read-store.port';
 import { PoolCoverage } from './pool-coverage';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../projections/plan-instances.projection';
 import { HIERARCHY } from '../../projections/hierarchy.projection';
 import { PAYMENT_RESPONSIBILITIES } from '../../projections/payment-responsibilities.projection';
 import { PLAN_VERSIONS, planVersionId } from '../../projections/plans.projection';
-import { USAGE_LATE_TOTALS, USAGE_TOTALS, UsageLateTotalDoc, UsageTotalDoc, usageTotalId } from '../../projections/usage.projection';
+import { USAGE_LATE_TOTALS, USAGE_TOTALS, UsageLateTotalDoc, UsageTotalDoc, usageTotalsFilter } from '../../projections/usage.projection';
 
 /**
  * The usage and payment facts billing commands need, read before the (pure) plan-instance decider runs. Used by
  * the plan-instance command handlers (previews too) and by the daily bill run.
  */
 
-const PAGE = 1000;
 
 /** Options of gatherUsageFacts: where late usage is read from, and days billed elsewhere. */
 export interface GatherOptions {
@@ -59,23 +59,9 @@ export async function gatherUsageFacts(
 }
 
 /** The documents of the days in [from, to) of one account and service: a range of ids, page by page. */
-async function* daysOf<T extends Record<string, unknown>>(
-  store: ReadStore,
-  collection: string,
-  tenantId: string,
-  accountId: string,
-  serviceId: string,
-  from: CalendarDate,
-  to: CalendarDate,
-): AsyncGenerator<T> {
-  if (compareDates(from, to) >= 0) return;
-  const filter = { id: { gte: usageTotalId(accountId, serviceId, from), lte: usageTotalId(accountId, serviceId, addDays(to, -1)) } };
-  let cursor: string | undefined;
-  do {
-    const page = await store.find<T>(collection, tenantId, { filter, limit: PAGE, ...(cursor ? { cursor } : {}) });
-    yield* page.items;
-    cursor = page.nextCursor;
-  } while (cursor);
+function daysOf<T extends Record<string, unknown>>(store: ReadStore, collection: string, tenantId: string, accountId: string, serviceId: string, from: CalendarDate, to: CalendarDate): AsyncIterable<T> {
+  if (compareDates(from, to) >= 0) return (async function* () {})();
+  return findEach<T>(store, collection, tenantId, { filter: usageTotalsFilter(accountId, from, addDays(to, -1), serviceId) });
 }
 
 /** What to read for one usage service: its on-time usage from `from` (where it is billed to). */
@@ -137,15 +123,10 @@ const FAR_FUTURE = '9999-12-31';
 /** The account's other plan instances holding usage services (from the planInstances documents; one indexed query). */
 async function otherHolders(store: ReadStore, tenantId: string, accountId: string, planInstanceId: string): Promise<UsageHolder[]> {
   const holders: UsageHolder[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.find<PlanInstanceDoc>(PLAN_INSTANCES, tenantId, { filter: { accountId }, limit: PAGE, ...(cursor ? { cursor } : {}) });
-    for (const doc of page.items) {
-      const services = Object.keys(doc.usageBilledTo ?? {});
-      if (doc.id !== planInstanceId && services.length > 0) holders.push({ id: doc.id, startDate: doc.startDate, cancelledOn: doc.cancelledOn, usageServiceIds: services });
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const doc of findEach<PlanInstanceDoc>(store, PLAN_INSTANCES, tenantId, { filter: { accountId } })) {
+    const services = Object.keys(doc.usageBilledTo ?? {});
+    if (doc.id !== planInstanceId && services.length > 0) holders.push({ id: doc.id, startDate: doc.startDate, cancelledOn: doc.cancelledOn, usageServiceIds: services });
+  }
   return holders;
 }
 

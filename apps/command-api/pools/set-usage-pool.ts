@@ -12,7 +12,7 @@ import { Pricing } from '../../../libs/domain/catalog/pricing';
 import { assertValidId } from '../../../libs/domain/shared/ids';
 import { EVENT_STORE, EventStore } from '../../../libs/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
-import { findAll } from '../../../libs/billing-context/pool-coverage';
+import { findAll } from '../../../libs/read-store/find-all';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
 import { HIERARCHY } from '../../../projections/hierarchy.projection';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../../projections/plan-instances.projection';
@@ -87,7 +87,7 @@ export class SetUsagePoolHandler implements ICommandHandler<SetUsagePoolCommand,
 
   private async facts(tenantId: string, ownerAccountId: string, members: PoolMembers): Promise<PoolSetFacts> {
     const owner = await loadAccount(this.events, tenantId, ownerAccountId);
-    const instances = owner ? await findAll<PlanInstanceDoc>(this.store, PLAN_INSTANCES, tenantId, { accountId: ownerAccountId }) : [];
+    const instances = owner ? await findAll<PlanInstanceDoc>(this.store, PLAN_INSTANCES, tenantId, { filter: { accountId: ownerAccountId } }) : [];
     const ownerInstances: OwnerPlanInstance[] = [];
     for (const doc of instances.filter((instance) => instance.status === 'active')) {
       const version = await this.store.get<{ services: PlanService[] }>(PLAN_VERSIONS, tenantId, planVersionId(doc.planId, doc.planVersion));

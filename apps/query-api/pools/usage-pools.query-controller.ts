@@ -4,7 +4,7 @@ import { addDays } from '../../../libs/domain/shared/calendar-date';
 import { NotFoundError } from '../../../libs/domain/shared/errors';
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
-import { findAll } from '../../../libs/billing-context/pool-coverage';
+import { findAll } from '../../../libs/read-store/find-all';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
 import { POOL_RATINGS, PoolRatingDoc, USAGE_POOLS, UsagePoolDoc } from '../../../projections/usage-pools.projection';
@@ -25,8 +25,8 @@ export class UsagePoolsQueryController {
   })
   async pools(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
-    const pools = await findAll<UsagePoolDoc>(this.store, USAGE_POOLS, tenant.id, { ownerAccountId: id });
-    const ratings = await findAll<PoolRatingDoc>(this.store, POOL_RATINGS, tenant.id, { ownerAccountId: id });
+    const pools = await findAll<UsagePoolDoc>(this.store, USAGE_POOLS, tenant.id, { filter: { ownerAccountId: id } });
+    const ratings = await findAll<PoolRatingDoc>(this.store, POOL_RATINGS, tenant.id, { filter: { ownerAccountId: id } });
     return {
       items: pools.map((pool) => ({
         accountId: pool.ownerAccountId,

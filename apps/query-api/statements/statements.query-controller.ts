@@ -5,6 +5,7 @@ import { nestSections, Statement, StatementSection, statementStatus } from '../.
 import { TenantView } from '../../../libs/domain/tenants/tenant.decider';
 import { CurrentTenant } from '../../../libs/http/auth';
 import { READ_STORE, ReadStore } from '../../../libs/read-store/read-store.port';
+import { findEach } from '../../../libs/read-store/find-all';
 import { TenantDirectory } from '../../../libs/tenancy/tenant-directory';
 import { ACCOUNTS } from '../../../projections/accounts.projection';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../../../projections/statements.projection';
@@ -106,12 +107,9 @@ export class StatementsQueryController {
   /** Every section of the statement, in account-id order (a range of ids, a page of 1,000 at a time). */
   private async sectionsOf(tenantId: string, id: string): Promise<StatementSection[]> {
     const sections: StatementSection[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.find<StatementSectionDoc>(STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(id) }, limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const { statementId, accountId, parentAccountId, lines, owed } of page.items) sections.push({ statementId, accountId, parentAccountId, lines, owed });
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const { statementId, accountId, parentAccountId, lines, owed } of findEach<StatementSectionDoc>(this.store, STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(id) } })) {
+      sections.push({ statementId, accountId, parentAccountId, lines, owed });
+    }
     return sections;
   }
 }
