@@ -157,6 +157,20 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const read = new Map<string, RecordedEvent[]>();
+    for (const stream of streams) {
+      if (typeof stream !== 'string') throw new TypeError('readStreams: every stream name must be a string');
+      read.set(stream, []);
+    }
+    if (read.size === 0) return read;
+    // One query: the names as a JSON array, each looked up through the (stream_name, revision) index.
+    for (const row of this.statements.readStreams.all(JSON.stringify([...read.keys()]))) {
+      (read.get(row.stream_name) as RecordedEvent[]).push(toRecordedEvent(row));
+    }
+    return read;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? 0;
     assertValidCount('after', after);
@@ -352,6 +366,9 @@ function prepareStatements(db: Database.Database) {
     headPosition: db.prepare<[]>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
     readStream: db.prepare<[string, number, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    ),
+    readStreams: db.prepare<[string], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_name IN (SELECT value FROM json_each(?)) ORDER BY stream_name, revision`,
     ),
     readAll: db.prepare<[number, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
