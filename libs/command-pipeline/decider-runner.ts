@@ -124,7 +124,7 @@ export class DeciderRunner {
     useCache: boolean,
   ): Promise<CachedStream<State>> {
     const cached = useCache ? this.cache.get<State>(stream) : undefined;
-    // A whole stream goes through the batching loader (the commands of one turn, one read); the rest of a
+    // A whole stream goes through the batching loader (commands started together, one read); the rest of a
     // cached one is read on its own.
     const recorded = cached ? await this.store.readStream(stream, { fromRevision: cached.revision + 1 }) : await this.loader.load(stream);
     if (cached && recorded.length === 0) return cached;

@@ -28,7 +28,7 @@ describe('BatchingStreamLoader', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads the streams asked for in one turn with one query, each caller getting its own stream', async () => {
+  it('reads the streams asked for together with one query, each caller getting its own stream', async () => {
     const loader = new BatchingStreamLoader(store);
     const many = jest.spyOn(store, 'readStreams');
     const one = jest.spyOn(store, 'readStream');
@@ -43,7 +43,7 @@ describe('BatchingStreamLoader', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('hands a stream asked for twice in one turn to each caller as its own objects', async () => {
+  it('hands a stream asked for twice at once to each caller as its own objects', async () => {
     const loader = new BatchingStreamLoader(store);
 
     const [first, second] = await Promise.all([loader.load('s-b'), loader.load('s-b'), loader.load('s-a')]);
@@ -53,7 +53,7 @@ describe('BatchingStreamLoader', () => {
     expect(first[0]).not.toBe(second[0]);
   });
 
-  it('splits a large turn into reads of at most maxStreams names', async () => {
+  it('splits a large batch into reads of at most maxStreams names', async () => {
     const loader = new BatchingStreamLoader(store, 2);
     const many = jest.spyOn(store, 'readStreams');
     const one = jest.spyOn(store, 'readStream');
@@ -81,18 +81,18 @@ describe('BatchingStreamLoader', () => {
     expect((c as PromiseFulfilledResult<unknown[]>).value).toHaveLength(3);
   });
 
-  it('reads a stream appended between turns again: never staler than a read at the time of the call', async () => {
+  it('reads a stream appended after a read again: never staler than a read at the time of the call', async () => {
     const loader = new BatchingStreamLoader(store);
     expect(await loader.load('s-a')).toHaveLength(1);
 
     await store.appendToStream('s-a', [event('s-a', 1)], 0);
 
     expect((await loader.load('s-a')).map((e) => e.revision)).toEqual([0, 1]);
-    // Asked for in the turn of an append that commits before the read: the read sees it.
+    // Asked for while an append waits for its commit: read as the store is then, and the next load sees the append.
     const appended = store.appendToStream('s-a', [event('s-a', 2)], 1);
-    const loaded = loader.load('s-a');
+    expect(await loader.load('s-a')).toHaveLength(2);
     await appended;
-    expect(await loaded).toHaveLength(3);
+    expect(await loader.load('s-a')).toHaveLength(3);
   });
 });
 
@@ -124,7 +124,7 @@ describe('DeciderRunner with batched loads', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads the streams of commands issued in one turn with one read, and commits them as before', async () => {
+  it('loads the streams of commands issued together with one read, and commits them as before', async () => {
     const runner = new DeciderRunner(store);
     const many = jest.spyOn(store, 'readStreams');
     const one = jest.spyOn(store, 'readStream');
@@ -134,13 +134,13 @@ describe('DeciderRunner with batched loads', () => {
     expect(many).toHaveBeenCalledTimes(1);
     expect(one).not.toHaveBeenCalled();
     expect(outcomes.map((o) => [o.state, o.revision, o.alreadyApplied])).toEqual(Array.from({ length: 20 }, (_, i) => [i, 0, false]));
-    // Issued again in one turn: each command is recognised by its id, nothing is written.
+    // Issued again together: each command is recognised by its id, nothing is written.
     const again = await Promise.all(Array.from({ length: 20 }, (_, i) => runner.run(adder, `adder-${i}`, { type: 'Add', data: { by: i } }, context(`c-${i}`))));
     expect(again.every((o) => o.alreadyApplied && o.events.length === 0)).toBe(true);
     expect(await store.headPosition()).toBe(20);
   });
 
-  it('several commands on one stream in one turn: one wins each round, the others reload and decide again', async () => {
+  it('several commands on one stream together: one wins each round, the others reload and decide again', async () => {
     const runner = new DeciderRunner(store);
     const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => runner.run(adder, 'adder-x', { type: 'Add', data: { by: 1 } }, context(`x-${i}`))));
     expect(outcomes.map((o) => o.revision).sort()).toEqual([0, 1, 2, 3, 4]);

@@ -9,9 +9,10 @@ interface Waiter {
 const DEFAULT_MAX_STREAMS = 1000;
 
 /**
- * Whole-stream loads for the command side, batched: the streams asked for in one event-loop turn are read
- * on the next setImmediate with one `readStreams` call (a bill run's chunk of commands reaches its loads in
- * the same turn; one query instead of a thousand).
+ * Whole-stream loads for the command side, batched: the streams asked for by one run of synchronous code are
+ * read with one `readStreams` call in a microtask right after it. A bill run starts a chunk's commands in one
+ * synchronous loop and each reaches its load before its first real wait, so a chunk's loads are one query
+ * instead of a thousand; a lone command waits for nothing (no timer, no event-loop turn).
  *
  * Never staler than `readStream` at the moment of the call: the read starts after every load it serves was
  * asked for, so whatever was committed before a caller asked is in what that caller gets. A stream appended
@@ -35,7 +36,7 @@ export class BatchingStreamLoader {
       else this.pending.set(stream, [{ resolve, reject }]);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        queueMicrotask(() => this.flush());
       }
     });
   }
