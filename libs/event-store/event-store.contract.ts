@@ -225,6 +225,16 @@ export function eventStoreContract(
         expect((await store.readStreams([])).size).toBe(0);
       });
 
+      it('reads names with quotes, backslashes and non-ASCII characters exactly', async () => {
+        const stream = `${newStream()}-"q'\\é✓`;
+        await store.appendToStream(stream, [newEvent()], 'no_stream');
+
+        const read = await store.readStreams([stream, `${stream}x`]);
+
+        expect(read.get(stream)?.map((e) => e.streamName)).toEqual([stream]);
+        expect(read.get(`${stream}x`)).toEqual([]);
+      });
+
       it('sees what was appended before the call', async () => {
         const stream = await streamWith(1);
         expect((await store.readStreams([stream])).get(stream)).toHaveLength(1);
