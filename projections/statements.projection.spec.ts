@@ -160,6 +160,43 @@ describe('statements projection', () => {
     expect(before[3]).toHaveLength(1);
   });
 
+  it('reads a batch\'s balances, statements and sections ahead, and ends with the same documents as without', async () => {
+    const split = { usage: [{ payerAccountId: 'child', percent: '25' }, { payerAccountId: 'parent', percent: '75' }] };
+    const batches = [
+      [
+        recorded(billed(invoice('b-child', 'child', withPayers([line('recurring', 5000), line('usage', 250)], 'child', PARENT_PAYS_RECURRING), '2024-01-01', ['parent']))),
+        recorded(billed(invoice('b-gc', 'grandchild', withPayers([line('recurring', 3000)], 'grandchild', PARENT_PAYS_RECURRING), '2024-01-01', ['child', 'parent']))),
+        recorded(billed(invoice('b-parent', 'parent', [line('recurring', 10000)]))),
+        recorded(billed(invoice('b-a1', 'a', [line('recurring', 10000)], '2024-02-01'))),
+      ],
+      [
+        recorded(poolRated([
+          invoice('p-child', 'child', withPayers([line('usage', 1001)], 'child', split), '2024-02-01', ['parent']),
+          invoice('p-gc', 'grandchild', withPayers([line('usage', 2000)], 'grandchild', { usage: [{ payerAccountId: 'parent', percent: '100' }] }), '2024-02-01', ['child', 'parent']),
+        ])),
+        recorded(billed(invoice('b-a-late', 'a', [line('usage', 42)], '2024-01-31'))), // late: joins a:2024-02-01, not the named a:2024-01-31
+        recorded(billed(invoice('b-a2', 'a', [line('credit', -517)], '2024-02-01'))),
+      ],
+    ];
+    const without = createReadStore({ kind: 'sqlite', dataDir: path.join(dir, 'without') });
+    await without.ensureCollections(statementsProjection.collections);
+    const plain = { ...statementsProjection, prefetch: undefined };
+    for (const batch of batches) await projectBatch(plain, batch, without);
+    const getMany = jest.spyOn(store, 'getMany');
+    const get = jest.spyOn(store, 'get');
+    for (const batch of batches) await project(batch);
+
+    expect(getMany).toHaveBeenCalled();
+    // Every balance comes from the read-ahead or from the batch's own writes, never from a get of its own.
+    expect(get.mock.calls.filter(([collection]) => collection === ACCOUNT_BALANCES)).toEqual([]);
+    const all = async (s: ReadStore) =>
+      (await Promise.all([STATEMENTS, ACCOUNT_BALANCES, STATEMENT_SECTIONS].map(async (c) => (await s.find(c, 't1', { limit: 1000 })).items))).flat().map((doc) => JSON.stringify(doc));
+    const expected = await all(without);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(await all(store)).toEqual(expected);
+    await without.close();
+  });
+
   it('rebuilds to identical documents whatever the batches', async () => {
     const events = createEventStore({ kind: 'sqlite', dataDir: dir });
     const all: NewEvent[] = [];

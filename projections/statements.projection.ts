@@ -1,6 +1,6 @@
 import { RecordedEvent } from '../libs/event-store/event-store.port';
 import { Doc, DocWrite } from '../libs/read-store/read-store.port';
-import { ProjectionView, Projector } from '../libs/projection-runner/projector';
+import { DocKey, ProjectionView, Projector } from '../libs/projection-runner/projector';
 import { INVOICE_EVENT_TYPES, postedInvoices } from '../libs/domain/invoicing/posted';
 import {
   AccountBalance,
@@ -50,20 +50,29 @@ export const statementsProjection: Projector = {
     { name: STATEMENT_SECTIONS, indexes: [] },
   ],
   eventTypes: [...INVOICE_EVENT_TYPES],
-  async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
-    const posted = postedInvoices(recorded);
-    if (posted.length === 0) return [];
+  /**
+   * Each paying account's balance, and the statement (and sections) of each invoice's own date: the one it joins
+   * unless it is late (then the account's latest statement is read as before, and the named one is not used).
+   */
+  prefetch(recorded: RecordedEvent): DocKey[] {
+    const byAccount = contributionsByAccount(recorded);
     const { tenantId } = recorded.metadata;
-    const { position } = recorded;
-
-    const byAccount = new Map<string, Contribution[]>();
-    for (const { invoice } of posted) {
-      for (const contribution of contributionsOf(invoice)) {
-        const list = byAccount.get(contribution.accountId) ?? [];
-        list.push(contribution);
-        byAccount.set(contribution.accountId, list);
+    const keys: DocKey[] = [];
+    for (const [accountId, contributions] of byAccount) {
+      keys.push({ collection: ACCOUNT_BALANCES, tenantId, id: accountId });
+      for (const contribution of contributions) {
+        const id = statementId(accountId, contribution.invoiceDate);
+        keys.push({ collection: STATEMENTS, tenantId, id });
+        for (const sectionAccountId of contribution.sectionPath ?? []) keys.push({ collection: STATEMENT_SECTIONS, tenantId, id: sectionId(id, sectionAccountId) });
       }
     }
+    return keys;
+  },
+  async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+    const byAccount = contributionsByAccount(recorded);
+    if (byAccount.size === 0) return [];
+    const { tenantId } = recorded.metadata;
+    const { position } = recorded;
 
     const statementWrites: DocWrite[] = [];
     const balanceWrites: DocWrite[] = [];
@@ -107,6 +116,27 @@ export const statementsProjection: Projector = {
     return [...statementWrites, ...balanceWrites];
   },
 };
+
+/**
+ * The contributions of an event's posted invoices by paying account, in the order they apply. Kept per event object
+ * (a WeakMap, never changed once made), so `prefetch` and `project` of the same event work them out once.
+ */
+const contributionsMemo = new WeakMap<RecordedEvent, ReadonlyMap<string, readonly Contribution[]>>();
+
+function contributionsByAccount(recorded: RecordedEvent): ReadonlyMap<string, readonly Contribution[]> {
+  const memo = contributionsMemo.get(recorded);
+  if (memo) return memo;
+  const byAccount = new Map<string, Contribution[]>();
+  for (const { invoice } of postedInvoices(recorded)) {
+    for (const contribution of contributionsOf(invoice)) {
+      const list = byAccount.get(contribution.accountId);
+      if (list) list.push(contribution);
+      else byAccount.set(contribution.accountId, [contribution]);
+    }
+  }
+  contributionsMemo.set(recorded, byAccount);
+  return byAccount;
+}
 
 /** A stored document without the store's own fields (`id`, `_position`), so documents are the same however batches fall. */
 async function storedFields<T extends Doc>(view: ProjectionView, collection: string, tenantId: string, id: string): Promise<T | null> {

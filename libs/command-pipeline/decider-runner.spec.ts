@@ -52,6 +52,7 @@ class InterferingStore implements EventStore {
     return this.inner.appendToStream(stream, events, expected);
   }
   readStream = (...args: Parameters<EventStore['readStream']>) => this.inner.readStream(...args);
+  readStreams = (...args: Parameters<EventStore['readStreams']>) => this.inner.readStreams(...args);
   readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
   subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);
   headPosition = () => this.inner.headPosition();
@@ -155,7 +156,7 @@ describe('DeciderRunner', () => {
       const runner = new DeciderRunner(store);
       const read = jest.spyOn(store, 'readStream');
       for (let i = 0; i < 5; i++) await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context(`cmd-${i}`), { cache: true });
-      expect(read.mock.calls.map(([, options]) => options?.fromRevision)).toEqual([0, 1, 2, 3, 4]);
+      expect(read.mock.calls.map(([, options]) => options?.fromRevision ?? 0)).toEqual([0, 1, 2, 3, 4]);
       const repeat = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('cmd-2'), { cache: true });
       expect(repeat).toMatchObject({ alreadyApplied: true, state: 5, events: [] });
     });

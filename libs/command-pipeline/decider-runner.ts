@@ -4,6 +4,7 @@ import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from 
 import { CommandContext, eventMetadata } from './command-context';
 import { ConcurrencyConflictError } from './concurrency-conflict.error';
 import { CachedStream, StreamStateCache } from './stream-state-cache';
+import { BatchingStreamLoader } from './stream-loader';
 
 export interface DeciderOutcome<State, Event extends DomainEvent> {
   /** State after the command (after the earlier run's events when the command was already applied). */
@@ -37,11 +38,14 @@ export interface RunOptions {
 export class DeciderRunner {
   private readonly cache = new StreamStateCache();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly loader: BatchingStreamLoader;
 
   constructor(
     private readonly store: EventStore,
     private readonly maxAttempts = DEFAULT_MAX_ATTEMPTS,
-  ) {}
+  ) {
+    this.loader = new BatchingStreamLoader(store);
+  }
 
   async run<Command extends DomainCommand, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
@@ -120,7 +124,9 @@ export class DeciderRunner {
     useCache: boolean,
   ): Promise<CachedStream<State>> {
     const cached = useCache ? this.cache.get<State>(stream) : undefined;
-    const recorded = await this.store.readStream(stream, { fromRevision: cached ? cached.revision + 1 : 0 });
+    // A whole stream goes through the batching loader (commands started together, one read); the rest of a
+    // cached one is read on its own.
+    const recorded = cached ? await this.store.readStream(stream, { fromRevision: cached.revision + 1 }) : await this.loader.load(stream);
     if (cached && recorded.length === 0) return cached;
     const events = recorded.map(toDomainEvent) as Event[];
     const commandIds = cached?.commandIds ?? new Map<string, number>(); // the cached map grows in place (see above)

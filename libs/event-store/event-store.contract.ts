@@ -200,6 +200,51 @@ export function eventStoreContract(
       });
     });
 
+    describe('readStreams', () => {
+      it('reads several streams in one call, each as readStream reads it, an unknown one as []', async () => {
+        const [a, b] = [await streamWith(3), await streamWith(1)];
+        await store.appendToStream(newStream(), [newEvent()], 'no_stream'); // another stream, not asked for
+        const unknown = newStream();
+
+        const read = await store.readStreams([b, unknown, a]);
+
+        expect([...read.keys()].sort()).toEqual([a, b, unknown].sort());
+        expect(read.get(a)).toEqual(await store.readStream(a));
+        expect(read.get(b)).toEqual(await store.readStream(b));
+        expect(read.get(a)?.map((e) => [e.streamName, e.revision])).toEqual([[a, 0], [a, 1], [a, 2]]);
+        expect(read.get(unknown)).toEqual([]);
+      });
+
+      it('reads a name asked for twice once, and nothing for no names', async () => {
+        const stream = await streamWith(2);
+
+        const read = await store.readStreams([stream, stream]);
+
+        expect(read.size).toBe(1);
+        expect(read.get(stream)?.map((e) => e.revision)).toEqual([0, 1]);
+        expect((await store.readStreams([])).size).toBe(0);
+      });
+
+      it('reads names with quotes, backslashes and non-ASCII characters exactly', async () => {
+        const stream = `${newStream()}-"q'\\é✓`;
+        await store.appendToStream(stream, [newEvent()], 'no_stream');
+
+        const read = await store.readStreams([stream, `${stream}x`]);
+
+        expect(read.get(stream)?.map((e) => e.streamName)).toEqual([stream]);
+        expect(read.get(`${stream}x`)).toEqual([]);
+      });
+
+      it('sees what was appended before the call', async () => {
+        const stream = await streamWith(1);
+        expect((await store.readStreams([stream])).get(stream)).toHaveLength(1);
+
+        await store.appendToStream(stream, [newEvent()], 0);
+
+        expect((await store.readStreams([stream])).get(stream)?.map((e) => e.revision)).toEqual([0, 1]);
+      });
+    });
+
     describe('readAll and headPosition', () => {
       it('reads strictly after a position, in append order, with strictly increasing positions', async () => {
         const head = await store.headPosition();

@@ -100,6 +100,12 @@ export interface EventStore {
   appendToStream(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream in revision order; an unknown stream reads as []. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several whole streams in one call, each exactly as `readStream(name)` reads it (revision order, an
+   * unknown stream as []). Every name asked for is a key of the result; a name asked for twice is read once.
+   * For callers that load many streams at a time (the command side's batched loads), one query instead of many.
+   */
+  readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events of the whole log in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;

@@ -1,5 +1,7 @@
 import { InvalidInputError } from './errors';
-import { assertValidId, deterministicUuid, isValidId, uuidV5 } from './ids';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { assertValidId, deterministicUuid, ID_NAMESPACE, isValidId, uuidV5 } from './ids';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -55,5 +57,23 @@ describe('deterministic ids', () => {
 
   it('needs at least one part', () => {
     expect(() => deterministicUuid()).toThrow(RangeError);
+  });
+
+  it('gives the same ids as the plain RFC 4122 computation (hex of the digest, version and variant bits set)', () => {
+    const reference = (name: string, namespace: string): string => {
+      const bytes = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
+      bytes[6] = (bytes[6] & 0x0f) | 0x50;
+      bytes[8] = (bytes[8] & 0x3f) | 0x80;
+      const hex = bytes.toString('hex');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.uuid(), (name, namespace) => {
+        expect(uuidV5(name, namespace)).toBe(reference(name, namespace));
+        expect(uuidV5(name, ID_NAMESPACE)).toBe(reference(name, ID_NAMESPACE));
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => uuidV5('x', 'not-a-uuid')).toThrow(RangeError);
   });
 });

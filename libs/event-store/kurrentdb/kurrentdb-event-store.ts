@@ -108,6 +108,13 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
+  /** One read per stream, side by side: KurrentDB has no multi-stream read (a client-side batch is enough). */
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const names = [...new Set(streams)];
+    const read = await Promise.all(names.map((stream) => this.readStream(stream)));
+    return new Map(names.map((stream, index) => [stream, read[index]]));
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? 0;
     assertValidCount('after', after);

@@ -54,18 +54,23 @@ const SCHEMA = `
   CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_name, revision);
 `;
 
+/** In the order of EventRow (rows are read as arrays). */
 const COLUMNS = 'position, stream_name, revision, id, type, data, metadata, recorded_at';
 
-interface EventRow {
-  position: number;
-  stream_name: string;
-  revision: number;
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
+/**
+ * A row as an array in COLUMNS order (better-sqlite3's raw mode): no object with eight named properties made per
+ * row only to be copied into the RecordedEvent (measured about a quarter less time per row read).
+ */
+type EventRow = [
+  position: number,
+  streamName: string,
+  revision: number,
+  id: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+];
 
 /** An event serialized by the caller's own call, so bad data fails that caller alone and early. */
 interface SerializedEvent {
@@ -155,6 +160,20 @@ export class SqliteEventStore implements EventStore {
     assertValidCount('fromRevision', fromRevision);
     const rows = this.statements.readStream.all(stream, fromRevision, limitOf(options.maxCount));
     return rows.map(toRecordedEvent);
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const read = new Map<string, RecordedEvent[]>();
+    for (const stream of streams) {
+      if (typeof stream !== 'string') throw new TypeError('readStreams: every stream name must be a string');
+      read.set(stream, []);
+    }
+    if (read.size === 0) return read;
+    // One query: the names as a JSON array, each looked up through the (stream_name, revision) index.
+    for (const row of this.statements.readStreams.all(JSON.stringify([...read.keys()]))) {
+      (read.get(row[1]) as RecordedEvent[]).push(toRecordedEvent(row));
+    }
+    return read;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -350,17 +369,22 @@ function prepareStatements(db: Database.Database) {
     ),
     lastRevision: db.prepare<[string]>('SELECT MAX(revision) FROM events WHERE stream_name = ?').pluck(),
     headPosition: db.prepare<[]>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
-    readStream: db.prepare<[string, number, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-    ),
-    readAll: db.prepare<[number, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-    ),
+    readStream: db
+      .prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .raw(true),
+    readStreams: db
+      .prepare<[string], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_name IN (SELECT value FROM json_each(?)) ORDER BY stream_name, revision`,
+      )
+      .raw(true),
+    readAll: db.prepare<[number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true),
     // A scan of the rowid range with the type as a filter: no index on type (it would cost every append).
-    readTypes: db.prepare<[number, number, string, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
+    readTypes: db
+      .prepare<[number, number, string, number], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
        ORDER BY position LIMIT ?`,
-    ),
+      )
+      .raw(true),
   };
 }
 
@@ -391,18 +415,19 @@ function serializeEvent(event: NewEvent): SerializedEvent {
  * looking at the data (measured: a sixth of usage ingestion went into parsing data nobody read).
  */
 function toRecordedEvent(row: EventRow): RecordedEvent {
+  const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
   let data: Record<string, unknown> | undefined;
   return {
-    id: row.id,
-    type: row.type,
+    id,
+    type,
     get data(): Record<string, unknown> {
-      return (data ??= JSON.parse(row.data) as Record<string, unknown>);
+      return (data ??= JSON.parse(json) as Record<string, unknown>);
     },
-    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-    streamName: row.stream_name,
-    revision: row.revision,
-    position: row.position,
-    recordedAt: row.recorded_at,
+    metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
+    streamName,
+    revision,
+    position,
+    recordedAt,
   };
 }
 
