@@ -13,7 +13,7 @@ class RootModule {}
 /** Composes the core with an app's modules; used by every entry point and by the HTTP tests. */
 export async function createApp(
   name: string,
-  modules: Type[],
+  modules: Array<Type | DynamicModule>,
   options: Omit<CoreOptions, 'logger'> & { logger?: Logger },
 ): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(options.config.logLevel);
@@ -24,7 +24,7 @@ export async function createApp(
   return createHttpApp(root, logger.child({ app: name }), `Billing API (${name})`);
 }
 
-export async function bootstrap(name: string, modules: Type[]): Promise<void> {
+export async function bootstrap(name: string, modules: Array<Type | DynamicModule>): Promise<void> {
   let config: AppConfig;
   const logger = createLogger();
   try {

@@ -58,6 +58,7 @@ import { READ_STORE, ReadStore } from '../libs/read-store/read-store.port';
 import { billRunProcessManager } from '../process-managers/bill-run.process-manager';
 import { commandRoutes } from '../process-managers/command-routes';
 import { allProjectors } from '../projections';
+import { ProjectorThread } from '../libs/projection-runner/thread/projector-thread';
 import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../projections/invoices.projection';
 import { PLAN_INSTANCES } from '../projections/plan-instances.projection';
 import { ADMIN_KEY, appendDecided, fmt, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
@@ -373,7 +374,9 @@ async function cpuProfiler(): Promise<{ stop(): Promise<void> }> {
 function commitCounts(app: NestFastifyApplication): [number, number, number] {
   const events = app.get<EventStore>(EVENT_STORE) as Partial<SqliteEventStore>;
   const reads = app.get<ReadStore>(READ_STORE) as Partial<SqliteReadStore>;
-  return [events.stats?.commits ?? 0, reads.stats?.commits ?? 0, reads.stats?.applies ?? 0];
+  // With the projectors in their thread (PROJECTORS=thread), its own read-store connection commits too.
+  const thread = app.get(ProjectorThread, { strict: false }) as ProjectorThread | null;
+  return [events.stats?.commits ?? 0, (reads.stats?.commits ?? 0) + (thread?.stats.commits ?? 0), (reads.stats?.applies ?? 0) + (thread?.stats.applies ?? 0)];
 }
 
 function rssSampler(): { stop(): number } {

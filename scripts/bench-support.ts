@@ -32,7 +32,9 @@ export interface Tenant {
 
 /** `env`: further configuration (e.g. SETTLE_TIMEOUT_MS for a day longer than a minute). */
 export async function startApp(dataDir: string, startDate: string, env: Record<string, string> = {}): Promise<NestFastifyApplication> {
-  const config = loadConfig({ ...env, DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
+  // PROJECTORS=inline|thread from the environment compares both on one build (thread by default, as npm start).
+  const projectors = process.env.PROJECTORS ? { PROJECTORS: process.env.PROJECTORS } : {};
+  const config = loadConfig({ ...projectors, ...env, DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
   const app = await createApp('bench', allInOneModules, {
     config,
     clock: new FixedClock(new Date(`${startDate}T10:00:00Z`)),

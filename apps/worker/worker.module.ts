@@ -1,12 +1,14 @@
-import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, APP_CONFIG } from '../../libs/config/config';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import { EVENT_STORE, EventStore, SqliteEventStore } from '../../libs/event-store';
 import { READ_STORE, ReadStore } from '../../libs/read-store/read-store.port';
 import { LOGGER } from '../../libs/logging/logger';
 import { DeciderRunner } from '../../libs/command-pipeline/decider-runner';
 import { ConsumerRunner } from '../../libs/subscriptions/consumer-runner';
+import { CombinedPositions } from '../../libs/subscriptions/position-source';
 import { projectionConsumer } from '../../libs/projection-runner/projection-consumer';
+import { ProjectorThread } from '../../libs/projection-runner/thread/projector-thread';
 import { CommandDispatcher } from '../../libs/process-manager-runtime/command-dispatcher';
 import { processManagerConsumer } from '../../libs/process-manager-runtime/process-manager-consumer';
 import { FaultInjector } from '../../libs/process-manager-runtime/faults';
@@ -18,9 +20,36 @@ import { allProjectors } from '../../projections';
 import { allProcessManagers } from '../../process-managers';
 import { commandRoutes } from '../../process-managers/command-routes';
 
+/** Set by `WorkerModule.allInOne()`: this process also runs the command side, so projectors may get their own thread. */
+const ALL_IN_ONE = Symbol('WORKER_ALL_IN_ONE');
+
+/**
+ * The projectors run on a worker thread (the second core) when this process also handles commands on the
+ * embedded SQLite stores and PROJECTORS is not `inline`. A worker process alone keeps them inline (its own
+ * process is already off the command side), as do MongoDB and KurrentDB.
+ */
+export function projectorsInThread(config: AppConfig, allInOne: boolean): boolean {
+  return allInOne && config.projectors === 'thread' && config.eventStore === 'sqlite' && config.readStore === 'sqlite';
+}
+
 /** Background work: projectors, process managers (timers among them) and the production business-day scheduler. */
 @Module({
   providers: [
+    {
+      provide: ProjectorThread,
+      useFactory: (config: AppConfig, events: EventStore, logger: Logger, allInOne?: boolean) => {
+        if (!projectorsInThread(config, allInOne === true) || !(events instanceof SqliteEventStore)) return null;
+        return new ProjectorThread({
+          names: allProjectors.map((projector) => projector.name),
+          dataDir: config.dataDir,
+          logLevel: logger.level,
+          fault: config.fault,
+          events,
+          logger: logger.child({ thread: 'projectors' }),
+        });
+      },
+      inject: [APP_CONFIG, EVENT_STORE, LOGGER, { token: ALL_IN_ONE, optional: true }],
+    },
     {
       provide: ConsumerRunner,
       useFactory: (
@@ -30,6 +59,7 @@ import { commandRoutes } from '../../process-managers/command-routes';
         runner: DeciderRunner,
         readYourWrites: ReadYourWrites,
         faults: FaultInjector,
+        thread: ProjectorThread | null,
       ) => {
         const deps = {
           dispatcher: new CommandDispatcher(runner, commandRoutes),
@@ -44,11 +74,11 @@ import { commandRoutes } from '../../process-managers/command-routes';
           },
         };
         return new ConsumerRunner(events, store, [
-          ...allProjectors.map((projector) => projectionConsumer(projector, store)),
+          ...(thread ? [] : allProjectors.map((projector) => projectionConsumer(projector, store))),
           ...allProcessManagers.map((pm) => processManagerConsumer(pm, deps)),
         ], logger);
       },
-      inject: [EVENT_STORE, READ_STORE, LOGGER, DeciderRunner, ReadYourWrites, FaultInjector],
+      inject: [EVENT_STORE, READ_STORE, LOGGER, DeciderRunner, ReadYourWrites, FaultInjector, ProjectorThread],
     },
     {
       provide: ProductionScheduler,
@@ -57,9 +87,14 @@ import { commandRoutes } from '../../process-managers/command-routes';
       inject: [DeciderRunner, EVENT_STORE, READ_STORE, TenantDirectory, LOGGER],
     },
   ],
-  exports: [ConsumerRunner, ProductionScheduler],
+  exports: [ConsumerRunner, ProductionScheduler, ProjectorThread],
 })
 export class WorkerModule implements OnApplicationBootstrap {
+  /** The worker of the all-in-one process (commands in the same process): projectors may run on their own thread. */
+  static allInOne(): DynamicModule {
+    return { module: WorkerModule, providers: [{ provide: ALL_IN_ONE, useValue: true }] };
+  }
+
   constructor(
     private readonly consumers: ConsumerRunner,
     private readonly scheduler: ProductionScheduler,
@@ -67,14 +102,22 @@ export class WorkerModule implements OnApplicationBootstrap {
     private readonly lifecycle: Lifecycle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(ProjectorThread) private readonly thread: ProjectorThread | null,
   ) {}
 
+  /** Stops in reverse: the scheduler, then process managers (they may wait on read models), then the projector thread. */
   async onApplicationBootstrap(): Promise<void> {
+    const thread = this.thread;
+    if (thread) await thread.start();
     await this.consumers.start();
-    this.readYourWrites.attach(this.consumers);
+    this.readYourWrites.attach(thread ? new CombinedPositions([this.consumers, thread]) : this.consumers);
     this.scheduler.start(this.config.businessDayTickMs);
     this.lifecycle.onStop(() => this.scheduler.stop());
     this.lifecycle.onStop(() => this.consumers.stop());
-    this.logger.info({ consumers: this.consumers.names }, 'projectors and process managers running');
+    if (thread) this.lifecycle.onStop(() => thread.stop());
+    this.logger.info(
+      { consumers: this.consumers.names, projectorThread: thread ? thread.names : null },
+      thread ? 'process managers running; projectors running in a worker thread' : 'projectors and process managers running',
+    );
   }
 }

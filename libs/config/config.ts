@@ -18,6 +18,11 @@ export interface AppConfig {
   businessDayTickMs: number;
   /** How long one sandbox day may take to settle before POST /v1/clock/advance gives up. */
   settleTimeoutMs: number;
+  /**
+   * Where the all-in-one process runs its projectors on the embedded SQLite stores: `thread` (a worker thread,
+   * the second core) or `inline` (the main thread). MongoDB/KurrentDB and a separate worker process: always inline.
+   */
+  projectors: 'thread' | 'inline';
   /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
   fault: string | undefined;
 }
@@ -43,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS ?? '5000', 'READ_YOUR_WRITES_TIMEOUT_MS'),
     businessDayTickMs: integer(env.BUSINESS_DAY_TICK_MS ?? '60000', 'BUSINESS_DAY_TICK_MS'),
     settleTimeoutMs: integer(env.SETTLE_TIMEOUT_MS ?? '60000', 'SETTLE_TIMEOUT_MS'),
+    projectors: oneOf(env.PROJECTORS ?? 'thread', ['thread', 'inline'] as const, 'PROJECTORS'),
     fault: env.BILLING_FAULT || undefined,
   };
 }

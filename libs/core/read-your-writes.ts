@@ -1,15 +1,16 @@
 import { ReadStore } from '../read-store/read-store.port';
-import { ConsumerRunner } from '../subscriptions/consumer-runner';
+import { PositionSource } from '../subscriptions/position-source';
 
 const POLL_MS = 20;
 
 /**
  * Waits (bounded) until consumers of the log reach a position: the read models, for a client reading its
  * own write; or every consumer, process managers included, for the sandbox clock to know a day settled.
- * In the all-in-one process it asks the local runner; in a split deployment it polls the checkpoints.
+ * In the all-in-one process it asks the local runner (and the projector thread, when projectors run there: see
+ * libs/projection-runner/thread); in a split deployment it polls the checkpoints.
  */
 export class ReadYourWrites {
-  private runner: ConsumerRunner | null = null;
+  private runner: PositionSource | null = null;
 
   constructor(
     private readonly store: ReadStore,
@@ -18,7 +19,7 @@ export class ReadYourWrites {
     readonly timeoutMs: number,
   ) {}
 
-  attach(runner: ConsumerRunner): void {
+  attach(runner: PositionSource): void {
     this.runner = runner;
   }
 

@@ -18,10 +18,13 @@ export interface ReadStoreConfig {
   mongoDatabase?: string;
 }
 
+/** The SQLite read store's file in the data folder. */
+export const READ_STORE_FILE = 'read.sqlite';
+
 export function createReadStore(config: ReadStoreConfig): ReadStore {
   switch (config.kind) {
     case 'sqlite':
-      return new SqliteReadStore({ file: join(config.dataDir, 'read.sqlite') });
+      return new SqliteReadStore({ file: join(config.dataDir, READ_STORE_FILE) });
     case 'mongodb':
       if (!config.mongoUrl) throw new Error("Read store 'mongodb' needs mongoUrl (MONGODB_URL).");
       return new MongoReadStore({ url: config.mongoUrl, database: config.mongoDatabase });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AllSubscription, batchEnd, EventBatch, EventStore } from '../event-store/event-store.port';
 import { ReadStore } from '../read-store/read-store.port';
+import { PositionSource, waitUntilReached } from './position-source';
 
 /**
  * Something that follows the log from a checkpoint: a projector or a process manager. `handleBatch`
@@ -32,10 +33,12 @@ const RETRY_DELAY_MS = 1000;
  * batch is retried from the last checkpoint, never skipped. `waitFor` lets callers read their own writes
  * and lets the sandbox clock know when a day has settled.
  */
-export class ConsumerRunner {
+export class ConsumerRunner implements PositionSource {
   private readonly running: Running[];
   private readonly waiters = new Set<() => void>();
+  private readonly moveListeners = new Set<() => void>();
   private stopping = false;
+  private failures = 0;
 
   constructor(
     private readonly events: EventStore,
@@ -52,6 +55,11 @@ export class ConsumerRunner {
 
   get names(): string[] {
     return this.running.map((r) => r.consumer.name);
+  }
+
+  /** Batches that failed (and were retried from the checkpoint) since start. */
+  get failedBatches(): number {
+    return this.failures;
   }
 
   positions(): Record<string, number> {
@@ -82,20 +90,13 @@ export class ConsumerRunner {
 
   /** Resolves true once the named consumers (all by default) reached `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
-    const reached = () => this.position(names) >= position;
-    if (reached()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = () => {
-        if (reached() || this.stopping) finish(reached());
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      const finish = (result: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(result);
-      };
-      this.waiters.add(check);
-    });
+    return waitUntilReached(() => this.position(names) >= position, () => this.stopping, this.waiters, timeoutMs);
+  }
+
+  /** Called after a consumer's position moved (its batch committed); e.g. to report positions to another thread. */
+  onMove(listener: () => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
   }
 
   private async follow(entry: Running): Promise<void> {
@@ -112,6 +113,7 @@ export class ConsumerRunner {
           if (this.stopping) break;
         }
       } catch (error) {
+        this.failures++;
         this.logger.error({ err: error, consumer: entry.consumer.name, position: entry.position }, 'batch failed; retrying from the checkpoint');
         await entry.subscription?.close().catch(() => undefined);
         if (!this.stopping) await delay(RETRY_DELAY_MS);
@@ -122,6 +124,7 @@ export class ConsumerRunner {
 
   private notify(): void {
     for (const check of [...this.waiters]) check();
+    for (const listener of [...this.moveListeners]) listener();
   }
 }
 

@@ -79,6 +79,8 @@ describe('Crashes (kill -9 of the real process) lose and repeat nothing', () => 
     // Passes 1-5: the five ScheduleTimer commands. On 2019-02-17 the timers fire side by side (one lane each:
     // reminder, then FireTimer); the third command to complete that day kills the process.
     const first = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN, BILLING_FAULT: 'after-process-manager-command:8' });
+    // The default on SQLite: projectors in their worker thread, killed with the process.
+    expect(first.output()).toContain('projectors running in a worker thread');
     const tenant = await tenantWithDueTimers(first);
     await expect(call(first.url, 'POST', '/v1/clock/advance', tenant.key, { to: '2019-02-17' })).rejects.toThrow();
     expect((await first.exited).signal).toBe('SIGKILL');

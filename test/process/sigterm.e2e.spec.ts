@@ -29,6 +29,10 @@ describe('SIGTERM on the all-in-one process (a real child process)', () => {
 
     expect(exit.signal === 'SIGTERM' || exit.code === 0).toBe(true);
     expect(server.output()).toContain('"msg":"stores closed"');
+    // Projectors ran in their thread (the default); it stopped and closed its stores before the main stores closed.
+    expect(server.output()).toContain('projectors running in a worker thread');
+    expect(server.output().indexOf('"msg":"projector thread stopped; its stores are closed"')).toBeGreaterThan(-1);
+    expect(server.output().indexOf('"msg":"projector thread stopped; its stores are closed"')).toBeLessThan(server.output().indexOf('"msg":"stores closed"'));
     const statuses = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.status] : []));
     expect(statuses.every((s) => s === 201 || s === 503)).toBe(true);
     const created = answers.flatMap((a) => (a.status === 'fulfilled' && a.value.status === 201 ? [a.value.body.id] : []));

@@ -1,4 +1,4 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ export interface TestApp {
 
 export interface TestAppOptions {
   dataDir?: string;
-  modules?: Type[];
+  modules?: Array<Type | DynamicModule>;
   now?: string;
   env?: Record<string, string>;
 }
@@ -50,7 +50,8 @@ export interface TestAppOptions {
 /** The all-in-one app on a temporary SQLite data folder, listening on a random port: tests speak real HTTP. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'billing-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', ...options.env });
+  // Projectors inline by default (faster to start; test/http/projector-thread.e2e.spec.ts runs them in their thread).
+  const config = loadConfig({ DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', PROJECTORS: 'inline', ...options.env });
   const clock = new FixedClock(new Date(options.now ?? '2026-11-22T10:00:00Z'));
   const app = await createApp('test', [...allInOneModules, ...(options.modules ?? [])], {
     config,

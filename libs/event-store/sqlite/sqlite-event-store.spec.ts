@@ -104,6 +104,33 @@ describe('SqliteEventStore', () => {
       expect(received.map((e) => e.position)).toEqual([1, 2, 3]);
     });
 
+    it("wakes another connection's idle subscription at once when told of a commit (onCommitted → wakeSubscriptions)", async () => {
+      const writer = open();
+      const reader = open({ pollIntervalMs: 60_000 }); // polling alone would wait a minute
+      writer.onCommitted(() => reader.wakeSubscriptions());
+      const commits: number[] = [];
+      const unregister = writer.onCommitted(() => commits.push(1));
+      const subscription = reader.subscribeToAll();
+      const received: RecordedEvent[] = [];
+      const loop = (async () => {
+        for await (const batch of subscription) received.push(...batch);
+      })();
+
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the subscription read nothing and sleeps
+      await writer.appendToStream('account-1', [newEvent(), newEvent()], 'no_stream');
+      await waitUntil(() => received.length === 2, 2_000);
+      expect(commits).toHaveLength(1);
+      unregister();
+      await writer.appendToStream('account-1', [newEvent()], 1);
+      await waitUntil(() => received.length === 3, 2_000);
+      expect(commits).toHaveLength(1); // unregistered
+      // A refused append commits nothing new: no call.
+      await expect(writer.appendToStream('account-1', [newEvent()], 0)).rejects.toThrow(WrongExpectedRevisionError);
+      await subscription.close();
+      await loop;
+      expect(received.map((e) => e.position)).toEqual([1, 2, 3]);
+    });
+
     it('keeps positions gap-free when two instances append concurrently', async () => {
       const a = open();
       const b = open();

@@ -214,6 +214,20 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
+  /**
+   * Called after every commit that appended something (after the COMMIT returned). Lets this process tell
+   * subscriptions on other connections to the file (a projector thread) to read at once instead of polling.
+   * Returns the unregister function.
+   */
+  onCommitted(listener: () => void): () => void {
+    return this.onAppend(listener);
+  }
+
+  /** Wakes this store's idle subscriptions to read now: another connection reported a commit (see onCommitted). */
+  wakeSubscriptions(): void {
+    this.notifyAppended();
+  }
+
   /** The connection's durability settings, for tests and health checks. */
   durabilitySettings(): { journalMode: string; synchronous: number } {
     return {
