@@ -7,7 +7,7 @@ import { LOGGER } from '../../libs/logging/logger';
 import { DeciderRunner } from '../../libs/command-pipeline/decider-runner';
 import { ConsumerRunner } from '../../libs/subscriptions/consumer-runner';
 import { CombinedPositions } from '../../libs/subscriptions/position-source';
-import { projectionConsumer } from '../../libs/projection-runner/projection-consumer';
+import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../../libs/projection-runner/projection-consumer';
 import { ProjectorThread } from '../../libs/projection-runner/thread/projector-thread';
 import { CommandDispatcher } from '../../libs/process-manager-runtime/command-dispatcher';
 import { processManagerConsumer } from '../../libs/process-manager-runtime/process-manager-consumer';
@@ -74,7 +74,7 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
           },
         };
         return new ConsumerRunner(events, store, [
-          ...(thread ? [] : allProjectors.map((projector) => projectionConsumer(projector, store))),
+          ...(thread ? [] : allProjectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE))),
           ...allProcessManagers.map((pm) => processManagerConsumer(pm, deps)),
         ], logger);
       },

@@ -71,6 +71,23 @@ describe('Projectors on the ConsumerRunner', () => {
     await runner.stop();
   });
 
+  it("reads batches of the projector's own size when it has one, else of the runner's", async () => {
+    for (let n = 1; n <= 5; n++) await events.appendToStream(`note-t1.o${n}`, [note(`o${n}`, 1)], 'no_stream');
+    const sizes = (consumerSize?: number) => {
+      const batches: number[] = [];
+      const consumer = projectionConsumer(notesProjector(consumerSize ? 'sized' : 'unsized'), store, consumerSize);
+      const counting = { ...consumer, handleBatch: async (batch: RecordedEvent[]) => { batches.push(batch.length); await consumer.handleBatch(batch); } };
+      return { batches, runner: new ConsumerRunner(events, store, [counting], logger, 2) };
+    };
+    for (const [consumerSize, expected] of [[undefined, [2, 2, 1]], [4, [4, 1]]] as const) {
+      const { batches, runner } = sizes(consumerSize);
+      await runner.start();
+      expect(await runner.waitFor(5, 5000)).toBe(true);
+      await runner.stop();
+      expect(batches).toEqual(expected);
+    }
+  });
+
   it('a projector that prefetches its documents ends with the same documents, also across an event it queries on', async () => {
     const plain = notesProjector('plain');
     const base = notesProjector('ahead');

@@ -11,6 +11,8 @@ export interface Consumer {
   name: string;
   /** The only event types it reads: passed to the subscription as a hint (see SubscribeOptions.eventTypes). */
   eventTypes?: readonly string[];
+  /** Most events per batch for this consumer (the runner's own default otherwise). */
+  batchSize?: number;
   prepare?(): Promise<void>;
   /**
    * Must leave the checkpoint at `batchEnd(events)`. With `eventTypes` a batch may be empty (only other types
@@ -102,8 +104,8 @@ export class ConsumerRunner implements PositionSource {
   private async follow(entry: Running): Promise<void> {
     while (!this.stopping) {
       try {
-        const { eventTypes } = entry.consumer;
-        entry.subscription = this.events.subscribeToAll({ after: entry.position, batchSize: this.batchSize, eventTypes });
+        const { eventTypes, batchSize = this.batchSize } = entry.consumer;
+        entry.subscription = this.events.subscribeToAll({ after: entry.position, batchSize, eventTypes });
         for await (const batch of entry.subscription) {
           const end = batchEnd(batch);
           if (end <= entry.position) continue;

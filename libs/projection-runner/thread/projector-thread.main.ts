@@ -10,7 +10,7 @@ import { READ_STORE_FILE, SqliteReadStore } from '../../read-store';
 import { createLogger } from '../../logging/logger';
 import { ConsumerRunner } from '../../subscriptions/consumer-runner';
 import { allProjectors } from '../../../projections';
-import { projectionConsumer } from '../projection-consumer';
+import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../projection-consumer';
 import { withInjectedFailure } from './injected-failure';
 import { FromThread, ThreadOptions, ToThread } from './messages';
 
@@ -19,7 +19,7 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
   const post = (message: FromThread) => port.postMessage(message);
   const events = new SqliteEventStore({ file: join(options.dataDir, SQLITE_EVENTS_FILE), pollIntervalMs: options.pollIntervalMs });
   const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE) });
-  const consumers = withInjectedFailure(allProjectors.map((projector) => projectionConsumer(projector, store)), options.fault);
+  const consumers = withInjectedFailure(allProjectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE)), options.fault);
   const runner = new ConsumerRunner(events, store, consumers, logger);
 
   let stopping: Promise<void> | null = null;
