@@ -131,7 +131,7 @@ describe('Projectors on a worker thread (all-in-one on SQLite)', () => {
 
   it('stops mid-stream and starts again: what it reported is what is durable, nothing lost, same documents as a rebuild', async () => {
     // A log made over HTTP, its file alone copied to a fresh folder, and 4,000 accounts appended straight to it:
-    // the thread starts from 0 and is stopped at once, while it catches up (at most a batch of 500 past where it was).
+    // the thread starts from 0 and is stopped at once, while it catches up (at most a batch, PROJECTOR_BATCH_SIZE = 2,000 events, past where it was).
     const source = await threaded();
     const { tenantId } = await billedTenant(source, 3);
     await source.close({ keepData: true });

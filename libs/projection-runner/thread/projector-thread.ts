@@ -6,6 +6,8 @@ import { threadEntryFile } from './entry-file';
 import { FromThread, ThreadOptions, ThreadStats, ToThread } from './messages';
 
 const RESTART_DELAY_MS = 1000;
+/** How long stop() lets the thread finish its batch in flight before terminating it. */
+const STOP_TIMEOUT_MS = 30_000;
 
 export interface ProjectorThreadOptions extends ThreadOptions {
   /** The projectors' names (what the thread runs and reports). */
@@ -62,13 +64,24 @@ export class ProjectorThread implements PositionSource {
     await this.spawn();
   }
 
-  /** The thread finishes its batches in flight (committed with their checkpoints), closes its stores and exits. */
-  async stop(): Promise<void> {
+  /**
+   * The thread finishes its batches in flight (committed with their checkpoints), closes its stores and exits.
+   * A thread that has not exited after `timeoutMs` (a hung projector) is terminated, so shutdown cannot hang:
+   * a batch cut short is not committed, and its projector resumes from its checkpoint at the next start.
+   */
+  async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
     this.stopping = true;
     this.unwatch?.();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.send({ type: 'stop' });
-    await this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    if ((await Promise.race([this.exited, late])) === 'late') {
+      this.options.logger.error({ timeoutMs }, 'projector thread did not stop in time; terminating it');
+      await this.worker?.terminate();
+      await this.exited;
+    }
+    clearTimeout(timer);
     this.reported.close();
   }
 
