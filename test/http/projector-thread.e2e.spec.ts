@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createEventStore } from '../../libs/event-store';
 import { createReadStore } from '../../libs/read-store';
-import { rebuildProjections } from '../../libs/projection-runner/rebuild';
 import { ProjectorThread } from '../../libs/projection-runner/thread/projector-thread';
 import { ConsumerRunner } from '../../libs/subscriptions/consumer-runner';
 import { allProjectors } from '../../projections';
 import { allProcessManagers } from '../../process-managers';
-import { hashReadModels } from '../support/read-model-hash';
+import { expectSameAsRebuild } from '../support/read-model-hash';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { appendDecided } from '../../scripts/bench-support';
 import { accountStream } from '../../apps/command-api/accounts/account-lookup';
@@ -154,17 +153,9 @@ describe('Projectors on a worker thread (all-in-one on SQLite)', () => {
       await again.close({ keepData: true });
       expect((await checkpointsIn(dataDir)).checkpoints).toEqual(atHead);
 
-      const events = createEventStore({ kind: 'sqlite', dataDir });
-      const store = createReadStore({ kind: 'sqlite', dataDir });
-      try {
-        const live = await hashReadModels(store, allProjectors);
+      await expectSameAsRebuild(dataDir, async (_store, live) => {
         expect(live.documents).toBeGreaterThan(2 * 4_000); // an account and a hierarchy node per account, and more
-        await rebuildProjections(events, store, allProjectors, () => Date.now());
-        expect(await hashReadModels(store, allProjectors)).toEqual(live);
-      } finally {
-        await events.close();
-        await store.close();
-      }
+      });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(source.dataDir, { recursive: true, force: true });
@@ -187,15 +178,9 @@ describe('Projectors on a worker thread (all-in-one on SQLite)', () => {
       await t.close({ keepData: true });
     }
     // Same documents as a rebuild from the log would give.
-    const events = createEventStore({ kind: 'sqlite', dataDir: t.dataDir });
-    const store = createReadStore({ kind: 'sqlite', dataDir: t.dataDir });
     try {
-      const live = await hashReadModels(store, allProjectors);
-      await rebuildProjections(events, store, allProjectors, () => Date.now());
-      expect(await hashReadModels(store, allProjectors)).toEqual(live);
+      await expectSameAsRebuild(t.dataDir);
     } finally {
-      await events.close();
-      await store.close();
       rmSync(t.dataDir, { recursive: true, force: true });
     }
   });

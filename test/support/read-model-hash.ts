@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { createEventStore } from '../../libs/event-store';
 import { canonicalJson } from '../../libs/http/idempotency.interceptor';
+import { createReadStore } from '../../libs/read-store';
 import { ReadStore, SYSTEM_TENANT } from '../../libs/read-store/read-store.port';
 import { Projector } from '../../libs/projection-runner/projector';
+import { rebuildProjections } from '../../libs/projection-runner/rebuild';
+import { allProjectors } from '../../projections';
 import { TENANTS } from '../../projections/tenants.projection';
 
 /** A hash over every document of every projector, in every tenant, walking all pages; and the count. */
@@ -19,6 +23,27 @@ export async function hashReadModels(store: ReadStore, projectors: Projector[]):
     }
   }
   return { hash: hash.digest('hex'), documents };
+}
+
+/**
+ * Opens the SQLite stores of a stopped app's data folder and expects every projector's documents to equal
+ * what a rebuild from the log gives. `inspect` may look at the live documents first (and at their count).
+ */
+export async function expectSameAsRebuild(
+  dataDir: string,
+  inspect?: (store: ReadStore, live: { hash: string; documents: number }) => Promise<void>,
+): Promise<void> {
+  const events = createEventStore({ kind: 'sqlite', dataDir });
+  const store = createReadStore({ kind: 'sqlite', dataDir });
+  try {
+    const live = await hashReadModels(store, allProjectors);
+    await inspect?.(store, live);
+    await rebuildProjections(events, store, allProjectors, () => Date.now());
+    expect(await hashReadModels(store, allProjectors)).toEqual(live);
+  } finally {
+    await events.close();
+    await store.close();
+  }
 }
 
 async function allDocs(store: ReadStore, collection: string, tenantId: string) {
