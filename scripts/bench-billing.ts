@@ -25,6 +25,11 @@
  * does (projecting live while appending doubled the set-up). Every instance starts on 2025-01-01 (bill day
  * 1) and is assigned on 2025-01-31, the tenant's date, so all fall due on 2025-02-01, its next day.
  * Size: BENCH_BILL_RUN_INSTANCES (default 100000).
+ * BENCH_BILL_RUN_USAGE=1 (default off): the plan also has a usage service (`api_calls`, graduated tiers) and the
+ * set-up records 3 UsageRecorded per instance in January (as the usage decider decides them, with the context
+ * the usage handler would give), so the day bills each instance's usage too (usage facts gathered per
+ * instance, docs/decisions/0007); checked in addition: every invoice has its usage line for January with the
+ * exact quantity and amount, computed here independently of the catalog's pricing. Its rows are labelled "with usage".
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +53,13 @@ import { TenantSettings } from '../libs/domain/tenants/tenant.decider';
 import { createEventStore } from '../libs/event-store';
 import { SqliteEventStore } from '../libs/event-store/sqlite/sqlite-event-store';
 import { SqliteReadStore } from '../libs/read-store/sqlite/sqlite-read-store';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../libs/event-store/event-store.port';
+import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/event-store/event-store.port';
+import { eventMetadata } from '../libs/command-pipeline/command-context';
+import { usageStream } from '../apps/command-api/usage/record-usage';
+import { RecordUsage, usageDecider } from '../libs/domain/usage/usage.decider';
+import { usageFactsFor, usageNeeds } from '../libs/billing-context/usage-facts';
+import { PoolCoverage } from '../libs/billing-context/pool-coverage';
+import { InvoiceLine } from '../libs/domain/invoicing/invoice';
 import { CommandDispatcher } from '../libs/process-manager-runtime/command-dispatcher';
 import { PmCommand } from '../libs/process-manager-runtime/process-manager';
 import { commandContext } from '../libs/process-manager-runtime/process-manager-consumer';
@@ -60,7 +71,7 @@ import { commandRoutes } from '../process-managers/command-routes';
 import { allProjectors } from '../projections';
 import { ProjectorThread } from '../libs/projection-runner/thread/projector-thread';
 import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../projections/invoices.projection';
-import { PLAN_INSTANCES } from '../projections/plan-instances.projection';
+import { PLAN_INSTANCES, PlanInstanceDoc } from '../projections/plan-instances.projection';
 import { ADMIN_KEY, appendDecided, fmt, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const INSTANCES = Number(process.env.BENCH_BILL_RUN_INSTANCES ?? 100_000);
@@ -78,13 +89,38 @@ const RSS_SAMPLE_MS = 50;
 const HEAD_SAMPLE_MS = 20;
 /** A day of 100,000 invoices may take longer than the default minute to settle. */
 const APP_ENV = { SETTLE_TIMEOUT_MS: '900000' };
+/** BENCH_BILL_RUN_USAGE=1: the plan has a usage service and every instance used it in January. */
+const WITH_USAGE = process.env.BENCH_BILL_RUN_USAGE === '1';
+const USAGE_SERVICE = 'api_calls';
+/** Graduated: the first 1,000 calls at 1 cent each, the rest at half a cent (so an odd excess rounds half up). */
+const USAGE_PRICING = { model: 'tiered', tiers: [{ upTo: '1000', unitPrice: '0.01' }, { upTo: null, unitPrice: '0.005' }] };
+/** The January days each instance used the service on: one usage request (one UsageRecorded) each. */
+const USAGE_DAYS = ['2025-01-05', '2025-01-15', '2025-01-25'];
+const BASE_FEE_CENTS = 1000;
 const PLAN = {
   id: 'monthly',
   name: 'Monthly',
   currency: 'USD',
   billingInterval: { unit: 'month', count: 1 },
-  services: [{ id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '10.00' } }],
+  services: [
+    { id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '10.00' } },
+    ...(WITH_USAGE ? [{ id: USAGE_SERVICE, name: 'API calls', type: 'usage', pricing: USAGE_PRICING }] : []),
+  ],
 };
+const LABEL = WITH_USAGE ? 'bill run with usage' : 'bill run';
+
+/** Instance i's calls on each of USAGE_DAYS: varied per instance, always past the first tier. */
+function usageQuantities(i: number): number[] {
+  return [300 + (i % 50), 400, 500 + (i % 101)];
+}
+
+/** What instance i's January usage line must say: its quantity and amount in cents, computed without the catalog. */
+function expectedUsage(i: number): { quantity: number; cents: number } {
+  const quantity = usageQuantities(i).reduce((sum, q) => sum + q, 0);
+  const excess = Math.max(quantity - 1000, 0);
+  // 1 cent each up to 1,000, then half a cent each: an odd excess ends on half a cent, rounded away from zero.
+  return { quantity, cents: Math.min(quantity, 1000) + Math.ceil(excess / 2) };
+}
 
 interface SandboxTenant extends Tenant {
   settings: TenantSettings;
@@ -109,7 +145,7 @@ export async function benchBilling(): Promise<{ rows: Row[]; met: boolean }> {
     const rerun = await rerunDay(dataDir, day.event, day.head);
     const rate = INSTANCES / day.seconds;
     const rows: Row[] = [
-      [`bill run: ${fmt(INSTANCES)} plan instances due on one day (s)`, day.seconds.toFixed(2), ''],
+      [`${LABEL}: ${fmt(INSTANCES)} plan instances due on one day (s)`, day.seconds.toFixed(2), ''],
       ['invoices/s generated (all in the log)', fmt(INSTANCES / day.generatedSeconds), ''],
       ['invoices/s settled (read models caught up: the day answered)', fmt(rate), `≥ ${fmt(TARGET_INVOICES_PER_SECOND)}`],
       ['CPU seconds of that day (user + system)', day.cpuSeconds.toFixed(2), ''],
@@ -170,6 +206,7 @@ async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<v
           data: { ...facts, planId: plan.id, retroactiveStartDate: START, planInstanceId, accountId, account: { currency: 'USD' }, plan },
         };
         appends.push(appendDecided(events, planInstanceDecider, planInstanceStream(tenant.id, planInstanceId), assign, setupContext(tenant, `assign-${i}`)));
+        if (WITH_USAGE) appends.push(appendUsage(events, tenant, accountId, i));
       }
       await Promise.all(appends);
     }
@@ -178,6 +215,29 @@ async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<v
     await events.close();
     await store.close();
   }
+}
+
+/**
+ * Instance i's January usage, as RecordUsageHandler writes one request per day: each RecordUsage decided by the
+ * usage decider on the state the earlier ones left (on time: the period is open on the tenant's date), with
+ * the ids and metadata DeciderRunner gives; the stream's events appended together, as one group commit.
+ */
+async function appendUsage(events: EventStore, tenant: SandboxTenant, accountId: string, i: number): Promise<void> {
+  const stream = usageStream(tenant.id, accountId, '2025-01');
+  const quantities = usageQuantities(i);
+  let state = usageDecider.initialState;
+  const decided: NewEvent[] = [];
+  USAGE_DAYS.forEach((occurredOn, n) => {
+    const record = { serviceId: USAGE_SERVICE, quantity: String(quantities[n]), occurredOn, idempotencyKey: `calls-${i}-${occurredOn}` };
+    const command: RecordUsage = { type: 'RecordUsage', data: { accountId, month: '2025-01', records: [record] } };
+    const context = setupContext(tenant, `usage-${i}-${n}`);
+    for (const event of usageDecider.decide(command, state)) {
+      decided.push({ id: deterministicUuid(context.commandId, stream, '0'), type: event.type, data: event.data as Record<string, unknown>, metadata: eventMetadata(context) });
+      state = usageDecider.evolve(state, event);
+    }
+  });
+  if (decided.length !== USAGE_DAYS.length) throw new Error(`the usage decider wrote ${decided.length} events for account ${accountId}, expected ${USAGE_DAYS.length}`);
+  await events.appendToStream(stream, decided, 'no_stream');
 }
 
 function setupContext(tenant: SandboxTenant, name: string): CommandContext {
@@ -236,6 +296,7 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   if (after.invoices !== INSTANCES || after.others !== 0) {
     throw new Error(`expected ${INSTANCES} invoices dated ${DUE_DAY} and nothing else after the day started; found ${after.invoices} and ${after.others} other events`);
   }
+  if (WITH_USAGE && after.usageChecked !== INSTANCES) throw new Error(`checked the usage line of ${after.usageChecked} invoices, expected ${INSTANCES}`);
   const counter = await app.get<ReadStore>(READ_STORE).get<InvoiceCounterDoc>(INVOICE_COUNTERS, tenant.id, INVOICE_COUNTER_ID);
   if (counter?.last !== 2 * INSTANCES) throw new Error(`expected invoice number ${2 * INSTANCES} last (assignment and bill run), found ${counter?.last}`);
   return { seconds, generatedSeconds, cpuSeconds, commits, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
@@ -271,14 +332,23 @@ async function reissueDay(app: NestFastifyApplication, tenant: SandboxTenant, da
   const store = app.get<ReadStore>(READ_STORE);
   const dispatcher = new CommandDispatcher(app.get(DeciderRunner), commandRoutes);
   const head = await events.headPosition();
+  const coverage = new PoolCoverage(store, tenant.id); // read once, as the bill run does
   let index = 0;
   let cursor: string | undefined;
   const started = performance.now();
   do {
-    const page = await store.find(PLAN_INSTANCES, tenant.id, { limit: PAGE, cursor });
-    await runPool(page.items.length, REISSUE_CONCURRENCY, (i) => {
+    const page = await store.find<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, { limit: PAGE, cursor });
+    await runPool(page.items.length, REISSUE_CONCURRENCY, async (i) => {
       const { id } = page.items[i];
-      const data = { planInstanceId: id, today: DUE_DAY, pricing: { ancestors: [], overrides: [] }, paymentTermsDays: 0, tenantProrationRule: tenant.settings.prorationRule };
+      const data = {
+        planInstanceId: id,
+        today: DUE_DAY,
+        pricing: { ancestors: [], overrides: [] },
+        paymentTermsDays: 0,
+        tenantProrationRule: tenant.settings.prorationRule,
+        // Gathered again as the bill run would (from where the instance is billed to now): the command id does not depend on them.
+        ...(WITH_USAGE ? { usage: await usageFactsFor(store, tenant.id, page.items[i], usageNeeds([{ id: USAGE_SERVICE, type: 'usage' }], page.items[i].usageBilledTo, page.items[i].startDate), DUE_DAY, coverage) } : {}),
+      };
       // The key the bill run gives the instance's command for the day: the same command id.
       const command: PmCommand = { type: 'BillPlanInstance', data, key: `bill:${id}:${DUE_DAY}`, businessDate: DUE_DAY };
       return dispatcher.dispatch(command, commandContext(billRunProcessManager.name, day, command, index++));
@@ -316,20 +386,47 @@ async function rerunDay(dataDir: string, day: RecordedEvent, head: number): Prom
   }
 }
 
-/** The tenant's events after `position`: invoices dated DUE_DAY, and anything else. Read in pages. */
-async function countAfter(events: EventStore, position: number, tenantId: string): Promise<{ invoices: number; others: number }> {
+/**
+ * The tenant's events after `position`: invoices dated DUE_DAY, and anything else. Read in pages. With usage, each
+ * invoice must hold exactly one usage line, January's, with the quantity and amount expectedUsage gives (throws).
+ */
+async function countAfter(events: EventStore, position: number, tenantId: string): Promise<{ invoices: number; others: number; usageChecked: number }> {
   let invoices = 0;
   let others = 0;
+  let usageChecked = 0;
   for (let after = position; ; ) {
     const page = await events.readAll({ after, maxCount: PAGE });
-    if (page.length === 0) return { invoices, others };
+    if (page.length === 0) return { invoices, others, usageChecked };
     for (const event of page) {
       if (event.metadata.tenantId !== tenantId) continue;
-      const invoice = event.type === 'PlanInstanceBilled' ? (event.data.invoice as { invoiceDate: string } | null) : null;
+      const invoice = event.type === 'PlanInstanceBilled' ? (event.data.invoice as { invoiceDate: string; accountId: string; total: number; lines: InvoiceLine[] } | null) : null;
       if (invoice?.invoiceDate === DUE_DAY) invoices++;
       else others++;
+      if (WITH_USAGE && invoice?.invoiceDate === DUE_DAY) {
+        checkUsageLine(invoice);
+        usageChecked++;
+      }
     }
     after = page[page.length - 1].position;
+  }
+}
+
+/** Instance `acc-<i>`'s invoice of the day: one usage line for January with the exact quantity and amount, and the base fee. */
+function checkUsageLine(invoice: { accountId: string; total: number; lines: InvoiceLine[] }): void {
+  const i = Number(invoice.accountId.slice('acc-'.length));
+  const expected = expectedUsage(i);
+  const usage = invoice.lines.filter((line) => line.type === 'usage');
+  const [line] = usage;
+  const right =
+    usage.length === 1 &&
+    line.serviceId === USAGE_SERVICE &&
+    line.periodStart === START &&
+    line.periodEnd === ASSIGNED_ON &&
+    line.quantity === String(expected.quantity) &&
+    line.amount === expected.cents &&
+    invoice.total === BASE_FEE_CENTS + expected.cents;
+  if (!right) {
+    throw new Error(`invoice of ${invoice.accountId}: expected one ${USAGE_SERVICE} line for January, quantity ${expected.quantity}, amount ${expected.cents}, total ${BASE_FEE_CENTS + expected.cents}; found ${JSON.stringify(usage)} total ${invoice.total}`);
   }
 }
 
@@ -364,7 +461,7 @@ async function cpuProfiler(): Promise<{ stop(): Promise<void> }> {
     async stop() {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       mkdirSync(folder, { recursive: true });
-      writeFileSync(path.join(folder, `bill-run-${INSTANCES}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(path.join(folder, `bill-run-${WITH_USAGE ? 'usage-' : ''}${INSTANCES}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
       session.disconnect();
     },
   };
