@@ -4,7 +4,7 @@ import { ProjectionView, Projector } from '../libs/projection-runner/projector';
 import type { CalendarDate } from '../libs/domain/shared/calendar-date';
 import type { PoolSetting } from '../libs/domain/pools/pool-membership';
 import { poolPeriodFrom } from '../libs/domain/pools/pool-rating';
-import type { PoolEvent, PoolMembers, PoolPriceSource } from '../libs/domain/pools/pool.events';
+import type { PoolEvent, PoolMembers, PoolPriceSource, PoolRatingHeader } from '../libs/domain/pools/pool.events';
 
 export const USAGE_POOLS = 'usagePools';
 export const POOL_RATINGS = 'poolRatings';
@@ -33,20 +33,13 @@ export interface UsagePoolDoc extends Doc {
   nextPeriodStart: CalendarDate;
   /** The day after the owner's period that starts on nextPeriodStart ends: the rating process manager's key. */
   nextRatingDate: CalendarDate;
-  lastRating: { periodStart: CalendarDate; periodEnd: CalendarDate; totalQuantity: string; amount: number; memberCount: number } | null;
+  lastRating: Pick<PoolRatingHeader, 'periodStart' | 'periodEnd' | 'totalQuantity' | 'amount' | 'memberCount'> | null;
 }
 
 /** One per rated period of a pool; `periodEnd` exclusive. */
-export interface PoolRatingDoc extends Doc {
+export interface PoolRatingDoc extends Doc, PoolRatingHeader {
   ownerAccountId: string;
   serviceId: string;
-  periodStart: CalendarDate;
-  periodEnd: CalendarDate;
-  currency: string;
-  totalQuantity: string;
-  amount: number;
-  memberCount: number;
-  parts: number;
   partsPosted: number;
   status: 'rating' | 'posted';
 }

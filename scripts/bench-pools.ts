@@ -35,6 +35,7 @@ import { EventStore, NewEvent } from '../libs/event-store/event-store.port';
 import { rebuildProjections } from '../libs/projection-runner/rebuild';
 import { createReadStore } from '../libs/read-store';
 import { READ_STORE, ReadStore } from '../libs/read-store/read-store.port';
+import { findEach } from '../libs/read-store/find-all';
 import { allProjectors } from '../projections';
 import { INVOICES, InvoiceDoc } from '../projections/invoices.projection';
 import { USAGE_POOLS, UsagePoolDoc } from '../projections/usage-pools.projection';
@@ -204,16 +205,11 @@ async function timedRatingDay(app: NestFastifyApplication, tenant: Tenant) {
 async function check(store: ReadStore, tenant: Tenant, amount: number): Promise<void> {
   let count = 0;
   let total = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await store.find<InvoiceDoc>(INVOICES, tenant.id, { filter: {}, limit: 1000, ...(cursor ? { cursor } : {}) });
-    for (const invoice of page.items) {
-      if (!invoice.planInstanceId.startsWith('pool:')) continue;
-      count += 1;
-      total += invoice.total;
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const invoice of findEach<InvoiceDoc>(store, INVOICES, tenant.id)) {
+    if (!invoice.planInstanceId.startsWith('pool:')) continue;
+    count += 1;
+    total += invoice.total;
+  }
   if (count !== MEMBERS + 1 || total !== amount) throw new Error(`${count} pooled invoices totalling ${total}; expected ${MEMBERS + 1} totalling ${amount}`);
 }
 

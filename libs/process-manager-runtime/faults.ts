@@ -2,7 +2,7 @@
  * Fault injection for the crash tests only: `BILLING_FAULT=<point>:<n>` makes the process kill itself
  * with SIGKILL the n-th time it passes <point>, exactly as a power cut there would. Unset in production.
  */
-export type FaultPoint = 'after-process-manager-command' | 'after-business-day';
+export type FaultPoint = 'after-process-manager-command' | 'after-business-day' | 'projector-throws';
 
 export class FaultInjector {
   private readonly point: string | null;
@@ -16,8 +16,13 @@ export class FaultInjector {
   }
 
   pass(point: FaultPoint): void {
-    if (point !== this.point) return;
+    if (this.reached(point)) process.kill(process.pid, 'SIGKILL');
+  }
+
+  /** Counts a pass of `point`; true on the n-th (for faults that throw instead of killing the process). */
+  reached(point: FaultPoint): boolean {
+    if (point !== this.point) return false;
     this.passes++;
-    if (this.passes === this.at) process.kill(process.pid, 'SIGKILL');
+    return this.passes === this.at;
   }
 }

@@ -1,3 +1,4 @@
+import { FaultInjector } from '../../process-manager-runtime/faults';
 import { Consumer } from '../../subscriptions/consumer-runner';
 
 /**
@@ -6,15 +7,12 @@ import { Consumer } from '../../subscriptions/consumer-runner';
  * Any other value (or none) leaves the consumers as they are.
  */
 export function withInjectedFailure(consumers: Consumer[], fault: string | undefined): Consumer[] {
-  const match = /^projector-throws:(\d+)$/.exec(fault ?? '');
-  if (!match) return consumers;
-  const at = Number(match[1]);
-  let batches = 0;
+  if (!fault?.startsWith('projector-throws:')) return consumers;
+  const faults = new FaultInjector(fault);
   return consumers.map((consumer) => ({
     ...consumer,
     handleBatch: async (events) => {
-      batches++;
-      if (batches === at) throw new Error(`injected failure: batch ${at} of ${consumer.name} (BILLING_FAULT=${fault})`);
+      if (faults.reached('projector-throws')) throw new Error(`injected failure: a batch of ${consumer.name} (BILLING_FAULT=${fault})`);
       await consumer.handleBatch(events);
     },
   }));
