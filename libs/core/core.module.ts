@@ -6,7 +6,7 @@ import { SYSTEM_CLOCK, SystemClock, WallClock } from '../clock/clock';
 import { createLogger, LOGGER } from '../logging/logger';
 import { createEventStore } from '../event-store';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import { createReadStore } from '../read-store';
+import { createReadStore, ReadStoreConfig } from '../read-store';
 import { READ_STORE, ReadStore } from '../read-store/read-store.port';
 import { DeciderRunner } from '../command-pipeline/decider-runner';
 import { TenantDirectory } from '../tenancy/tenant-directory';
@@ -104,6 +104,7 @@ export function eventStoreConfig(config: AppConfig) {
   return { kind: config.eventStore, dataDir: config.dataDir, kurrentDbUrl: config.kurrentDbUrl };
 }
 
-export function readStoreConfig(config: AppConfig) {
-  return { kind: config.readStore, dataDir: config.dataDir, mongoUrl: config.mongoUrl, mongoDatabase: config.mongoDatabase };
+export function readStoreConfig(config: AppConfig): ReadStoreConfig {
+  // A thread checkpoints the read store's WAL, so the commits of projectors and commands never wait on it.
+  return { kind: config.readStore, dataDir: config.dataDir, mongoUrl: config.mongoUrl, mongoDatabase: config.mongoDatabase, walCheckpoints: 'thread' };
 }

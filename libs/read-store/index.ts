@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { MongoReadStore } from './mongodb/mongodb-read-store';
 import type { ReadStore } from './read-store.port';
-import { SqliteReadStore } from './sqlite/sqlite-read-store';
+import { SqliteReadStore, SqliteReadStoreOptions } from './sqlite/sqlite-read-store';
 
 export * from './read-store.port';
 export { ReadStoreError, DEFAULT_LIMIT, MAX_LIMIT } from './query';
@@ -16,6 +16,8 @@ export interface ReadStoreConfig {
   dataDir: string;
   mongoUrl?: string;
   mongoDatabase?: string;
+  /** SQLite: who checkpoints the WAL (SqliteReadStoreOptions); the application runs a thread for it. */
+  walCheckpoints?: SqliteReadStoreOptions['walCheckpoints'];
 }
 
 /** The SQLite read store's file in the data folder. */
@@ -24,7 +26,7 @@ export const READ_STORE_FILE = 'read.sqlite';
 export function createReadStore(config: ReadStoreConfig): ReadStore {
   switch (config.kind) {
     case 'sqlite':
-      return new SqliteReadStore({ file: join(config.dataDir, READ_STORE_FILE) });
+      return new SqliteReadStore({ file: join(config.dataDir, READ_STORE_FILE), walCheckpoints: config.walCheckpoints });
     case 'mongodb':
       if (!config.mongoUrl) throw new Error("Read store 'mongodb' needs mongoUrl (MONGODB_URL).");
       return new MongoReadStore({ url: config.mongoUrl, database: config.mongoDatabase });

@@ -18,7 +18,8 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
   const logger = createLogger(options.logLevel).child({ thread: 'projectors' });
   const post = (message: FromThread) => port.postMessage(message);
   const events = new SqliteEventStore({ file: join(options.dataDir, SQLITE_EVENTS_FILE), pollIntervalMs: options.pollIntervalMs });
-  const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE) });
+  // The main thread's store runs the WAL's checkpoints (readStoreConfig), so this thread's commits never do.
+  const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE), walCheckpoints: 'another-store' });
   const consumers = withInjectedFailure(allProjectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE)), options.fault);
   const runner = new ConsumerRunner(events, store, consumers, logger);
 

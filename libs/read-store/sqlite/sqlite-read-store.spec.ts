@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocWrite } from '../read-store.port';
 import { readStoreContract } from '../read-store.contract';
 import { SqliteReadStore } from './sqlite-read-store';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** Captured before any spy, so a spied prepare can still reach the real one. */
 const realPrepare = Database.prototype.prepare;
@@ -69,6 +71,75 @@ describe('SqliteReadStore', () => {
       expect(await store.get('items', 't', 'b')).toBeNull();
       expect(await store.getCheckpoint('three')).toBe(4);
       expect(await store.get('items', 't', 'd')).toEqual({ amount: 5, id: 'd', _position: 5 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('group commit: a group whose applies all succeed commits in one go, without a savepoint per apply', async () => {
+    const store = new SqliteReadStore({ file: newFile() });
+    const perApply = jest.spyOn(store as unknown as { applyInTransaction: () => void }, 'applyInTransaction');
+    try {
+      await store.ensureCollections([spec]);
+      await Promise.all([store.apply([upsert('a', 1)], { name: 'one', position: 1 }), store.apply([upsert('b', 2)]), store.setCheckpoint('two', 2)]);
+      expect(perApply).not.toHaveBeenCalled();
+      expect(await store.get('items', 't', 'b')).toEqual({ amount: 2, id: 'b', _position: 2 });
+      // One failing apply: the group is rolled back and committed again apply by apply (one savepoint each).
+      const results = await Promise.allSettled([store.apply([upsert('c', 3)]), store.apply([upsert('d', 4, { amount: BigInt(4) })])]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+      expect(perApply).toHaveBeenCalledTimes(2);
+      expect(await store.get('items', 't', 'c')).toEqual({ amount: 3, id: 'c', _position: 3 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("walCheckpoints 'thread': a thread copies the WAL into the database file; commits do not", async () => {
+    const write = async (store: SqliteReadStore) => {
+      await store.ensureCollections([spec]);
+      for (let i = 0; i < 20; i++) await store.apply(Array.from({ length: 50 }, (_, j) => upsert(`k${i}-${j}`, i * 50 + j + 1, { amount: i, pad: 'x'.repeat(500) })));
+    };
+    // Below SQLite's own threshold (10,000 pages) nothing reaches the database file before close ...
+    const byCommitFile = newFile();
+    const byCommit = new SqliteReadStore({ file: byCommitFile });
+    await write(byCommit);
+    const untouched = statSync(byCommitFile).size;
+    await byCommit.close();
+
+    // ... while the thread copies it within its interval, the store still open.
+    const file = newFile();
+    const store = new SqliteReadStore({ file, walCheckpoints: 'thread' });
+    try {
+      await write(store);
+      const start = performance.now();
+      while (store.stats.walCheckpoints.frames === 0 && performance.now() - start < 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(store.stats.walCheckpoints.checkpoints).toBeGreaterThan(0);
+      expect(statSync(file).size).toBeGreaterThan(untouched + 500 * 1000);
+      expect((await store.find('items', 't', { filter: { amount: 19 } })).items).toHaveLength(50);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('close() waits for the checkpoint thread to exit, also when nothing else keeps the process alive', () => {
+    // A process of its own: under Jest something always keeps the event loop alive. It runs the build (npm test builds first).
+    const built = join(__dirname, '../../../dist/libs/read-store/sqlite/sqlite-read-store.js');
+    const script = `const { SqliteReadStore } = require(${JSON.stringify(built)});
+      const store = new SqliteReadStore({ file: process.argv[1], walCheckpoints: 'thread' });
+      store.ensureCollections([{ name: 'items', indexes: [] }]).then(() => store.close()).then(() => console.log('closed'));`;
+    expect(execFileSync(process.execPath, ['-e', script, newFile()], { encoding: 'utf8' }).trim()).toBe('closed');
+  });
+
+  it('a WAL checkpointer whose connection fails reports it, and the store then checkpoints in its commits again', async () => {
+    const failure = await new Promise<Error>((resolve) => new WalCheckpointer(join(root, 'missing-folder', 'read.sqlite'), resolve));
+    expect(failure.message).toMatch(/directory does not exist|unable to open/);
+
+    const store = new SqliteReadStore({ file: newFile(), walCheckpoints: 'thread' });
+    const internals = store as unknown as { db: Database.Database; checkpointer: { worker: { emit(event: 'error', error: Error): void } } };
+    try {
+      expect(internals.db.pragma('wal_autocheckpoint', { simple: true })).toBe(100_000);
+      internals.checkpointer.worker.emit('error', new Error('disk I/O error'));
+      expect(internals.db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
     } finally {
       await store.close();
     }
