@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createEventStore } from '../../libs/event-store';
 import { createReadStore } from '../../libs/read-store';
 import { ProjectorThread } from '../../libs/projection-runner/thread/projector-thread';
+import { PROJECTOR_BATCH_SIZE } from '../../libs/projection-runner/projection-consumer';
 import { ConsumerRunner } from '../../libs/subscriptions/consumer-runner';
 import { allProjectors } from '../../projections';
 import { allProcessManagers } from '../../process-managers';
@@ -129,15 +130,15 @@ describe('Projectors on a worker thread (all-in-one on SQLite)', () => {
   });
 
   it('stops mid-stream and starts again: what it reported is what is durable, nothing lost, same documents as a rebuild', async () => {
-    // A log made over HTTP, its file alone copied to a fresh folder, and 4,000 accounts appended straight to it:
-    // the thread starts from 0 and is stopped at once, while it catches up (at most a batch, PROJECTOR_BATCH_SIZE = 2,000 events, past where it was).
+    // A log made over HTTP, its file alone copied to a fresh folder, and three batches of accounts appended straight
+    // to it: the thread starts from 0 and is stopped at once, while it catches up (at most a batch past where it was).
     const source = await threaded();
     const { tenantId } = await billedTenant(source, 3);
     await source.close({ keepData: true });
     const dataDir = mkdtempSync(path.join(tmpdir(), 'projector-thread-'));
     try {
       copyFileSync(path.join(source.dataDir, 'events.sqlite'), path.join(dataDir, 'events.sqlite'));
-      await appendAccounts(dataDir, tenantId, 4_000);
+      await appendAccounts(dataDir, tenantId, 3 * PROJECTOR_BATCH_SIZE);
 
       const first = await threaded({ dataDir });
       const thread = first.app.get(ProjectorThread);

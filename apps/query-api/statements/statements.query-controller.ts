@@ -44,7 +44,8 @@ export class StatementsQueryController {
   async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     const size = pageSize(limit);
     if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
-    const page = await findPage<StatementDoc>(this.store, STATEMENTS, tenant.id, { filter: { accountId: id }, sortBy: 'statementDate', direction: 'desc', limit: size }, cursor);
+    // Newest first by id: an account's statement ids differ only in their date ("<accountId>:<YYYY-MM-DD>").
+    const page = await findPage<StatementDoc>(this.store, STATEMENTS, tenant.id, { filter: { accountId: id }, sortBy: 'id', direction: 'desc', limit: size }, cursor);
     const items = [];
     for (const doc of page.items) items.push(await this.toApi(tenant, doc.id, statementOf(doc)));
     return withCursor(items, page.nextCursor);
