@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { AppConfig, loadConfig } from '../libs/config/config';
-import { CoreModule, CoreOptions } from '../libs/core/core.module';
-import { createHttpApp } from '../libs/http/app-factory';
-import { createLogger } from '../libs/logging/logger';
+import { AppConfig, loadConfig } from '../libs/platform/config/config';
+import { CoreModule, CoreOptions } from './core.module';
+import { createHttpApp } from '../libs/platform/http/app-factory';
+import { createLogger } from '../libs/platform/logging/logger';
 
 @Module({})
 class RootModule {}

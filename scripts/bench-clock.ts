@@ -9,7 +9,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-store.port';
 import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_CLOCK_ACCOUNTS ?? 1000);

@@ -13,14 +13,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Invoice, InvoiceLine } from '../libs/domain/invoicing/invoice';
-import { withPayers } from '../libs/domain/invoicing/payers';
-import { nestSections } from '../libs/domain/statements/statement';
-import { createEventStore } from '../libs/event-store';
-import { NewEvent } from '../libs/event-store/event-store.port';
-import { projectBatch } from '../libs/projection-runner/project-batch';
-import { createReadStore } from '../libs/read-store';
-import { sectionsRange, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, statementsProjection } from '../projections/statements.projection';
+import type { Invoice, InvoiceLine } from '../libs/plan-instances/domain/invoice';
+import { withPayers } from '../libs/plan-instances/domain/payers';
+import { nestSections } from '../libs/statements/domain/statement';
+import { createEventStore } from '../libs/platform/event-store';
+import { NewEvent } from '../libs/platform/event-store/event-store.port';
+import { projectBatch } from '../libs/platform/projection-runner/project-batch';
+import { createReadStore } from '../libs/platform/read-store';
+import { sectionsRange, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, statementsProjection } from '../libs/statements/read-model/statements.projection';
 import { fmt, Row, runStandalone } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_STATEMENT_ACCOUNTS ?? 20_000);

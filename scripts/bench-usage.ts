@@ -21,8 +21,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Decimal } from '../libs/domain/shared/decimal';
-import { EVENT_STORE, EventStore } from '../libs/event-store/event-store.port';
+import { Decimal } from '../libs/shared-kernel/decimal';
+import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-store.port';
 import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const RECORDS = Number(process.env.BENCH_USAGE_RECORDS ?? 1_000_000);

@@ -2,12 +2,12 @@
  * `npm run rebuild`: drops every read model and replays the whole log into it. Stop the worker (or the
  * all-in-one process) first: projectors must not run while their documents are rebuilt.
  */
-import { loadConfig } from '../libs/config/config';
-import { eventStoreConfig, readStoreConfig } from '../libs/core/core.module';
-import { createEventStore } from '../libs/event-store';
-import { createReadStore } from '../libs/read-store';
-import { rebuildProjections } from '../libs/projection-runner/rebuild';
-import { allProjectors } from '../projections';
+import { loadConfig } from '../libs/platform/config/config';
+import { eventStoreConfig, readStoreConfig } from '../apps/core.module';
+import { createEventStore } from '../libs/platform/event-store';
+import { createReadStore } from '../libs/platform/read-store';
+import { rebuildProjections } from '../libs/platform/projection-runner/rebuild';
+import { allProjectors } from '../apps/contexts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

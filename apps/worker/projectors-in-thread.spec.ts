@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../libs/config/config';
+import { ConfigError, loadConfig } from '../../libs/platform/config/config';
 import { projectorsInThread } from './worker.module';
 
 describe('Where the projectors run (PROJECTORS)', () => {

@@ -1,24 +1,24 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AppConfig, APP_CONFIG } from '../../libs/config/config';
-import { EVENT_STORE, EventStore, SqliteEventStore } from '../../libs/event-store';
-import { READ_STORE, ReadStore } from '../../libs/read-store/read-store.port';
-import { LOGGER } from '../../libs/logging/logger';
-import { DeciderRunner } from '../../libs/command-pipeline/decider-runner';
-import { ConsumerRunner } from '../../libs/subscriptions/consumer-runner';
-import { CombinedPositions } from '../../libs/subscriptions/position-source';
-import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../../libs/projection-runner/projection-consumer';
-import { ProjectorThread } from '../../libs/projection-runner/thread/projector-thread';
-import { CommandDispatcher } from '../../libs/process-manager-runtime/command-dispatcher';
-import { processManagerConsumer } from '../../libs/process-manager-runtime/process-manager-consumer';
-import { FaultInjector } from '../../libs/process-manager-runtime/faults';
-import { ProductionScheduler } from '../../libs/business-days/production-scheduler';
-import { ReadYourWrites } from '../../libs/core/read-your-writes';
-import { Lifecycle } from '../../libs/core/lifecycle';
-import { TenantDirectory } from '../../libs/tenancy/tenant-directory';
-import { allProjectors } from '../../projections';
-import { allProcessManagers } from '../../process-managers';
-import { commandRoutes } from '../../process-managers/command-routes';
+import { AppConfig, APP_CONFIG } from '../../libs/platform/config/config';
+import { EVENT_STORE, EventStore, SqliteEventStore } from '../../libs/platform/event-store';
+import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store.port';
+import { LOGGER } from '../../libs/platform/logging/logger';
+import { DeciderRunner } from '../../libs/platform/command-pipeline/decider-runner';
+import { ConsumerRunner } from '../../libs/platform/subscriptions/consumer-runner';
+import { CombinedPositions } from '../../libs/platform/subscriptions/position-source';
+import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../../libs/platform/projection-runner/projection-consumer';
+import { ProjectorThread } from '../../libs/platform/projection-runner/thread/projector-thread';
+import { builtFile } from '../../libs/platform/projection-runner/thread/entry-file';
+import { CommandDispatcher } from '../../libs/platform/process-manager-runtime/command-dispatcher';
+import { processManagerConsumer } from '../../libs/platform/process-manager-runtime/process-manager-consumer';
+import { FaultInjector } from '../../libs/platform/process-manager-runtime/faults';
+import { ProductionScheduler } from '../../libs/time';
+import { ReadYourWrites } from '../../libs/platform/app/read-your-writes';
+import { Lifecycle } from '../../libs/platform/app/lifecycle';
+import { TenantDirectory } from '../../libs/tenancy';
+import { allProcessManagers, allProjectors } from '../contexts';
+import { commandRoutes } from './command-routes';
 
 /** Set by `WorkerModule.allInOne()`: this process also runs the command side, so projectors may get their own thread. */
 const ALL_IN_ONE = Symbol('WORKER_ALL_IN_ONE');
@@ -41,6 +41,8 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
         if (!projectorsInThread(config, allInOne === true) || !(events instanceof SqliteEventStore)) return null;
         return new ProjectorThread({
           names: allProjectors.map((projector) => projector.name),
+          // The thread loads the same list, built: contexts.ts exports allProjectors.
+          projectorsFile: builtFile(__filename, '../contexts.js'),
           dataDir: config.dataDir,
           logLevel: logger.level,
           fault: config.fault,

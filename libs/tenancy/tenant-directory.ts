@@ -1,8 +1,8 @@
-import { TenantView } from '../domain/tenants/tenant.decider';
-import { todayIn } from '../domain/shared/calendar-date';
-import { ReadStore, SYSTEM_TENANT } from '../read-store/read-store.port';
-import { SystemClock } from '../clock/clock';
-import { API_KEYS, TENANTS } from '../../projections/tenants.projection';
+import { TenantView } from './domain/tenant.decider';
+import { todayIn } from '../shared-kernel/calendar-date';
+import { ReadStore, SYSTEM_TENANT } from '../platform/read-store/read-store.port';
+import { SystemClock } from '../platform/clock/clock';
+import { API_KEYS, TENANTS } from './read-model/tenants.projection';
 
 /** Finds tenants by id or by API-key hash, and tells a tenant's business date. */
 export class TenantDirectory {

@@ -1,5 +1,5 @@
-import { accountStream, loadAccount } from '../../apps/command-api/accounts/account-lookup';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import { accountStream, loadAccount } from '../../libs/accounts/commands/account-lookup';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Account payment terms over HTTP', () => {

@@ -1,4 +1,4 @@
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Accounts over HTTP', () => {

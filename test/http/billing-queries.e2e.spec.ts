@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Invoice } from '../../libs/domain/invoicing/invoice';
-import type { PlanInstanceEvent } from '../../libs/domain/subscriptions/plan-instance.events';
-import { streamName } from '../../libs/command-pipeline/streams';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import type { Invoice } from '../../libs/plan-instances/domain/invoice';
+import type { PlanInstanceEvent } from '../../libs/plan-instances/domain/plan-instance.events';
+import { streamName } from '../../libs/platform/command-pipeline/streams';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**

@@ -1,8 +1,8 @@
-import { clockStream } from '../../libs/business-days/business-days';
-import { ProductionScheduler } from '../../libs/business-days/production-scheduler';
-import { streamName } from '../../libs/command-pipeline/streams';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
-import { contactReminderTimerId } from '../../process-managers/contact-reminders.process-manager';
+import { clockStream } from '../../libs/time/business-days';
+import { ProductionScheduler } from '../../libs/time/production-scheduler';
+import { streamName } from '../../libs/platform/command-pipeline/streams';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
+import { contactReminderTimerId } from '../../libs/accounts/process-managers/contact-reminders.process-manager';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Sandbox clock and business days over HTTP', () => {

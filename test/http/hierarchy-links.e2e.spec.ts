@@ -1,5 +1,5 @@
-import { hierarchyStream } from '../../apps/command-api/accounts/set-parent';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import { hierarchyStream } from '../../libs/accounts/commands/set-parent';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('Hierarchy links over HTTP (PUT /v1/accounts/{id}/parent)', () => {

@@ -1,10 +1,10 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { ACCOUNTS } from '../../projections/accounts.projection';
-import { allProjectors } from '../../projections';
-import { allProcessManagers } from '../../process-managers';
-import { EVENT_STORE } from '../../libs/event-store/event-store.port';
-import { createEventStore } from '../../libs/event-store';
-import { createReadStore } from '../../libs/read-store';
+import { ACCOUNTS } from '../../libs/accounts/read-model/accounts.projection';
+import { allProjectors } from '../../apps/contexts';
+import { allProcessManagers } from '../../apps/contexts';
+import { EVENT_STORE } from '../../libs/platform/event-store/event-store.port';
+import { createEventStore } from '../../libs/platform/event-store';
+import { createReadStore } from '../../libs/platform/read-store';
 import { rmSync } from 'node:fs';
 import { startTestApp, TestApp } from '../support/test-app';
 

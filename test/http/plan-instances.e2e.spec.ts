@@ -1,5 +1,5 @@
-import { READ_STORE, ReadStore } from '../../libs/read-store/read-store.port';
-import { allProjectors } from '../../projections';
+import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store.port';
+import { allProjectors } from '../../apps/contexts';
 import { hashReadModels } from '../support/read-model-hash';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,19 +1,19 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createEventStore } from '../../libs/event-store';
-import { createReadStore } from '../../libs/read-store';
-import { ProjectorThread } from '../../libs/projection-runner/thread/projector-thread';
-import { PROJECTOR_BATCH_SIZE } from '../../libs/projection-runner/projection-consumer';
-import { ConsumerRunner } from '../../libs/subscriptions/consumer-runner';
-import { allProjectors } from '../../projections';
-import { allProcessManagers } from '../../process-managers';
+import { createEventStore } from '../../libs/platform/event-store';
+import { createReadStore } from '../../libs/platform/read-store';
+import { ProjectorThread } from '../../libs/platform/projection-runner/thread/projector-thread';
+import { PROJECTOR_BATCH_SIZE } from '../../libs/platform/projection-runner/projection-consumer';
+import { ConsumerRunner } from '../../libs/platform/subscriptions/consumer-runner';
+import { allProjectors } from '../../apps/contexts';
+import { allProcessManagers } from '../../apps/contexts';
 import { expectSameAsRebuild } from '../support/read-model-hash';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { appendDecided } from '../../scripts/bench-support';
-import { accountStream } from '../../apps/command-api/accounts/account-lookup';
-import { accountDecider } from '../../libs/domain/accounts/account.decider';
-import { deterministicUuid } from '../../libs/domain/shared/ids';
+import { accountStream } from '../../libs/accounts/commands/account-lookup';
+import { accountDecider } from '../../libs/accounts/domain/account.decider';
+import { deterministicUuid } from '../../libs/shared-kernel/ids';
 
 /**
  * The all-in-one process with its projectors on a worker thread (PROJECTORS=thread, what `npm start` and the

@@ -1,8 +1,8 @@
-import type { Invoice, InvoiceLine } from '../../libs/domain/invoicing/invoice';
-import { linePayers } from '../../libs/domain/invoicing/invoice';
-import { withPayers } from '../../libs/domain/invoicing/payers';
-import type { PlanInstanceBilled } from '../../libs/domain/subscriptions/plan-instance.events';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import type { Invoice, InvoiceLine } from '../../libs/plan-instances/domain/invoice';
+import { linePayers } from '../../libs/plan-instances/domain/invoice';
+import { withPayers } from '../../libs/plan-instances/domain/payers';
+import type { PlanInstanceBilled } from '../../libs/plan-instances/domain/plan-instance.events';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const plan = {

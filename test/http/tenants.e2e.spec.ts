@@ -1,4 +1,4 @@
-import { EVENT_STORE } from '../../libs/event-store/event-store.port';
+import { EVENT_STORE } from '../../libs/platform/event-store/event-store.port';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 
 describe('Tenants and API keys over HTTP', () => {

@@ -1,5 +1,5 @@
-import { INVOICES } from '../../projections/invoices.projection';
-import { USAGE_LATE_TOTALS } from '../../projections/usage.projection';
+import { INVOICES } from '../../libs/plan-instances/read-model/invoices.projection';
+import { USAGE_LATE_TOTALS } from '../../libs/usage/read-model/usage.projection';
 import { expectSameAsRebuild } from '../support/read-model-hash';
 import { startTestApp, TestApp } from '../support/test-app';
 

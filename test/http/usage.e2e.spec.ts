@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
-import { createEventStore } from '../../libs/event-store';
-import { rebuildProjections } from '../../libs/projection-runner/rebuild';
-import { createReadStore } from '../../libs/read-store';
-import { tenantsProjection } from '../../projections/tenants.projection';
-import { usageProjection } from '../../projections/usage.projection';
+import { createEventStore } from '../../libs/platform/event-store';
+import { rebuildProjections } from '../../libs/platform/projection-runner/rebuild';
+import { createReadStore } from '../../libs/platform/read-store';
+import { tenantsProjection } from '../../libs/tenancy/read-model/tenants.projection';
+import { usageProjection } from '../../libs/usage/read-model/usage.projection';
 import { hashReadModels } from '../support/read-model-hash';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,5 +1,5 @@
-import { COMMAND_CHUNK_SIZE } from '../../libs/process-manager-runtime/process-manager-consumer';
-import { billRunProcessManager } from '../../process-managers/bill-run.process-manager';
+import { COMMAND_CHUNK_SIZE } from '../../libs/platform/process-manager-runtime/process-manager-consumer';
+import { billRunProcessManager } from '../../libs/plan-instances/process-managers/bill-run.process-manager';
 
 describe('bill-run process manager', () => {
   // One lane per instance, so this is how many BillPlanInstance commands are in flight: a whole chunk, whose

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { clockStream } from '../../libs/business-days/business-days';
-import { streamName } from '../../libs/command-pipeline/streams';
-import { createEventStore } from '../../libs/event-store';
-import { contactReminderTimerId } from '../../process-managers/contact-reminders.process-manager';
-import { planInstanceStream } from '../../libs/billing-context/billing-context';
-import { COMMAND_CHUNK_SIZE } from '../../libs/process-manager-runtime/process-manager-consumer';
+import { clockStream } from '../../libs/time/business-days';
+import { streamName } from '../../libs/platform/command-pipeline/streams';
+import { createEventStore } from '../../libs/platform/event-store';
+import { contactReminderTimerId } from '../../libs/accounts/process-managers/contact-reminders.process-manager';
+import { planInstanceStream } from '../../libs/catalog/read-model/pricing-context';
+import { COMMAND_CHUNK_SIZE } from '../../libs/platform/process-manager-runtime/process-manager-consumer';
 import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'crash-admin-key';

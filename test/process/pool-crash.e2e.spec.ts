@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { usagePoolStream } from '../../libs/billing-context/pool-rating-facts';
-import { createEventStore } from '../../libs/event-store';
+import { usagePoolStream } from '../../libs/pools/process-managers/pool-rating-facts';
+import { createEventStore } from '../../libs/platform/event-store';
 import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'pool-crash-admin-key';

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createEventStore } from '../../libs/event-store';
-import { createReadStore } from '../../libs/read-store';
-import { allProjectors } from '../../projections';
-import { ACCOUNTS } from '../../projections/accounts.projection';
+import { createEventStore } from '../../libs/platform/event-store';
+import { createReadStore } from '../../libs/platform/read-store';
+import { allProjectors } from '../../apps/contexts';
+import { ACCOUNTS } from '../../libs/accounts/read-model/accounts.projection';
 import { callServer as call, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'sigterm-admin-key';

@@ -1,11 +1,11 @@
-import { createEventStore } from '../../libs/event-store';
-import { createReadStore } from '../../libs/read-store';
-import { rebuildProjections } from '../../libs/projection-runner/rebuild';
-import { allProjectors } from '../../projections';
+import { createEventStore } from '../../libs/platform/event-store';
+import { createReadStore } from '../../libs/platform/read-store';
+import { rebuildProjections } from '../../libs/platform/projection-runner/rebuild';
+import { allProjectors } from '../../apps/contexts';
 import { hashReadModels } from '../support/read-model-hash';
 import { startTestApp } from '../support/test-app';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
-import { withPayers } from '../../libs/domain/invoicing/payers';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
+import { withPayers } from '../../libs/plan-instances/domain/payers';
 
 describe('Rebuilding read models from the log', () => {
   it('gives documents identical to the ones built live', async () => {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createEventStore } from '../../libs/event-store';
-import { canonicalJson } from '../../libs/http/idempotency.interceptor';
-import { createReadStore } from '../../libs/read-store';
-import { ReadStore, SYSTEM_TENANT } from '../../libs/read-store/read-store.port';
-import { Projector } from '../../libs/projection-runner/projector';
-import { rebuildProjections } from '../../libs/projection-runner/rebuild';
-import { allProjectors } from '../../projections';
-import { TENANTS } from '../../projections/tenants.projection';
+import { createEventStore } from '../../libs/platform/event-store';
+import { canonicalJson } from '../../libs/platform/http/idempotency.interceptor';
+import { createReadStore } from '../../libs/platform/read-store';
+import { ReadStore, SYSTEM_TENANT } from '../../libs/platform/read-store/read-store.port';
+import { Projector } from '../../libs/platform/projection-runner/projector';
+import { rebuildProjections } from '../../libs/platform/projection-runner/rebuild';
+import { allProjectors } from '../../apps/contexts';
+import { TENANTS } from '../../libs/tenancy/read-model/tenants.projection';
 
 /** A hash over every document of every projector, in every tenant, walking all pages; and the count. */
 export async function hashReadModels(store: ReadStore, projectors: Projector[]): Promise<{ hash: string; documents: number }> {

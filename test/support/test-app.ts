@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../apps/bootstrap';
 import { allInOneModules } from '../../apps/all-in-one/all-in-one.module';
-import { FixedClock } from '../../libs/clock/clock';
-import { loadConfig } from '../../libs/config/config';
-import { ReadYourWrites } from '../../libs/core/read-your-writes';
-import { EVENT_STORE, EventStore } from '../../libs/event-store/event-store.port';
+import { FixedClock } from '../../libs/platform/clock/clock';
+import { loadConfig } from '../../libs/platform/config/config';
+import { ReadYourWrites } from '../../libs/platform/app/read-your-writes';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 
 export const ADMIN_KEY = 'test-admin-key';
 

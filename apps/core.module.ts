@@ -1,0 +1,110 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AppConfig, APP_CONFIG } from '../libs/platform/config/config';
+import { SYSTEM_CLOCK, SystemClock, WallClock } from '../libs/platform/clock/clock';
+import { createLogger, LOGGER } from '../libs/platform/logging/logger';
+import { createEventStore } from '../libs/platform/event-store';
+import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-store.port';
+import { createReadStore, ReadStoreConfig } from '../libs/platform/read-store';
+import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
+import { DeciderRunner } from '../libs/platform/command-pipeline/decider-runner';
+import { AdminKey, ApiKeyGuard, resolveAdminKeyHash, TenantDirectory } from '../libs/tenancy';
+import { AllExceptionsFilter } from '../libs/platform/http/all-exceptions.filter';
+import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from '../libs/platform/http/idempotency.interceptor';
+import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
+import { Lifecycle } from '../libs/platform/app/lifecycle';
+import { HealthController } from '../libs/platform/app/health.controller';
+import { CONSUMERS, Consumers } from '../libs/platform/app/consumers';
+import { allProcessManagers, allProjectors } from './contexts';
+import { FaultInjector } from '../libs/platform/process-manager-runtime/faults';
+
+export interface CoreOptions {
+  config: AppConfig;
+  /** Tests inject a fixed clock; production reads the wall clock here and nowhere else. */
+  clock?: SystemClock;
+  logger?: Logger;
+  /** Where the generated admin key is printed once (stdout by default). */
+  print?: (line: string) => void;
+}
+
+/** The shared infrastructure every app (command-api, query-api, worker, all-in-one) stands on. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreOptions): DynamicModule {
+    const logger = options.logger ?? createLogger(options.config.logLevel);
+    const clock = options.clock ?? new WallClock();
+    const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+    return {
+      module: CoreModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: CONSUMERS, useValue: { projectors: allProjectors, processManagers: allProcessManagers } satisfies Consumers },
+        { provide: LOGGER, useValue: logger },
+        { provide: SYSTEM_CLOCK, useValue: clock },
+        { provide: EVENT_STORE, useFactory: () => createEventStore(eventStoreConfig(options.config)) },
+        {
+          provide: READ_STORE,
+          useFactory: async () => {
+            const store = createReadStore(readStoreConfig(options.config));
+            await store.ensureCollections([IDEMPOTENCY_COLLECTION, ...allProjectors.flatMap((p) => p.collections)]);
+            return store;
+          },
+        },
+        { provide: DeciderRunner, useFactory: (events: EventStore) => new DeciderRunner(events), inject: [EVENT_STORE] },
+        {
+          provide: TenantDirectory,
+          useFactory: (store: ReadStore, systemClock: SystemClock) => new TenantDirectory(store, systemClock),
+          inject: [READ_STORE, SYSTEM_CLOCK],
+        },
+        {
+          provide: AdminKey,
+          useFactory: async (events: EventStore, directory: TenantDirectory) =>
+            new AdminKey(await resolveAdminKeyHash(events, options.config.adminKey, logger, print, directory.systemDate('UTC'))),
+          inject: [EVENT_STORE, TenantDirectory],
+        },
+        {
+          provide: ReadYourWrites,
+          useFactory: (store: ReadStore) =>
+            new ReadYourWrites(
+              store,
+              allProjectors.map((p) => p.name),
+              allProcessManagers.map((p) => p.name),
+              options.config.readYourWritesTimeoutMs,
+            ),
+          inject: [READ_STORE],
+        },
+        Lifecycle,
+        { provide: FaultInjector, useValue: new FaultInjector(options.config.fault) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(logger) },
+      ],
+      exports: [
+        APP_CONFIG,
+        CONSUMERS,
+        LOGGER,
+        SYSTEM_CLOCK,
+        EVENT_STORE,
+        READ_STORE,
+        DeciderRunner,
+        TenantDirectory,
+        AdminKey,
+        ReadYourWrites,
+        Lifecycle,
+        FaultInjector,
+      ],
+    };
+  }
+}
+
+export function eventStoreConfig(config: AppConfig) {
+  return { kind: config.eventStore, dataDir: config.dataDir, kurrentDbUrl: config.kurrentDbUrl };
+}
+
+export function readStoreConfig(config: AppConfig): ReadStoreConfig {
+  // A thread checkpoints the read store's WAL, so the commits of projectors and commands never wait on it.
+  return { kind: config.readStore, dataDir: config.dataDir, mongoUrl: config.mongoUrl, mongoDatabase: config.mongoDatabase, walCheckpoints: 'thread' };
+}

@@ -1,0 +1,19 @@
+import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
+import { Account, accountDecider } from '../domain/account.decider';
+import { AccountEvent } from '../domain/account.events';
+import { fold } from '../../shared-kernel/decider';
+import { EventStore } from '../../platform/event-store/event-store.port';
+import { streamName } from '../../platform/command-pipeline/streams';
+
+export function accountStream(tenantId: string, accountId: string): string {
+  return streamName('account', tenantId, accountId);
+}
+
+/**
+ * An account as its own stream says it is (not a read model): for commands on other aggregates that must
+ * know an account exists or its currency. Accounts are never deleted and never change currency.
+ */
+export async function loadAccount(events: EventStore, tenantId: string, accountId: string): Promise<Account | null> {
+  const history = (await events.readStream(accountStream(tenantId, accountId))).map(toDomainEvent) as AccountEvent[];
+  return fold(accountDecider, history);
+}

@@ -1,0 +1,111 @@
+import { Body, Controller, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CommandGateway } from '../../platform/app/command-gateway';
+import { Account } from '../domain/account.decider';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { CurrentTenant } from '../../tenancy/auth';
+import { commandContextFrom } from '../../platform/http/request-context';
+import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { ContactDto, CreateAccountDto, PaymentTermsDto } from './account.dto';
+import { ChangeAccountPaymentTermsCommand } from './change-payment-terms';
+import { CreateAccountCommand } from './create-account';
+import { UpdateAccountContactCommand } from './update-account-contact';
+import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
+import { SetParentCommand, SetParentDto } from './set-parent';
+
+const PAYER_SHARES = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['payerAccountId', 'percent'],
+    properties: { payerAccountId: { type: 'string' }, percent: { type: 'string', example: '60' } },
+  },
+};
+
+@ApiTags('accounts')
+@Controller('v1/accounts')
+export class AccountsCommandController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an account (201 with the account)' })
+  create(
+    @CurrentTenant() tenant: TenantView,
+    @Body() input: CreateAccountDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new CreateAccountCommand(input, context), reply);
+  }
+
+  @Patch(':id/contact')
+  @ApiOperation({ summary: 'Change contact details: a given field replaces, null clears, an absent field stays (200 with the account)' })
+  updateContact(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() changes: ContactDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new UpdateAccountContactCommand(id, { ...changes }, context), reply);
+  }
+
+  @Put(':id/payment-terms')
+  @ApiOperation({
+    summary:
+      'Set the payment terms: invoices are due paymentTermsDays (0-365) after their invoice date. Applies to invoices posted from now on; ' +
+      'invoices already posted keep their due dates. Setting the terms the account already has writes nothing (200 with the account).',
+  })
+  setPaymentTerms(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: PaymentTermsDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new ChangeAccountPaymentTermsCommand(id, input.paymentTermsDays, context), reply);
+  }
+
+  @Put(':id/parent')
+  @ApiOperation({
+    summary:
+      'Link the account under a parent from today (the tenant business date), moving its whole subtree, or detach it with null. ' +
+      '409 when the link would make a cycle; 422 when the parent does not exist. 200 with the account.',
+  })
+  setParent(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: SetParentDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new SetParentCommand(id, input.parentAccountId, context), reply);
+  }
+
+  @Put(':id/payment-responsibility')
+  @ApiOperation({
+    summary:
+      "Who pays this account's charges, per class: a list of payers (any account of the tenant, same currency) whose percents sum to 100. " +
+      'A class left out is paid by the account itself. Replaces the whole setting (200 with every class spelled out).',
+  })
+  @ApiBody({ schema: { type: 'object', properties: { recurring: PAYER_SHARES, usage: PAYER_SHARES, oneTime: PAYER_SHARES, fees: PAYER_SHARES } } })
+  setPaymentResponsibility(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    // Validated by the domain: percentages, sums and payers need more than a DTO can say.
+    @Body() responsibility: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<PaymentResponsibilityView>(new SetPaymentResponsibilityCommand(id, responsibility, context), reply);
+  }
+}

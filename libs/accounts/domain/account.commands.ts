@@ -1,0 +1,36 @@
+import { DomainCommand } from '../../shared-kernel/decider';
+import { ContactPatch } from './contact';
+
+/** Fields typed as the API sends them; the decider validates every one (strings may be anything). */
+export type CreateAccount = DomainCommand<
+  'CreateAccount',
+  {
+    accountId: string;
+    name: string;
+    /** ISO 4217; the currency of every amount the account is billed in. */
+    currency: string;
+    /** Shorthand for contact.email. */
+    email?: string | null;
+    contact?: ContactPatch | null;
+    /** ISO 3166-1 alpha-2. */
+    country?: string | null;
+    /** BCP 47, e.g. "en" or "pt-BR". */
+    language?: string | null;
+    /** Free text (web, partner, retail, ...); dunning and notifications may differ by it. */
+    channel?: string | null;
+    /** Days after the invoice date an invoice is due, 0 to 365; absent or null: 0 (due on the invoice date). */
+    paymentTermsDays?: number | null;
+    /** The tenant's business date (YYYY-MM-DD) when the account is created. */
+    createdOn: string;
+  }
+>;
+
+export type UpdateAccountContact = DomainCommand<'UpdateAccountContact', { accountId: string; changes: ContactPatch }>;
+
+/** Issued by a timer: remind the customer to complete contact details that are still missing. */
+export type RemindIncompleteContact = DomainCommand<'RemindIncompleteContact', { accountId: string; today: string }>;
+
+/** Sets the account's payment terms from now on; invoices already posted keep their due dates. */
+export type ChangeAccountPaymentTerms = DomainCommand<'ChangeAccountPaymentTerms', { accountId: string; paymentTermsDays: number }>;
+
+export type AccountCommand = CreateAccount | UpdateAccountContact | RemindIncompleteContact | ChangeAccountPaymentTerms;

@@ -1,0 +1,158 @@
+import { CalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
+import { parseCurrency } from '../../shared-kernel/currency';
+import { assertNever, Decider } from '../../shared-kernel/decider';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
+import { assertValidId } from '../../shared-kernel/ids';
+import { countryCode, emailAddress, languageTag, optional, text, validateAll } from '../../shared-kernel/validation';
+import { AccountCommand, ChangeAccountPaymentTerms, CreateAccount, RemindIncompleteContact, UpdateAccountContact } from './account.commands';
+import { AccountEvent, AccountStatus } from './account.events';
+import { changedContactFields, Contact, patchContact } from './contact';
+import { DEFAULT_PAYMENT_TERMS_DAYS, paymentTermsDays } from './payment-terms';
+
+/** The account as GET /v1/accounts/{id} shows it. */
+export interface Account {
+  id: string;
+  name: string;
+  currency: string;
+  status: AccountStatus;
+  parentAccountId: string | null;
+  contact: Contact;
+  /** Always contact.email (or null): the API shows it at the top level too. */
+  email: string | null;
+  country: string | null;
+  language: string | null;
+  channel: string | null;
+  /** Days after the invoice date an invoice is due (0-365; 0: due on the invoice date). */
+  paymentTermsDays: number;
+  createdOn: CalendarDate;
+}
+
+/** null until the account is created. */
+export type AccountState = Account | null;
+
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  initialState: null,
+  decide(command, state) {
+    switch (command.type) {
+      case 'CreateAccount':
+        return createAccount(command.data, state);
+      case 'UpdateAccountContact':
+        return updateContact(command.data, state);
+      case 'RemindIncompleteContact':
+        return remindIncompleteContact(command.data, state);
+      case 'ChangeAccountPaymentTerms':
+        return changePaymentTerms(command.data, state);
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'AccountCreated': {
+        // Events recorded before payment terms existed lack the field: those accounts are due on the invoice date.
+        const { accountId, paymentTermsDays = DEFAULT_PAYMENT_TERMS_DAYS, ...account } = event.data;
+        return { id: accountId, ...account, paymentTermsDays };
+      }
+      case 'AccountContactUpdated': {
+        if (state === null) throw new Error(`AccountContactUpdated before AccountCreated for account ${event.data.accountId}`);
+        return { ...state, contact: event.data.contact, email: event.data.contact.email ?? null };
+      }
+      case 'AccountContactReminderSent':
+        return state;
+      case 'AccountPaymentTermsChanged': {
+        if (state === null) throw new Error(`AccountPaymentTermsChanged before AccountCreated for account ${event.data.accountId}`);
+        return { ...state, paymentTermsDays: event.data.to };
+      }
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+function createAccount(data: CreateAccount['data'], state: AccountState): AccountEvent[] {
+  if (state !== null) throw new ConflictError(`account ${data.accountId} already exists`);
+  const input = validateAll({
+    accountId: () => validId(data.accountId, 'accountId'),
+    name: () => text(data.name, 'name', 200),
+    currency: () => parseCurrency(data.currency, 'currency'),
+    contact: () => initialContact(data.contact, data.email),
+    country: () => optional(data.country, 'country', countryCode),
+    language: () => optional(data.language, 'language', languageTag),
+    channel: () => optional(data.channel, 'channel', (value, field) => text(value, field, 50)),
+    paymentTermsDays: () => optional(data.paymentTermsDays, 'paymentTermsDays', paymentTermsDays) ?? DEFAULT_PAYMENT_TERMS_DAYS,
+    createdOn: () => parseCalendarDate(data.createdOn, 'createdOn'),
+  });
+  return [
+    {
+      type: 'AccountCreated',
+      data: {
+        accountId: input.accountId,
+        name: input.name,
+        currency: input.currency,
+        status: 'active',
+        parentAccountId: null,
+        contact: input.contact,
+        email: input.contact.email ?? null,
+        country: input.country,
+        language: input.language,
+        channel: input.channel,
+        paymentTermsDays: input.paymentTermsDays,
+        createdOn: input.createdOn,
+      },
+    },
+  ];
+}
+
+/** Patch semantics; a change that leaves the contact as it was decides nothing, so a repeat is harmless. */
+function updateContact(data: UpdateAccountContact['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const contact = patchContact(state.contact, data.changes, '');
+  const changed = changedContactFields(state.contact, contact);
+  if (changed.length === 0) return [];
+  return [{ type: 'AccountContactUpdated', data: { accountId: state.id, contact, changed } }];
+}
+
+/** Setting the terms the account already has decides nothing, so a repeat is harmless. */
+function changePaymentTerms(data: ChangeAccountPaymentTerms['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const to = paymentTermsDays(data.paymentTermsDays, 'paymentTermsDays');
+  if (to === state.paymentTermsDays) return [];
+  return [{ type: 'AccountPaymentTermsChanged', data: { accountId: state.id, from: state.paymentTermsDays, to } }];
+}
+
+/** Contact fields an account needs for billing and dunning notices; the reminder rule asks for the missing ones. */
+export const REQUIRED_CONTACT_FIELDS = ['email', 'phone'] as const;
+
+export function missingContactFields(contact: Contact): string[] {
+  return REQUIRED_CONTACT_FIELDS.filter((field) => !contact[field]);
+}
+
+/** A reminder only when something is still missing; a completed contact makes the reminder a no-op. */
+function remindIncompleteContact(data: RemindIncompleteContact['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const missing = missingContactFields(state.contact);
+  if (missing.length === 0) return [];
+  return [{ type: 'AccountContactReminderSent', data: { accountId: state.id, missing, sentOn: data.today } }];
+}
+
+/** The contact given on creation, with the top-level `email` shorthand folded in. */
+function initialContact(contactInput: unknown, emailInput: unknown): Contact {
+  const { contact, email } = validateAll({
+    contact: () => patchContact({}, contactInput ?? {}, 'contact'),
+    email: () => optional(emailInput, 'email', emailAddress),
+  });
+  if (email === null) return contact;
+  if (contact.email !== undefined && contact.email !== email) {
+    throw InvalidInputError.forField(
+      'email',
+      'matchesContactEmail',
+      'email and contact.email differ: email is a shorthand for contact.email, so give one of them or the same address in both',
+    );
+  }
+  return patchContact(contact, { email }, 'contact');
+}
+
+function validId(id: unknown, field: string): string {
+  assertValidId(id, field);
+  return id;
+}

@@ -1,0 +1,50 @@
+import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { DomainEvent } from '../../shared-kernel/decider';
+import { Contact } from './contact';
+
+export type AccountStatus = 'active';
+
+/** The account as it was created; the data is the whole read shape, so a projection can store it as is. */
+export type AccountCreated = DomainEvent<
+  'AccountCreated',
+  {
+    accountId: string;
+    name: string;
+    currency: string;
+    status: AccountStatus;
+    /** Accounts are created as roots; linking to a parent is a separate fact. */
+    parentAccountId: null;
+    contact: Contact;
+    /** contact.email, repeated at the top level as the API shows it. */
+    email: string | null;
+    country: string | null;
+    language: string | null;
+    channel: string | null;
+    /**
+     * Days after the invoice date an invoice is due (0-365). Always written since payment terms exist;
+     * absent from AccountCreated events recorded before, which read as 0 (due on the invoice date).
+     */
+    paymentTermsDays?: number;
+    createdOn: CalendarDate;
+  }
+>;
+
+/** `contact` is the whole contact after the change; `changed` lists the fields that differ ("address.city"). */
+export type AccountContactUpdated = DomainEvent<
+  'AccountContactUpdated',
+  { accountId: string; contact: Contact; changed: string[] }
+>;
+
+/** The customer was reminded that these contact fields are still missing (notification delivery reads this). */
+export type AccountContactReminderSent = DomainEvent<
+  'AccountContactReminderSent',
+  { accountId: string; missing: string[]; sentOn: CalendarDate }
+>;
+
+/** The payment terms changed (`from` as they were, 0 when never set). Invoices already posted keep their due dates. */
+export type AccountPaymentTermsChanged = DomainEvent<
+  'AccountPaymentTermsChanged',
+  { accountId: string; from: number; to: number }
+>;
+
+export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent | AccountPaymentTermsChanged;

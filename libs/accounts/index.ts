@@ -1,0 +1,25 @@
+import { BoundedContext } from '../platform/app/bounded-context';
+import { AccountsCommandController } from './commands/accounts.command-controller';
+import { ChangeAccountPaymentTermsHandler } from './commands/change-payment-terms';
+import { CreateAccountHandler } from './commands/create-account';
+import { SetParentHandler } from './commands/set-parent';
+import { SetPaymentResponsibilityHandler } from './commands/set-payment-responsibility';
+import { UpdateAccountContactHandler } from './commands/update-account-contact';
+import { contactRemindersProcessManager } from './process-managers/contact-reminders.process-manager';
+import { AccountsQueryController } from './queries/accounts.query-controller';
+import { HierarchyQueryController } from './queries/hierarchy.query-controller';
+import { accountsProjection } from './read-model/accounts.projection';
+import { hierarchyProjection } from './read-model/hierarchy.projection';
+import { paymentResponsibilitiesProjection } from './read-model/payment-responsibilities.projection';
+
+/** Accounts and their hierarchy: contacts, payment terms, parents, and who pays for whom. */
+export const accountsContext: BoundedContext = {
+  name: 'accounts',
+  commandControllers: [AccountsCommandController],
+  queryControllers: [AccountsQueryController, HierarchyQueryController],
+  commandHandlers: [CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler],
+  projectors: [accountsProjection, paymentResponsibilitiesProjection, hierarchyProjection],
+  processManagers: [contactRemindersProcessManager],
+};
+
+export { accountStream, loadAccount } from './commands/account-lookup';

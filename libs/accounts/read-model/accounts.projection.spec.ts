@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { AccountCreated, AccountEvent } from '../domain/account.events';
+import { RecordedEvent } from '../../platform/event-store/event-store.port';
+import { projectBatch } from '../../platform/projection-runner/project-batch';
+import { createReadStore } from '../../platform/read-store';
+import { ReadStore } from '../../platform/read-store/read-store.port';
+import { ACCOUNTS, accountsProjection } from './accounts.projection';
+
+let position = 0;
+function recorded(event: AccountEvent, tenantId = 't1'): RecordedEvent {
+  position += 1;
+  return {
+    ...(event as unknown as { type: string; data: Record<string, unknown> }),
+    id: `e${position}`,
+    streamName: `account-${tenantId}.${event.data.accountId}`,
+    revision: position - 1,
+    position,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+    metadata: { tenantId, commandId: 'c', correlationId: 'c', causationId: 'c', actor: 'a', businessDate: '2026-01-01' },
+  };
+}
+
+const created = (accountId: string, data: Partial<AccountCreated['data']> = {}): AccountCreated => ({
+  type: 'AccountCreated',
+  data: {
+    accountId,
+    name: `Name of ${accountId}`,
+    currency: 'USD',
+    status: 'active',
+    parentAccountId: null,
+    contact: {},
+    email: null,
+    country: null,
+    language: null,
+    channel: null,
+    paymentTermsDays: 0,
+    createdOn: '2019-01-01',
+    ...data,
+  },
+});
+
+describe('accounts projection', () => {
+  let dir: string;
+  let store: ReadStore;
+  const doc = (id: string) => store.get<Record<string, unknown>>(ACCOUNTS, 't1', id);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'accounts-projection-'));
+    store = createReadStore({ kind: 'sqlite', dataDir: dir });
+    await store.ensureCollections(accountsProjection.collections);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores the payment terms given on creation', async () => {
+    await projectBatch(accountsProjection, [recorded(created('a', { paymentTermsDays: 30 }))], store);
+    expect(await doc('a')).toMatchObject({ name: 'Name of a', paymentTermsDays: 30 });
+  });
+
+  it('reads an AccountCreated recorded before payment terms existed (no field) as 0 days', async () => {
+    const { paymentTermsDays: _, ...legacy } = created('old').data;
+    await projectBatch(accountsProjection, [recorded({ type: 'AccountCreated', data: legacy })], store);
+    expect((await doc('old'))?.paymentTermsDays).toBe(0);
+  });
+
+  it('follows AccountPaymentTermsChanged, leaving the rest of the document as it was', async () => {
+    await projectBatch(
+      accountsProjection,
+      [
+        recorded(created('b', { email: 'b@example.com', contact: { email: 'b@example.com' } })),
+        recorded({ type: 'AccountPaymentTermsChanged', data: { accountId: 'b', from: 0, to: 45 } }),
+      ],
+      store,
+    );
+    expect(await doc('b')).toMatchObject({ email: 'b@example.com', contact: { email: 'b@example.com' }, paymentTermsDays: 45 });
+    await projectBatch(accountsProjection, [recorded({ type: 'AccountPaymentTermsChanged', data: { accountId: 'b', from: 45, to: 0 } })], store);
+    expect((await doc('b'))?.paymentTermsDays).toBe(0);
+  });
+});

@@ -1,0 +1,57 @@
+import { RecordedEvent } from '../../platform/event-store/event-store.port';
+import { DocWrite } from '../../platform/read-store/read-store.port';
+import { Projector } from '../../platform/projection-runner/projector';
+import type { AccountEvent } from '../domain/account.events';
+import type { HierarchyEvent } from '../domain/hierarchy.events';
+import { DEFAULT_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
+
+export const ACCOUNTS = 'accounts';
+
+/** The account document answered by GET /v1/accounts/{id}: one per account, in its tenant. */
+export const accountsProjection: Projector = {
+  name: 'accounts',
+  // Read by id only: an index costs every write, so one is declared when a query needs it.
+  collections: [{ name: ACCOUNTS, indexes: [] }],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountParented', 'AccountDetached'],
+  project(recorded: RecordedEvent): DocWrite[] {
+    const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);
+    const { tenantId } = recorded.metadata;
+    switch (event.type) {
+      case 'AccountCreated': {
+        // Events recorded before payment terms existed lack the field: 0, due on the invoice date.
+        const { accountId, paymentTermsDays = DEFAULT_PAYMENT_TERMS_DAYS, ...account } = event.data;
+        const doc = { ...account, paymentTermsDays };
+        return [{ op: 'upsert', collection: ACCOUNTS, tenantId, id: accountId, doc, position: recorded.position }];
+      }
+      case 'AccountContactUpdated':
+        return [
+          {
+            op: 'patch',
+            collection: ACCOUNTS,
+            tenantId,
+            id: event.data.accountId,
+            fields: { contact: event.data.contact, email: event.data.contact.email ?? null },
+            position: recorded.position,
+          },
+        ];
+      case 'AccountPaymentTermsChanged':
+        return [
+          {
+            op: 'patch',
+            collection: ACCOUNTS,
+            tenantId,
+            id: event.data.accountId,
+            fields: { paymentTermsDays: event.data.to },
+            position: recorded.position,
+          },
+        ];
+      case 'AccountParented':
+      case 'AccountDetached': {
+        const parentAccountId = event.type === 'AccountParented' ? event.data.parentAccountId : null;
+        return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { parentAccountId }, position: recorded.position }];
+      }
+      default:
+        return [];
+    }
+  },
+};

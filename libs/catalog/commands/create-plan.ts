@@ -1,0 +1,47 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { createHash } from 'node:crypto';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { streamName } from '../../platform/command-pipeline/streams';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { Plan, planDecider, PlanState } from '../domain/plan.decider';
+import { CreatePlanDto } from './plan.dto';
+
+export class CreatePlanCommand {
+  constructor(
+    readonly input: CreatePlanDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(CreatePlanCommand)
+export class CreatePlanHandler implements ICommandHandler<CreatePlanCommand, CommandOutcome<Plan>> {
+  constructor(private readonly runner: DeciderRunner) {}
+
+  async execute({ input, context }: CreatePlanCommand): Promise<CommandOutcome<Plan>> {
+    const { id, ...definition } = input;
+    const planId = id ?? generatedPlanId(context.commandId);
+    const outcome = await this.runner.run(
+      planDecider,
+      planStream(context.tenantId, planId),
+      { type: 'CreatePlan', data: { ...definition, planId } },
+      context,
+    );
+    return { body: currentPlan(outcome.state), position: outcome.position };
+  }
+}
+
+export function planStream(tenantId: string, planId: string): string {
+  return streamName('plan', tenantId, planId);
+}
+
+/** The plan as the API answers it: its current version. */
+export function currentPlan(state: PlanState): Plan {
+  if (state === null) throw new Error('a plan command succeeded but left no plan'); // decide guarantees it
+  return state.current;
+}
+
+/** Derived from the command id, so a repeated request (same Idempotency-Key) names the same plan. */
+function generatedPlanId(commandId: string): string {
+  return `plan_${createHash('sha256').update(commandId).digest('hex').slice(0, 20)}`;
+}

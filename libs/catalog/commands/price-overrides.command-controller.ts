@@ -1,0 +1,37 @@
+import { Body, Controller, Param, Put, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CommandGateway } from '../../platform/app/command-gateway';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { CurrentTenant } from '../../tenancy/auth';
+import { commandContextFrom } from '../../platform/http/request-context';
+import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { PriceOverrideDto } from './price-override.dto';
+import { PriceOverrideView, SetPriceOverrideCommand } from './set-price-override';
+
+@ApiTags('pricing')
+@Controller('v1/accounts')
+export class PriceOverridesCommandController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  @Put(':id/price-overrides')
+  @ApiOperation({
+    summary:
+      "Set this account's special price for one service of a plan: a pricing, a discount, or both (200 with the override). " +
+      'It applies to the account and its descendants unless a nearer account sets its own. Setting the same again writes nothing; ' +
+      'pricing and discountPercent both null removes the override; neither sent is 400.',
+  })
+  set(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: PriceOverrideDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<PriceOverrideView>(new SetPriceOverrideCommand(id, { ...input }, context), reply);
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { streamName } from '../../platform/command-pipeline/streams';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { Pricing } from '../domain/pricing';
+import { KnownPlan } from '../domain/price-override';
+import { overrideView, priceOverrideDecider } from '../domain/price-override.decider';
+import { isValidId } from '../../shared-kernel/ids';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { loadAccount } from '../../accounts/commands/account-lookup';
+import { loadPlanSnapshot } from './plan-lookup';
+import type { PriceOverrideDto } from './price-override.dto';
+
+export interface PriceOverrideView {
+  accountId: string;
+  planId: string;
+  serviceId: string;
+  pricing: Pricing | null;
+  discountPercent: string | null;
+}
+
+export class SetPriceOverrideCommand {
+  constructor(
+    readonly accountId: string,
+    readonly input: PriceOverrideDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+export function priceOverridesStream(tenantId: string, accountId: string): string {
+  return streamName('priceOverrides', tenantId, accountId);
+}
+
+/**
+ * Looks up the account's currency and the plan's current version in their own streams, not in read models,
+ * so a plan created or revised a moment ago is seen. A plan revised after this check (a service dropped)
+ * leaves a harmless override: effective pricing only reads the services of the current version.
+ */
+@CommandHandler(SetPriceOverrideCommand)
+export class SetPriceOverrideHandler implements ICommandHandler<SetPriceOverrideCommand, CommandOutcome<PriceOverrideView>> {
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  async execute({ accountId, input, context }: SetPriceOverrideCommand): Promise<CommandOutcome<PriceOverrideView>> {
+    const { planId, serviceId, pricing, discountPercent } = input;
+    const accountCurrency = await this.currencyOf(context.tenantId, accountId);
+    // A malformed plan id names no stream; the decider refuses it (400) before it looks at the plan.
+    const plan = isValidId(planId) ? await this.planOf(context.tenantId, planId) : null;
+    const outcome = await this.runner.run(
+      priceOverrideDecider,
+      priceOverridesStream(context.tenantId, accountId),
+      { type: 'SetPriceOverride', data: { accountId, accountCurrency, plan, planId, serviceId, pricing, discountPercent } },
+      context,
+    );
+    // Reaching here, decide accepted planId and serviceId as ids.
+    return { body: overrideView(accountId, planId as string, serviceId as string, outcome.state), position: outcome.position };
+  }
+
+  private async currencyOf(tenantId: string, accountId: string): Promise<string | null> {
+    return (await loadAccount(this.events, tenantId, accountId))?.currency ?? null;
+  }
+
+  private async planOf(tenantId: string, planId: string): Promise<KnownPlan | null> {
+    const plan = await loadPlanSnapshot(this.events, tenantId, planId);
+    return plan && { id: plan.id, currency: plan.currency, serviceIds: plan.services.map((service) => service.id) };
+  }
+}

@@ -1,0 +1,38 @@
+import { DomainEvent } from '../../shared-kernel/decider';
+import { Pricing } from './pricing';
+
+export const BILLING_INTERVAL_UNITS = ['month', 'week'] as const;
+export type BillingIntervalUnit = (typeof BILLING_INTERVAL_UNITS)[number];
+
+/** A whole number of months (1–36) or weeks (1–52); periods are counted from the anchor (DOMAIN.md §3). */
+export interface BillingInterval {
+  unit: BillingIntervalUnit;
+  count: number;
+}
+
+export const SERVICE_TYPES = ['recurring', 'usage'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** A recurring service is priced on the plan instance's quantity; a usage service on the usage of a period. */
+export interface PlanService {
+  id: string;
+  name: string;
+  type: ServiceType;
+  pricing: Pricing;
+}
+
+/** What a plan version says; a revision replaces all of it (except the currency, which is fixed). */
+export interface PlanDefinition {
+  name: string;
+  currency: string;
+  billingInterval: BillingInterval;
+  services: PlanService[];
+}
+
+/** Version 1 of the plan; the data is the whole version, so a projection can store it as is. */
+export type PlanCreated = DomainEvent<'PlanCreated', { planId: string; version: 1 } & PlanDefinition>;
+
+/** A new version (n + 1) with the whole new definition; earlier versions stay as they were. */
+export type PlanRevised = DomainEvent<'PlanRevised', { planId: string; version: number } & PlanDefinition>;
+
+export type PlanEvent = PlanCreated | PlanRevised;

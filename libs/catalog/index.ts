@@ -1,0 +1,21 @@
+import { BoundedContext } from '../platform/app/bounded-context';
+import { CreatePlanHandler } from './commands/create-plan';
+import { PlansCommandController } from './commands/plans.command-controller';
+import { PriceOverridesCommandController } from './commands/price-overrides.command-controller';
+import { RevisePlanHandler } from './commands/revise-plan';
+import { SetPriceOverrideHandler } from './commands/set-price-override';
+import { EffectivePricingQueryController } from './queries/effective-pricing.query-controller';
+import { PlansQueryController } from './queries/plans.query-controller';
+import { plansProjection } from './read-model/plans.projection';
+import { priceOverridesProjection } from './read-model/price-overrides.projection';
+
+/** The catalog and special pricing: plans and their versions, and price overrides along a hierarchy. */
+export const catalogContext: BoundedContext = {
+  name: 'catalog',
+  commandControllers: [PlansCommandController, PriceOverridesCommandController],
+  queryControllers: [PlansQueryController, EffectivePricingQueryController],
+  commandHandlers: [CreatePlanHandler, RevisePlanHandler, SetPriceOverrideHandler],
+  projectors: [plansProjection, priceOverridesProjection],
+};
+
+export { loadPlanSnapshot } from './commands/plan-lookup';

@@ -1,0 +1,59 @@
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { CurrentTenant } from '../../tenancy/auth';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { PLAN_VERSIONS, planVersionId, PLANS } from '../read-model/plans.projection';
+import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { findPage, pageSize, withCursor } from '../../platform/http/paging';
+
+/** Plans are whole definitions (up to 100 services each): smaller pages than other listings. */
+export const PLANS_PAGE_SIZE = 50;
+export const PLANS_MAX_PAGE_SIZE = 100;
+
+@ApiTags('catalog')
+@UseInterceptors(MinPositionInterceptor)
+@Controller('v1/plans')
+export class PlansQueryController {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Plans (their current versions), sorted by id, a page at a time: { items, nextCursor? }' })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${PLANS_MAX_PAGE_SIZE}, default ${PLANS_PAGE_SIZE}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  async list(@CurrentTenant() tenant: TenantView, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    const page = await findPage(this.store, PLANS, tenant.id, { sortBy: 'id', limit: pageSize(limit, PLANS_PAGE_SIZE, PLANS_MAX_PAGE_SIZE) }, cursor);
+    return withCursor(page.items.map(({ id, ...doc }) => toPlan(id, doc)), page.nextCursor);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A plan: its current version' })
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    const doc = await this.store.get(PLANS, tenant.id, id);
+    if (!doc) throw new NotFoundError('Plan', id);
+    return toPlan(id, doc);
+  }
+
+  @Get(':id/versions/:version')
+  @ApiOperation({ summary: 'One version of a plan, as it was published (every version stays readable)' })
+  async version(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Param('version') version: string) {
+    const doc = await this.store.get(PLAN_VERSIONS, tenant.id, planVersionId(id, versionNumber(version)));
+    if (!doc) throw new NotFoundError('Plan version', `${id}@${version}`);
+    const { planId: _planId, ...plan } = doc;
+    return toPlan(id, plan);
+  }
+}
+
+/** The API shape, fields in a fixed order; the store's bookkeeping (`_position`) stays inside. */
+function toPlan(id: string, doc: Record<string, unknown>) {
+  const { name, currency, billingInterval, services, version } = doc;
+  return { id, name, currency, billingInterval, services, version };
+}
+
+function versionNumber(raw: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(raw)) {
+    throw InvalidInputError.forField('version', 'positiveInteger', `version must be a whole number from 1 (got ${JSON.stringify(raw)})`);
+  }
+  return Number(raw);
+}

@@ -1,0 +1,77 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { planInstanceStream } from '../../catalog/read-model/pricing-context';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { ConflictError } from '../../shared-kernel/errors';
+import { assertValidId, deterministicUuid, isValidId } from '../../shared-kernel/ids';
+import { AssignPlan } from '../domain/plan-instance.commands';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { loadAccount } from '../../accounts/commands/account-lookup';
+import { loadPlanSnapshot } from '../../catalog/commands/plan-lookup';
+import { billingFacts } from './billing-lookups';
+import { AssignPlanDto } from './plan-instance.dto';
+import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
+
+export class AssignPlanCommand {
+  constructor(
+    readonly tenant: TenantView,
+    readonly accountId: string,
+    readonly input: AssignPlanDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** Two assignments racing for the same generated id: the loser takes the next one. */
+const MAX_ID_ATTEMPTS = 5;
+
+/**
+ * POST /v1/accounts/{id}/plan-instances. The account, the plan and (for a preview) everything else are read
+ * at this moment, so `doWrite: false` answers exactly what a commit now would, and writes nothing.
+ */
+@CommandHandler(AssignPlanCommand)
+export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, CommandOutcome<PlanInstanceResponse>> {
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  async execute({ tenant, accountId, input, context }: AssignPlanCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
+    const { id, doWrite, ...fields } = input;
+    if (id !== undefined) assertValidId(id, 'id');
+    const account = await loadAccount(this.events, tenant.id, accountId);
+    const plan = isValidId(fields.planId) ? await loadPlanSnapshot(this.events, tenant.id, fields.planId) : null;
+    const facts = await billingFacts(this.store, tenant, context.businessDate, account, accountId, plan ? [plan.id] : []);
+    for (let attempt = 1; ; attempt++) {
+      const planInstanceId = id !== undefined ? id : await this.generatedId(tenant.id, accountId, context);
+      const command: AssignPlan = {
+        type: 'AssignPlan',
+        data: { ...fields, ...facts, planInstanceId, accountId, account: account && { currency: account.currency }, plan },
+      };
+      const stream = planInstanceStream(tenant.id, planInstanceId);
+      try {
+        return await decidePlanInstance(this.runner, stream, command, context, doWrite);
+      } catch (error) {
+        const lostRace = error instanceof ConflictError && id === undefined && context.idempotencyKey === undefined;
+        if (!lostRace || attempt >= MAX_ID_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * With an Idempotency-Key the id derives from it, so a repeat after a crash finds its own instance. Without
+   * one, the id derives from the account and the first free ordinal, so a preview names the instance the
+   * commit right after it creates.
+   */
+  private async generatedId(tenantId: string, accountId: string, context: CommandContext): Promise<string> {
+    if (context.idempotencyKey !== undefined) return deterministicUuid(tenantId, 'planInstance', 'key', context.idempotencyKey);
+    for (let ordinal = 1; ; ordinal++) {
+      const candidate = deterministicUuid(tenantId, 'planInstance', accountId, String(ordinal));
+      if ((await this.events.readStream(planInstanceStream(tenantId, candidate), { maxCount: 1 })).length === 0) return candidate;
+    }
+  }
+}

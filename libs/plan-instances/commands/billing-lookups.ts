@@ -1,0 +1,57 @@
+import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
+import { planInstanceStream, pricingContext } from '../../catalog/read-model/pricing-context';
+import { Account } from '../../accounts/domain/account.decider';
+import { fold } from '../../shared-kernel/decider';
+import { BillingFacts, UsageFacts } from '../domain/plan-instance.commands';
+import { PlanInstance, PlanInstanceState, planInstanceDecider } from '../domain/plan-instance.decider';
+import { PlanInstanceEvent, PlanSnapshot } from '../domain/plan-instance.events';
+import { mergeNeeds, paymentFacts, usageFactsFor, usageNeeds } from '../../usage/read-model/usage-facts';
+import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { EventStore } from '../../platform/event-store/event-store.port';
+import { ReadStore } from '../../platform/read-store/read-store.port';
+
+/**
+ * What billing commands look up before deciding. Accounts and plan instances come from their own
+ * streams (plans too: catalog/plan-lookup.ts); the hierarchy and overrides from read models.
+ */
+
+export async function loadPlanInstance(events: EventStore, tenantId: string, planInstanceId: string): Promise<PlanInstanceState> {
+  const history = (await events.readStream(planInstanceStream(tenantId, planInstanceId))).map(toDomainEvent) as PlanInstanceEvent[];
+  return fold(planInstanceDecider, history);
+}
+
+export async function billingFacts(
+  store: ReadStore,
+  tenant: TenantView,
+  today: string,
+  account: Account | null,
+  accountId: string,
+  planIds: readonly string[],
+  usage?: UsageFacts,
+): Promise<BillingFacts> {
+  const [pricing, payment] = await Promise.all([pricingContext(store, tenant.id, accountId, planIds), paymentFacts(store, tenant.id, accountId)]);
+  return {
+    today,
+    pricing,
+    paymentTermsDays: account?.paymentTermsDays ?? 0,
+    tenantProrationRule: tenant.settings.prorationRule,
+    payment,
+    ...(usage ? { usage } : {}),
+  };
+}
+
+/**
+ * The usage a change of `instance` may bill: each usage service of its plan from where it is billed to, those of a
+ * scheduled switch's plan from its date, those of the plan it switches to now from today (all up to today).
+ */
+export async function instanceUsageFacts(store: ReadStore, tenantId: string, instance: PlanInstance, today: CalendarDate, newPlan: PlanSnapshot | null): Promise<UsageFacts | undefined> {
+  const pending = instance.pending?.kind === 'switch' ? instance.pending : null;
+  const needs = mergeNeeds(
+    usageNeeds(instance.plan.services, instance.usage.billedTo, instance.startDate),
+    pending ? usageNeeds(pending.plan.services, undefined, pending.effectiveDate) : [],
+    newPlan ? usageNeeds(newPlan.services, undefined, today) : [],
+  );
+  if (needs.length === 0) return undefined;
+  return usageFactsFor(store, tenantId, instance, needs, today);
+}

@@ -1,0 +1,60 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { planInstanceStream } from '../../catalog/read-model/pricing-context';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { NotFoundError } from '../../shared-kernel/errors';
+import { isValidId } from '../../shared-kernel/ids';
+import { PlanInstanceCommand } from '../domain/plan-instance.commands';
+import { PlanSnapshot } from '../domain/plan-instance.events';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { loadAccount } from '../../accounts/commands/account-lookup';
+import { loadPlanSnapshot } from '../../catalog/commands/plan-lookup';
+import { billingFacts, instanceUsageFacts, loadPlanInstance } from './billing-lookups';
+import { CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
+import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
+
+export type PlanInstanceChange =
+  | { type: 'SwitchPlan'; input: SwitchPlanDto }
+  | { type: 'ChangePlanQuantity'; input: ChangeQuantityDto }
+  | { type: 'CancelPlan'; input: CancelPlanDto };
+
+export class ChangePlanInstanceCommand {
+  constructor(
+    readonly tenant: TenantView,
+    readonly planInstanceId: string,
+    readonly change: PlanInstanceChange,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/**
+ * Switch, quantity change and cancellation: the instance's own stream says which account and plans are
+ * involved; prices, the hierarchy and the account's payment terms are gathered, then the decider credits
+ * and charges. `doWrite: false` previews the same decision without writing.
+ */
+@CommandHandler(ChangePlanInstanceCommand)
+export class ChangePlanInstanceHandler implements ICommandHandler<ChangePlanInstanceCommand, CommandOutcome<PlanInstanceResponse>> {
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+  ) {}
+
+  async execute({ tenant, planInstanceId, change, context }: ChangePlanInstanceCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
+    const instance = isValidId(planInstanceId) ? await loadPlanInstance(this.events, tenant.id, planInstanceId) : null;
+    if (instance === null) throw new NotFoundError('Plan instance', planInstanceId);
+    const { doWrite, ...fields } = change.input;
+    const newPlan = change.type === 'SwitchPlan' && isValidId(change.input.planId) ? await loadPlanSnapshot(this.events, tenant.id, change.input.planId) : null;
+    const planIds = [instance.plan.id, ...(instance.pending?.kind === 'switch' ? [instance.pending.plan.id] : []), ...(newPlan ? [newPlan.id] : [])];
+    const account = await loadAccount(this.events, tenant.id, instance.accountId);
+    const usage = await instanceUsageFacts(this.store, tenant.id, instance, context.businessDate, newPlan);
+    const facts = await billingFacts(this.store, tenant, context.businessDate, account, instance.accountId, planIds, usage);
+    const command = { type: change.type, data: { ...fields, ...facts, planInstanceId, ...(change.type === 'SwitchPlan' ? { plan: newPlan as PlanSnapshot | null } : {}) } } as PlanInstanceCommand;
+    const stream = planInstanceStream(tenant.id, planInstanceId);
+    return decidePlanInstance(this.runner, stream, command, context, doWrite);
+  }
+}

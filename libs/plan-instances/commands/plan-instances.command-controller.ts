@@ -1,0 +1,67 @@
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ICommand } from '@nestjs/cqrs';
+import { CommandGateway } from '../../platform/app/command-gateway';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { CurrentTenant } from '../../tenancy/auth';
+import { commandContextFrom } from '../../platform/http/request-context';
+import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { AssignPlanCommand } from './assign-plan';
+import { ChangePlanInstanceCommand, PlanInstanceChange } from './change-plan-instance';
+import { AssignPlanDto, CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
+import { PlanInstanceResponse } from './plan-instance-response';
+
+const SAME_SHAPE = 'Answers { planInstanceId, billDay, nextBillDate, status, warnings, invoice } with credit lines (negative) for refunded days; 201, or 200 for a preview (doWrite: false), which writes nothing.';
+
+@ApiTags('plan instances')
+@Controller('v1')
+export class PlanInstancesCommandController {
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  @Post('accounts/:id/plan-instances')
+  @ApiOperation({
+    summary:
+      'Assign a plan to the account (DOMAIN.md §4): bill day, stub, catch-up of every period begun by today on one invoice. ' +
+      'Unknown plan or another currency 422; altBillDay outside 1–31, quantity below 1: 400; a retroactive date in the future 422. ' +
+      SAME_SHAPE,
+  })
+  assign(@CurrentTenant() tenant: TenantView, @Param('id') accountId: string, @Body() input: AssignPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.send(new AssignPlanCommand(tenant, accountId, { ...input }, this.contextOf(request, tenant)), input.doWrite, reply);
+  }
+
+  @Post('plan-instances/:id/switch')
+  @ApiOperation({ summary: 'Switch to another plan now (unused days credited, the rest charged at the new price) or at the next bill date. ' + SAME_SHAPE })
+  switchPlan(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: SwitchPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.change(tenant, id, { type: 'SwitchPlan', input: { ...input } }, request, reply);
+  }
+
+  @Post('plan-instances/:id/quantity')
+  @ApiOperation({ summary: 'Change the quantity from today: unused days of the old quantity credited, the rest charged at the new one. ' + SAME_SHAPE })
+  changeQuantity(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: ChangeQuantityDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.change(tenant, id, { type: 'ChangePlanQuantity', input: { ...input } }, request, reply);
+  }
+
+  @Post('plan-instances/:id/cancel')
+  @ApiOperation({ summary: 'Cancel now, at the next bill date or on a date (the first day without the service); unused days credited. A cancelled instance cannot be changed (422). ' + SAME_SHAPE })
+  cancel(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: CancelPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.change(tenant, id, { type: 'CancelPlan', input: { ...input } }, request, reply);
+  }
+
+  private change(tenant: TenantView, id: string, change: PlanInstanceChange, request: FastifyRequest, reply: FastifyReply) {
+    return this.send(new ChangePlanInstanceCommand(tenant, id, change, this.contextOf(request, tenant)), change.input.doWrite, reply);
+  }
+
+  private contextOf(request: FastifyRequest, tenant: TenantView) {
+    return commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+  }
+
+  /** A preview answers 200: nothing was created. */
+  private send(command: ICommand, doWrite: boolean | undefined, reply: FastifyReply): Promise<PlanInstanceResponse> {
+    if (doWrite === false) void reply.status(200);
+    return this.gateway.execute<PlanInstanceResponse>(command, reply);
+  }
+}

@@ -1,0 +1,101 @@
+import { PaymentResponsibility } from '../../accounts/domain/payment-responsibility';
+import { StoredOverride } from '../../catalog/domain/effective-pricing';
+import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { DomainCommand } from '../../shared-kernel/decider';
+import { PlanSnapshot } from './plan-instance.events';
+
+/**
+ * What the decider needs to know about the world to price a period, gathered by the caller (a handler or
+ * the bill run) since deciders do no I/O: the account's ancestors (nearest first) and the price overrides
+ * set on the account and on them (DOMAIN.md §5: the nearest wins).
+ */
+export interface PricingContext {
+  ancestors: string[];
+  overrides: StoredOverride[];
+}
+
+/** Facts every billing command carries besides its own input. */
+export interface BillingFacts {
+  /** The tenant's business date. */
+  today: CalendarDate;
+  pricing: PricingContext;
+  /** The account's payment terms: invoices are due this many days after their date. */
+  paymentTermsDays: number;
+  /** The tenant's default, used when the call gives no prorationRule. */
+  tenantProrationRule: 'prorate' | 'none';
+  /**
+   * The usage of each usage service the command may bill, gathered before the decider runs. Required when
+   * the plan instance's plan (or the plan it switches to) has usage services: the decider refuses to bill
+   * usage it was not told about rather than bill zero.
+   */
+  usage?: UsageFacts;
+  /** Who pays the account's charges (DOMAIN.md §7); absent: the account pays everything itself. */
+  payment?: PaymentFacts;
+}
+
+/** Usage per usage service (by id). */
+export type UsageFacts = Record<string, ServiceUsage>;
+
+/** One usage quantity of one day (an exact decimal string). */
+export interface DayUsage {
+  date: CalendarDate;
+  quantity: string;
+}
+
+/**
+ * A service's usage as read before deciding: on-time usage per day in [from, to) and late usage per day in
+ * [lateFrom, to), days without usage left out. On-time usage of a day is its total less its late part.
+ */
+export interface ServiceUsage {
+  from: CalendarDate;
+  lateFrom: CalendarDate;
+  to: CalendarDate;
+  onTime: DayUsage[];
+  late: DayUsage[];
+}
+
+/** The account's payment responsibility and its ancestors (nearest first), for the invoices it generates. */
+export interface PaymentFacts {
+  responsibility: PaymentResponsibility;
+  ancestors: string[];
+}
+
+/** Fields typed loosely, as the API sends them: the decider validates each and names the field. */
+export type AssignPlan = DomainCommand<
+  'AssignPlan',
+  BillingFacts & {
+    planInstanceId: string;
+    accountId: string;
+    /** null when the account does not exist (404). */
+    account: { currency: string } | null;
+    /** What the client asked for; `plan` is that plan's current version, or null when there is none. */
+    planId: unknown;
+    plan: PlanSnapshot | null;
+    quantity?: unknown;
+    status?: unknown;
+    billingGroupId?: unknown;
+    dunningGroupId?: unknown;
+    retroactiveStartDate?: unknown;
+    altBillDay?: unknown;
+    invoicingOption?: unknown;
+    prorationRule?: unknown;
+  }
+>;
+
+/** The daily bill run: apply what is due today (scheduled changes, new periods) and invoice it. */
+export type BillPlanInstance = DomainCommand<'BillPlanInstance', BillingFacts & { planInstanceId: string }>;
+
+export type ChangePlanQuantity = DomainCommand<
+  'ChangePlanQuantity',
+  BillingFacts & { planInstanceId: string; quantity: unknown; prorationRule?: unknown }
+>;
+
+export type SwitchPlan = DomainCommand<
+  'SwitchPlan',
+  BillingFacts & { planInstanceId: string; planId: unknown; plan: PlanSnapshot | null; effective?: unknown; prorationRule?: unknown }
+>;
+
+/** `effective`: "now", "nextBillDate" or a date (the first day without the service). */
+export type CancelPlan = DomainCommand<'CancelPlan', BillingFacts & { planInstanceId: string; effective?: unknown; prorationRule?: unknown }>;
+
+export type PlanInstanceCommand = AssignPlan | BillPlanInstance | ChangePlanQuantity | SwitchPlan | CancelPlan;

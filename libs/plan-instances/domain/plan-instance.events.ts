@@ -1,0 +1,139 @@
+import { BillingInterval, PlanService } from '../../catalog/domain/plan.events';
+import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { DomainEvent } from '../../shared-kernel/decider';
+import { Invoice } from './invoice';
+
+/**
+ * The plan version a plan instance bills, copied whole into its events: a version never changes once
+ * published, so the instance's stream alone says what it charges (no catalog read on replay).
+ */
+export interface PlanSnapshot {
+  id: string;
+  version: number;
+  name: string;
+  currency: string;
+  billingInterval: BillingInterval;
+  services: PlanService[];
+}
+
+export type PlanInstanceStatus = 'active' | 'cancelled';
+export const INVOICING_OPTIONS = ['full', 'prorated'] as const;
+export type InvoicingOption = (typeof INVOICING_OPTIONS)[number];
+export const PRORATION_RULES = ['prorate', 'none'] as const;
+export type ProrationRule = (typeof PRORATION_RULES)[number];
+
+/**
+ * What one recurring service costs for the period in force, as charged: the exact price of a whole period
+ * for the quantity (after any discount), kept so a later credit refunds exactly what was charged.
+ */
+export interface ChargeInForce {
+  serviceId: string;
+  quantity: number;
+  /** Exact, unrounded, major units: the price of one whole period for `quantity`. */
+  periodPrice: string;
+  /** As the invoice line showed it (null for tiered and volume prices). */
+  unitPrice: string | null;
+}
+
+/**
+ * The billing grid: period k is [boundary(k), boundary(k + 1)) with boundary(k) = anchor + k intervals,
+ * on `billDay` (clamped to short months) for monthly intervals (DOMAIN.md §3).
+ */
+export interface BillingGrid {
+  anchorDate: CalendarDate;
+  billDay: number;
+  interval: BillingInterval;
+}
+
+export type PlanAssigned = DomainEvent<
+  'PlanAssigned',
+  {
+    planInstanceId: string;
+    accountId: string;
+    plan: PlanSnapshot;
+    quantity: number;
+    status: 'active';
+    billingGroupId: string | null;
+    dunningGroupId: string | null;
+    startDate: CalendarDate;
+    /** The first full period's start; earlier than it, [startDate, anchorDate) is a stub. */
+    anchorDate: CalendarDate;
+    billDay: number;
+    altBillDay: number | null;
+    invoicingOption: InvoicingOption;
+    /** The rule in force for this call: the call's own, else the tenant's default. */
+    prorationRule: ProrationRule;
+    warnings: string[];
+    assignedOn: CalendarDate;
+  }
+>;
+
+/**
+ * Billing moved on: the instance is billed up to `nextBillDate` (exclusive) and `charges` are what the period
+ * in force was charged. `invoice` holds the lines this produced, posted and immutable; null when nothing was
+ * charged (a plan with no recurring service, a stub under proration `none`).
+ */
+export type PlanInstanceBilled = DomainEvent<
+  'PlanInstanceBilled',
+  {
+    planInstanceId: string;
+    accountId: string;
+    reason: 'assignment' | 'billRun' | 'change';
+    /** null once the instance is cancelled (nothing more is billed). */
+    nextBillDate: CalendarDate | null;
+    charges: ChargeInForce[];
+    invoice: Invoice | null;
+    /**
+     * How far usage is billed after this billing (present once the plan has usage services; older events
+     * without it replay with usage billed from the start date, see UsageBilling).
+     */
+    usage?: UsageBilling;
+  }
+>;
+
+/**
+ * Usage billed so far, per usage service: `billedTo` is the first day whose on-time usage is not billed yet
+ * (usage is billed in arrears, DOMAIN.md §6); `lateBilled` the total late quantity billed so far (exact decimal
+ * string), so late usage is billed once whatever day it arrives.
+ */
+export interface UsageBilling {
+  billedTo: Record<string, CalendarDate>;
+  lateBilled: Record<string, string>;
+}
+
+export type PlanQuantityChanged = DomainEvent<
+  'PlanQuantityChanged',
+  { planInstanceId: string; accountId: string; from: number; to: number; effectiveDate: CalendarDate; prorationRule: ProrationRule }
+>;
+
+/** The instance bills `plan` from `effectiveDate` on; the grid (anchor, bill day) is kept when the interval is the same, re-anchored on `effectiveDate` otherwise. */
+export type PlanSwitched = DomainEvent<
+  'PlanSwitched',
+  {
+    planInstanceId: string;
+    accountId: string;
+    from: { planId: string; version: number };
+    plan: PlanSnapshot;
+    effectiveDate: CalendarDate;
+    grid: BillingGrid;
+    prorationRule: ProrationRule;
+  }
+>;
+
+/** A switch or cancellation that takes effect later (at the next bill date or on a date); the bill run applies it. */
+export type PlanChangeScheduled = DomainEvent<
+  'PlanChangeScheduled',
+  { planInstanceId: string; accountId: string; change: ScheduledChange }
+>;
+
+export type ScheduledChange =
+  | { kind: 'switch'; plan: PlanSnapshot; effectiveDate: CalendarDate; prorationRule: ProrationRule }
+  | { kind: 'cancel'; effectiveDate: CalendarDate; prorationRule: ProrationRule };
+
+/** No service from `effectiveDate` on (the first day without it); nothing is billed after. */
+export type PlanCancelled = DomainEvent<
+  'PlanCancelled',
+  { planInstanceId: string; accountId: string; effectiveDate: CalendarDate; prorationRule: ProrationRule }
+>;
+
+export type PlanInstanceEvent = PlanAssigned | PlanInstanceBilled | PlanQuantityChanged | PlanSwitched | PlanChangeScheduled | PlanCancelled;

@@ -1,0 +1,19 @@
+import { BoundedContext } from '../platform/app/bounded-context';
+import { AssignPlanHandler } from './commands/assign-plan';
+import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
+import { PlanInstancesCommandController } from './commands/plan-instances.command-controller';
+import { billRunProcessManager } from './process-managers/bill-run.process-manager';
+import { InvoicesQueryController } from './queries/invoices.query-controller';
+import { PlanInstancesQueryController } from './queries/plan-instances.query-controller';
+import { invoicesProjection } from './read-model/invoices.projection';
+import { planInstancesProjection } from './read-model/plan-instances.projection';
+
+/** Plan instances and invoicing: assignment, changes, the daily bill run and the invoices it posts. */
+export const planInstancesContext: BoundedContext = {
+  name: 'plan-instances',
+  commandControllers: [PlanInstancesCommandController],
+  queryControllers: [PlanInstancesQueryController, InvoicesQueryController],
+  commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler],
+  projectors: [planInstancesProjection, invoicesProjection],
+  processManagers: [billRunProcessManager],
+};

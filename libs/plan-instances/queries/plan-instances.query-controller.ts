@@ -1,0 +1,64 @@
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../shared-kernel/errors';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { CurrentTenant } from '../../tenancy/auth';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
+import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+
+@ApiTags('billing')
+@UseInterceptors(MinPositionInterceptor)
+@Controller('v1')
+export class PlanInstancesQueryController {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  @Get('plan-instances/:id')
+  @ApiOperation({
+    summary:
+      'A plan instance: { id, accountId, planId, planVersion, quantity, status, billDay, nextBillDate, startDate, anchorDate, billingInterval, ' +
+      'billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange: { kind, effectiveDate, planId?, planVersion? } | null }',
+  })
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    const doc = await this.store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, id);
+    if (!doc) throw new NotFoundError('Plan instance', id);
+    return toPlanInstance(id, doc);
+  }
+
+  @Get('accounts/:id/plan-instances')
+  @ApiOperation({ summary: "The account's plan instances (cancelled ones included), sorted by id, a page at a time: { items, nextCursor? }" })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    const size = pageSize(limit);
+    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+    const page = await findPage<PlanInstanceDoc>(this.store, PLAN_INSTANCES, tenant.id, { filter: { accountId: id }, sortBy: 'id', limit: size }, cursor);
+    return withCursor(page.items.map((doc) => toPlanInstance(doc.id, doc)), page.nextCursor);
+  }
+}
+
+/** The API shape, fields in a fixed order; the bill run's bookkeeping (`nextActionDate`, `_position`) stays inside. */
+export function toPlanInstance(id: string, doc: PlanInstanceDoc) {
+  const { accountId, planId, planVersion, quantity, status, billDay, nextBillDate, startDate, anchorDate, billingInterval } = doc;
+  const { billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange } = doc;
+  return {
+    id,
+    accountId,
+    planId,
+    planVersion,
+    quantity,
+    status,
+    billDay,
+    nextBillDate,
+    startDate,
+    anchorDate,
+    billingInterval,
+    billingGroupId,
+    dunningGroupId,
+    invoicingOption,
+    cancelledOn,
+    pendingChange,
+  };
+}

@@ -1,0 +1,24 @@
+import { Provider, Type } from '@nestjs/common';
+import { Projector } from '../projection-runner/projector';
+import { ProcessManager } from '../process-manager-runtime/process-manager';
+
+/**
+ * A bounded context's manifest (its `index.ts`): everything the apps compose from it. The apps list the
+ * contexts once (apps/contexts.ts) and build their Nest modules from these lists (context-modules.ts): the
+ * command API takes the write routes and handlers, the query API the read routes, the worker the handlers,
+ * projectors and process managers.
+ */
+export interface BoundedContext {
+  name: string;
+  /** Write routes (POST, PUT, PATCH): they send commands through the CommandBus. */
+  commandControllers?: Type[];
+  /** Read routes: answered from read models. */
+  queryControllers?: Type[];
+  /** Command handlers, in every process that issues commands (command API and worker). */
+  commandHandlers?: Type[];
+  /** What its handlers and routes inject besides the core (lookups, loaders). */
+  providers?: Provider[];
+  /** Its read models, in the order the worker starts them and a rebuild replays them. */
+  projectors?: Projector[];
+  processManagers?: ProcessManager[];
+}

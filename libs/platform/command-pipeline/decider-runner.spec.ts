@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Decider } from '../../shared-kernel/decider';
+import { NotFoundError } from '../../shared-kernel/errors';
+import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
+import { EventStore, ExpectedRevision, NewEvent } from '../event-store/event-store.port';
+import { CommandContext } from './command-context';
+import { ConcurrencyConflictError } from './concurrency-conflict.error';
+import { DeciderRunner } from './decider-runner';
+
+/** A counter aggregate: enough to exercise loading, deciding, appending and retrying. */
+type CounterEvent = { type: 'Incremented'; data: { by: number } };
+type CounterCommand = { type: 'Increment'; data: { by: number } } | { type: 'Touch'; data: Record<string, never> };
+const counter: Decider<CounterCommand, CounterEvent, number> = {
+  initialState: 0,
+  decide: (command, state) => {
+    if (command.type === 'Touch') {
+      if (state === 0) throw new NotFoundError('Counter', 'c');
+      return [];
+    }
+    return [{ type: 'Incremented', data: { by: command.data.by } }];
+  },
+  evolve: (state, event) => state + event.data.by,
+};
+
+const context = (commandId: string): CommandContext => ({
+  tenantId: 't1',
+  actor: 'test',
+  correlationId: 'corr',
+  causationId: 'cause',
+  commandId,
+  businessDate: '2026-11-22',
+});
+
+/** Lets a test change the stream between the runner's read and its append, `times` times. */
+class InterferingStore implements EventStore {
+  constructor(
+    private readonly inner: EventStore,
+    private times: number,
+  ) {}
+  appendToStream(stream: string, events: NewEvent[], expected: ExpectedRevision) {
+    if (this.times-- > 0) {
+      return this.inner
+        .appendToStream(
+          stream,
+          [{ ...events[0], id: `${events[0].id}-rival-${this.times}`, metadata: { ...events[0].metadata, commandId: `rival-${this.times}` } }],
+          'any',
+        )
+        .then(() => this.inner.appendToStream(stream, events, expected));
+    }
+    return this.inner.appendToStream(stream, events, expected);
+  }
+  readStream = (...args: Parameters<EventStore['readStream']>) => this.inner.readStream(...args);
+  readStreams = (...args: Parameters<EventStore['readStreams']>) => this.inner.readStreams(...args);
+  readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
+  subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);
+  headPosition = () => this.inner.headPosition();
+  close = () => this.inner.close();
+}
+
+describe('DeciderRunner', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'runner-'));
+    store = new SqliteEventStore({ file: path.join(dir, 'events.sqlite') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('folds the stream, decides, and appends with the metadata of the context and deterministic ids', async () => {
+    const runner = new DeciderRunner(store);
+    await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    const outcome = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } }, context('cmd-2'));
+    expect(outcome).toMatchObject({ state: 5, revision: 1, alreadyApplied: false, position: 2 });
+    const events = await store.readStream('counter-t1.c');
+    expect(events.map((e) => e.metadata)).toEqual([
+      { tenantId: 't1', actor: 'test', correlationId: 'corr', causationId: 'cause', commandId: 'cmd-1', businessDate: '2026-11-22' },
+      { tenantId: 't1', actor: 'test', correlationId: 'corr', causationId: 'cause', commandId: 'cmd-2', businessDate: '2026-11-22' },
+    ]);
+    // Same command id, stream and index give the same event id: a rerun is recognisable.
+    const other = mkdtempSync(path.join(tmpdir(), 'runner-b-'));
+    const secondStore = new SqliteEventStore({ file: path.join(other, 'events.sqlite') });
+    await new DeciderRunner(secondStore).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    expect((await secondStore.readStream('counter-t1.c'))[0].id).toBe(events[0].id);
+    await secondStore.close();
+    rmSync(other, { recursive: true, force: true });
+  });
+
+  it('treats a command id already in the stream as done: nothing is appended', async () => {
+    const runner = new DeciderRunner(store);
+    const first = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    const repeat = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    expect(repeat).toMatchObject({ state: 2, events: [], alreadyApplied: true, position: first.position });
+    expect(await store.readStream('counter-t1.c')).toHaveLength(1);
+  });
+
+  it('previews exactly what a commit at the same moment decides, and writes nothing', async () => {
+    const runner = new DeciderRunner(store);
+    await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    const head = await store.headPosition();
+    const preview = await runner.preview(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } });
+    expect(await store.headPosition()).toBe(head);
+    const commit = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } }, context('cmd-2'));
+    expect({ state: preview.state, events: preview.events }).toEqual({ state: commit.state, events: commit.events });
+    expect(preview.position).toBe(0);
+  });
+
+  it('appends nothing when the decider decides nothing, and lets domain errors through', async () => {
+    const runner = new DeciderRunner(store);
+    await expect(runner.run(counter, 'counter-t1.c', { type: 'Touch', data: {} }, context('cmd-0'))).rejects.toBeInstanceOf(NotFoundError);
+    await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('cmd-1'));
+    const noop = await runner.run(counter, 'counter-t1.c', { type: 'Touch', data: {} }, context('cmd-2'));
+    expect(noop).toMatchObject({ events: [], state: 1, alreadyApplied: false, position: 1 });
+    expect(await store.headPosition()).toBe(1);
+  });
+
+  it('reloads and decides again when the stream changed under it, losing no update', async () => {
+    const runner = new DeciderRunner(new InterferingStore(store, 2));
+    const outcome = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 10 } }, context('cmd-1'));
+    // Two rival appends (10 each) happened first; ours was decided again on the fresh state.
+    expect(outcome.state).toBe(30);
+    expect((await store.readStream('counter-t1.c')).map((e) => e.data.by)).toEqual([10, 10, 10]);
+  });
+
+  it('gives up after a bounded number of attempts with a conflict error (a 409, never a 500)', async () => {
+    const runner = new DeciderRunner(new InterferingStore(store, 100), 3);
+    const attempt = runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('cmd-1'));
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyConflictError);
+    await expect(attempt).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('lets many concurrent commands on one stream all succeed', async () => {
+    const runner = new DeciderRunner(store, 50);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context(`cmd-${i}`))),
+    );
+    const events = await store.readStream('counter-t1.c');
+    expect(events).toHaveLength(30);
+    expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('rethrows store errors other than a revision conflict', async () => {
+    const failing = new InterferingStore(store, 0);
+    failing.appendToStream = () => Promise.reject(new Error('disk full'));
+    await expect(
+      new DeciderRunner(failing).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('c')),
+    ).rejects.toThrow('disk full');
+  });
+
+  describe('with the stream-state cache', () => {
+    it('reads only the events after the cached revision', async () => {
+      const runner = new DeciderRunner(store);
+      const read = jest.spyOn(store, 'readStream');
+      for (let i = 0; i < 5; i++) await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context(`cmd-${i}`), { cache: true });
+      expect(read.mock.calls.map(([, options]) => options?.fromRevision ?? 0)).toEqual([0, 1, 2, 3, 4]);
+      const repeat = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('cmd-2'), { cache: true });
+      expect(repeat).toMatchObject({ alreadyApplied: true, state: 5, events: [] });
+    });
+
+    it("queues this process's commands on the stream instead of letting them conflict", async () => {
+      const runner = new DeciderRunner(store, 1); // one attempt: any conflict would fail
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => runner.run(counter, 'counter-t1.q', { type: 'Increment', data: { by: 1 } }, context(`q-${i}`), { cache: true })),
+      );
+      expect(outcomes.map((o) => o.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      // A command that fails does not block the ones queued after it.
+      const failing = runner.run(counter, 'counter-t1.r', { type: 'Touch', data: {} }, context('r-0'), { cache: true });
+      const after = runner.run(counter, 'counter-t1.r', { type: 'Increment', data: { by: 1 } }, context('r-1'), { cache: true });
+      await expect(failing).rejects.toBeInstanceOf(NotFoundError);
+      await expect(after).resolves.toMatchObject({ state: 1 });
+    });
+
+    it('is never stale: a write by another runner (another process) is read before deciding', async () => {
+      const mine = new DeciderRunner(store);
+      const theirs = new DeciderRunner(store);
+      await mine.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('a'), { cache: true });
+      await theirs.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 10 } }, context('b'));
+      const outcome = await mine.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 100 } }, context('c'), { cache: true });
+      expect(outcome).toMatchObject({ state: 111, revision: 2 });
+    });
+  });
+});

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { CommandContext } from '../command-pipeline/command-context';
+import { deterministicUuid } from '../../shared-kernel/ids';
+import { InvalidInputError } from '../../shared-kernel/errors';
+
+/**
+ * The command context of an HTTP request. With an Idempotency-Key the command id is derived from the
+ * tenant and the key, so a repeat (even after a crash) is recognised in the aggregate's stream.
+ */
+export function commandContextFrom(request: FastifyRequest, tenantId: string, businessDate: string): CommandContext {
+  const idempotencyKey = idempotencyKeyOf(request);
+  const principal = request.principal;
+  const actor = actorOf(request, principal ? `${principal.kind}-key:${principal.keyHash.slice(0, 12)}` : 'anonymous');
+  return {
+    tenantId,
+    actor,
+    correlationId: String(request.id),
+    causationId: String(request.id),
+    commandId: idempotencyKey ? deterministicUuid(tenantId, 'idempotency-key', idempotencyKey) : randomUUID(),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+    businessDate,
+  };
+}
+
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key.length === 0 || key.length > 255) {
+    throw InvalidInputError.forField('Idempotency-Key', 'length', 'Idempotency-Key must be 1 to 255 characters');
+  }
+  return key;
+}
+
+/** An operator may name themselves in X-Actor (kept in every event's metadata); otherwise the key is the actor. */
+function actorOf(request: FastifyRequest, fallback: string): string {
+  const raw = request.headers['x-actor'];
+  const named = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!named) return fallback;
+  if (named.length > 100) throw InvalidInputError.forField('X-Actor', 'length', 'X-Actor must be at most 100 characters');
+  return `${named} (${fallback})`;
+}

@@ -1,0 +1,35 @@
+/** What the main thread and the projector thread say to each other (structured-clone plain objects). */
+
+export interface ThreadOptions {
+  /** A built JavaScript module whose `allProjectors` export lists the projectors to run (the app tells the thread). */
+  projectorsFile: string;
+  /** The data folder both stores live in (the same files the main thread has open). */
+  dataDir: string;
+  /** pino level of the thread's logger (the main logger's level). */
+  logLevel: string;
+  /** How often an idle subscription polls if a wake-up were missed. */
+  pollIntervalMs?: number;
+  /** Crash tests only: `projector-throws:<n>` makes the n-th batch of the thread's projectors throw (BILLING_FAULT). */
+  fault?: string;
+}
+
+export type ToThread =
+  /** The main thread committed appends: read now instead of waiting for the poll. */
+  | { type: 'appended' }
+  /** Finish the batches in flight, commit, close the stores, exit. */
+  | { type: 'stop' };
+
+/** The thread's read-store group commits so far (for the benchmarks) and its failed (retried) batches. */
+export interface ThreadStats {
+  commits: number;
+  applies: number;
+  failedBatches: number;
+}
+
+export type FromThread =
+  /** Projectors prepared and checkpoints read; their positions. */
+  | { type: 'ready'; positions: Record<string, number> }
+  /** Positions after batches committed (checkpoints included). */
+  | { type: 'positions'; positions: Record<string, number>; stats: ThreadStats }
+  /** Stopped cleanly: the last positions, stores closed. */
+  | { type: 'stopped'; positions: Record<string, number>; stats: ThreadStats };

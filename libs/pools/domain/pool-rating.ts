@@ -1,0 +1,135 @@
+import { PaymentResponsibility } from '../../accounts/domain/payment-responsibility';
+import { Pricing, priceFor } from '../../catalog/domain/pricing';
+import { dueDate, Invoice, InvoiceLine, invoiceTotal } from '../../plan-instances/domain/invoice';
+import { paidByOthers, withPayers } from '../../plan-instances/domain/payers';
+import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { Decimal } from '../../shared-kernel/decimal';
+import { deterministicUuid } from '../../shared-kernel/ids';
+import { allocate } from '../../shared-kernel/largest-remainder';
+import { roundToMinor } from '../../shared-kernel/money';
+import { lastDay, nextBoundaryAfter, Period } from '../../plan-instances/domain/billing-grid';
+import { BillingGrid } from '../../plan-instances/domain/plan-instance.events';
+import { byId } from './pool-membership';
+import { PoolMemberShare, PoolRatingHeader } from './pool.events';
+
+/** At most this many members (and invoices) per PoolRated append. */
+export const RATING_PART_SIZE = 500;
+
+/** The id pooled invoices carry as their plan instance: `pool:<owner>:<serviceId>`. */
+export function poolId(ownerAccountId: string, serviceId: string): string {
+  return `pool:${ownerAccountId}:${serviceId}`;
+}
+
+/** What invoicing needs to know of a member: its payment terms, who pays its usage, and its ancestors now. */
+export interface MemberBilling {
+  paymentTermsDays: number;
+  responsibility: PaymentResponsibility;
+  /** Nearest first; put on the invoice when another account pays part of it. */
+  ancestors: string[];
+}
+
+export interface PoolRatingInput {
+  ownerAccountId: string;
+  serviceId: string;
+  serviceName: string;
+  pricing: Pricing;
+  currency: string;
+  /** The owner's period (half-open), clipped to the pool's start. */
+  period: Period;
+  /** The rating day: the invoices' date. */
+  invoiceDate: CalendarDate;
+  /** Each member's on-time usage on the days the pool covered it (exact decimal strings); zeros allowed. */
+  usage: readonly { accountId: string; quantity: string }[];
+  billing(accountId: string): MemberBilling;
+}
+
+export interface PoolRating {
+  header: Omit<PoolRatingHeader, 'parts'>;
+  /** In account-id order; only members with usage. */
+  members: PoolMemberShare[];
+  /** One per member with usage, in the same order. */
+  invoices: Invoice[];
+}
+
+/**
+ * Rates one period of a pool (DOMAIN.md §6): the price of the pool's total quantity (tiers applied to the total),
+ * rounded once, then split over the members in proportion to their usage by largest remainder, ties to the lower
+ * account id (DOMAIN.md §2), so the shares add up to the pool's amount exactly. Each member with usage gets an
+ * invoice of one pooled usage line, with its payment responsibility applied. Null when the pool used nothing.
+ */
+export function ratePool(input: PoolRatingInput): PoolRating | null {
+  const used = input.usage.filter((member) => new Decimal(member.quantity).gt(0)).sort((a, b) => byId(a.accountId, b.accountId));
+  const totalQuantity = used.reduce((sum, member) => sum.plus(member.quantity), new Decimal(0));
+  if (totalQuantity.isZero()) return null;
+  const amount = roundToMinor(priceFor(input.pricing, totalQuantity), input.currency);
+  const shares = allocate(amount, used.map((member) => member.quantity));
+  const members: PoolMemberShare[] = used.map((member, i) => ({ accountId: member.accountId, quantity: new Decimal(member.quantity).toString(), amount: shares[i] }));
+  const header = {
+    periodStart: input.period.from,
+    periodEnd: input.period.to,
+    currency: input.currency,
+    totalQuantity: totalQuantity.toString(),
+    amount,
+    memberCount: members.length,
+  };
+  return { header, members, invoices: members.map((share) => memberInvoice(input, header, share)) };
+}
+
+function memberInvoice(input: PoolRatingInput, header: PoolRating['header'], share: PoolMemberShare): Invoice {
+  const { ownerAccountId, serviceId, serviceName, pricing, period, invoiceDate, currency } = input;
+  const billing = input.billing(share.accountId);
+  const line: InvoiceLine = {
+    type: 'usage',
+    planInstanceId: poolId(ownerAccountId, serviceId),
+    serviceId,
+    description: `${serviceName} – pooled with ${ownerAccountId} (${share.quantity} of ${header.totalQuantity})`,
+    periodStart: period.from,
+    periodEnd: lastDay(period),
+    quantity: share.quantity,
+    unitPrice: pricing.model === 'perUnit' ? pricing.unitPrice : null,
+    amount: share.amount,
+    prorated: false,
+    pool: { ownerAccountId, serviceId, poolQuantity: header.totalQuantity, poolAmount: header.amount },
+  };
+  const lines = withPayers([line], share.accountId, billing.responsibility);
+  return {
+    invoiceId: pooledInvoiceId(ownerAccountId, serviceId, period.from, share.accountId),
+    accountId: share.accountId,
+    planInstanceId: poolId(ownerAccountId, serviceId),
+    invoiceDate,
+    dueDate: dueDate(invoiceDate, billing.paymentTermsDays),
+    currency,
+    total: invoiceTotal(lines),
+    lines,
+    ...(paidByOthers(lines, share.accountId) ? { ancestors: billing.ancestors } : {}),
+  };
+}
+
+/** Deterministic: the same member's invoice for the same pool period always has the same id. */
+export function pooledInvoiceId(ownerAccountId: string, serviceId: string, periodStart: CalendarDate, accountId: string): string {
+  return deterministicUuid('poolInvoice', ownerAccountId, serviceId, periodStart, accountId);
+}
+
+/** The rating cut into parts of at most `size` members, each with its members' invoices. */
+export function ratingParts(rating: PoolRating, size = RATING_PART_SIZE): { header: PoolRatingHeader; part: number; members: PoolMemberShare[]; invoices: Invoice[] }[] {
+  const parts = Math.max(1, Math.ceil(rating.members.length / size));
+  const header: PoolRatingHeader = { ...rating.header, parts };
+  return Array.from({ length: parts }, (_, part) => ({
+    header,
+    part,
+    members: rating.members.slice(part * size, (part + 1) * size),
+    invoices: rating.invoices.slice(part * size, (part + 1) * size),
+  }));
+}
+
+/** The pool's period that starts on `from`: up to the owner's next bill date (the first one may be clipped to the pool's start). */
+export function poolPeriodFrom(grid: BillingGrid, from: CalendarDate): Period {
+  return { from, to: nextBoundaryAfter(grid, from) };
+}
+
+/** Every period from `nextStart` on that has ended by `today` (rated the day after its end, or later to catch up). */
+export function periodsDue(grid: BillingGrid, nextStart: CalendarDate, today: CalendarDate): Period[] {
+  const due: Period[] = [];
+  for (let period = poolPeriodFrom(grid, nextStart); period.to <= today; period = poolPeriodFrom(grid, period.to)) due.push(period);
+  return due;
+}

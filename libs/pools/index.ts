@@ -1,0 +1,16 @@
+import { BoundedContext } from '../platform/app/bounded-context';
+import { SetUsagePoolHandler } from './commands/set-usage-pool';
+import { UsagePoolsCommandController } from './commands/usage-pools.command-controller';
+import { poolRatingProcessManager } from './process-managers/pool-rating.process-manager';
+import { UsagePoolsQueryController } from './queries/usage-pools.query-controller';
+import { usagePoolsProjection } from './read-model/usage-pools.projection';
+
+/** Usage pools: usage shared across a hierarchy, rated once per period by the pool's owner. */
+export const poolsContext: BoundedContext = {
+  name: 'pools',
+  commandControllers: [UsagePoolsCommandController],
+  queryControllers: [UsagePoolsQueryController],
+  commandHandlers: [SetUsagePoolHandler],
+  projectors: [usagePoolsProjection],
+  processManagers: [poolRatingProcessManager],
+};

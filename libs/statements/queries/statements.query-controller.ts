@@ -1,0 +1,116 @@
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../shared-kernel/errors';
+import { nestSections, Statement, StatementSection, statementStatus } from '../domain/statement';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { CurrentTenant } from '../../tenancy/auth';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { findEach } from '../../platform/read-store/find-all';
+import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../read-model/statements.projection';
+import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+
+const STATEMENT_SHAPE =
+  '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
+  'dueDate, status: paid|unpaid|late, invoiceIds, lines, sections: [{ accountId, name, lines, total, sections: [...] }] }. ' +
+  'Amounts in minor units; credits shown positive; payments 0 until payments exist. Lines: the invoice line with invoiceId, ' +
+  'invoiceDate, dueDate, owed (what this account owes of it) and paidBy (the other accounts owing part of it). ' +
+  "Sections: the accounts whose charges this account pays, nested as the tree is, in account-id order; total = owed for the section and its sections. " +
+  "Status from the tenant's business date: paid (nothing due), late (past dueDate, the oldest charge still owed), else unpaid.";
+
+@ApiTags('statements')
+@UseInterceptors(MinPositionInterceptor)
+@Controller('v1')
+export class StatementsQueryController {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  @Get('statements/:id')
+  @ApiOperation({ summary: `A statement (id "<accountId>:<YYYY-MM-DD>"): ${STATEMENT_SHAPE}` })
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    const doc = await this.store.get<StatementDoc>(STATEMENTS, tenant.id, id);
+    if (!doc) throw new NotFoundError('Statement', id);
+    return this.toApi(tenant, id, statementOf(doc));
+  }
+
+  @Get('accounts/:id/statements')
+  @ApiOperation({ summary: `The account's statements, newest first, a page at a time: { items: [statement], nextCursor? }. A statement: ${STATEMENT_SHAPE}` })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    const size = pageSize(limit);
+    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+    // Newest first by id: an account's statement ids differ only in their date ("<accountId>:<YYYY-MM-DD>").
+    const page = await findPage<StatementDoc>(this.store, STATEMENTS, tenant.id, { filter: { accountId: id }, sortBy: 'id', direction: 'desc', limit: size }, cursor);
+    const items = [];
+    for (const doc of page.items) items.push(await this.toApi(tenant, doc.id, statementOf(doc)));
+    return withCursor(items, page.nextCursor);
+  }
+
+  @Get('accounts/:id/balance')
+  @ApiOperation({
+    summary:
+      "The account's balance now: { accountId, currency, balance, amountDue, dueDate, status, lastStatementId, lastStatementDate }. " +
+      'balance: what it owes (negative: a credit), in minor units; dueDate: the oldest due date of a charge still owed. ' +
+      'An account never invoiced has balance 0 and no statement.',
+  })
+  async balance(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    const account = await this.store.get<{ currency: string }>(ACCOUNTS, tenant.id, id);
+    if (!account) throw new NotFoundError('Account', id);
+    const doc = await this.store.get<AccountBalanceDoc>(ACCOUNT_BALANCES, tenant.id, id);
+    const balance = doc?.balance ?? 0;
+    const amountDue = Math.max(balance, 0);
+    const dueDate = doc?.openCharges[0]?.dueDate ?? null;
+    return {
+      accountId: id,
+      currency: doc?.currency ?? account.currency,
+      balance,
+      amountDue,
+      dueDate,
+      status: statementStatus(amountDue, dueDate, this.directory.businessDate(tenant)),
+      lastStatementId: doc?.lastStatementId ?? null,
+      lastStatementDate: doc?.lastStatementDate ?? null,
+    };
+  }
+
+  /** Fields in a fixed order, status from the business date, sections nested and named. */
+  private async toApi(tenant: TenantView, id: string, statement: Statement) {
+    const { accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, dueDate } = statement;
+    const sections = await this.sectionsOf(tenant.id, id);
+    const ids = [...new Set(sections.map((section) => section.accountId))];
+    const accounts = ids.length === 0 ? [] : await this.store.getMany<{ name: string }>(ACCOUNTS, tenant.id, ids);
+    const names = new Map(accounts.map((account) => [account.id, account.name]));
+    return {
+      id,
+      accountId,
+      statementDate,
+      periodStart,
+      periodEnd,
+      currency,
+      openingBalance,
+      charges,
+      payments,
+      credits,
+      closingBalance,
+      amountDue,
+      dueDate,
+      status: statementStatus(amountDue, dueDate, this.directory.businessDate(tenant)),
+      invoiceIds: statement.invoiceIds,
+      lines: statement.lines,
+      sections: nestSections(sections, (sectionAccountId) => names.get(sectionAccountId) ?? null),
+    };
+  }
+
+  /** Every section of the statement, in account-id order (a range of ids, a page of 1,000 at a time). */
+  private async sectionsOf(tenantId: string, id: string): Promise<StatementSection[]> {
+    const sections: StatementSection[] = [];
+    for await (const { statementId, accountId, parentAccountId, lines, owed } of findEach<StatementSectionDoc>(this.store, STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(id) } })) {
+      sections.push({ statementId, accountId, parentAccountId, lines, owed });
+    }
+    return sections;
+  }
+}

@@ -1,0 +1,109 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { createHash } from 'node:crypto';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { streamName } from '../../platform/command-pipeline/streams';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { parseTimeZone } from '../../shared-kernel/calendar-date';
+import { tenantDecider, TenantView } from '../domain/tenant.decider';
+import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
+import { generateApiKey, hashApiKey } from '../api-keys';
+import { TenantDirectory } from '../tenant-directory';
+
+export class TenantSettingsDto {
+  @ApiPropertyOptional({ enum: ['prorate', 'none'], default: 'prorate' })
+  @IsOptional()
+  @IsIn(['prorate', 'none'])
+  prorationRule?: 'prorate' | 'none';
+
+  @ApiPropertyOptional({ description: 'Minor units', default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  minimumCollectionThreshold?: number;
+
+  @ApiPropertyOptional({ description: 'Minor units', default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  netTermsThresholdBalance?: number;
+
+  @ApiPropertyOptional({ enum: ['fifo', 'fdfo', 'statementFifo'], default: 'fifo' })
+  @IsOptional()
+  @IsIn(['fifo', 'fdfo', 'statementFifo'])
+  paymentApplicationMethod?: 'fifo' | 'fdfo' | 'statementFifo';
+
+  @ApiPropertyOptional({ description: 'Accept usage dated in a closed billing period, marked late (billed on the next invoice)', default: false })
+  @IsOptional()
+  @IsBoolean()
+  allowLateUsage?: boolean;
+}
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'Acme Telecom' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'A sandbox tenant has a clock that only moves when told', default: false })
+  @IsOptional()
+  @IsBoolean()
+  sandbox?: boolean;
+
+  @ApiPropertyOptional({ example: '2019-02-10', description: 'Sandbox only: the starting business date (default: today)' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'businessDate must be a date as YYYY-MM-DD' })
+  businessDate?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', default: 'UTC' })
+  @IsOptional()
+  @IsString()
+  timeZone?: string;
+
+  @ApiPropertyOptional({ type: TenantSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TenantSettingsDto)
+  settings?: TenantSettingsDto;
+}
+
+export interface CreatedTenant extends TenantView {
+  /** Shown once; only its hash is stored. Absent when the creation is replayed. */
+  apiKey?: string;
+}
+
+export class CreateTenantCommand {
+  constructor(
+    readonly input: CreateTenantDto,
+    readonly context: Omit<CommandContext, 'tenantId' | 'businessDate'>,
+  ) {}
+}
+
+@CommandHandler(CreateTenantCommand)
+export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand, CommandOutcome<CreatedTenant>> {
+  constructor(
+    private readonly runner: DeciderRunner,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  async execute({ input, context }: CreateTenantCommand): Promise<CommandOutcome<CreatedTenant>> {
+    const timeZone = parseTimeZone(input.timeZone ?? 'UTC', 'timeZone');
+    // Derived from the command id, so a repeated request (same Idempotency-Key) names the same tenant.
+    const tenantId = `ten${createHash('sha256').update(context.commandId).digest('hex').slice(0, 16)}`;
+    const apiKey = generateApiKey('bk');
+    const today = this.directory.systemDate(timeZone);
+    const outcome = await this.runner.run(
+      tenantDecider,
+      streamName('tenant', SYSTEM_TENANT, tenantId),
+      { type: 'CreateTenant', data: { ...input, tenantId, timeZone, apiKeyHash: hashApiKey(apiKey), today } },
+      { ...context, tenantId: SYSTEM_TENANT, businessDate: today },
+    );
+    if (outcome.state.status !== 'active') throw new Error(`tenant ${tenantId} was not created`);
+    const body: CreatedTenant = { ...outcome.state.tenant };
+    if (!outcome.alreadyApplied) body.apiKey = apiKey;
+    return { body, position: outcome.position };
+  }
+}

@@ -1,0 +1,34 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { streamName } from '../../platform/command-pipeline/streams';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { tenantDecider } from '../domain/tenant.decider';
+import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
+import { generateApiKey, hashApiKey } from '../api-keys';
+
+export class RotateTenantApiKeyCommand {
+  constructor(
+    readonly tenantId: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** Replaces a tenant's API key: the old key stops working once the tenants read model has the change. */
+@CommandHandler(RotateTenantApiKeyCommand)
+export class RotateTenantApiKeyHandler
+  implements ICommandHandler<RotateTenantApiKeyCommand, CommandOutcome<{ id: string; apiKey?: string }>>
+{
+  constructor(private readonly runner: DeciderRunner) {}
+
+  async execute({ tenantId, context }: RotateTenantApiKeyCommand): Promise<CommandOutcome<{ id: string; apiKey?: string }>> {
+    const apiKey = generateApiKey('bk');
+    const outcome = await this.runner.run(
+      tenantDecider,
+      streamName('tenant', SYSTEM_TENANT, tenantId),
+      { type: 'RotateTenantApiKey', data: { tenantId, apiKeyHash: hashApiKey(apiKey) } },
+      context,
+    );
+    return { body: outcome.alreadyApplied ? { id: tenantId } : { id: tenantId, apiKey }, position: outcome.position };
+  }
+}

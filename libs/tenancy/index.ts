@@ -1,0 +1,19 @@
+import { BoundedContext } from '../platform/app/bounded-context';
+import { CreateTenantHandler } from './commands/create-tenant';
+import { RotateTenantApiKeyHandler } from './commands/rotate-api-key';
+import { TenantsController } from './commands/tenants.controller';
+import { tenantsProjection } from './read-model/tenants.projection';
+
+/** Tenancy: tenants, their settings and API keys, and who a request acts for. */
+export const tenancyContext: BoundedContext = {
+  name: 'tenancy',
+  commandControllers: [TenantsController],
+  commandHandlers: [CreateTenantHandler, RotateTenantApiKeyHandler],
+  projectors: [tenantsProjection],
+};
+
+// Offered to the other contexts and the apps.
+export { AdminKey, AdminOnly, ApiKeyGuard, CurrentTenant, Public } from './auth';
+export { resolveAdminKeyHash } from './admin-key';
+export { TenantDirectory } from './tenant-directory';
+export { TENANTS } from './read-model/tenants.projection';

@@ -1,0 +1,45 @@
+import { RecordedEvent } from '../../platform/event-store/event-store.port';
+import { DocWrite, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
+import { Projector } from '../../platform/projection-runner/projector';
+import type { TenantEvent } from '../domain/tenant.decider';
+import type { BusinessClockEvent } from '../../time/domain/business-clock.decider';
+import { ProjectionView } from '../../platform/projection-runner/projector';
+
+export const TENANTS = 'tenants';
+/** Keyed by the SHA-256 of a tenant's API key: how a request's key finds its tenant. Keys are never stored. */
+export const API_KEYS = 'apiKeys';
+
+export const tenantsProjection: Projector = {
+  name: 'tenants',
+  collections: [
+    { name: TENANTS, indexes: ['name', 'sandbox'] },
+    { name: API_KEYS, indexes: ['tenantId'] },
+  ],
+  eventTypes: ['TenantCreated', 'TenantApiKeyRotated', 'BusinessDayStarted'],
+  async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+    const event = recorded as unknown as RecordedEvent & (TenantEvent | BusinessClockEvent);
+    const position = recorded.position;
+    switch (event.type) {
+      case 'TenantCreated': {
+        const { apiKeyHash, id, ...tenant } = event.data;
+        return [
+          { op: 'upsert', collection: TENANTS, tenantId: SYSTEM_TENANT, id, doc: tenant, position },
+          { op: 'upsert', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: apiKeyHash, doc: { tenantId: id }, position },
+        ];
+      }
+      case 'TenantApiKeyRotated':
+        return [
+          { op: 'delete', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.previousApiKeyHash, position },
+          { op: 'upsert', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.apiKeyHash, doc: { tenantId: event.data.tenantId }, position },
+        ];
+      case 'BusinessDayStarted': {
+        // A sandbox's clock shows its last business day; a production tenant's follows the system clock.
+        const tenant = await view.get(TENANTS, SYSTEM_TENANT, event.data.tenantId);
+        const fields = tenant?.sandbox ? { businessDate: event.data.date, lastBusinessDay: event.data.date } : { lastBusinessDay: event.data.date };
+        return [{ op: 'patch', collection: TENANTS, tenantId: SYSTEM_TENANT, id: event.data.tenantId, fields, position }];
+      }
+      default:
+        return [];
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import { CommandContext } from '../platform/command-pipeline/command-context';
+import { DeciderRunner, toDomainEvent } from '../platform/command-pipeline/decider-runner';
+import { streamName } from '../platform/command-pipeline/streams';
+import { businessClockDecider, BusinessClockEvent, currentDate, daysToStart } from './domain/business-clock.decider';
+import { fold } from '../shared-kernel/decider';
+import { deterministicUuid } from '../shared-kernel/ids';
+import { TenantView } from '../tenancy/domain/tenant.decider';
+import { EventStore } from '../platform/event-store/event-store.port';
+import { ReadYourWrites } from '../platform/app/read-your-writes';
+
+export function clockStream(tenantId: string): string {
+  return streamName('clock', tenantId, 'business-days');
+}
+
+/** The date a tenant's clock shows, from its clock stream (the source of truth, ahead of any read model). */
+export async function clockDate(events: EventStore, tenant: TenantView): Promise<string> {
+  const history = (await events.readStream(clockStream(tenant.id))).map(toDomainEvent) as BusinessClockEvent[];
+  return currentDate(fold(businessClockDecider, history), tenant.createdOn);
+}
+
+export interface StartedDay {
+  date: string;
+  position: number;
+}
+
+/**
+ * Starts each business day after the clock's date up to `target`, in order, calling `afterEach` once a
+ * day has started (the sandbox clock settles there). Each day's command id derives from the tenant and
+ * the date, so a repeated or resumed advance never starts a day twice.
+ */
+export async function startBusinessDays(
+  runner: DeciderRunner,
+  events: EventStore,
+  tenant: TenantView,
+  target: string,
+  context: Omit<CommandContext, 'commandId' | 'businessDate' | 'tenantId'>,
+  afterEach: (day: StartedDay) => Promise<void> = async () => undefined,
+): Promise<StartedDay[]> {
+  const started: StartedDay[] = [];
+  for (const date of daysToStart(await clockDate(events, tenant), target)) {
+    const commandId = deterministicUuid(tenant.id, 'business-day', date);
+    const outcome = await runner.run(
+      businessClockDecider,
+      clockStream(tenant.id),
+      { type: 'StartBusinessDay', data: { tenantId: tenant.id, date, initialDate: tenant.createdOn } },
+      { ...context, tenantId: tenant.id, commandId, businessDate: date },
+    );
+    const day = { date, position: outcome.position };
+    started.push(day);
+    await afterEach(day);
+  }
+  return started;
+}
+
+export class SettleTimeoutError extends Error {}
+
+/**
+ * A day has settled when every projector and process manager has caught up with the log, and nothing
+ * appended since then belongs to the tenant (what the day caused has been caused). Other tenants'
+ * traffic does not hold a sandbox back.
+ */
+export async function settle(events: EventStore, consumers: ReadYourWrites, tenantId: string, from: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let position = Math.max(from, await events.headPosition());
+  for (;;) {
+    const caughtUp = await consumers.waitForEverything(position, Math.max(0, deadline - Date.now()));
+    if (!caughtUp) throw new SettleTimeoutError(`the effects of the business day did not settle within ${timeoutMs} ms`);
+    const later = await lastPositionOfTenantAfter(events, tenantId, position);
+    if (later === null) return;
+    position = later;
+  }
+}
+
+async function lastPositionOfTenantAfter(events: EventStore, tenantId: string, after: number): Promise<number | null> {
+  let last: number | null = null;
+  for (let from = after; ; ) {
+    const page = await events.readAll({ after: from, maxCount: 1000 });
+    if (page.length === 0) return last;
+    for (const event of page) if (event.metadata.tenantId === tenantId) last = event.position;
+    from = page[page.length - 1].position;
+  }
+}

@@ -1,0 +1,105 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderOutcome, DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { streamName } from '../../platform/command-pipeline/streams';
+import { CommandOutcome } from '../../platform/app/command-gateway';
+import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { parseSingleUsage, parseUsageBatch, UsageRecordInput } from '../domain/usage-record';
+import { AcceptedUsage, checkUsageRules } from '../domain/usage-rules';
+import { monthOf, RecordUsage, UsageEvent, UsageMonth, UsageRecord, usageDecider, usageStreamEntity, UsageState } from '../domain/usage.decider';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { UsageFactsLoader } from './usage-facts';
+
+/** `usage-<tenant>.<accountId>.<YYYY-MM>`: one account's usage that occurred in one month. */
+export function usageStream(tenantId: string, accountId: string, month: UsageMonth): string {
+  return streamName('usage', tenantId, usageStreamEntity(accountId, month));
+}
+
+/** The answer of POST /v1/usage: the record as understood (quantity normalised, occurrence as a business date). */
+export interface RecordedUsageView {
+  accepted: 0 | 1;
+  duplicates: 0 | 1;
+  record: { accountId: string; serviceId: string; quantity: string; occurredOn: string; idempotencyKey: string; late: boolean };
+}
+
+export interface UsageBatchView {
+  accepted: number;
+  duplicates: number;
+}
+
+export class RecordUsageCommand {
+  constructor(
+    /** The body of POST /v1/usage (one record) or of POST /v1/usage/batch ({ records }). */
+    readonly input: unknown,
+    readonly kind: 'single' | 'batch',
+    readonly tenant: TenantView,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/**
+ * Usage recording, one record or a batch. The whole request is checked first: the input (400, every bad
+ * record with its index), the accounts (404), the rules (422); nothing is written unless every record passes.
+ * The records are then grouped by stream (account and month of occurrence) and each group is decided and
+ * appended, all groups at once, so their appends share the event store's group commits. A record whose
+ * idempotency key its stream already holds, or that repeats one of the same request, is a duplicate.
+ *
+ * The runner is this handler's own, with the stream cache on: the state of a busy account-month (its keys)
+ * stays in memory between requests, only newer events are read, and this process's requests on one stream
+ * queue instead of conflicting. Its own, so a usage feed over thousands of accounts does not evict the
+ * hierarchy's cached state from the shared runner.
+ */
+@CommandHandler(RecordUsageCommand)
+export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand, CommandOutcome<RecordedUsageView | UsageBatchView>> {
+  private readonly runner: DeciderRunner;
+
+  constructor(
+    @Inject(EVENT_STORE) events: EventStore,
+    private readonly facts: UsageFactsLoader,
+  ) {
+    this.runner = new DeciderRunner(events);
+  }
+
+  async execute({ input, kind, tenant, context }: RecordUsageCommand): Promise<CommandOutcome<RecordedUsageView | UsageBatchView>> {
+    const records: UsageRecordInput[] = kind === 'single' ? [parseSingleUsage(input, tenant.timeZone)] : parseUsageBatch(input, tenant.timeZone);
+    const fieldOf = kind === 'single' ? (_index: number, field: string) => field : (index: number, field: string) => `records[${index}].${field}`;
+    const accepted = checkUsageRules(records, await this.facts.load(tenant, context.businessDate, records), fieldOf);
+
+    const outcomes = await Promise.all(
+      [...byStream(accepted).values()].map((command) =>
+        this.runner.run(usageDecider, usageStream(tenant.id, command.data.accountId, command.data.month), command, context, { cache: true }),
+      ),
+    );
+    const written = outcomes.reduce((sum, outcome) => sum + recordsIn(outcome), 0);
+    const position = outcomes.reduce((max, outcome) => Math.max(max, outcome.position), 0);
+    if (kind === 'batch') return { body: { accepted: written, duplicates: records.length - written }, position };
+    const { accountId, serviceId, quantity, occurredOn, idempotencyKey, late } = accepted[0];
+    return {
+      body: { accepted: written === 1 ? 1 : 0, duplicates: written === 1 ? 0 : 1, record: { accountId, serviceId, quantity, occurredOn, idempotencyKey, late } },
+      position,
+    };
+  }
+}
+
+/** One RecordUsage per stream, records in request order. */
+function byStream(records: readonly AcceptedUsage[]): Map<string, RecordUsage> {
+  const commands = new Map<string, RecordUsage>();
+  for (const { accountId, serviceId, quantity, occurredOn, idempotencyKey, late } of records) {
+    const month = monthOf(occurredOn);
+    const key = usageStreamEntity(accountId, month);
+    let command = commands.get(key);
+    if (!command) {
+      command = { type: 'RecordUsage', data: { accountId, month, records: [] } };
+      commands.set(key, command);
+    }
+    const record: UsageRecord = late ? { serviceId, quantity, occurredOn, idempotencyKey, late: true } : { serviceId, quantity, occurredOn, idempotencyKey };
+    command.data.records.push(record);
+  }
+  return commands;
+}
+
+/** Records this command wrote: none when every one was a duplicate, or when the same command id had already written them. */
+function recordsIn(outcome: DeciderOutcome<UsageState, UsageEvent>): number {
+  return outcome.events.reduce((sum, event) => sum + event.data.records.length, 0);
+}
