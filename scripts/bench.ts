@@ -32,7 +32,7 @@ import pino from 'pino';
 import { CommandApiModule } from '../apps/command-api/command-api.module';
 import { CreateAccountCommand } from '../libs/accounts/commands/create-account';
 import { CommandContext } from '../libs/platform/command-pipeline/command-context';
-import { streamName } from '../libs/platform/command-pipeline/streams';
+import { streamName } from '../libs/shared-kernel/streams';
 import { loadConfig } from '../libs/platform/config/config';
 import { CoreModule } from '../apps/core.module';
 import { deterministicUuid } from '../libs/shared-kernel/ids';

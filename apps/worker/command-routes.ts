@@ -1,11 +1,11 @@
-import { streamName } from '../../libs/platform/command-pipeline/streams';
-import { accountDecider } from '../../libs/accounts/domain/account.decider';
-import { timerDecider } from '../../libs/time/domain/timer.decider';
+import { streamName } from '../../libs/shared-kernel/streams';
+import { accountDecider } from '../../libs/accounts';
+import { timerDecider } from '../../libs/time';
 import { CommandRoute } from '../../libs/platform/process-manager-runtime/command-dispatcher';
-import { planInstanceStream } from '../../libs/catalog/read-model/pricing-context';
-import { planInstanceDecider } from '../../libs/plan-instances/domain/plan-instance.decider';
-import { poolDecider } from '../../libs/pools/domain/pool.decider';
-import { usagePoolStream } from '../../libs/pools/process-managers/pool-rating-facts';
+import { planInstanceStream } from '../../libs/plan-instances';
+import { planInstanceDecider } from '../../libs/plan-instances';
+import { poolDecider } from '../../libs/pools';
+import { usagePoolStream } from '../../libs/pools';
 
 const timerRoute: CommandRoute = { decider: timerDecider, stream: (tenantId, data) => streamName('timer', tenantId, String(data.timerId)) };
 

@@ -22,4 +22,5 @@ export const accountsContext: BoundedContext = {
   processManagers: [contactRemindersProcessManager],
 };
 
-export { accountStream, loadAccount } from './commands/account-lookup';
+export { loadAccount } from './commands/account-lookup';
+export { accountDecider } from './domain/account.decider';

@@ -17,3 +17,4 @@ export const planInstancesContext: BoundedContext = {
   projectors: [planInstancesProjection, invoicesProjection],
   processManagers: [billRunProcessManager],
 };
+export { planInstanceDecider, planInstanceStream } from './domain/plan-instance.decider';

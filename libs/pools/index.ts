@@ -14,3 +14,4 @@ export const poolsContext: BoundedContext = {
   projectors: [usagePoolsProjection],
   processManagers: [poolRatingProcessManager],
 };
+export { poolDecider, usagePoolStream } from './domain/pool.decider';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { deterministicUuid } from '../shared-kernel/ids';
 import { EventStore, WrongExpectedRevisionError } from '../platform/event-store/event-store.port';
 import { SYSTEM_TENANT } from '../platform/read-store/read-store.port';
-import { streamName } from '../platform/command-pipeline/streams';
+import { streamName } from '../shared-kernel/streams';
 import { generateApiKey, hashApiKey } from './api-keys';
 
 export const ADMIN_KEY_STREAM = streamName('admin', SYSTEM_TENANT, 'key');

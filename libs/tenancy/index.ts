@@ -16,4 +16,3 @@ export const tenancyContext: BoundedContext = {
 export { AdminKey, AdminOnly, ApiKeyGuard, CurrentTenant, Public } from './auth';
 export { resolveAdminKeyHash } from './admin-key';
 export { TenantDirectory } from './tenant-directory';
-export { TENANTS } from './read-model/tenants.projection';

@@ -1,16 +1,12 @@
 import { CommandContext } from '../platform/command-pipeline/command-context';
 import { DeciderRunner, toDomainEvent } from '../platform/command-pipeline/decider-runner';
-import { streamName } from '../platform/command-pipeline/streams';
 import { businessClockDecider, BusinessClockEvent, currentDate, daysToStart } from './domain/business-clock.decider';
 import { fold } from '../shared-kernel/decider';
 import { deterministicUuid } from '../shared-kernel/ids';
-import { TenantView } from '../tenancy/domain/tenant.decider';
+import { TenantView } from '../tenancy/domain';
 import { EventStore } from '../platform/event-store/event-store.port';
 import { ReadYourWrites } from '../platform/app/read-your-writes';
-
-export function clockStream(tenantId: string): string {
-  return streamName('clock', tenantId, 'business-days');
-}
+import { clockStream } from './domain/business-clock.decider';
 
 /** The date a tenant's clock shows, from its clock stream (the source of truth, ahead of any read model). */
 export async function clockDate(events: EventStore, tenant: TenantView): Promise<string> {

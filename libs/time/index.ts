@@ -16,3 +16,4 @@ export const timeContext: BoundedContext = {
 };
 
 export { ProductionScheduler } from './production-scheduler';
+export { timerDecider } from './domain/timer.decider';

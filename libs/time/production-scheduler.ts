@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { DeciderRunner } from '../platform/command-pipeline/decider-runner';
-import { TenantView } from '../tenancy/domain/tenant.decider';
+import { TenantView } from '../tenancy/domain';
 import { EventStore } from '../platform/event-store/event-store.port';
 import { ReadStore, SYSTEM_TENANT } from '../platform/read-store/read-store.port';
-import { TenantDirectory } from '../tenancy/tenant-directory';
-import { TENANTS } from '../tenancy/read-model/tenants.projection';
+import { TenantDirectory } from '../tenancy';
+import { TENANTS } from '../tenancy/read-model';
 import { startBusinessDays } from './business-days';
 
 /**

@@ -1,4 +1,5 @@
-import { accountStream, loadAccount } from '../../libs/accounts/commands/account-lookup';
+import { loadAccount } from '../../libs/accounts/commands/account-lookup';
+import { accountStream } from '../../libs/accounts/domain/account.decider';
 import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Invoice } from '../../libs/plan-instances/domain/invoice';
 import type { PlanInstanceEvent } from '../../libs/plan-instances/domain/plan-instance.events';
-import { streamName } from '../../libs/platform/command-pipeline/streams';
+import { streamName } from '../../libs/shared-kernel/streams';
 import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 

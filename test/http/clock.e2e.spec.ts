@@ -1,6 +1,6 @@
-import { clockStream } from '../../libs/time/business-days';
+import { clockStream } from '../../libs/time/domain/business-clock.decider';
 import { ProductionScheduler } from '../../libs/time/production-scheduler';
-import { streamName } from '../../libs/platform/command-pipeline/streams';
+import { streamName } from '../../libs/shared-kernel/streams';
 import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { contactReminderTimerId } from '../../libs/accounts/process-managers/contact-reminders.process-manager';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -1,4 +1,4 @@
-import { hierarchyStream } from '../../libs/accounts/commands/set-parent';
+import { hierarchyStream } from '../../libs/accounts/domain/hierarchy.decider';
 import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -11,7 +11,7 @@ import { allProcessManagers } from '../../apps/contexts';
 import { expectSameAsRebuild } from '../support/read-model-hash';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { appendDecided } from '../../scripts/bench-support';
-import { accountStream } from '../../libs/accounts/commands/account-lookup';
+import { accountStream } from '../../libs/accounts/domain/account.decider';
 import { accountDecider } from '../../libs/accounts/domain/account.decider';
 import { deterministicUuid } from '../../libs/shared-kernel/ids';
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { clockStream } from '../../libs/time/business-days';
-import { streamName } from '../../libs/platform/command-pipeline/streams';
+import { clockStream } from '../../libs/time/domain/business-clock.decider';
+import { streamName } from '../../libs/shared-kernel/streams';
 import { createEventStore } from '../../libs/platform/event-store';
 import { contactReminderTimerId } from '../../libs/accounts/process-managers/contact-reminders.process-manager';
-import { planInstanceStream } from '../../libs/catalog/read-model/pricing-context';
+import { planInstanceStream } from '../../libs/plan-instances/domain/plan-instance.decider';
 import { COMMAND_CHUNK_SIZE } from '../../libs/platform/process-manager-runtime/process-manager-consumer';
 import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 

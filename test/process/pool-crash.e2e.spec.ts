@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { usagePoolStream } from '../../libs/pools/process-managers/pool-rating-facts';
+import { usagePoolStream } from '../../libs/pools/domain/pool.decider';
 import { createEventStore } from '../../libs/platform/event-store';
 import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 

@@ -3,11 +3,7 @@ import { Account, accountDecider } from '../domain/account.decider';
 import { AccountEvent } from '../domain/account.events';
 import { fold } from '../../shared-kernel/decider';
 import { EventStore } from '../../platform/event-store/event-store.port';
-import { streamName } from '../../platform/command-pipeline/streams';
-
-export function accountStream(tenantId: string, accountId: string): string {
-  return streamName('account', tenantId, accountId);
-}
+import { accountStream } from '../domain/account.decider';
 
 /**
  * An account as its own stream says it is (not a read model): for commands on other aggregates that must

@@ -3,7 +3,7 @@ import { CommandContext } from '../../platform/command-pipeline/command-context'
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { Account, accountDecider } from '../domain/account.decider';
-import { accountStream } from './account-lookup';
+import { accountStream } from '../domain/account.decider';
 
 export class ChangeAccountPaymentTermsCommand {
   constructor(

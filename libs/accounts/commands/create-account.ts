@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
-import { accountStream } from './account-lookup';
+import { accountStream } from '../domain/account.decider';
 import { assertParentExists, setParentLink } from './set-parent';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../platform/command-pipeline/command-context';

@@ -4,7 +4,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { Account } from '../domain/account.decider';
 import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
@@ -12,6 +11,7 @@ import { ID_PATTERN } from '../../shared-kernel/ids';
 import { hierarchyDecider } from '../domain/hierarchy.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from './account-lookup';
+import { hierarchyStream } from '../domain/hierarchy.decider';
 
 export class SetParentDto {
   @ApiProperty({ type: String, nullable: true, example: 'acme-hq', description: 'The new parent, or null to make the account a root' })
@@ -27,11 +27,6 @@ export class SetParentCommand {
     readonly parentAccountId: string | null,
     readonly context: CommandContext,
   ) {}
-}
-
-/** One stream per tenant holds every link: see libs/domain/hierarchy. */
-export function hierarchyStream(tenantId: string): string {
-  return streamName('hierarchy', tenantId, 'links');
 }
 
 /** A parent must be an account of the tenant (checked before anything is written). */

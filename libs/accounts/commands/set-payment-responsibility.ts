@@ -2,12 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { KnownPayers, payersNamed, PayerShare, ChargeClass } from '../domain/payment-responsibility';
 import { paymentResponsibilityDecider, withDefaults } from '../domain/payment-responsibility.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from './account-lookup';
+import { paymentResponsibilityStream } from '../domain/payment-responsibility.decider';
 
 export type PaymentResponsibilityView = { accountId: string } & Record<ChargeClass, PayerShare[]>;
 
@@ -17,10 +17,6 @@ export class SetPaymentResponsibilityCommand {
     readonly responsibility: unknown,
     readonly context: CommandContext,
   ) {}
-}
-
-export function paymentResponsibilityStream(tenantId: string, accountId: string): string {
-  return streamName('paymentResponsibility', tenantId, accountId);
 }
 
 /**

@@ -4,7 +4,7 @@ import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { Account, accountDecider } from '../domain/account.decider';
 import { ContactPatch } from '../domain/contact';
-import { accountStream } from './account-lookup';
+import { accountStream } from '../domain/account.decider';
 
 export class UpdateAccountContactCommand {
   constructor(

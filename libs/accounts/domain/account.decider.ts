@@ -8,6 +8,7 @@ import { AccountCommand, ChangeAccountPaymentTerms, CreateAccount, RemindIncompl
 import { AccountEvent, AccountStatus } from './account.events';
 import { changedContactFields, Contact, patchContact } from './contact';
 import { DEFAULT_PAYMENT_TERMS_DAYS, paymentTermsDays } from './payment-terms';
+import { streamName } from '../../shared-kernel/streams';
 
 /** The account as GET /v1/accounts/{id} shows it. */
 export interface Account {
@@ -155,4 +156,8 @@ function initialContact(contactInput: unknown, emailInput: unknown): Contact {
 function validId(id: unknown, field: string): string {
   assertValidId(id, field);
   return id;
+}
+
+export function accountStream(tenantId: string, accountId: string): string {
+  return streamName('account', tenantId, accountId);
 }

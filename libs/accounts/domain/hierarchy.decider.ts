@@ -2,6 +2,7 @@ import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError } from '../../shared-kernel/errors';
 import { HierarchyEvent } from './hierarchy.events';
+import { streamName } from '../../shared-kernel/streams';
 
 export type HierarchyCommand = {
   type: 'SetParent';
@@ -74,4 +75,9 @@ function applyLink(parents: Map<string, string>, event: HierarchyEvent): void {
     default:
       assertNever(event);
   }
+}
+
+/** One stream per tenant holds every link: see libs/domain/hierarchy. */
+export function hierarchyStream(tenantId: string): string {
+  return streamName('hierarchy', tenantId, 'links');
 }

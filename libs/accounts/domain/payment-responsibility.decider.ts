@@ -1,6 +1,7 @@
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { CHARGE_CLASSES, ChargeClass, KnownPayers, parsePaymentResponsibility, PayerShare, PaymentResponsibility } from './payment-responsibility';
+import { streamName } from '../../shared-kernel/streams';
 
 export type PaymentResponsibilityEvent = {
   type: 'PaymentResponsibilitySet';
@@ -56,4 +57,8 @@ export const paymentResponsibilityDecider: Decider<PaymentResponsibilityCommand,
 export function withDefaults(accountId: string, responsibility: PaymentResponsibility): Record<ChargeClass, PayerShare[]> {
   const self: PayerShare[] = [{ payerAccountId: accountId, percent: '100' }];
   return Object.fromEntries(CHARGE_CLASSES.map((charge) => [charge, responsibility[charge] ?? self])) as Record<ChargeClass, PayerShare[]>;
+}
+
+export function paymentResponsibilityStream(tenantId: string, accountId: string): string {
+  return streamName('paymentResponsibility', tenantId, accountId);
 }

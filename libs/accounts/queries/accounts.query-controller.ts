@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common'
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { NotFoundError } from '../../shared-kernel/errors';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
+import { accountStream } from '../domain/account.decider';
 import { ACCOUNTS } from '../read-model/accounts.projection';
 import { PAYMENT_RESPONSIBILITIES } from '../read-model/payment-responsibilities.projection';
 import { PaymentResponsibility } from '../domain/payment-responsibility';
@@ -43,7 +43,7 @@ export class AccountsQueryController {
   @Get(':id/history')
   @ApiOperation({ summary: "The account's events in order, read from the log itself (the audit trail)" })
   async history(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
-    const events = await this.events.readStream(streamName('account', tenant.id, id));
+    const events = await this.events.readStream(accountStream(tenant.id, id));
     if (events.length === 0) throw new NotFoundError('Account', id);
     return events.map((event) => ({
       position: event.position,

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { FindOptions, Page, READ_STORE, ReadStore, StoredDoc, Doc } from '../../platform/read-store/read-store.port';
 import { HIERARCHY, HIERARCHY_LINKS, HierarchyDoc, HierarchyLinkDoc, subtreeRange } from '../read-model/hierarchy.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';

@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { Doc, DocWrite, FindOptions, Page, StoredDoc } from '../../platform/read-store/read-store.port';
+import { Doc, DocWrite, Page, StoredDoc } from '../../platform/read-store/read-store.port';
 import { ProjectionView, Projector } from '../../platform/projection-runner/projector';
 import type { AccountCreated } from '../domain/account.events';
 import type { HierarchyEvent } from '../domain/hierarchy.events';

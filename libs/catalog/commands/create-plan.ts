@@ -2,10 +2,10 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { Plan, planDecider, PlanState } from '../domain/plan.decider';
 import { CreatePlanDto } from './plan.dto';
+import { planStream } from '../domain/plan.decider';
 
 export class CreatePlanCommand {
   constructor(
@@ -29,10 +29,6 @@ export class CreatePlanHandler implements ICommandHandler<CreatePlanCommand, Com
     );
     return { body: currentPlan(outcome.state), position: outcome.position };
   }
-}
-
-export function planStream(tenantId: string, planId: string): string {
-  return streamName('plan', tenantId, planId);
 }
 
 /** The plan as the API answers it: its current version. */

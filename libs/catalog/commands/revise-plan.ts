@@ -3,7 +3,8 @@ import { CommandContext } from '../../platform/command-pipeline/command-context'
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { Plan, planDecider } from '../domain/plan.decider';
-import { currentPlan, planStream } from './create-plan';
+import { currentPlan } from './create-plan';
+import { planStream } from '../domain/plan.decider';
 import { PlanDefinitionDto } from './plan.dto';
 
 export class RevisePlanCommand {

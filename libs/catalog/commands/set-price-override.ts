@@ -2,16 +2,16 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { Pricing } from '../domain/pricing';
 import { KnownPlan } from '../domain/price-override';
 import { overrideView, priceOverrideDecider } from '../domain/price-override.decider';
 import { isValidId } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
-import { loadAccount } from '../../accounts/commands/account-lookup';
+import { loadAccount } from '../../accounts';
 import { loadPlanSnapshot } from './plan-lookup';
 import type { PriceOverrideDto } from './price-override.dto';
+import { priceOverridesStream } from '../domain/price-override.decider';
 
 export interface PriceOverrideView {
   accountId: string;
@@ -27,10 +27,6 @@ export class SetPriceOverrideCommand {
     readonly input: PriceOverrideDto,
     readonly context: CommandContext,
   ) {}
-}
-
-export function priceOverridesStream(tenantId: string, accountId: string): string {
-  return streamName('priceOverrides', tenantId, accountId);
 }
 
 /**

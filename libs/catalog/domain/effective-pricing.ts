@@ -73,3 +73,13 @@ export function nearestOverride(chain: readonly string[], planId: string, servic
   }
   return null;
 }
+
+/**
+ * What the decider needs to know about the world to price a period, gathered by the caller (a handler or
+ * the bill run) since deciders do no I/O: the account's ancestors (nearest first) and the price overrides
+ * set on the account and on them (DOMAIN.md §5: the nearest wins).
+ */
+export interface PricingContext {
+  ancestors: string[];
+  overrides: StoredOverride[];
+}

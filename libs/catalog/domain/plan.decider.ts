@@ -7,6 +7,7 @@ import { at, integerIn, listOf, objectWith, oneOf } from './input';
 import { CreatePlan, PlanCommand, PlanDefinitionInput, RevisePlan } from './plan.commands';
 import { BILLING_INTERVAL_UNITS, BillingInterval, PlanDefinition, PlanEvent, PlanService, SERVICE_TYPES } from './plan.events';
 import { parsePricing } from './pricing';
+import { streamName } from '../../shared-kernel/streams';
 
 /** One version of a plan, as GET /v1/plans/{id} (the current one) and /versions/{n} show it. */
 export interface Plan extends PlanDefinition {
@@ -145,4 +146,8 @@ function planOf(data: { planId: string; version: number } & PlanDefinition): Pla
 function validId(id: unknown, field: string): string {
   assertValidId(id, field);
   return id;
+}
+
+export function planStream(tenantId: string, planId: string): string {
+  return streamName('plan', tenantId, planId);
 }

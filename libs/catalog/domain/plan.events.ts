@@ -36,3 +36,16 @@ export type PlanCreated = DomainEvent<'PlanCreated', { planId: string; version: 
 export type PlanRevised = DomainEvent<'PlanRevised', { planId: string; version: number } & PlanDefinition>;
 
 export type PlanEvent = PlanCreated | PlanRevised;
+
+/**
+ * The plan version a plan instance bills, copied whole into its events: a version never changes once
+ * published, so the instance's stream alone says what it charges (no catalog read on replay).
+ */
+export interface PlanSnapshot {
+  id: string;
+  version: number;
+  name: string;
+  currency: string;
+  billingInterval: BillingInterval;
+  services: PlanService[];
+}

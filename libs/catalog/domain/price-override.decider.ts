@@ -2,6 +2,7 @@ import { Pricing } from './pricing';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { assertOverrideAllowed, KnownPlan, overrideKey, parsePriceOverride, PriceOverride } from './price-override';
+import { streamName } from '../../shared-kernel/streams';
 
 export type PriceOverrideEvent =
   | { type: 'PriceOverrideSet'; data: { accountId: string; planId: string; serviceId: string; pricing: Pricing | null; discountPercent: string | null } }
@@ -76,4 +77,8 @@ export const priceOverrideDecider: Decider<PriceOverrideCommand, PriceOverrideEv
 export function overrideView(accountId: string, planId: string, serviceId: string, state: PriceOverrideState) {
   const current = state[overrideKey(planId, serviceId)];
   return { accountId, planId, serviceId, pricing: current?.pricing ?? null, discountPercent: current?.discountPercent ?? null };
+}
+
+export function priceOverridesStream(tenantId: string, accountId: string): string {
+  return streamName('priceOverrides', tenantId, accountId);
 }

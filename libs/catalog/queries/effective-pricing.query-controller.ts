@@ -5,10 +5,10 @@ import { pricingContext } from '../read-model/pricing-context';
 import { CurrentPlan, effectivePricing } from '../domain/effective-pricing';
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
 import { PLANS } from '../read-model/plans.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 

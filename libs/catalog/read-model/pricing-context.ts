@@ -1,8 +1,7 @@
-import { streamName } from '../../platform/command-pipeline/streams';
 import { StoredOverride } from '../domain/effective-pricing';
-import { PricingContext } from '../../plan-instances/domain/plan-instance.commands';
+import { PricingContext } from '../domain/effective-pricing';
 import { ReadStore } from '../../platform/read-store/read-store.port';
-import { HIERARCHY } from '../../accounts/read-model/hierarchy.projection';
+import { HIERARCHY } from '../../accounts/read-model';
 import { PRICE_OVERRIDES } from './price-overrides.projection';
 
 /**
@@ -10,10 +9,6 @@ import { PRICE_OVERRIDES } from './price-overrides.projection';
  * account sits in the hierarchy and the price overrides along its chain. Used by the command handlers and
  * by the daily bill run.
  */
-
-export function planInstanceStream(tenantId: string, planInstanceId: string): string {
-  return streamName('planInstance', tenantId, planInstanceId);
-}
 
 const OVERRIDES_PAGE = 200;
 

@@ -1,13 +1,14 @@
 import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
-import { planInstanceStream, pricingContext } from '../../catalog/read-model/pricing-context';
-import { Account } from '../../accounts/domain/account.decider';
+import { pricingContext } from '../../catalog/read-model';
+import { planInstanceStream } from '../domain/plan-instance.decider';
+import { Account } from '../../accounts/domain';
 import { fold } from '../../shared-kernel/decider';
 import { BillingFacts, UsageFacts } from '../domain/plan-instance.commands';
 import { PlanInstance, PlanInstanceState, planInstanceDecider } from '../domain/plan-instance.decider';
 import { PlanInstanceEvent, PlanSnapshot } from '../domain/plan-instance.events';
-import { mergeNeeds, paymentFacts, usageFactsFor, usageNeeds } from '../../usage/read-model/usage-facts';
+import { mergeNeeds, paymentFacts, usageFactsFor, usageNeeds } from '../../usage/read-model';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { TenantView } from '../../tenancy/domain';
 import { EventStore } from '../../platform/event-store/event-store.port';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 

@@ -1,4 +1,4 @@
-import { BillingInterval } from '../../catalog/domain/plan.events';
+import { BillingInterval } from '../../catalog/domain';
 import { addDays, addMonthsClamped, CalendarDate, compareDates, daysBetween, dayOfMonth, yearMonthOf } from '../../shared-kernel/calendar-date';
 import { BillingGrid } from './plan-instance.events';
 

@@ -1,4 +1,4 @@
-import { ChargeClass, PaymentResponsibility } from '../../accounts/domain/payment-responsibility';
+import { ChargeClass, PaymentResponsibility } from '../../accounts/domain';
 import { allocate } from '../../shared-kernel/largest-remainder';
 import { InvoiceLine, InvoiceLineType } from './invoice';
 

@@ -1,18 +1,10 @@
-import { PaymentResponsibility } from '../../accounts/domain/payment-responsibility';
-import { StoredOverride } from '../../catalog/domain/effective-pricing';
+import { PaymentResponsibility } from '../../accounts/domain';
+import { PricingContext } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainCommand } from '../../shared-kernel/decider';
 import { PlanSnapshot } from './plan-instance.events';
 
-/**
- * What the decider needs to know about the world to price a period, gathered by the caller (a handler or
- * the bill run) since deciders do no I/O: the account's ancestors (nearest first) and the price overrides
- * set on the account and on them (DOMAIN.md §5: the nearest wins).
- */
-export interface PricingContext {
-  ancestors: string[];
-  overrides: StoredOverride[];
-}
+export type { PricingContext };
 
 /** Facts every billing command carries besides its own input. */
 export interface BillingFacts {

@@ -1,5 +1,5 @@
-import { integerIn, oneOf } from '../../catalog/domain/input';
-import { BillingInterval } from '../../catalog/domain/plan.events';
+import { integerIn, oneOf } from '../../catalog/domain';
+import { BillingInterval } from '../../catalog/domain';
 import { dueDate, Invoice, invoiceTotal, InvoiceLine } from './invoice';
 import { paidByOthers, withPayers } from './payers';
 import { Decimal } from '../../shared-kernel/decimal';
@@ -40,6 +40,7 @@ import {
   usageServiceIds,
   MissingUsageFactsError,
 } from './usage-charges';
+import { streamName } from '../../shared-kernel/streams';
 
 /** One plan assigned to one account, as its stream says it is. */
 export interface PlanInstance {
@@ -593,4 +594,8 @@ function validId(value: unknown, field: string): string {
 
 function rule(field: string, name: string, message: string): RuleViolationError {
   return new RuleViolationError(message, [{ field, rule: name, message }]);
+}
+
+export function planInstanceStream(tenantId: string, planInstanceId: string): string {
+  return streamName('planInstance', tenantId, planInstanceId);
 }

@@ -1,20 +1,9 @@
-import { BillingInterval, PlanService } from '../../catalog/domain/plan.events';
+import { BillingInterval, PlanService, PlanSnapshot } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
 import { Invoice } from './invoice';
 
-/**
- * The plan version a plan instance bills, copied whole into its events: a version never changes once
- * published, so the instance's stream alone says what it charges (no catalog read on replay).
- */
-export interface PlanSnapshot {
-  id: string;
-  version: number;
-  name: string;
-  currency: string;
-  billingInterval: BillingInterval;
-  services: PlanService[];
-}
+export type { PlanSnapshot };
 
 export type PlanInstanceStatus = 'active' | 'cancelled';
 export const INVOICING_OPTIONS = ['full', 'prorated'] as const;

@@ -1,16 +1,16 @@
-import { OverridePresence, pricingContext } from '../../catalog/read-model/pricing-context';
-import { PoolCoverage } from '../../pools/read-model/pool-coverage';
-import { mergeNeeds, paymentFactsOf, PlanServicesCache, usageFactsFor, usageNeeds } from '../../usage/read-model/usage-facts';
+import { OverridePresence, pricingContext } from '../../catalog/read-model';
+import { PoolCoverage } from '../../pools/read-model';
+import { mergeNeeds, paymentFactsOf, PlanServicesCache, usageFactsFor, usageNeeds } from '../../usage/read-model';
 import type { ReadStore } from '../../platform/read-store/read-store.port';
-import type { BusinessClockEvent } from '../../time/domain/business-clock.decider';
-import { DEFAULT_TENANT_SETTINGS, TenantSettings } from '../../tenancy/domain/tenant.decider';
+import type { BusinessClockEvent } from '../../time/domain';
+import { DEFAULT_TENANT_SETTINGS, TenantSettings } from '../../tenancy/domain';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { PmCommand, ProcessManager, ProcessManagerContext } from '../../platform/process-manager-runtime/process-manager';
 import { COMMAND_CHUNK_SIZE } from '../../platform/process-manager-runtime/process-manager-consumer';
 import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
 import { PLAN_INSTANCES } from '../read-model/plan-instances.projection';
-import { TENANTS } from '../../tenancy/read-model/tenants.projection';
+import { TENANTS } from '../../tenancy/read-model';
 
 const PAGE = 500;
 

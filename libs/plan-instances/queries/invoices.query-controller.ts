@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
 import { InvoiceDoc, INVOICES } from '../read-model/invoices.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';

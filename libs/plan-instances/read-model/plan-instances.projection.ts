@@ -1,7 +1,7 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { Doc, DocWrite, StoredDoc } from '../../platform/read-store/read-store.port';
 import { ProjectionView, Projector } from '../../platform/projection-runner/projector';
-import type { BillingInterval } from '../../catalog/domain/plan.events';
+import type { BillingInterval } from '../../catalog/domain';
 import type { CalendarDate } from '../../shared-kernel/calendar-date';
 import type { InvoicingOption, PlanInstanceEvent, PlanInstanceStatus, ScheduledChange } from '../domain/plan-instance.events';
 import { usageAfterSwitch, usageFromStart } from '../domain/usage-charges';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import pino from 'pino';
 import { CommandContext } from '../command-pipeline/command-context';
 import { DeciderRunner } from '../command-pipeline/decider-runner';
-import { streamName } from '../command-pipeline/streams';
+import { streamName } from '../../shared-kernel/streams';
 import { Decider } from '../../shared-kernel/decider';
 import { RuleViolationError } from '../../shared-kernel/errors';
 import { deterministicUuid } from '../../shared-kernel/ids';

@@ -6,7 +6,7 @@
  * so one tenant's query can never see another's documents. Process-wide documents use the tenant '_system'.
  */
 
-export const SYSTEM_TENANT = '_system';
+export { SYSTEM_TENANT } from '../../shared-kernel/streams';
 
 export type Scalar = string | number | boolean | null;
 export type Doc = Record<string, unknown>;

@@ -3,21 +3,21 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/app/command-gateway';
-import { usagePoolStream } from '../process-managers/pool-rating-facts';
-import { PlanService } from '../../catalog/domain/plan.events';
+import { usagePoolStream } from '../domain/pool.decider';
+import { PlanService } from '../../catalog/domain';
 import { checkPoolSetting, OwnerPlanInstance, parsePoolBody, PoolSetFacts } from '../domain/pool-input';
 import { poolDecider } from '../domain/pool.decider';
 import { PoolMembers } from '../domain/pool.events';
-import { Pricing } from '../../catalog/domain/pricing';
+import { Pricing } from '../../catalog/domain';
 import { assertValidId } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { findAll } from '../../platform/read-store/find-all';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
-import { HIERARCHY } from '../../accounts/read-model/hierarchy.projection';
-import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model/plan-instances.projection';
-import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model/plans.projection';
-import { loadAccount } from '../../accounts/commands/account-lookup';
+import { ACCOUNTS } from '../../accounts/read-model';
+import { HIERARCHY } from '../../accounts/read-model';
+import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
+import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model';
+import { loadAccount } from '../../accounts';
 
 /** The answer of PUT /v1/accounts/{id}/usage-pools/{serviceId}. */
 export interface UsagePoolView {

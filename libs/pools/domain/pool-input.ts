@@ -1,8 +1,8 @@
-import { PlanService } from '../../catalog/domain/plan.events';
+import { PlanService } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ErrorDetail, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { isValidId } from '../../shared-kernel/ids';
-import { BillingGrid } from '../../plan-instances/domain/plan-instance.events';
+import { BillingGrid } from '../../plan-instances/domain';
 import { PoolMembers, PoolPriceSource } from './pool.events';
 
 /** At most this many accounts in a chosen list (a bigger pool is `descendants`). */

@@ -1,5 +1,5 @@
 import { addDays, CalendarDate } from '../../shared-kernel/calendar-date';
-import { Period } from '../../plan-instances/domain/billing-grid';
+import { Period } from '../../plan-instances/domain';
 import { PoolMembers } from './pool.events';
 
 /**

@@ -1,9 +1,10 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { assertNever, Decider, DomainCommand } from '../../shared-kernel/decider';
 import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
-import { Invoice } from '../../plan-instances/domain/invoice';
+import { Invoice } from '../../plan-instances/domain';
 import { PoolSetting } from './pool-membership';
 import { PoolEvent, PoolMemberShare, PoolMembers, PoolPriceSource, PoolRatingHeader } from './pool.events';
+import { streamName } from '../../shared-kernel/streams';
 
 /**
  * The entity part of a pool's stream name (`usagePool-<tenant>.<owner>/<serviceId>`): ids never contain '/', while
@@ -105,3 +106,8 @@ function sameMembers(a: PoolMembers, b: PoolMembers): boolean {
 }
 
 export const poolDecider: Decider<PoolCommand, PoolEvent, PoolState> = { decide, evolve, initialState: initialPoolState };
+
+/** `usagePool-<tenant>.<owner>/<serviceId>` (see `poolStreamEntity`). */
+export function usagePoolStream(tenantId: string, ownerAccountId: string, serviceId: string): string {
+  return streamName('usagePool', tenantId, poolStreamEntity(ownerAccountId, serviceId));
+}

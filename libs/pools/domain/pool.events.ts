@@ -1,8 +1,8 @@
-import { Pricing } from '../../catalog/domain/pricing';
+import { Pricing } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
-import { Invoice } from '../../plan-instances/domain/invoice';
-import { BillingGrid } from '../../plan-instances/domain/plan-instance.events';
+import { Invoice } from '../../plan-instances/domain';
+import { BillingGrid } from '../../plan-instances/domain';
 
 /**
  * Pools of usage (DOMAIN.md §6), one stream per owner account and usage service

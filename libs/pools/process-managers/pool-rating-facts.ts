@@ -1,18 +1,16 @@
-import { streamName } from '../../platform/command-pipeline/streams';
-import { poolStreamEntity } from '../domain/pool.decider';
 import { CalendarDate, addDays } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
 import { inRanges, HierarchyHistory, MembershipContext, poolMembersIn } from '../domain/pool-membership';
 import { MemberBilling, PoolRatingInput } from '../domain/pool-rating';
-import { Period } from '../../plan-instances/domain/billing-grid';
+import { Period } from '../../plan-instances/domain';
 import { ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
-import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model/hierarchy.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
+import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model';
 import { UsagePoolDoc } from '../read-model/usage-pools.projection';
-import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../../usage/read-model/usage.projection';
+import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../../usage/read-model';
 import { findAll, findEach } from '../../platform/read-store/find-all';
 import { poolsOfService, toLinks } from '../read-model/pool-coverage';
-import { paymentFactsOf } from '../../usage/read-model/usage-facts';
+import { paymentFactsOf } from '../../usage/read-model';
 
 /** Up to this many members, usage is read per member (an id range each); above, one scan of the tenant's days. */
 const PER_MEMBER_READS = 50;
@@ -91,7 +89,3 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
-/** `usagePool-<tenant>.<owner>/<serviceId>` (see `poolStreamEntity`). */
-export function usagePoolStream(tenantId: string, ownerAccountId: string, serviceId: string): string {
-  return streamName('usagePool', tenantId, poolStreamEntity(ownerAccountId, serviceId));
-}

@@ -1,5 +1,5 @@
 import { poolRatingFacts } from './pool-rating-facts';
-import type { BusinessClockEvent } from '../../time/domain/business-clock.decider';
+import type { BusinessClockEvent } from '../../time/domain';
 import { periodsDue, ratePool, ratingParts } from '../domain/pool-rating';
 import { PoolRatingHeader } from '../domain/pool.events';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common'
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { addDays } from '../../shared-kernel/calendar-date';
 import { NotFoundError } from '../../shared-kernel/errors';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { findAll } from '../../platform/read-store/find-all';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
 import { POOL_RATINGS, PoolRatingDoc, USAGE_POOLS, UsagePoolDoc } from '../read-model/usage-pools.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 

@@ -1,10 +1,10 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { CoveredRange, coverageOf, daysOf, HierarchyHistory, HierarchyLink, MembershipContext, PoolDefinition } from '../domain/pool-membership';
-import { Period } from '../../plan-instances/domain/billing-grid';
+import { Period } from '../../plan-instances/domain';
 import { findAll } from '../../platform/read-store/find-all';
 import { ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
-import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model/hierarchy.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
+import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model';
 import { UsagePoolDoc, USAGE_POOLS } from './usage-pools.projection';
 
 /** The usage service's pools of a tenant, as membership needs them. */

@@ -1,5 +1,5 @@
 import { addDays, CalendarDate, isAfter, isBefore } from '../../shared-kernel/calendar-date';
-import { Invoice, InvoiceLine, LinePayer, linePayers } from '../../plan-instances/domain/invoice';
+import { Invoice, InvoiceLine, LinePayer, linePayers } from '../../plan-instances/domain';
 
 /**
  * Statements (DOMAIN.md §5, §7, §8): what an account is told it owes at each of its statement dates. Pure rules;

@@ -2,12 +2,12 @@ import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { nestSections, Statement, StatementSection, statementStatus } from '../domain/statement';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { findEach } from '../../platform/read-store/find-all';
-import { TenantDirectory } from '../../tenancy/tenant-directory';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { TenantDirectory } from '../../tenancy';
+import { ACCOUNTS } from '../../accounts/read-model';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../read-model/statements.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';

@@ -1,7 +1,7 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { Doc, DocWrite } from '../../platform/read-store/read-store.port';
 import { DocKey, ProjectionView, Projector } from '../../platform/projection-runner/projector';
-import { INVOICE_EVENT_TYPES, postedInvoices } from '../../plan-instances/domain/posted';
+import { INVOICE_EVENT_TYPES, postedInvoices } from '../../plan-instances/domain';
 import {
   AccountBalance,
   addToSections,

@@ -5,10 +5,9 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
 import { parseTimeZone } from '../../shared-kernel/calendar-date';
-import { tenantDecider, TenantView } from '../domain/tenant.decider';
+import { tenantDecider, TenantView, tenantStream } from '../domain/tenant.decider';
 import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { generateApiKey, hashApiKey } from '../api-keys';
 import { TenantDirectory } from '../tenant-directory';
@@ -97,7 +96,7 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand,
     const today = this.directory.systemDate(timeZone);
     const outcome = await this.runner.run(
       tenantDecider,
-      streamName('tenant', SYSTEM_TENANT, tenantId),
+      tenantStream(tenantId),
       { type: 'CreateTenant', data: { ...input, tenantId, timeZone, apiKeyHash: hashApiKey(apiKey), today } },
       { ...context, tenantId: SYSTEM_TENANT, businessDate: today },
     );

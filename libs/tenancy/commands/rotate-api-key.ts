@@ -1,10 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
-import { tenantDecider } from '../domain/tenant.decider';
-import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
+import { tenantDecider, tenantStream } from '../domain/tenant.decider';
 import { generateApiKey, hashApiKey } from '../api-keys';
 
 export class RotateTenantApiKeyCommand {
@@ -25,7 +23,7 @@ export class RotateTenantApiKeyHandler
     const apiKey = generateApiKey('bk');
     const outcome = await this.runner.run(
       tenantDecider,
-      streamName('tenant', SYSTEM_TENANT, tenantId),
+      tenantStream(tenantId),
       { type: 'RotateTenantApiKey', data: { tenantId, apiKeyHash: hashApiKey(apiKey) } },
       context,
     );

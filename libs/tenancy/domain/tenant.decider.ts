@@ -1,6 +1,7 @@
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { parseCalendarDate, parseTimeZone } from '../../shared-kernel/calendar-date';
+import { streamName, SYSTEM_TENANT } from '../../shared-kernel/streams';
 
 /** Tenant-wide billing rules; later issues read them (proration, collection, payment application). */
 export interface TenantSettings {
@@ -140,4 +141,9 @@ function validSettings(settings: TenantSettings): TenantSettings {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `tenant-_system.<tenantId>`: tenants are process-wide, so their streams belong to the system tenant. */
+export function tenantStream(tenantId: string): string {
+  return streamName('tenant', SYSTEM_TENANT, tenantId);
 }

@@ -2,7 +2,7 @@ import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { DocWrite, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { Projector } from '../../platform/projection-runner/projector';
 import type { TenantEvent } from '../domain/tenant.decider';
-import type { BusinessClockEvent } from '../../time/domain/business-clock.decider';
+import type { BusinessClockEvent } from '../../time/domain';
 import { ProjectionView } from '../../platform/projection-runner/projector';
 
 export const TENANTS = 'tenants';

@@ -10,7 +10,7 @@ import { ReadYourWrites } from '../../platform/app/read-your-writes';
 import { clockDate, settle, SettleTimeoutError, startBusinessDays } from '../business-days';
 import { compareDates, daysBetween, parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { InvalidInputError, RuleViolationError } from '../../shared-kernel/errors';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { TenantView } from '../../tenancy/domain';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { FaultInjector } from '../../platform/process-manager-runtime/faults';
 

@@ -1,6 +1,7 @@
 import { addDays, CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { RuleViolationError } from '../../shared-kernel/errors';
+import { streamName } from '../../shared-kernel/streams';
 
 /**
  * A tenant's business days. Passage of time is a fact: each day that starts is one event, in order, so
@@ -57,4 +58,8 @@ export function daysToStart(current: CalendarDate, target: CalendarDate): Calend
   const days: CalendarDate[] = [];
   for (let day = addDays(current, 1); compareDates(day, target) <= 0; day = addDays(day, 1)) days.push(day);
   return days;
+}
+
+export function clockStream(tenantId: string): string {
+  return streamName('clock', tenantId, 'business-days');
 }

@@ -1,6 +1,7 @@
 import { CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
+import { streamName } from '../../shared-kernel/streams';
 
 /** The command a timer issues when it fires: a type the process-manager runtime knows, and its data. */
 export interface TimedCommand {
@@ -64,3 +65,7 @@ export const timerDecider: Decider<TimerCommand, TimerEvent, TimerState> = {
     }
   },
 };
+
+export function timerStream(tenantId: string, timerId: string): string {
+  return streamName('timer', tenantId, timerId);
+}

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
-import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
+import { TenantDirectory } from '../../tenancy';
 
 @ApiTags('clock')
 @Controller('v1/clock')

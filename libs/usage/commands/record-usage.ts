@@ -2,19 +2,14 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderOutcome, DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { streamName } from '../../platform/command-pipeline/streams';
 import { CommandOutcome } from '../../platform/app/command-gateway';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { TenantView } from '../../tenancy/domain';
 import { parseSingleUsage, parseUsageBatch, UsageRecordInput } from '../domain/usage-record';
 import { AcceptedUsage, checkUsageRules } from '../domain/usage-rules';
-import { monthOf, RecordUsage, UsageEvent, UsageMonth, UsageRecord, usageDecider, usageStreamEntity, UsageState } from '../domain/usage.decider';
+import { monthOf, RecordUsage, UsageEvent, UsageRecord, usageDecider, usageStreamEntity, UsageState } from '../domain/usage.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { UsageFactsLoader } from './usage-facts';
-
-/** `usage-<tenant>.<accountId>.<YYYY-MM>`: one account's usage that occurred in one month. */
-export function usageStream(tenantId: string, accountId: string, month: UsageMonth): string {
-  return streamName('usage', tenantId, usageStreamEntity(accountId, month));
-}
+import { usageStream } from '../domain/usage.decider';
 
 /** The answer of POST /v1/usage: the record as understood (quantity normalised, occurrence as a business date). */
 export interface RecordedUsageView {

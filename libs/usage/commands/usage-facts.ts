@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PlanService } from '../../catalog/domain/plan.events';
+import { PlanService } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
+import { TenantView } from '../../tenancy/domain';
 import { UsageRecordInput } from '../domain/usage-record';
 import { currentPeriodStart, HeldPlanInstance, poolRatedKey, UsageFacts } from '../domain/usage-rules';
 import { addDays } from '../../shared-kernel/calendar-date';
-import { Period } from '../../plan-instances/domain/billing-grid';
-import { PoolCoverage } from '../../pools/read-model/pool-coverage';
+import { Period } from '../../plan-instances/domain';
+import { PoolCoverage } from '../../pools/read-model';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
-import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model/plan-instances.projection';
-import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model/plans.projection';
+import { ACCOUNTS } from '../../accounts/read-model';
+import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
+import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model';
 
 const MAX_CACHED = 10_000;
 

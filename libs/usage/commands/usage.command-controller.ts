@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
-import { TenantDirectory } from '../../tenancy/tenant-directory';
+import { TenantDirectory } from '../../tenancy';
 import { RecordedUsageView, RecordUsageCommand, UsageBatchView } from './record-usage';
 import { UsageBatchDto, UsageRecordDto } from './usage.dto';
 

@@ -1,8 +1,8 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ErrorDetail, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
-import { inRanges } from '../../pools/domain/pool-membership';
-import { Period, periodContaining } from '../../plan-instances/domain/billing-grid';
-import { BillingGrid } from '../../plan-instances/domain/plan-instance.events';
+import { inRanges } from '../../pools/domain';
+import { Period, periodContaining } from '../../plan-instances/domain';
+import { BillingGrid } from '../../plan-instances/domain';
 import { UsageRecordInput } from './usage-record';
 
 /** An active plan instance of the account, as the usage rules need it. */

@@ -1,5 +1,6 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { assertNever, Decider, DomainCommand, DomainEvent } from '../../shared-kernel/decider';
+import { streamName } from '../../shared-kernel/streams';
 
 /** One usage record as the log keeps it. */
 export interface UsageRecord {
@@ -124,3 +125,8 @@ export const usageDecider: Decider<UsageCommand, UsageEvent, UsageState> = {
     return state;
   },
 };
+
+/** `usage-<tenant>.<accountId>.<YYYY-MM>`: one account's usage that occurred in one month. */
+export function usageStream(tenantId: string, accountId: string, month: UsageMonth): string {
+  return streamName('usage', tenantId, usageStreamEntity(accountId, month));
+}

@@ -4,11 +4,11 @@ import { CalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-da
 import { Decimal } from '../../shared-kernel/decimal';
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
-import { TenantView } from '../../tenancy/domain/tenant.decider';
-import { CurrentTenant } from '../../tenancy/auth';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { TenantDirectory } from '../../tenancy/tenant-directory';
-import { ACCOUNTS } from '../../accounts/read-model/accounts.projection';
+import { TenantDirectory } from '../../tenancy';
+import { ACCOUNTS } from '../../accounts/read-model';
 import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../read-model/usage.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 

@@ -1,5 +1,5 @@
-import { BillingInterval } from '../../../catalog/domain/plan.events';
-import { Pricing } from '../../../catalog/domain/pricing';
+import { BillingInterval } from '../../../catalog/domain';
+import { Pricing } from '../../../catalog/domain';
 import { fold } from '../../../shared-kernel/decider';
 import { planInstanceDecider, PlanInstanceState } from '../plan-instance.decider';
 import { InvoiceLine } from '../invoice';

@@ -1,0 +1,2 @@
+export { Account } from './account.decider';
+export { ChargeClass, PaymentResponsibility } from './payment-responsibility';

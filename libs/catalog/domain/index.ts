@@ -1,0 +1,4 @@
+export { PricingContext, effectivePricing } from './effective-pricing';
+export { integerIn, oneOf } from './input';
+export { BillingInterval, PlanService, PlanSnapshot } from './plan.events';
+export { Pricing, priceFor } from './pricing';

@@ -1,0 +1,2 @@
+export { PLAN_VERSIONS, planVersionId } from './plans.projection';
+export { OverridePresence, pricingContext } from './pricing-context';

@@ -1,0 +1,1 @@
+export { PLAN_INSTANCES, PlanInstanceDoc } from './plan-instances.projection';

@@ -1,0 +1,1 @@
+export { inRanges } from './pool-membership';

@@ -1,0 +1,1 @@
+export { PoolCoverage } from './pool-coverage';

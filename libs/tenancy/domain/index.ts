@@ -1,0 +1,1 @@
+export { DEFAULT_TENANT_SETTINGS, TenantSettings, TenantView } from './tenant.decider';

@@ -1,0 +1,1 @@
+export { TENANTS } from './tenants.projection';

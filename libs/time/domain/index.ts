@@ -1,0 +1,1 @@
+export type { BusinessClockEvent } from './business-clock.decider';
