@@ -1,4 +1,5 @@
 import { BoundedContext } from '../libs/platform/app/bounded-context';
+import { NamedCommandClass } from '../libs/platform/command-pipeline/command';
 import { Projector } from '../libs/platform/projection-runner/projector';
 import { ProcessManager } from '../libs/platform/process-manager-runtime/process-manager';
 import { tenancyContext } from '../libs/tenancy';
@@ -27,3 +28,6 @@ export const allProjectors: Projector[] = CONTEXTS.flatMap((context) => context.
 
 /** Every process manager: the worker runs them from their checkpoints. */
 export const allProcessManagers: ProcessManager[] = CONTEXTS.flatMap((context) => context.processManagers ?? []);
+
+/** Every command process managers and timers may issue, by its type in the log. */
+export const namedCommands: Record<string, NamedCommandClass> = Object.assign({}, ...CONTEXTS.map((context) => context.commands ?? {}));

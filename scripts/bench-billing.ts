@@ -43,7 +43,6 @@ import { loadPlanSnapshot } from '../libs/catalog/commands/plan-lookup';
 import { planInstanceStream } from '../libs/plan-instances/domain/plan-instance.decider';
 import { clockStream } from '../libs/time/domain/business-clock.decider';
 import { CommandContext } from '../libs/platform/command-pipeline/command-context';
-import { DeciderRunner } from '../libs/platform/command-pipeline/decider-runner';
 import { accountDecider } from '../libs/accounts/domain/account.decider';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
 import { AssignPlan, BillingFacts } from '../libs/plan-instances/domain/plan-instance.commands';
@@ -60,15 +59,15 @@ import { RecordUsage, usageDecider } from '../libs/usage/domain/usage.decider';
 import { usageFactsFor, usageNeeds } from '../libs/usage/read-model/usage-facts';
 import { PoolCoverage } from '../libs/pools/read-model/pool-coverage';
 import { InvoiceLine } from '../libs/plan-instances/domain/invoice';
-import { CommandDispatcher } from '../libs/platform/process-manager-runtime/command-dispatcher';
+import { CommandBusDispatcher } from '../libs/platform/process-manager-runtime/command-dispatcher';
+import { CommandBus } from '@nestjs/cqrs';
 import { PmCommand } from '../libs/platform/process-manager-runtime/process-manager';
 import { commandContext } from '../libs/platform/process-manager-runtime/process-manager-consumer';
 import { rebuildProjections } from '../libs/platform/projection-runner/rebuild';
 import { createReadStore } from '../libs/platform/read-store';
 import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
 import { billRunProcessManager } from '../libs/plan-instances/process-managers/bill-run.process-manager';
-import { commandRoutes } from '../apps/worker/command-routes';
-import { allProjectors } from '../apps/contexts';
+import { allProjectors, namedCommands } from '../apps/contexts';
 import { ProjectorThread } from '../libs/platform/projection-runner/thread/projector-thread';
 import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../libs/plan-instances/read-model/invoices.projection';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../libs/plan-instances/read-model/plan-instances.projection';
@@ -330,7 +329,7 @@ function advanceClock(app: NestFastifyApplication, tenant: SandboxTenant, to: st
 async function reissueDay(app: NestFastifyApplication, tenant: SandboxTenant, day: RecordedEvent): Promise<{ seconds: number }> {
   const events = app.get<EventStore>(EVENT_STORE);
   const store = app.get<ReadStore>(READ_STORE);
-  const dispatcher = new CommandDispatcher(app.get(DeciderRunner), commandRoutes);
+  const dispatcher = new CommandBusDispatcher(app.get(CommandBus), namedCommands);
   const head = await events.headPosition();
   const coverage = new PoolCoverage(store, tenant.id); // read once, as the bill run does
   let index = 0;

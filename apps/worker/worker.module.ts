@@ -4,21 +4,21 @@ import { AppConfig, APP_CONFIG } from '../../libs/platform/config/config';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '../../libs/platform/event-store';
 import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store.port';
 import { LOGGER } from '../../libs/platform/logging/logger';
-import { DeciderRunner } from '../../libs/platform/command-pipeline/decider-runner';
 import { ConsumerRunner } from '../../libs/platform/subscriptions/consumer-runner';
 import { CombinedPositions } from '../../libs/platform/subscriptions/position-source';
 import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../../libs/platform/projection-runner/projection-consumer';
 import { ProjectorThread } from '../../libs/platform/projection-runner/thread/projector-thread';
 import { builtFile } from '../../libs/platform/projection-runner/thread/entry-file';
-import { CommandDispatcher } from '../../libs/platform/process-manager-runtime/command-dispatcher';
+import { CommandBusDispatcher } from '../../libs/platform/process-manager-runtime/command-dispatcher';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandHandlersModule } from '../command-handlers.module';
 import { processManagerConsumer } from '../../libs/platform/process-manager-runtime/process-manager-consumer';
 import { FaultInjector } from '../../libs/platform/process-manager-runtime/faults';
 import { ProductionScheduler } from '../../libs/time';
 import { ReadYourWrites } from '../../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../../libs/platform/app/lifecycle';
 import { TenantDirectory } from '../../libs/tenancy';
-import { allProcessManagers, allProjectors } from '../contexts';
-import { commandRoutes } from './command-routes';
+import { allProcessManagers, allProjectors, namedCommands } from '../contexts';
 
 /** Set by `WorkerModule.allInOne()`: this process also runs the command side, so projectors may get their own thread. */
 const ALL_IN_ONE = Symbol('WORKER_ALL_IN_ONE');
@@ -34,6 +34,7 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
 
 /** Background work: projectors, process managers (timers among them) and the production business-day scheduler. */
 @Module({
+  imports: [CommandHandlersModule],
   providers: [
     {
       provide: ProjectorThread,
@@ -58,13 +59,13 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
         events: EventStore,
         store: ReadStore,
         logger: Logger,
-        runner: DeciderRunner,
+        bus: CommandBus,
         readYourWrites: ReadYourWrites,
         faults: FaultInjector,
         thread: ProjectorThread | null,
       ) => {
         const deps = {
-          dispatcher: new CommandDispatcher(runner, commandRoutes),
+          dispatcher: new CommandBusDispatcher(bus, namedCommands),
           checkpoints: store,
           logger,
           faults,
@@ -80,13 +81,13 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
           ...allProcessManagers.map((pm) => processManagerConsumer(pm, deps)),
         ], logger);
       },
-      inject: [EVENT_STORE, READ_STORE, LOGGER, DeciderRunner, ReadYourWrites, FaultInjector, ProjectorThread],
+      inject: [EVENT_STORE, READ_STORE, LOGGER, CommandBus, ReadYourWrites, FaultInjector, ProjectorThread],
     },
     {
       provide: ProductionScheduler,
-      useFactory: (runner: DeciderRunner, events: EventStore, store: ReadStore, directory: TenantDirectory, logger: Logger) =>
-        new ProductionScheduler(runner, events, store, directory, logger),
-      inject: [DeciderRunner, EVENT_STORE, READ_STORE, TenantDirectory, LOGGER],
+      useFactory: (bus: CommandBus, events: EventStore, store: ReadStore, directory: TenantDirectory, logger: Logger) =>
+        new ProductionScheduler(bus, events, store, directory, logger),
+      inject: [CommandBus, EVENT_STORE, READ_STORE, TenantDirectory, LOGGER],
     },
   ],
   exports: [ConsumerRunner, ProductionScheduler, ProjectorThread],

@@ -2,6 +2,7 @@ import { BoundedContext } from '../platform/app/bounded-context';
 import { AccountsCommandController } from './commands/accounts.command-controller';
 import { ChangeAccountPaymentTermsHandler } from './commands/change-payment-terms';
 import { CreateAccountHandler } from './commands/create-account';
+import { RemindIncompleteContactCommand, RemindIncompleteContactHandler } from './commands/remind-incomplete-contact';
 import { SetParentHandler } from './commands/set-parent';
 import { SetPaymentResponsibilityHandler } from './commands/set-payment-responsibility';
 import { UpdateAccountContactHandler } from './commands/update-account-contact';
@@ -17,10 +18,10 @@ export const accountsContext: BoundedContext = {
   name: 'accounts',
   commandControllers: [AccountsCommandController],
   queryControllers: [AccountsQueryController, HierarchyQueryController],
-  commandHandlers: [CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler],
+  commandHandlers: [CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler, RemindIncompleteContactHandler],
   projectors: [accountsProjection, paymentResponsibilitiesProjection, hierarchyProjection],
   processManagers: [contactRemindersProcessManager],
+  commands: { RemindIncompleteContact: RemindIncompleteContactCommand },
 };
 
 export { loadAccount } from './commands/account-lookup';
-export { accountDecider } from './domain/account.decider';

@@ -1,5 +1,6 @@
 import { BoundedContext } from '../platform/app/bounded-context';
 import { AssignPlanHandler } from './commands/assign-plan';
+import { BillPlanInstanceCommand, BillPlanInstanceHandler } from './commands/bill-plan-instance';
 import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
 import { PlanInstancesCommandController } from './commands/plan-instances.command-controller';
 import { billRunProcessManager } from './process-managers/bill-run.process-manager';
@@ -13,8 +14,8 @@ export const planInstancesContext: BoundedContext = {
   name: 'plan-instances',
   commandControllers: [PlanInstancesCommandController],
   queryControllers: [PlanInstancesQueryController, InvoicesQueryController],
-  commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler],
+  commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler],
   projectors: [planInstancesProjection, invoicesProjection],
   processManagers: [billRunProcessManager],
+  commands: { BillPlanInstance: BillPlanInstanceCommand },
 };
-export { planInstanceDecider, planInstanceStream } from './domain/plan-instance.decider';

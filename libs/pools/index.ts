@@ -1,4 +1,5 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { PostPoolRatingCommand, PostPoolRatingHandler, RatePoolCommand, RatePoolHandler } from './commands/rate-pool';
 import { SetUsagePoolHandler } from './commands/set-usage-pool';
 import { UsagePoolsCommandController } from './commands/usage-pools.command-controller';
 import { poolRatingProcessManager } from './process-managers/pool-rating.process-manager';
@@ -10,8 +11,8 @@ export const poolsContext: BoundedContext = {
   name: 'pools',
   commandControllers: [UsagePoolsCommandController],
   queryControllers: [UsagePoolsQueryController],
-  commandHandlers: [SetUsagePoolHandler],
+  commandHandlers: [SetUsagePoolHandler, RatePoolHandler, PostPoolRatingHandler],
   projectors: [usagePoolsProjection],
   processManagers: [poolRatingProcessManager],
+  commands: { RatePool: RatePoolCommand, PostPoolRating: PostPoolRatingCommand },
 };
-export { poolDecider, usagePoolStream } from './domain/pool.decider';

@@ -1,5 +1,8 @@
 import { CommandContext } from '../platform/command-pipeline/command-context';
-import { DeciderRunner, toDomainEvent } from '../platform/command-pipeline/decider-runner';
+import { CommandBus } from '@nestjs/cqrs';
+import { toDomainEvent } from '../platform/command-pipeline/decider-runner';
+import { CommandOutcome } from '../platform/command-pipeline/command';
+import { StartBusinessDayCommand } from './commands/start-business-day';
 import { businessClockDecider, BusinessClockEvent, currentDate, daysToStart } from './domain/business-clock.decider';
 import { fold } from '../shared-kernel/decider';
 import { deterministicUuid } from '../shared-kernel/ids';
@@ -25,7 +28,7 @@ export interface StartedDay {
  * the date, so a repeated or resumed advance never starts a day twice.
  */
 export async function startBusinessDays(
-  runner: DeciderRunner,
+  bus: CommandBus,
   events: EventStore,
   tenant: TenantView,
   target: string,
@@ -35,11 +38,8 @@ export async function startBusinessDays(
   const started: StartedDay[] = [];
   for (const date of daysToStart(await clockDate(events, tenant), target)) {
     const commandId = deterministicUuid(tenant.id, 'business-day', date);
-    const outcome = await runner.run(
-      businessClockDecider,
-      clockStream(tenant.id),
-      { type: 'StartBusinessDay', data: { tenantId: tenant.id, date, initialDate: tenant.createdOn } },
-      { ...context, tenantId: tenant.id, commandId, businessDate: date },
+    const outcome = await bus.execute<StartBusinessDayCommand, CommandOutcome<null>>(
+      new StartBusinessDayCommand({ tenantId: tenant.id, date, initialDate: tenant.createdOn }, { ...context, tenantId: tenant.id, commandId, businessDate: date }),
     );
     const day = { date, position: outcome.position };
     started.push(day);

@@ -1,5 +1,7 @@
 import { BoundedContext } from '../platform/app/bounded-context';
 import { AdvanceClockHandler } from './commands/advance-clock';
+import { StartBusinessDayHandler } from './commands/start-business-day';
+import { CancelTimerCommand, CancelTimerHandler, FireTimerCommand, FireTimerHandler, ScheduleTimerCommand, ScheduleTimerHandler } from './commands/timer-commands';
 import { ClockCommandController } from './commands/clock.command-controller';
 import { ClockController } from './queries/clock.query-controller';
 import { timersProjection } from './read-model/timers.projection';
@@ -10,10 +12,10 @@ export const timeContext: BoundedContext = {
   name: 'time',
   commandControllers: [ClockCommandController],
   queryControllers: [ClockController],
-  commandHandlers: [AdvanceClockHandler],
+  commandHandlers: [AdvanceClockHandler, StartBusinessDayHandler, ScheduleTimerHandler, FireTimerHandler, CancelTimerHandler],
   projectors: [timersProjection],
   processManagers: [timersProcessManager],
+  commands: { ScheduleTimer: ScheduleTimerCommand, FireTimer: FireTimerCommand, CancelTimer: CancelTimerCommand },
 };
 
 export { ProductionScheduler } from './production-scheduler';
-export { timerDecider } from './domain/timer.decider';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DeciderRunner } from '../platform/command-pipeline/decider-runner';
+import { CommandBus } from '@nestjs/cqrs';
 import { TenantView } from '../tenancy/domain';
 import { EventStore } from '../platform/event-store/event-store.port';
 import { ReadStore, SYSTEM_TENANT } from '../platform/read-store/read-store.port';
@@ -17,7 +17,7 @@ export class ProductionScheduler {
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly runner: DeciderRunner,
+    private readonly bus: CommandBus,
     private readonly events: EventStore,
     private readonly store: ReadStore,
     private readonly directory: TenantDirectory,
@@ -44,7 +44,7 @@ export class ProductionScheduler {
       for await (const tenant of this.productionTenants()) {
         const today = this.directory.systemDate(tenant.timeZone);
         const context = { actor: 'scheduler', correlationId: `business-day:${tenant.id}:${today}`, causationId: 'scheduler' };
-        started += (await startBusinessDays(this.runner, this.events, tenant, today, context)).length;
+        started += (await startBusinessDays(this.bus, this.events, tenant, today, context)).length;
       }
     } catch (error) {
       this.logger.error({ err: error }, 'business-day tick failed; the next tick catches up');

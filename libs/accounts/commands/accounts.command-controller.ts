@@ -53,7 +53,7 @@ export class AccountsCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<Account>(new UpdateAccountContactCommand(id, { ...changes }, context), reply);
+    return this.gateway.execute<Account>(new UpdateAccountContactCommand({ accountId: id, changes: { ...changes } }, context), reply);
   }
 
   @Put(':id/payment-terms')
@@ -70,7 +70,7 @@ export class AccountsCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<Account>(new ChangeAccountPaymentTermsCommand(id, input.paymentTermsDays, context), reply);
+    return this.gateway.execute<Account>(new ChangeAccountPaymentTermsCommand({ accountId: id, paymentTermsDays: input.paymentTermsDays }, context), reply);
   }
 
   @Put(':id/parent')
@@ -87,7 +87,7 @@ export class AccountsCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<Account>(new SetParentCommand(id, input.parentAccountId, context), reply);
+    return this.gateway.execute<Account>(new SetParentCommand({ accountId: id, parentAccountId: input.parentAccountId }, context), reply);
   }
 
   @Put(':id/payment-responsibility')
@@ -106,6 +106,6 @@ export class AccountsCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<PaymentResponsibilityView>(new SetPaymentResponsibilityCommand(id, responsibility, context), reply);
+    return this.gateway.execute<PaymentResponsibilityView>(new SetPaymentResponsibilityCommand({ accountId: id, responsibility }, context), reply);
   }
 }

@@ -5,18 +5,13 @@ import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.
 import { accountStream } from '../domain/account.decider';
 import { assertParentExists, setParentLink } from './set-parent';
 import { createHash } from 'node:crypto';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Account, accountDecider } from '../domain/account.decider';
 import { CreateAccountDto } from './account.dto';
+import { Command } from '../../platform/command-pipeline/command';
 
-export class CreateAccountCommand {
-  constructor(
-    readonly input: CreateAccountDto,
-    readonly context: CommandContext,
-  ) {}
-}
+export class CreateAccountCommand extends Command<CreateAccountDto> {}
 
 @CommandHandler(CreateAccountCommand)
 export class CreateAccountHandler implements ICommandHandler<CreateAccountCommand, CommandOutcome<Account>> {
@@ -29,7 +24,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
    * With a parent: the parent is checked first, then the account is created, then linked (a command of
    * its own, with an id derived from this one, so a repeated request completes a link a crash cut short).
    */
-  async execute({ input, context }: CreateAccountCommand): Promise<CommandOutcome<Account>> {
+  async execute({ data: input, context }: CreateAccountCommand): Promise<CommandOutcome<Account>> {
     const { id, parentAccountId, ...fields } = input;
     const accountId = id ?? generatedAccountId(context.commandId);
     await assertParentExists(this.events, context.tenantId, accountId, parentAccountId ?? null);

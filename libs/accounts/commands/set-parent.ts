@@ -4,7 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Account } from '../domain/account.decider';
 import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { ID_PATTERN } from '../../shared-kernel/ids';
@@ -12,6 +12,7 @@ import { hierarchyDecider } from '../domain/hierarchy.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from './account-lookup';
 import { hierarchyStream } from '../domain/hierarchy.decider';
+import { Command } from '../../platform/command-pipeline/command';
 
 export class SetParentDto {
   @ApiProperty({ type: String, nullable: true, example: 'acme-hq', description: 'The new parent, or null to make the account a root' })
@@ -21,13 +22,7 @@ export class SetParentDto {
   parentAccountId: string | null;
 }
 
-export class SetParentCommand {
-  constructor(
-    readonly accountId: string,
-    readonly parentAccountId: string | null,
-    readonly context: CommandContext,
-  ) {}
-}
+export class SetParentCommand extends Command<{ accountId: string; parentAccountId: string | null }> {}
 
 /** A parent must be an account of the tenant (checked before anything is written). */
 export async function assertParentExists(events: EventStore, tenantId: string, accountId: string, parentAccountId: string | null): Promise<void> {
@@ -66,7 +61,7 @@ export class SetParentHandler implements ICommandHandler<SetParentCommand, Comma
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
-  async execute({ accountId, parentAccountId, context }: SetParentCommand): Promise<CommandOutcome<Account>> {
+  async execute({ data: { accountId, parentAccountId }, context }: SetParentCommand): Promise<CommandOutcome<Account>> {
     const account = await loadAccount(this.events, context.tenantId, accountId);
     if (!account) throw new NotFoundError('Account', accountId);
     return setParentLink(this.runner, this.events, account, parentAccountId, context);

@@ -1,23 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { KnownPayers, payersNamed, PayerShare, ChargeClass } from '../domain/payment-responsibility';
 import { paymentResponsibilityDecider, withDefaults } from '../domain/payment-responsibility.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from './account-lookup';
 import { paymentResponsibilityStream } from '../domain/payment-responsibility.decider';
+import { Command } from '../../platform/command-pipeline/command';
 
 export type PaymentResponsibilityView = { accountId: string } & Record<ChargeClass, PayerShare[]>;
 
-export class SetPaymentResponsibilityCommand {
-  constructor(
-    readonly accountId: string,
-    readonly responsibility: unknown,
-    readonly context: CommandContext,
-  ) {}
-}
+export class SetPaymentResponsibilityCommand extends Command<{ accountId: string; responsibility: unknown }> {}
 
 /**
  * Looks up the account's and each named payer's currency in their own streams (accounts never change
@@ -32,7 +26,7 @@ export class SetPaymentResponsibilityHandler
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
-  async execute({ accountId, responsibility, context }: SetPaymentResponsibilityCommand): Promise<CommandOutcome<PaymentResponsibilityView>> {
+  async execute({ data: { accountId, responsibility }, context }: SetPaymentResponsibilityCommand): Promise<CommandOutcome<PaymentResponsibilityView>> {
     const accountCurrency = await this.currencyOf(context.tenantId, accountId);
     const payers: KnownPayers = {};
     for (const payer of payersNamed(responsibility)) {

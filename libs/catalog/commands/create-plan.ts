@@ -1,24 +1,19 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Plan, planDecider, PlanState } from '../domain/plan.decider';
 import { CreatePlanDto } from './plan.dto';
 import { planStream } from '../domain/plan.decider';
+import { Command } from '../../platform/command-pipeline/command';
 
-export class CreatePlanCommand {
-  constructor(
-    readonly input: CreatePlanDto,
-    readonly context: CommandContext,
-  ) {}
-}
+export class CreatePlanCommand extends Command<CreatePlanDto> {}
 
 @CommandHandler(CreatePlanCommand)
 export class CreatePlanHandler implements ICommandHandler<CreatePlanCommand, CommandOutcome<Plan>> {
   constructor(private readonly runner: DeciderRunner) {}
 
-  async execute({ input, context }: CreatePlanCommand): Promise<CommandOutcome<Plan>> {
+  async execute({ data: input, context }: CreatePlanCommand): Promise<CommandOutcome<Plan>> {
     const { id, ...definition } = input;
     const planId = id ?? generatedPlanId(context.commandId);
     const outcome = await this.runner.run(

@@ -43,6 +43,6 @@ export class PlansCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<Plan>(new RevisePlanCommand(id, { ...definition }, context), reply);
+    return this.gateway.execute<Plan>(new RevisePlanCommand({ planId: id, definition: { ...definition } }, context), reply);
   }
 }

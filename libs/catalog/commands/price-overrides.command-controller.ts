@@ -32,6 +32,6 @@ export class PriceOverridesCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<PriceOverrideView>(new SetPriceOverrideCommand(id, { ...input }, context), reply);
+    return this.gateway.execute<PriceOverrideView>(new SetPriceOverrideCommand({ accountId: id, input: { ...input } }, context), reply);
   }
 }

@@ -1,26 +1,20 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Plan, planDecider } from '../domain/plan.decider';
 import { currentPlan } from './create-plan';
 import { planStream } from '../domain/plan.decider';
 import { PlanDefinitionDto } from './plan.dto';
+import { Command } from '../../platform/command-pipeline/command';
 
-export class RevisePlanCommand {
-  constructor(
-    readonly planId: string,
-    readonly definition: PlanDefinitionDto,
-    readonly context: CommandContext,
-  ) {}
-}
+export class RevisePlanCommand extends Command<{ planId: string; definition: PlanDefinitionDto }> {}
 
 /** A new version with the full definition; an identical definition writes nothing and answers the current one. */
 @CommandHandler(RevisePlanCommand)
 export class RevisePlanHandler implements ICommandHandler<RevisePlanCommand, CommandOutcome<Plan>> {
   constructor(private readonly runner: DeciderRunner) {}
 
-  async execute({ planId, definition, context }: RevisePlanCommand): Promise<CommandOutcome<Plan>> {
+  async execute({ data: { planId, definition }, context }: RevisePlanCommand): Promise<CommandOutcome<Plan>> {
     const outcome = await this.runner.run(
       planDecider,
       planStream(context.tenantId, planId),

@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Pricing } from '../domain/pricing';
 import { KnownPlan } from '../domain/price-override';
 import { overrideView, priceOverrideDecider } from '../domain/price-override.decider';
@@ -12,6 +11,7 @@ import { loadAccount } from '../../accounts';
 import { loadPlanSnapshot } from './plan-lookup';
 import type { PriceOverrideDto } from './price-override.dto';
 import { priceOverridesStream } from '../domain/price-override.decider';
+import { Command } from '../../platform/command-pipeline/command';
 
 export interface PriceOverrideView {
   accountId: string;
@@ -21,13 +21,7 @@ export interface PriceOverrideView {
   discountPercent: string | null;
 }
 
-export class SetPriceOverrideCommand {
-  constructor(
-    readonly accountId: string,
-    readonly input: PriceOverrideDto,
-    readonly context: CommandContext,
-  ) {}
-}
+export class SetPriceOverrideCommand extends Command<{ accountId: string; input: PriceOverrideDto }> {}
 
 /**
  * Looks up the account's currency and the plan's current version in their own streams, not in read models,
@@ -41,7 +35,7 @@ export class SetPriceOverrideHandler implements ICommandHandler<SetPriceOverride
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
-  async execute({ accountId, input, context }: SetPriceOverrideCommand): Promise<CommandOutcome<PriceOverrideView>> {
+  async execute({ data: { accountId, input }, context }: SetPriceOverrideCommand): Promise<CommandOutcome<PriceOverrideView>> {
     const { planId, serviceId, pricing, discountPercent } = input;
     const accountCurrency = await this.currencyOf(context.tenantId, accountId);
     // A malformed plan id names no stream; the decider refuses it (400) before it looks at the plan.

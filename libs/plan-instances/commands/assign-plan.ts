@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { ConflictError } from '../../shared-kernel/errors';
 import { assertValidId, deterministicUuid, isValidId } from '../../shared-kernel/ids';
 import { AssignPlan } from '../domain/plan-instance.commands';
@@ -15,15 +15,9 @@ import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts } from './billing-lookups';
 import { AssignPlanDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
+import { Command } from '../../platform/command-pipeline/command';
 
-export class AssignPlanCommand {
-  constructor(
-    readonly tenant: TenantView,
-    readonly accountId: string,
-    readonly input: AssignPlanDto,
-    readonly context: CommandContext,
-  ) {}
-}
+export class AssignPlanCommand extends Command<{ tenant: TenantView; accountId: string; input: AssignPlanDto }> {}
 
 /** Two assignments racing for the same generated id: the loser takes the next one. */
 const MAX_ID_ATTEMPTS = 5;
@@ -40,7 +34,7 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
     @Inject(READ_STORE) private readonly store: ReadStore,
   ) {}
 
-  async execute({ tenant, accountId, input, context }: AssignPlanCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
+  async execute({ data: { tenant, accountId, input }, context }: AssignPlanCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
     const { id, doWrite, ...fields } = input;
     if (id !== undefined) assertValidId(id, 'id');
     const account = await loadAccount(this.events, tenant.id, accountId);

@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { isValidId } from '../../shared-kernel/ids';
 import { PlanInstanceCommand } from '../domain/plan-instance.commands';
@@ -16,20 +15,14 @@ import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts, instanceUsageFacts, loadPlanInstance } from './billing-lookups';
 import { CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
+import { Command } from '../../platform/command-pipeline/command';
 
 export type PlanInstanceChange =
   | { type: 'SwitchPlan'; input: SwitchPlanDto }
   | { type: 'ChangePlanQuantity'; input: ChangeQuantityDto }
   | { type: 'CancelPlan'; input: CancelPlanDto };
 
-export class ChangePlanInstanceCommand {
-  constructor(
-    readonly tenant: TenantView,
-    readonly planInstanceId: string,
-    readonly change: PlanInstanceChange,
-    readonly context: CommandContext,
-  ) {}
-}
+export class ChangePlanInstanceCommand extends Command<{ tenant: TenantView; planInstanceId: string; change: PlanInstanceChange }> {}
 
 /**
  * Switch, quantity change and cancellation: the instance's own stream says which account and plans are
@@ -44,7 +37,7 @@ export class ChangePlanInstanceHandler implements ICommandHandler<ChangePlanInst
     @Inject(READ_STORE) private readonly store: ReadStore,
   ) {}
 
-  async execute({ tenant, planInstanceId, change, context }: ChangePlanInstanceCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
+  async execute({ data: { tenant, planInstanceId, change }, context }: ChangePlanInstanceCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
     const instance = isValidId(planInstanceId) ? await loadPlanInstance(this.events, tenant.id, planInstanceId) : null;
     if (instance === null) throw new NotFoundError('Plan instance', planInstanceId);
     const { doWrite, ...fields } = change.input;

@@ -1,6 +1,6 @@
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { InvoiceLine } from '../domain/invoice';
 import { PlanInstanceCommand } from '../domain/plan-instance.commands';
 import { PlanInstance, planInstanceDecider } from '../domain/plan-instance.decider';

@@ -30,7 +30,7 @@ export class PlanInstancesCommandController {
       SAME_SHAPE,
   })
   assign(@CurrentTenant() tenant: TenantView, @Param('id') accountId: string, @Body() input: AssignPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.send(new AssignPlanCommand(tenant, accountId, { ...input }, this.contextOf(request, tenant)), input.doWrite, reply);
+    return this.send(new AssignPlanCommand({ tenant, accountId, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);
   }
 
   @Post('plan-instances/:id/switch')
@@ -52,7 +52,7 @@ export class PlanInstancesCommandController {
   }
 
   private change(tenant: TenantView, id: string, change: PlanInstanceChange, request: FastifyRequest, reply: FastifyReply) {
-    return this.send(new ChangePlanInstanceCommand(tenant, id, change, this.contextOf(request, tenant)), change.input.doWrite, reply);
+    return this.send(new ChangePlanInstanceCommand({ tenant, planInstanceId: id, change }, this.contextOf(request, tenant)), change.input.doWrite, reply);
   }
 
   private contextOf(request: FastifyRequest, tenant: TenantView) {

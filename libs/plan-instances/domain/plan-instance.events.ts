@@ -1,4 +1,4 @@
-import { BillingInterval, PlanService, PlanSnapshot } from '../../catalog/domain';
+import { BillingInterval, PlanSnapshot } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
 import { Invoice } from './invoice';

@@ -1,6 +1,7 @@
 import { Provider, Type } from '@nestjs/common';
 import { Projector } from '../projection-runner/projector';
 import { ProcessManager } from '../process-manager-runtime/process-manager';
+import { NamedCommandClass } from '../command-pipeline/command';
 
 /**
  * A bounded context's manifest (its `index.ts`): everything the apps compose from it. The apps list the
@@ -21,4 +22,9 @@ export interface BoundedContext {
   /** Its read models, in the order the worker starts them and a rebuild replays them. */
   projectors?: Projector[];
   processManagers?: ProcessManager[];
+  /**
+   * The commands process managers and timers (of any context) may issue, by the type they hold in the log
+   * (`{ type, data }`): the runtime builds the class and sends it through the CommandBus like an HTTP route.
+   */
+  commands?: Record<string, NamedCommandClass>;
 }

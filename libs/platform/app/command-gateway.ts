@@ -2,12 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus, ICommand } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { ReadYourWrites } from './read-your-writes';
+import { CommandOutcome } from '../command-pipeline/command';
 
-/** What every command handler returns: the response body and the log position the command wrote. */
-export interface CommandOutcome<Body> {
-  body: Body;
-  position: number;
-}
 
 /**
  * Sends a command through the CommandBus, puts the position it wrote in `X-Log-Position`, and in the

@@ -1,31 +1,29 @@
-import { DeciderRunner } from '../command-pipeline/decider-runner';
+import { CommandBus } from '@nestjs/cqrs';
 import { CommandContext } from '../command-pipeline/command-context';
-import { Decider, DomainCommand, DomainEvent } from '../../shared-kernel/decider';
+import { Command, CommandOutcome, NamedCommandClass } from '../command-pipeline/command';
 
-/** Where a command type goes: which aggregate decides it, in which stream, with what data. */
-export interface CommandRoute {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  decider: Decider<any, DomainEvent, any>;
-  stream(tenantId: string, data: Record<string, unknown>): string;
-  /** Completes the data from the context (e.g. the business date a timer fired on). */
-  data?(data: Record<string, unknown>, context: CommandContext): Record<string, unknown>;
+/** Issues a command named by type (what process managers and timers hold) and tells the log position it wrote. */
+export interface CommandDispatcher {
+  dispatch(command: { type: string; data: Record<string, unknown> }, context: CommandContext): Promise<number>;
 }
 
 export class UnknownCommandError extends Error {}
 
-/** Runs commands named by type (from process managers and timers) through their aggregate's decider. */
-export class CommandDispatcher {
+/**
+ * Process managers' and timers' commands go the way HTTP commands go: built as the named command class and
+ * sent through the CommandBus to its handler. The contexts' manifests name the classes (`commands`).
+ */
+export class CommandBusDispatcher implements CommandDispatcher {
   constructor(
-    private readonly runner: DeciderRunner,
-    private readonly routes: Record<string, CommandRoute>,
+    private readonly bus: CommandBus,
+    private readonly commands: Readonly<Record<string, NamedCommandClass>>,
   ) {}
 
   /** Returns the log position the command wrote (or found already written). */
-  async dispatch(command: DomainCommand<string, Record<string, unknown>>, context: CommandContext): Promise<number> {
-    const route = this.routes[command.type];
-    if (!route) throw new UnknownCommandError(`No aggregate handles commands of type ${command.type}`);
-    const data = route.data ? route.data(command.data, context) : command.data;
-    const outcome = await this.runner.run(route.decider, route.stream(context.tenantId, data), { type: command.type, data }, context);
+  async dispatch(command: { type: string; data: Record<string, unknown> }, context: CommandContext): Promise<number> {
+    const Named = Object.hasOwn(this.commands, command.type) ? this.commands[command.type] : undefined;
+    if (!Named) throw new UnknownCommandError(`No handler takes commands of type ${command.type}`);
+    const outcome = await this.bus.execute<Command<unknown>, CommandOutcome<unknown>>(new Named(command.data, context));
     return outcome.position;
   }
 }

@@ -48,10 +48,14 @@ const counter: Decider<CounterCommand, CounterEvent, number> = {
 const TENANT = 't1';
 const PM = 'test-pm';
 const counterStream = (id: string) => streamName('counter', TENANT, id);
-const routes = { Add: counterRoute(), Refuse: counterRoute(), Break: counterRoute() };
-
-function counterRoute() {
-  return { decider: counter, stream: (tenantId: string, data: Record<string, unknown>) => streamName('counter', tenantId, String(data.counterId)) };
+/** The dispatcher the consumer is given (the product's sends through the CommandBus): every type to the counter. */
+function counterDispatcher(runner: DeciderRunner): CommandDispatcher {
+  return {
+    async dispatch(command, context) {
+      const stream = streamName('counter', context.tenantId, String(command.data.counterId));
+      return (await runner.run(counter, stream, command as CounterCommand, context)).position;
+    },
+  };
 }
 
 /** Reacts to `Trigger` events only, issuing the commands the event carries in its data. */
@@ -108,7 +112,7 @@ describe('processManagerConsumer', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pm-consumer-'));
     events = createEventStore({ kind: 'sqlite', dataDir: dir });
     store = createReadStore({ kind: 'sqlite', dataDir: dir });
-    dispatcher = new CommandDispatcher(new DeciderRunner(events), routes);
+    dispatcher = counterDispatcher(new DeciderRunner(events));
     faults = new FaultInjector(undefined);
     logger = pino({ level: 'silent' });
     outage.on = false;

@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { usagePoolStream } from '../domain/pool.decider';
 import { PlanService } from '../../catalog/domain';
 import { checkPoolSetting, OwnerPlanInstance, parsePoolBody, PoolSetFacts } from '../domain/pool-input';
@@ -18,6 +17,7 @@ import { HIERARCHY } from '../../accounts/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
 import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model';
 import { loadAccount } from '../../accounts';
+import { Command } from '../../platform/command-pipeline/command';
 
 /** The answer of PUT /v1/accounts/{id}/usage-pools/{serviceId}. */
 export interface UsagePoolView {
@@ -32,14 +32,7 @@ export interface UsagePoolView {
   pricing: Pricing;
 }
 
-export class SetUsagePoolCommand {
-  constructor(
-    readonly ownerAccountId: string,
-    readonly serviceId: string,
-    readonly body: unknown,
-    readonly context: CommandContext,
-  ) {}
-}
+export class SetUsagePoolCommand extends Command<{ ownerAccountId: string; serviceId: string; body: unknown }> {}
 
 /**
  * Sets (or changes) the pool of an owner account for a usage service, from today. The owner comes from its own
@@ -54,7 +47,7 @@ export class SetUsagePoolHandler implements ICommandHandler<SetUsagePoolCommand,
     @Inject(READ_STORE) private readonly store: ReadStore,
   ) {}
 
-  async execute({ ownerAccountId, serviceId, body, context }: SetUsagePoolCommand): Promise<CommandOutcome<UsagePoolView>> {
+  async execute({ data: { ownerAccountId, serviceId, body }, context }: SetUsagePoolCommand): Promise<CommandOutcome<UsagePoolView>> {
     assertValidId(serviceId, 'serviceId');
     const given = parsePoolBody(body);
     const facts = await this.facts(context.tenantId, ownerAccountId, given);

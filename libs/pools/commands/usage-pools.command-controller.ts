@@ -40,6 +40,6 @@ export class UsagePoolsCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<UsagePoolView>(new SetUsagePoolCommand(id, serviceId, body, context), reply);
+    return this.gateway.execute<UsagePoolView>(new SetUsagePoolCommand({ ownerAccountId: id, serviceId, body }, context), reply);
   }
 }

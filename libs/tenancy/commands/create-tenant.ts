@@ -5,12 +5,13 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { parseTimeZone } from '../../shared-kernel/calendar-date';
 import { tenantDecider, TenantView, tenantStream } from '../domain/tenant.decider';
 import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { generateApiKey, hashApiKey } from '../api-keys';
 import { TenantDirectory } from '../tenant-directory';
+import { Command } from '../../platform/command-pipeline/command';
 
 export class TenantSettingsDto {
   @ApiPropertyOptional({ enum: ['prorate', 'none'], default: 'prorate' })
@@ -74,12 +75,7 @@ export interface CreatedTenant extends TenantView {
   apiKey?: string;
 }
 
-export class CreateTenantCommand {
-  constructor(
-    readonly input: CreateTenantDto,
-    readonly context: Omit<CommandContext, 'tenantId' | 'businessDate'>,
-  ) {}
-}
+export class CreateTenantCommand extends Command<CreateTenantDto, Omit<CommandContext, 'tenantId' | 'businessDate'>> {}
 
 @CommandHandler(CreateTenantCommand)
 export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand, CommandOutcome<CreatedTenant>> {
@@ -88,7 +84,7 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand,
     private readonly directory: TenantDirectory,
   ) {}
 
-  async execute({ input, context }: CreateTenantCommand): Promise<CommandOutcome<CreatedTenant>> {
+  async execute({ data: input, context }: CreateTenantCommand): Promise<CommandOutcome<CreatedTenant>> {
     const timeZone = parseTimeZone(input.timeZone ?? 'UTC', 'timeZone');
     // Derived from the command id, so a repeated request (same Idempotency-Key) names the same tenant.
     const tenantId = `ten${createHash('sha256').update(context.commandId).digest('hex').slice(0, 16)}`;

@@ -1,16 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { tenantDecider, tenantStream } from '../domain/tenant.decider';
 import { generateApiKey, hashApiKey } from '../api-keys';
+import { Command } from '../../platform/command-pipeline/command';
 
-export class RotateTenantApiKeyCommand {
-  constructor(
-    readonly tenantId: string,
-    readonly context: CommandContext,
-  ) {}
-}
+export class RotateTenantApiKeyCommand extends Command<{ tenantId: string }> {}
 
 /** Replaces a tenant's API key: the old key stops working once the tenants read model has the change. */
 @CommandHandler(RotateTenantApiKeyCommand)
@@ -19,7 +14,7 @@ export class RotateTenantApiKeyHandler
 {
   constructor(private readonly runner: DeciderRunner) {}
 
-  async execute({ tenantId, context }: RotateTenantApiKeyCommand): Promise<CommandOutcome<{ id: string; apiKey?: string }>> {
+  async execute({ data: { tenantId }, context }: RotateTenantApiKeyCommand): Promise<CommandOutcome<{ id: string; apiKey?: string }>> {
     const apiKey = generateApiKey('bk');
     const outcome = await this.runner.run(
       tenantDecider,

@@ -42,6 +42,6 @@ export class TenantsController {
     const tenant = await this.directory.byId(id);
     if (!tenant) throw new NotFoundError('Tenant', id);
     const context = commandContextFrom(request, SYSTEM_TENANT, this.directory.systemDate(tenant.timeZone));
-    return this.gateway.execute(new RotateTenantApiKeyCommand(id, context), reply);
+    return this.gateway.execute(new RotateTenantApiKeyCommand({ tenantId: id }, context), reply);
   }
 }

@@ -4,8 +4,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { AppConfig, APP_CONFIG } from '../../platform/config/config';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
-import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { ReadYourWrites } from '../../platform/app/read-your-writes';
 import { clockDate, settle, SettleTimeoutError, startBusinessDays } from '../business-days';
 import { compareDates, daysBetween, parseCalendarDate } from '../../shared-kernel/calendar-date';
@@ -13,6 +13,7 @@ import { InvalidInputError, RuleViolationError } from '../../shared-kernel/error
 import { TenantView } from '../../tenancy/domain';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { FaultInjector } from '../../platform/process-manager-runtime/faults';
+import { Command } from '../../platform/command-pipeline/command';
 
 /** Ten years a call: long enough for any test, short enough to keep one request bounded. */
 export const MAX_ADVANCE_DAYS = 3660;
@@ -29,13 +30,7 @@ export interface AdvancedClock {
   days: number;
 }
 
-export class AdvanceClockCommand {
-  constructor(
-    readonly tenant: TenantView,
-    readonly to: string,
-    readonly context: Pick<CommandContext, 'actor' | 'correlationId' | 'causationId'>,
-  ) {}
-}
+export class AdvanceClockCommand extends Command<{ tenant: TenantView; to: string }, Pick<CommandContext, 'actor' | 'correlationId' | 'causationId'>> {}
 
 /**
  * Moves a sandbox tenant's clock day by day: each day starts (one BusinessDayStarted) and settles (every
@@ -45,14 +40,14 @@ export class AdvanceClockCommand {
 @CommandHandler(AdvanceClockCommand)
 export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand, CommandOutcome<AdvancedClock>> {
   constructor(
-    private readonly runner: DeciderRunner,
+    private readonly bus: CommandBus,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly consumers: ReadYourWrites,
     private readonly faults: FaultInjector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ tenant, to, context }: AdvanceClockCommand): Promise<CommandOutcome<AdvancedClock>> {
+  async execute({ data: { tenant, to }, context }: AdvanceClockCommand): Promise<CommandOutcome<AdvancedClock>> {
     if (!tenant.sandbox) {
       throw new RuleViolationError("Only a sandbox tenant's clock can be advanced; a production tenant follows the system clock", [
         { field: 'to', rule: 'sandboxOnly', message: 'the tenant is not a sandbox' },
@@ -70,7 +65,7 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
     }
     try {
       await this.settle(tenant.id, 0); // effects of an earlier, interrupted advance finish before the next day starts
-      const started = await startBusinessDays(this.runner, this.events, tenant, target, context, async (day) => {
+      const started = await startBusinessDays(this.bus, this.events, tenant, target, context, async (day) => {
         this.faults.pass('after-business-day');
         await this.settle(tenant.id, day.position);
       });

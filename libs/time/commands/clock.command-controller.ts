@@ -24,6 +24,6 @@ export class ClockCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = { actor: `tenant-key:${request.principal?.keyHash.slice(0, 12)}`, correlationId: String(request.id), causationId: String(request.id) };
-    return this.gateway.execute<AdvancedClock>(new AdvanceClockCommand(tenant, input.to, context), reply);
+    return this.gateway.execute<AdvancedClock>(new AdvanceClockCommand({ tenant, to: input.to }, context), reply);
   }
 }

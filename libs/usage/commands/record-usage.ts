@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderOutcome, DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/app/command-gateway';
+import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { TenantView } from '../../tenancy/domain';
 import { parseSingleUsage, parseUsageBatch, UsageRecordInput } from '../domain/usage-record';
 import { AcceptedUsage, checkUsageRules } from '../domain/usage-rules';
@@ -10,6 +9,7 @@ import { monthOf, RecordUsage, UsageEvent, UsageRecord, usageDecider, usageStrea
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { UsageFactsLoader } from './usage-facts';
 import { usageStream } from '../domain/usage.decider';
+import { Command } from '../../platform/command-pipeline/command';
 
 /** The answer of POST /v1/usage: the record as understood (quantity normalised, occurrence as a business date). */
 export interface RecordedUsageView {
@@ -23,15 +23,7 @@ export interface UsageBatchView {
   duplicates: number;
 }
 
-export class RecordUsageCommand {
-  constructor(
-    /** The body of POST /v1/usage (one record) or of POST /v1/usage/batch ({ records }). */
-    readonly input: unknown,
-    readonly kind: 'single' | 'batch',
-    readonly tenant: TenantView,
-    readonly context: CommandContext,
-  ) {}
-}
+export class RecordUsageCommand extends Command<{ input: unknown; kind: 'single' | 'batch'; tenant: TenantView }> {}
 
 /**
  * Usage recording, one record or a batch. The whole request is checked first: the input (400, every bad
@@ -56,7 +48,7 @@ export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand, C
     this.runner = new DeciderRunner(events);
   }
 
-  async execute({ input, kind, tenant, context }: RecordUsageCommand): Promise<CommandOutcome<RecordedUsageView | UsageBatchView>> {
+  async execute({ data: { input, kind, tenant }, context }: RecordUsageCommand): Promise<CommandOutcome<RecordedUsageView | UsageBatchView>> {
     const records: UsageRecordInput[] = kind === 'single' ? [parseSingleUsage(input, tenant.timeZone)] : parseUsageBatch(input, tenant.timeZone);
     const fieldOf = kind === 'single' ? (_index: number, field: string) => field : (index: number, field: string) => `records[${index}].${field}`;
     const accepted = checkUsageRules(records, await this.facts.load(tenant, context.businessDate, records), fieldOf);

@@ -27,7 +27,7 @@ export class UsageCommandController {
   })
   record(@CurrentTenant() tenant: TenantView, @Body() input: UsageRecordDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<RecordedUsageView>(new RecordUsageCommand({ ...input }, 'single', tenant, context), reply);
+    return this.gateway.execute<RecordedUsageView>(new RecordUsageCommand({ input: { ...input }, kind: 'single', tenant }, context), reply);
   }
 
   @Post('batch')
@@ -42,6 +42,6 @@ export class UsageCommandController {
   @ApiBody({ type: UsageBatchDto })
   recordBatch(@CurrentTenant() tenant: TenantView, @Body() body: Record<string, unknown>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<UsageBatchView>(new RecordUsageCommand(body, 'batch', tenant, context), reply);
+    return this.gateway.execute<UsageBatchView>(new RecordUsageCommand({ input: body, kind: 'batch', tenant }, context), reply);
   }
 }
