@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: one benchmark scenario (set-up, the day, its checks, the rerun) read top to bottom.
+ *
  * Bill-run figures for `npm run bench` (issue: 100,000 plan instances due on the same business day, on the
  * embedded default), against the all-in-one app in-process on a temporary SQLite data folder:
  *  - the day on which all of them fall due, advanced over HTTP (POST /v1/clock/advance answers once the day

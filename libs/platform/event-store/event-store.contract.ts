@@ -1,5 +1,7 @@
 /// <reference types="jest" />
 /**
+ * Over 400 lines on purpose: the one contract suite of the port (one file per port, run against every adapter).
+ *
  * The one contract every EventStore adapter passes. Each adapter's spec calls `eventStoreContract`.
  * Stores may be shared with other tests and writers (a real KurrentDB), so every test uses its own streams
  * and filters log-wide reads down to them. Positions passed as `after` are always 0 or positions the store

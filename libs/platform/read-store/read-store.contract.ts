@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: the one contract suite of the port (one file per port, run against every adapter).
+ *
  * The one behaviour both read-store adapters must show. Each adapter's spec calls `readStoreContract`;
  * every test gets a fresh, empty store from `makeStore` and closes it afterwards.
  */

@@ -1,3 +1,5 @@
+/** Over 400 lines on purpose: the SQLite adapter of the EventStore port in one class, because its appends (group
+ * commit), reads and subscriptions share one connection and the position counter it guards. */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';

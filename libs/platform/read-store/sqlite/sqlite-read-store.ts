@@ -1,4 +1,7 @@
 /**
+ * Over 400 lines on purpose: one class implements the port on one connection, and its group commit, batch
+ * view and tombstones share that connection's transaction state; split apart they would have to pass it around.
+ *
  * The embedded read-model store: one SQLite file (better-sqlite3), one table per collection.
  *
  * Table `rm_<collection>`: (tenant_id, id) primary key, `position` = the log position the row reflects,

@@ -1,0 +1,102 @@
+import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { assertNever } from '../../shared-kernel/decider';
+import {
+  BillingGrid,
+  ChargeInForce,
+  InvoicingOption,
+  PlanAssigned,
+  PlanInstanceEvent,
+  PlanInstanceStatus,
+  PlanSnapshot,
+  ScheduledChange,
+  UsageBilling,
+} from './plan-instance.events';
+import {
+  usageAfterSwitch,
+  usageFromStart,
+} from './usage-charges';
+
+/** One plan assigned to one account, as its stream says it is. */
+export interface PlanInstance {
+  id: string;
+  accountId: string;
+  plan: PlanSnapshot;
+  quantity: number;
+  status: PlanInstanceStatus;
+  billingGroupId: string | null;
+  dunningGroupId: string | null;
+  startDate: CalendarDate;
+  grid: BillingGrid;
+  invoicingOption: InvoicingOption;
+  /** The first day not billed yet; null once cancelled. */
+  nextBillDate: CalendarDate | null;
+  /** What the period in force was charged (credits refund from these). */
+  charges: ChargeInForce[];
+  invoiceCount: number;
+  pending: ScheduledChange | null;
+  /** The effective date of the last quantity change or switch: a cancellation may not go back before it. */
+  lastChangeOn: CalendarDate | null;
+  cancelledOn: CalendarDate | null;
+  warnings: string[];
+  /** How far usage is billed per usage service, and how much late usage was billed (DOMAIN.md §6). */
+  usage: UsageBilling;
+}
+
+export type PlanInstanceState = PlanInstance | null;
+
+/** An instance after one more event of its stream (the decider's evolve; the billing run replays its own events with it). */
+export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstanceEvent): PlanInstanceState {
+  if (event.type === 'PlanAssigned') return assigned(event.data);
+  if (state === null) throw new Error(`${event.type} before PlanAssigned`);
+  switch (event.type) {
+    case 'PlanInstanceBilled':
+      return {
+        ...state,
+        nextBillDate: event.data.nextBillDate,
+        charges: event.data.charges,
+        invoiceCount: state.invoiceCount + (event.data.invoice ? 1 : 0),
+        usage: event.data.usage ?? state.usage,
+      };
+    case 'PlanQuantityChanged':
+      return { ...state, quantity: event.data.to, lastChangeOn: event.data.effectiveDate };
+    case 'PlanSwitched':
+      return {
+        ...state,
+        plan: event.data.plan,
+        grid: event.data.grid,
+        usage: usageAfterSwitch(state.usage, event.data.plan, event.data.effectiveDate),
+        pending: state.pending?.kind === 'switch' ? null : state.pending,
+        lastChangeOn: event.data.effectiveDate,
+      };
+    case 'PlanChangeScheduled':
+      return { ...state, pending: event.data.change };
+    case 'PlanCancelled':
+      return { ...state, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** A new instance, from its PlanAssigned. */
+export function assigned(data: PlanAssigned['data']): PlanInstance {
+  return {
+    id: data.planInstanceId,
+    accountId: data.accountId,
+    plan: data.plan,
+    quantity: data.quantity,
+    status: data.status,
+    billingGroupId: data.billingGroupId,
+    dunningGroupId: data.dunningGroupId,
+    startDate: data.startDate,
+    grid: { anchorDate: data.anchorDate, billDay: data.billDay, interval: data.plan.billingInterval },
+    invoicingOption: data.invoicingOption,
+    nextBillDate: data.startDate,
+    charges: [],
+    invoiceCount: 0,
+    pending: null,
+    lastChangeOn: null,
+    cancelledOn: null,
+    warnings: data.warnings,
+    usage: usageFromStart(data.plan, data.startDate),
+  };
+}
