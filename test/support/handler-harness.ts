@@ -15,6 +15,7 @@ import { Command, CommandOutcome } from '../../libs/platform/command-pipeline/co
 import { CommandContext } from '../../libs/platform/command-pipeline/command-context';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../libs/platform/event-store/event-store.port';
 import { projectBatch } from '../../libs/platform/projection-runner/project-batch';
+import { PmCommand, ProcessManager } from '../../libs/platform/process-manager-runtime/process-manager';
 import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store.port';
 import { deterministicUuid } from '../../libs/shared-kernel/ids';
 import { DEFAULT_TENANT_SETTINGS, tenantStream, TenantView } from '../../libs/tenancy/domain/tenant.decider';
@@ -129,6 +130,20 @@ export class HandlerHarness {
     const appended = await this.events.readAll({ after: before, maxCount: 10_000 });
     await this.project();
     return { ...outcome, events: appended.map(toThen) };
+  }
+
+  /** The commands a process manager issues for a recorded event, over the read models as they stand (given/when). */
+  async react(pm: ProcessManager, event: RecordedEvent): Promise<PmCommand[]> {
+    const reaction = await pm.react(event, { store: this.store, readModelsAt: async () => undefined });
+    if (Array.isArray(reaction)) return reaction;
+    const commands: PmCommand[] = [];
+    for await (const command of reaction as AsyncIterable<PmCommand>) commands.push(command);
+    return commands;
+  }
+
+  /** Every event in the log, in order (for a process manager's triggering event, or a check of what is there). */
+  async log(): Promise<RecordedEvent[]> {
+    return this.events.readAll({ after: 0, maxCount: 100_000 });
   }
 
   async stop(): Promise<void> {
