@@ -4,6 +4,17 @@ import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Account, accountDecider } from '../domain/account.decider';
 import { accountStream } from '../domain/account.decider';
 import { Command } from '../../platform/command-pipeline/command';
+import { IsDefined } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
+import { IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
+
+export class PaymentTermsDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_PAYMENT_TERMS_DAYS, example: 30, description: PAYMENT_TERMS_DESCRIPTION })
+  @IsDefined({ message: `paymentTermsDays is required: a whole number of days from 0 to ${MAX_PAYMENT_TERMS_DAYS}` })
+  @IsPaymentTermsDays()
+  paymentTermsDays: number;
+}
 
 export class ChangeAccountPaymentTermsCommand extends Command<{ accountId: string; paymentTermsDays: number }> {}
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { deterministicUuid } from '../../shared-kernel/ids';
+import { deterministicUuid, ID_PATTERN } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { accountStream } from '../domain/account.decider';
 import { assertParentExists, setParentLink } from './set-parent';
@@ -8,8 +8,65 @@ import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Account, accountDecider } from '../domain/account.decider';
-import { CreateAccountDto } from './account.dto';
+import { ContactDto, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
 import { Command } from '../../platform/command-pipeline/command';
+import { Type } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
+
+export class CreateAccountDto {
+  @ApiPropertyOptional({ description: 'Your own id (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'id must be 1 to 64 characters of letters, digits, "_", ".", ":" or "-", starting with a letter or digit' })
+  id?: string;
+
+  @ApiProperty({ example: 'Acme Corp' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'USD', description: 'ISO 4217 code; the account is billed in it' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as "USD"' })
+  currency: string;
+
+  @ApiPropertyOptional({ description: 'Shorthand for contact.email' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @ApiPropertyOptional({ type: ContactDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContactDto)
+  contact?: ContactDto;
+
+  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @IsString()
+  country?: string;
+
+  @ApiPropertyOptional({ example: 'en', description: 'BCP 47 language tag such as "en" or "pt-BR"' })
+  @IsOptional()
+  @IsString()
+  language?: string;
+
+  @ApiPropertyOptional({ example: 'acme-hq', description: 'Link the new account under this parent (it must exist)' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'parentAccountId must be an account id' })
+  parentAccountId?: string;
+
+  @ApiPropertyOptional({ example: 'web', description: 'Sales channel, free text' })
+  @IsOptional()
+  @IsString()
+  channel?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_PAYMENT_TERMS_DAYS, default: 0, example: 30, description: PAYMENT_TERMS_DESCRIPTION })
+  @IsOptional()
+  @IsPaymentTermsDays()
+  paymentTermsDays?: number;
+}
 
 export class CreateAccountCommand extends Command<CreateAccountDto> {}
 

@@ -1,11 +1,22 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Plan, planDecider, PlanState } from '../domain/plan.decider';
-import { CreatePlanDto } from './plan.dto';
+import { PlanDefinitionDto } from './plan.dto';
 import { planStream } from '../domain/plan.decider';
 import { Command } from '../../platform/command-pipeline/command';
+import { ID_PATTERN } from '../../shared-kernel/ids';
+
+/** The body of POST /v1/plans: the definition of version 1, and optionally the plan's own id. */
+export class CreatePlanDto extends PlanDefinitionDto {
+  @ApiPropertyOptional({ description: 'Your own id (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'id must be 1 to 64 characters of letters, digits, "_", ".", ":" or "-", starting with a letter or digit' })
+  id?: string;
+}
 
 export class CreatePlanCommand extends Command<CreatePlanDto> {}
 

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ID_PATTERN } from '../../shared-kernel/ids';
+import { IsArray, IsObject, IsString, Length } from 'class-validator';
 
 /*
  * The nested levels (interval, services, pricing, tiers) are described here for the OpenAPI document but
@@ -79,11 +78,4 @@ export class PlanDefinitionDto {
   @ApiProperty({ type: [PlanServiceDto], description: 'At least one service; ids unique within the plan' })
   @IsArray()
   services: PlanServiceDto[];
-}
-
-export class CreatePlanDto extends PlanDefinitionDto {
-  @ApiPropertyOptional({ description: 'Your own id (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
-  @IsOptional()
-  @Matches(ID_PATTERN, { message: 'id must be 1 to 64 characters of letters, digits, "_", ".", ":" or "-", starting with a letter or digit' })
-  id?: string;
 }

@@ -7,9 +7,9 @@ import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { TenantDirectory } from '../../tenancy';
-import { CreatePlanCommand } from './create-plan';
+import { CreatePlanCommand, CreatePlanDto } from './create-plan';
 import { RevisePlanCommand } from './revise-plan';
-import { CreatePlanDto, PlanDefinitionDto } from './plan.dto';
+import { PlanDefinitionDto } from './plan.dto';
 
 @ApiTags('catalog')
 @Controller('v1/plans')

@@ -6,8 +6,7 @@ import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { TenantDirectory } from '../../tenancy';
-import { PriceOverrideDto } from './price-override.dto';
-import { PriceOverrideView, SetPriceOverrideCommand } from './set-price-override';
+import { PriceOverrideDto, PriceOverrideView, SetPriceOverrideCommand } from './set-price-override';
 
 @ApiTags('pricing')
 @Controller('v1/accounts')

@@ -6,8 +6,7 @@ import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { TenantDirectory } from '../../tenancy';
-import { RecordedUsageView, RecordUsageCommand, UsageBatchView } from './record-usage';
-import { UsageBatchDto, UsageRecordDto } from './usage.dto';
+import { RecordedUsageView, RecordUsageCommand, UsageBatchDto, UsageBatchView, UsageRecordDto } from './record-usage';
 
 @ApiTags('usage')
 @Controller('v1/usage')
