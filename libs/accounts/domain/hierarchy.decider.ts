@@ -77,7 +77,7 @@ function applyLink(parents: Map<string, string>, event: HierarchyEvent): void {
   }
 }
 
-/** One stream per tenant holds every link: see libs/domain/hierarchy. */
+/** One stream per tenant holds every link, so each link is decided against the whole tree (no cycle slips in). */
 export function hierarchyStream(tenantId: string): string {
   return streamName('hierarchy', tenantId, 'links');
 }

@@ -3,7 +3,7 @@ import { IsArray, IsObject, IsString, Length } from 'class-validator';
 
 /*
  * The nested levels (interval, services, pricing, tiers) are described here for the OpenAPI document but
- * checked by the domain (libs/domain/catalog): tier rules span several items, which class-validator cannot
+ * checked by the domain (libs/catalog/domain): tier rules span several items, which class-validator cannot
  * express, and one checker keeps one path format in errors (`services[1].pricing.tiers[2].upTo`).
  * Unknown nested fields are refused there too.
  */

@@ -18,7 +18,7 @@ import { Command } from '../../platform/command-pipeline/command';
 /*
  * The body of PUT /v1/accounts/{id}/price-overrides. `@Allow()` only lists the fields, so the global
  * ValidationPipe refuses unknown ones (400 unknownField); the values are checked by the domain
- * (libs/domain/pricing), which reuses the catalog's pricing rules and their error paths (`pricing.tiers[1].upTo`).
+ * (libs/catalog/domain/price-override.ts), which reuses the catalog's pricing rules and their error paths (`pricing.tiers[1].upTo`).
  */
 export class PriceOverrideDto {
   @ApiProperty({ example: 'gold', description: 'A plan of the tenant, billed in the account currency' })

@@ -1,4 +1,6 @@
 import { Inject } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
@@ -13,9 +15,47 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { loadAccount } from '../../accounts';
 import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts } from './billing-lookups';
-import { AssignPlanDto } from './plan-instance.dto';
+import { BillingCommandDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
 import { Command } from '../../platform/command-pipeline/command';
+
+export class AssignPlanDto extends BillingCommandDto {
+  @ApiPropertyOptional({ description: 'Your own id for the plan instance (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
+  @IsOptional()
+  id?: unknown;
+
+  @ApiProperty({ example: 'basic' })
+  @IsOptional()
+  planId: unknown;
+
+  @ApiPropertyOptional({ example: 1, default: 1, description: 'A whole number from 1' })
+  @IsOptional()
+  quantity?: unknown;
+
+  @ApiPropertyOptional({ enum: ['active'], default: 'active' })
+  @IsOptional()
+  status?: unknown;
+
+  @ApiPropertyOptional({ description: 'Which payment method pays this plan instance (a reference; billing groups come with payments)' })
+  @IsOptional()
+  billingGroupId?: unknown;
+
+  @ApiPropertyOptional({ description: 'Which dunning process applies (a reference; dunning groups come with dunning)' })
+  @IsOptional()
+  dunningGroupId?: unknown;
+
+  @ApiPropertyOptional({ example: '2019-02-02', description: 'A start in the past (never the future); every period begun by today is invoiced at once' })
+  @IsOptional()
+  retroactiveStartDate?: unknown;
+
+  @ApiPropertyOptional({ example: 22, description: 'Bill day 1–31, honoured when invoicingOption is "prorated" (a stub pays for the days up to it); ignored with a warning otherwise' })
+  @IsOptional()
+  altBillDay?: unknown;
+
+  @ApiPropertyOptional({ enum: ['full', 'prorated'], default: 'full' })
+  @IsOptional()
+  invoicingOption?: unknown;
+}
 
 export class AssignPlanCommand extends Command<{ tenant: TenantView; accountId: string; input: AssignPlanDto }> {}
 

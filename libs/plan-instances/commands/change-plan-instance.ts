@@ -1,4 +1,6 @@
 import { Inject } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
@@ -13,9 +15,35 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { loadAccount } from '../../accounts';
 import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts, instanceUsageFacts, loadPlanInstance } from './billing-lookups';
-import { CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
+import { BillingCommandDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
 import { Command } from '../../platform/command-pipeline/command';
+
+export class SwitchPlanDto extends BillingCommandDto {
+  @ApiProperty({ example: 'premium' })
+  @IsOptional()
+  planId: unknown;
+
+  @ApiPropertyOptional({ enum: ['now', 'nextBillDate'], default: 'now' })
+  @IsOptional()
+  effective?: unknown;
+}
+
+export class ChangeQuantityDto extends BillingCommandDto {
+  @ApiProperty({ example: 3, description: 'A whole number from 1' })
+  @IsOptional()
+  quantity: unknown;
+}
+
+export class CancelPlanDto extends BillingCommandDto {
+  @ApiPropertyOptional({
+    example: 'now',
+    default: 'now',
+    description: '"now", "nextBillDate" or a date YYYY-MM-DD: the first day without the service (in the past: not before the period in force)',
+  })
+  @IsOptional()
+  effective?: unknown;
+}
 
 export type PlanInstanceChange =
   | { type: 'SwitchPlan'; input: SwitchPlanDto }

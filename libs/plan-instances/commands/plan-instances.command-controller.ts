@@ -7,9 +7,8 @@ import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { TenantDirectory } from '../../tenancy';
-import { AssignPlanCommand } from './assign-plan';
-import { ChangePlanInstanceCommand, PlanInstanceChange } from './change-plan-instance';
-import { AssignPlanDto, CancelPlanDto, ChangeQuantityDto, SwitchPlanDto } from './plan-instance.dto';
+import { AssignPlanCommand, AssignPlanDto } from './assign-plan';
+import { CancelPlanDto, ChangePlanInstanceCommand, ChangeQuantityDto, PlanInstanceChange, SwitchPlanDto } from './change-plan-instance';
 import { PlanInstanceResponse } from './plan-instance-response';
 
 const SAME_SHAPE = 'Answers { planInstanceId, billDay, nextBillDate, status, warnings, invoice } with credit lines (negative) for refunded days; 201, or 200 for a preview (doWrite: false), which writes nothing.';

@@ -29,7 +29,7 @@ export type StatementSectionDoc = StatementSection & Doc & { lastPosition: numbe
 export type AccountBalanceDoc = AccountBalance & Doc & { lastStatementId: string | null; lastPosition: number };
 
 /**
- * `statements`, `statementSections` and `accountBalances` (DOMAIN.md §5, §7, §8; rules in libs/domain/statements). Invoices are read
+ * `statements`, `statementSections` and `accountBalances` (DOMAIN.md §5, §7, §8; rules in libs/statements/domain). Invoices are read
  * only through `postedInvoices`, so every event that posts invoices (a plan instance's billing, a pool's rating, any
  * added to INVOICE_EVENT_TYPES later) reaches statements. Each invoice joins, for the invoiced account and every
  * payer of its lines, the statement of its date (or the account's latest one, when later) and moves its balance. A payer's sections are documents of their own, so an invoice
