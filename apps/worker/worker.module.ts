@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { AppConfig, APP_CONFIG } from '../../libs/platform/config/config';
 import { EVENT_STORE, EventStore, SqliteEventStore } from '../../libs/platform/event-store';
@@ -8,9 +9,8 @@ import { ConsumerRunner } from '../../libs/platform/subscriptions/consumer-runne
 import { CombinedPositions } from '../../libs/platform/subscriptions/position-source';
 import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../../libs/platform/projection-runner/projection-consumer';
 import { ProjectorThread } from '../../libs/platform/projection-runner/thread/projector-thread';
-import { builtFile } from '../../libs/platform/projection-runner/thread/entry-file';
+import { builtJavaScript } from '../../libs/platform/projection-runner/thread/entry-file';
 import { CommandBusDispatcher } from '../../libs/platform/process-manager-runtime/command-dispatcher';
-import { CommandBus } from '@nestjs/cqrs';
 import { CommandHandlersModule } from '../command-handlers.module';
 import { processManagerConsumer } from '../../libs/platform/process-manager-runtime/process-manager-consumer';
 import { FaultInjector } from '../../libs/platform/process-manager-runtime/faults';
@@ -18,7 +18,7 @@ import { ProductionScheduler } from '../../libs/time';
 import { ReadYourWrites } from '../../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../../libs/platform/app/lifecycle';
 import { TenantDirectory } from '../../libs/tenancy';
-import { allProcessManagers, allProjectors, namedCommands } from '../contexts';
+import { allProcessManagers, allProjectors, CONTEXTS, namedCommands } from '../contexts';
 
 /** Set by `WorkerModule.allInOne()`: this process also runs the command side, so projectors may get their own thread. */
 const ALL_IN_ONE = Symbol('WORKER_ALL_IN_ONE');
@@ -42,8 +42,8 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
         if (!projectorsInThread(config, allInOne === true) || !(events instanceof SqliteEventStore)) return null;
         return new ProjectorThread({
           names: allProjectors.map((projector) => projector.name),
-          // The thread loads the same list, built: contexts.ts exports allProjectors.
-          projectorsFile: builtFile(__filename, '../contexts.js'),
+          // The thread loads the contexts' read-model modules alone (built), not their routes and handlers.
+          projectorModules: CONTEXTS.flatMap((context) => (context.projectorsModule ? [builtJavaScript(context.projectorsModule)] : [])),
           dataDir: config.dataDir,
           logLevel: logger.level,
           fault: config.fault,

@@ -1,4 +1,5 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { AccountsCommandController } from './commands/accounts.command-controller';
 import { ChangeAccountPaymentTermsHandler } from './commands/change-payment-terms';
 import { CreateAccountHandler } from './commands/create-account';
@@ -9,9 +10,6 @@ import { UpdateAccountContactHandler } from './commands/update-account-contact';
 import { contactRemindersProcessManager } from './process-managers/contact-reminders.process-manager';
 import { AccountsQueryController } from './queries/accounts.query-controller';
 import { HierarchyQueryController } from './queries/hierarchy.query-controller';
-import { accountsProjection } from './read-model/accounts.projection';
-import { hierarchyProjection } from './read-model/hierarchy.projection';
-import { paymentResponsibilitiesProjection } from './read-model/payment-responsibilities.projection';
 
 /** Accounts and their hierarchy: contacts, payment terms, parents, and who pays for whom. */
 export const accountsContext: BoundedContext = {
@@ -19,7 +17,8 @@ export const accountsContext: BoundedContext = {
   commandControllers: [AccountsCommandController],
   queryControllers: [AccountsQueryController, HierarchyQueryController],
   commandHandlers: [CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler, RemindIncompleteContactHandler],
-  projectors: [accountsProjection, paymentResponsibilitiesProjection, hierarchyProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
   processManagers: [contactRemindersProcessManager],
   commands: { RemindIncompleteContact: RemindIncompleteContactCommand },
 };

@@ -1,4 +1,5 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { CreatePlanHandler } from './commands/create-plan';
 import { PlansCommandController } from './commands/plans.command-controller';
 import { PriceOverridesCommandController } from './commands/price-overrides.command-controller';
@@ -6,8 +7,6 @@ import { RevisePlanHandler } from './commands/revise-plan';
 import { SetPriceOverrideHandler } from './commands/set-price-override';
 import { EffectivePricingQueryController } from './queries/effective-pricing.query-controller';
 import { PlansQueryController } from './queries/plans.query-controller';
-import { plansProjection } from './read-model/plans.projection';
-import { priceOverridesProjection } from './read-model/price-overrides.projection';
 
 /** The catalog and special pricing: plans and their versions, and price overrides along a hierarchy. */
 export const catalogContext: BoundedContext = {
@@ -15,7 +14,8 @@ export const catalogContext: BoundedContext = {
   commandControllers: [PlansCommandController, PriceOverridesCommandController],
   queryControllers: [PlansQueryController, EffectivePricingQueryController],
   commandHandlers: [CreatePlanHandler, RevisePlanHandler, SetPriceOverrideHandler],
-  projectors: [plansProjection, priceOverridesProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
 };
 
 export { loadPlanSnapshot } from './commands/plan-lookup';

@@ -1,4 +1,5 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { AssignPlanHandler } from './commands/assign-plan';
 import { BillPlanInstanceCommand, BillPlanInstanceHandler } from './commands/bill-plan-instance';
 import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
@@ -6,8 +7,6 @@ import { PlanInstancesCommandController } from './commands/plan-instances.comman
 import { billRunProcessManager } from './process-managers/bill-run.process-manager';
 import { InvoicesQueryController } from './queries/invoices.query-controller';
 import { PlanInstancesQueryController } from './queries/plan-instances.query-controller';
-import { invoicesProjection } from './read-model/invoices.projection';
-import { planInstancesProjection } from './read-model/plan-instances.projection';
 
 /** Plan instances and invoicing: assignment, changes, the daily bill run and the invoices it posts. */
 export const planInstancesContext: BoundedContext = {
@@ -15,7 +14,8 @@ export const planInstancesContext: BoundedContext = {
   commandControllers: [PlanInstancesCommandController],
   queryControllers: [PlanInstancesQueryController, InvoicesQueryController],
   commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler],
-  projectors: [planInstancesProjection, invoicesProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
   processManagers: [billRunProcessManager],
   commands: { BillPlanInstance: BillPlanInstanceCommand },
 };

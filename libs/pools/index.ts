@@ -1,10 +1,10 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { PostPoolRatingCommand, PostPoolRatingHandler, RatePoolCommand, RatePoolHandler } from './commands/rate-pool';
 import { SetUsagePoolHandler } from './commands/set-usage-pool';
 import { UsagePoolsCommandController } from './commands/usage-pools.command-controller';
 import { poolRatingProcessManager } from './process-managers/pool-rating.process-manager';
 import { UsagePoolsQueryController } from './queries/usage-pools.query-controller';
-import { usagePoolsProjection } from './read-model/usage-pools.projection';
 
 /** Usage pools: usage shared across a hierarchy, rated once per period by the pool's owner. */
 export const poolsContext: BoundedContext = {
@@ -12,7 +12,8 @@ export const poolsContext: BoundedContext = {
   commandControllers: [UsagePoolsCommandController],
   queryControllers: [UsagePoolsQueryController],
   commandHandlers: [SetUsagePoolHandler, RatePoolHandler, PostPoolRatingHandler],
-  projectors: [usagePoolsProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
   processManagers: [poolRatingProcessManager],
   commands: { RatePool: RatePoolCommand, PostPoolRating: PostPoolRatingCommand },
 };

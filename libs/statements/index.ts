@@ -1,10 +1,11 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { StatementsQueryController } from './queries/statements.query-controller';
-import { statementsProjection } from './read-model/statements.projection';
 
 /** Statements and balances: what each paying account owes, nested by the accounts it pays for. */
 export const statementsContext: BoundedContext = {
   name: 'statements',
   queryControllers: [StatementsQueryController],
-  projectors: [statementsProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
 };

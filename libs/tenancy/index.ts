@@ -1,15 +1,16 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { CreateTenantHandler } from './commands/create-tenant';
 import { RotateTenantApiKeyHandler } from './commands/rotate-api-key';
 import { TenantsController } from './commands/tenants.controller';
-import { tenantsProjection } from './read-model/tenants.projection';
 
 /** Tenancy: tenants, their settings and API keys, and who a request acts for. */
 export const tenancyContext: BoundedContext = {
   name: 'tenancy',
   commandControllers: [TenantsController],
   commandHandlers: [CreateTenantHandler, RotateTenantApiKeyHandler],
-  projectors: [tenantsProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
 };
 
 // Offered to the other contexts and the apps.

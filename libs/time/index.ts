@@ -1,10 +1,10 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { AdvanceClockHandler } from './commands/advance-clock';
 import { StartBusinessDayHandler } from './commands/start-business-day';
 import { CancelTimerCommand, CancelTimerHandler, FireTimerCommand, FireTimerHandler, ScheduleTimerCommand, ScheduleTimerHandler } from './commands/timer-commands';
 import { ClockCommandController } from './commands/clock.command-controller';
 import { ClockController } from './queries/clock.query-controller';
-import { timersProjection } from './read-model/timers.projection';
 import { timersProcessManager } from './process-managers/timers.process-manager';
 
 /** Time: business days (the sandbox clock and production midnights) and durable timers. */
@@ -13,7 +13,8 @@ export const timeContext: BoundedContext = {
   commandControllers: [ClockCommandController],
   queryControllers: [ClockController],
   commandHandlers: [AdvanceClockHandler, StartBusinessDayHandler, ScheduleTimerHandler, FireTimerHandler, CancelTimerHandler],
-  projectors: [timersProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
   processManagers: [timersProcessManager],
   commands: { ScheduleTimer: ScheduleTimerCommand, FireTimer: FireTimerCommand, CancelTimer: CancelTimerCommand },
 };

@@ -1,9 +1,9 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { projectors } from './read-model';
 import { RecordUsageHandler } from './commands/record-usage';
 import { UsageFactsLoader } from './commands/usage-facts';
 import { UsageCommandController } from './commands/usage.command-controller';
 import { UsageQueryController } from './queries/usage.query-controller';
-import { usageProjection } from './read-model/usage.projection';
 
 /** Usage: records per account and usage service, de-duplicated, and the totals billing reads. */
 export const usageContext: BoundedContext = {
@@ -12,5 +12,6 @@ export const usageContext: BoundedContext = {
   queryControllers: [UsageQueryController],
   commandHandlers: [RecordUsageHandler],
   providers: [UsageFactsLoader],
-  projectors: [usageProjection],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
 };

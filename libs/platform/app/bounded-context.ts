@@ -5,9 +5,9 @@ import { NamedCommandClass } from '../command-pipeline/command';
 
 /**
  * A bounded context's manifest (its `index.ts`): everything the apps compose from it. The apps list the
- * contexts once (apps/contexts.ts) and build their Nest modules from these lists (context-modules.ts): the
- * command API takes the write routes and handlers, the query API the read routes, the worker the handlers,
- * projectors and process managers.
+ * contexts once (apps/contexts.ts) and build their Nest modules from these lists: the command API takes the
+ * write routes, the query API the read routes, the worker the projectors and process managers, and both the
+ * command API and the worker the handlers (apps/command-handlers.module.ts).
  */
 export interface BoundedContext {
   name: string;
@@ -21,6 +21,11 @@ export interface BoundedContext {
   providers?: Provider[];
   /** Its read models, in the order the worker starts them and a rebuild replays them. */
   projectors?: Projector[];
+  /**
+   * The module that exports `projectors` and nothing heavier (`require.resolve('./read-model')`): the projector
+   * thread loads these modules, not the manifests with their routes and handlers.
+   */
+  projectorsModule?: string;
   processManagers?: ProcessManager[];
   /**
    * The commands process managers and timers (of any context) may issue, by the type they hold in the log

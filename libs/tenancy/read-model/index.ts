@@ -1,1 +1,7 @@
+import { Projector } from '../../platform/projection-runner/projector';
+import { tenantsProjection } from './tenants.projection';
+
+/** This context's read models, in order: the manifest lists them, and the projector thread loads this module alone. */
+export const projectors: Projector[] = [tenantsProjection];
+
 export { TENANTS } from './tenants.projection';

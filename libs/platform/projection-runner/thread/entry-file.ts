@@ -1,23 +1,20 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-const ENTRY = 'projector-thread.main.js';
-
-/** The thread's entry file (JavaScript, see builtFile). */
+/** The thread's entry file (JavaScript, see builtJavaScript). */
 export function threadEntryFile(): string {
-  return builtFile(__filename, ENTRY);
+  return builtJavaScript(path.join(__dirname, `projector-thread.main${path.extname(__filename)}`));
 }
 
 /**
- * A worker thread loads JavaScript. Built (dist/), `name` sits next to `besideFile`. Under Jest (TypeScript
- * sources through @swc/jest) the build in dist/ is used instead: `npm test` builds first; after editing the
- * thread's code, run `npm run build` before a single suite.
+ * A worker thread loads JavaScript. Built (dist/), a module is its own file. Under Jest (TypeScript sources
+ * through @swc/jest) its build in dist/ is used instead: `npm test` builds first; after editing the thread's
+ * code or a projector, run `npm run build` before a single suite.
  */
-export function builtFile(besideFile: string, name: string): string {
-  const dir = path.dirname(besideFile);
-  if (besideFile.endsWith('.js')) return path.join(dir, name);
-  const root = repositoryRoot(dir);
-  const built = path.join(root, 'dist', path.relative(root, dir), name);
+export function builtJavaScript(moduleFile: string): string {
+  if (moduleFile.endsWith('.js')) return moduleFile;
+  const root = repositoryRoot(path.dirname(moduleFile));
+  const built = path.join(root, 'dist', path.relative(root, moduleFile)).replace(/\.ts$/, '.js');
   if (!existsSync(built)) throw new Error(`${built} is missing: run "npm run build" (npm test does it first)`);
   return built;
 }

@@ -1,8 +1,8 @@
 /** What the main thread and the projector thread say to each other (structured-clone plain objects). */
 
 export interface ThreadOptions {
-  /** A built JavaScript module whose `allProjectors` export lists the projectors to run (the app tells the thread). */
-  projectorsFile: string;
+  /** Built JavaScript modules, each exporting `projectors`: what the thread runs, in order (the app tells it). */
+  projectorModules: string[];
   /** The data folder both stores live in (the same files the main thread has open). */
   dataDir: string;
   /** pino level of the thread's logger (the main logger's level). */

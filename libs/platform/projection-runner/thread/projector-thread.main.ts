@@ -20,9 +20,8 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
   const events = new SqliteEventStore({ file: join(options.dataDir, SQLITE_EVENTS_FILE), pollIntervalMs: options.pollIntervalMs });
   // The main thread's store runs the WAL's checkpoints (readStoreConfig), so this thread's commits never do.
   const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE), walCheckpoints: 'another-store' });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the app names the module at run time
-  const { allProjectors } = require(options.projectorsFile) as { allProjectors: Projector[] };
-  const consumers = withInjectedFailure(allProjectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE)), options.fault);
+  const projectors = options.projectorModules.flatMap((file) => loadProjectors(file));
+  const consumers = withInjectedFailure(projectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE)), options.fault);
   const runner = new ConsumerRunner(events, store, consumers, logger);
 
   let stopping: Promise<void> | null = null;
@@ -54,6 +53,14 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
   await runner.start();
   post({ type: 'ready', positions: runner.positions() });
   logger.debug({ consumers: runner.names }, 'projector thread running');
+}
+
+/** The modules are the app's to name (each context's read-model door), so they are loaded at run time. */
+function loadProjectors(file: string): Projector[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { projectors } = require(file) as { projectors?: Projector[] };
+  if (!Array.isArray(projectors)) throw new Error(`${file} exports no projectors`);
+  return projectors;
 }
 
 if (!parentPort) throw new Error('projector-thread.main runs as a worker thread (see ProjectorThread)');
