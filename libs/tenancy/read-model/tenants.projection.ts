@@ -2,7 +2,6 @@ import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { DocWrite, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { Projector } from '../../platform/projection-runner/projector';
 import type { TenantEvent } from '../domain/tenant.decider';
-import type { BusinessClockEvent } from '../../time/domain';
 import { ProjectionView } from '../../platform/projection-runner/projector';
 
 export const TENANTS = 'tenants';
@@ -17,7 +16,7 @@ export const tenantsProjection: Projector = {
   ],
   eventTypes: ['TenantCreated', 'TenantApiKeyRotated', 'BusinessDayStarted'],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
-    const event = recorded as unknown as RecordedEvent & (TenantEvent | BusinessClockEvent);
+    const event = recorded as unknown as RecordedEvent & (TenantEvent | BusinessDayStarted);
     const position = recorded.position;
     switch (event.type) {
       case 'TenantCreated': {
@@ -43,3 +42,12 @@ export const tenantsProjection: Projector = {
     }
   },
 };
+
+/**
+ * The time context's `BusinessDayStarted` (time/domain/business-clock.decider.ts), read by its shape: time builds
+ * on tenancy, so tenancy does not import it. A sandbox tenant's document follows its clock.
+ */
+interface BusinessDayStarted {
+  type: 'BusinessDayStarted';
+  data: { tenantId: string; date: string };
+}
