@@ -1,4 +1,5 @@
 import { ErrorDetail, InvalidInputError } from './errors';
+import { COUNTRY_RULE, parseCountry } from './country';
 
 /**
  * Small input rules shared by the bounded contexts. Each returns the clean value or throws an
@@ -57,7 +58,9 @@ export function emailAddress(value: unknown, field: string): string {
 
 /** ISO 3166-1 alpha-2 format: two capital letters. */
 export function countryCode(value: unknown, field: string): string {
-  return matching(value, field, { pattern: COUNTRY, maxLength: 2, rule: 'iso3166Alpha2', allowed: 'a two-letter ISO 3166-1 country code in capitals, such as US or FR' });
+  const code = matching(value, field, { pattern: COUNTRY, maxLength: 2, rule: COUNTRY_RULE, allowed: 'a two-letter ISO 3166-1 country code in capitals, such as US or FR' });
+  // Two capitals are not enough: the code must be assigned (country.ts), as the HTTP edge checks it too.
+  return parseCountry(code, field);
 }
 
 /** A BCP 47 language tag of the common form: a language and an optional region (en, fr, pt-BR). */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Account, accountDecider } from '../domain/account.decider';
-import { ContactDto, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
+import { ContactDto, IsIsoCountry, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
 import { Command } from '../../platform/command-pipeline/command';
 import { Type } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
@@ -42,9 +42,9 @@ export class CreateAccountDto {
   @Type(() => ContactDto)
   contact?: ContactDto;
 
-  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2' })
+  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2 (an assigned code, or XK)' })
   @IsOptional()
-  @IsString()
+  @IsIsoCountry()
   country?: string;
 
   @ApiPropertyOptional({ example: 'en', description: 'BCP 47 language tag such as "en" or "pt-BR"' })

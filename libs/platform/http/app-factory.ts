@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from '../logging/nest-logger';
+import { registerBodyLimits } from './body-limits';
 import { createValidationPipe } from './validation';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -13,7 +14,8 @@ const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /**
  * Builds a NestJS app on Fastify with the API's conventions: correlation ids on every request and log
- * line, DTO validation, the error shape, OpenAPI at /openapi.json and /docs, graceful shutdown.
+ * line, JSON bodies only and of bounded depth, DTO validation, the error shape, OpenAPI at /openapi.json
+ * and /docs, graceful shutdown.
  */
 export async function createHttpApp(root: DynamicModule, logger: Logger, title: string): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -27,12 +29,14 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
       return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: new PinoNestLogger(logger) });
+  // bodyParser off: Nest would add a form-encoded parser; registerBodyLimits sets the only (JSON) one.
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: new PinoNestLogger(logger), bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
 
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);
   });
+  registerBodyLimits(fastify);
   // While shutting down, a request still in flight gets its answer with `Connection: close`, so its
   // keep-alive connection ends with it and the server can close instead of waiting out the idle timeout.
   let closing = false;

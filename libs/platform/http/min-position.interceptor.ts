@@ -1,17 +1,22 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable } from 'rxjs';
 import { ReadYourWrites } from '../app/read-your-writes';
-import { InvalidInputError } from '../../shared-kernel/errors';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
 
 /**
  * `X-Min-Position: <n>` (the `X-Log-Position` a command answered with) makes a query wait, briefly and
  * bounded, until the read models reflect that position. If they do not in time, the answer carries
- * `X-Read-Model-Behind: true` instead of failing.
+ * `X-Read-Model-Behind: true` instead of failing. A position beyond the log's head was never answered by
+ * any command (a typo, or another deployment's log): 409 at once, naming the head, instead of waiting in vain.
  */
 @Injectable()
 export class MinPositionInterceptor implements NestInterceptor {
-  constructor(private readonly readYourWrites: ReadYourWrites) {}
+  constructor(
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
@@ -21,11 +26,23 @@ export class MinPositionInterceptor implements NestInterceptor {
     if (!/^\d{1,15}$/.test(value)) {
       throw InvalidInputError.forField('X-Min-Position', 'nonNegativeInteger', 'X-Min-Position must be a log position (a whole number)');
     }
-    return from(this.readYourWrites.waitFor(Number(value))).pipe(
+    const position = Number(value);
+    return from(this.beyondHead(position)).pipe(
+      mergeMap(() => this.readYourWrites.waitFor(position)),
       mergeMap((reached) => {
         if (!reached) void context.switchToHttp().getResponse<FastifyReply>().header('x-read-model-behind', 'true');
         return next.handle();
       }),
     );
+  }
+
+  /** A command answers with its position only once it is in the log, so one past the head was never answered. */
+  private async beyondHead(position: number): Promise<void> {
+    const head = await this.events.headPosition();
+    if (position <= head) return;
+    const message =
+      `X-Min-Position ${position} is beyond the end of the log: its current position is ${head}. ` +
+      'Send the X-Log-Position a command answered with, or leave the header out';
+    throw new ConflictError(message, [{ field: 'X-Min-Position', rule: 'logHead', message }]);
   }
 }
