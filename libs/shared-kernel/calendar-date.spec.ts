@@ -1,6 +1,9 @@
 import {
   addDays,
   addMonthsClamped,
+  assertInInputRange,
+  INPUT_DATE_RANGE,
+  isInInputRange,
   compareDates,
   dayOfMonth,
   daysBetween,
@@ -59,6 +62,35 @@ describe('parseCalendarDate: strict YYYY-MM-DD, real dates only', () => {
         { field: 'retroactiveStartDate', rule: 'isoDate', message: expect.stringContaining('retroactiveStartDate') },
       ]);
     }
+  });
+});
+
+describe('INPUT_DATE_RANGE: the dates input may name, 1900-01-01 to 2199-12-31', () => {
+  it.each(['1900-01-01', '2024-02-29', '2199-12-31'])('accepts %s', (text) => {
+    expect(isInInputRange(text)).toBe(true);
+    expect(parseCalendarDate(text, 'businessDate')).toBe(text);
+    expect(assertInInputRange(text, 'businessDate')).toBe(text);
+  });
+
+  it.each(['1899-12-31', '2200-01-01', '0000-01-01', '9999-12-31'])('refuses %s with rule dateRange, naming the field and both limits', (text) => {
+    expect(isCalendarDate(text)).toBe(true); // a real date, only out of range
+    expect(isInInputRange(text)).toBe(false);
+    for (const refuse of [() => parseCalendarDate(text, 'businessDate'), () => assertInInputRange(text, 'businessDate')]) {
+      try {
+        refuse();
+        throw new Error('expected an error');
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidInputError);
+        expect((error as InvalidInputError).details).toEqual([
+          { field: 'businessDate', rule: 'dateRange', message: `businessDate must be a date from 1900-01-01 to 2199-12-31 (got "${text}")` },
+        ]);
+      }
+    }
+  });
+
+  it('leaves room for the longest look-ahead: three years of periods and a year of payment terms after the last date', () => {
+    expect(addDays(addMonthsClamped(INPUT_DATE_RANGE.to, 36, 31), 365)).toBe('2203-12-31');
+    expect(addMonthsClamped(INPUT_DATE_RANGE.from, -36, 1)).toBe('1897-01-01');
   });
 });
 

@@ -8,8 +8,9 @@ import { InvalidInputError } from './errors';
  * algorithms), never through `Date`, so it is exact and free of time zones. It used to go through
  * Temporal.PlainDate, which (a polyfill on Node 20) cost tens of µs per call and a fifth of a bill run;
  * the spec checks the integer arithmetic against Temporal over 1900–2400.
- * Validate once at the edge with `parseCalendarDate`; the helpers then trust their inputs (a string that
- * is not `YYYY-MM-DD` naming a real date is still a RangeError, never a wrong answer).
+ * Validate once at the edge with `parseCalendarDate` (which also keeps input within INPUT_DATE_RANGE); the
+ * helpers then trust their inputs (a string that is not `YYYY-MM-DD` naming a real date is still a
+ * RangeError, never a wrong answer).
  */
 export type CalendarDate = string;
 
@@ -21,7 +22,34 @@ export function isCalendarDate(value: unknown): value is CalendarDate {
   return typeof value === 'string' && fieldsOf(value) !== null; // 2023-02-29, 2024-13-01, ... are not
 }
 
-/** Accepts exactly `YYYY-MM-DD` naming a real date; anything else is an InvalidInputError on `field`. */
+/**
+ * The dates the product accepts from input (business dates, retroactive starts, effective dates, usage,
+ * query dates), inclusive. The arithmetic handles 0000–9999 and its spec checks it against Temporal over
+ * 1900–2400; input stops two centuries short of that so a bill run's look-ahead (periods of up to three
+ * years, due dates, timers) never leaves it. Events already stored are never checked against it.
+ */
+export const INPUT_DATE_RANGE = { from: '1900-01-01', to: '2199-12-31' } as const;
+
+export function isInInputRange(date: CalendarDate): boolean {
+  return compareDates(date, INPUT_DATE_RANGE.from) >= 0 && compareDates(date, INPUT_DATE_RANGE.to) <= 0;
+}
+
+/** `date` (already a real date) when it lies in INPUT_DATE_RANGE; else an InvalidInputError on `field`, rule `dateRange`. */
+export function assertInInputRange(date: CalendarDate, field: string): CalendarDate {
+  if (!isInInputRange(date)) throw InvalidInputError.forField(field, 'dateRange', dateRangeMessage(field, date));
+  return date;
+}
+
+/** "occurredAt must be from 1900-01-01 to 2199-12-31 (got "9999-12-31")": for callers that gather details. */
+export function dateRangeMessage(field: string, got: unknown): string {
+  return `${field} must be a date from ${INPUT_DATE_RANGE.from} to ${INPUT_DATE_RANGE.to} (got ${JSON.stringify(got)})`;
+}
+
+/**
+ * Accepts exactly `YYYY-MM-DD` naming a real date within INPUT_DATE_RANGE; anything else is an
+ * InvalidInputError on `field` (rule `isoDate`, or `dateRange` for a real date outside the range).
+ * For input only: stored dates are read as they are.
+ */
 export function parseCalendarDate(value: unknown, field: string): CalendarDate {
   if (!isCalendarDate(value)) {
     throw InvalidInputError.forField(
@@ -30,7 +58,7 @@ export function parseCalendarDate(value: unknown, field: string): CalendarDate {
       `${field} must be a real calendar date written YYYY-MM-DD, such as 2024-02-29 (got ${JSON.stringify(value)})`,
     );
   }
-  return value;
+  return assertInInputRange(value, field);
 }
 
 export function toPlainDate(date: CalendarDate): Temporal.PlainDate {

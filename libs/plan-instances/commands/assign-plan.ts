@@ -44,7 +44,7 @@ export class AssignPlanDto extends BillingCommandDto {
   @IsOptional()
   dunningGroupId?: unknown;
 
-  @ApiPropertyOptional({ example: '2019-02-02', description: 'A start in the past (never the future); every period begun by today is invoiced at once' })
+  @ApiPropertyOptional({ example: '2019-02-02', description: "A start in the past (never the future), at most the tenant's settings.maxRetroactivePeriods (default 120) periods back and not before 1900-01-01; every period begun by today is invoiced at once" })
   @IsOptional()
   retroactiveStartDate?: unknown;
 
@@ -84,7 +84,15 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
       const planInstanceId = id !== undefined ? id : await this.generatedId(tenant.id, accountId, context);
       const command: AssignPlan = {
         type: 'AssignPlan',
-        data: { ...fields, ...facts, planInstanceId, accountId, account: account && { currency: account.currency }, plan },
+        data: {
+          ...fields,
+          ...facts,
+          maxRetroactivePeriods: tenant.settings.maxRetroactivePeriods,
+          planInstanceId,
+          accountId,
+          account: account && { currency: account.currency },
+          plan,
+        },
       };
       const stream = planInstanceStream(tenant.id, planInstanceId);
       try {

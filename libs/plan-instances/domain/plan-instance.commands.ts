@@ -68,6 +68,8 @@ export type AssignPlan = DomainCommand<
     billingGroupId?: unknown;
     dunningGroupId?: unknown;
     retroactiveStartDate?: unknown;
+    /** The tenant's settings.maxRetroactivePeriods; absent: DEFAULT_MAX_RETROACTIVE_PERIODS. */
+    maxRetroactivePeriods?: number;
     altBillDay?: unknown;
     invoicingOption?: unknown;
     prorationRule?: unknown;

@@ -1,10 +1,11 @@
 import { integerIn, oneOf } from '../../catalog/domain';
-import { addDays, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
+import { addDays, assertInInputRange, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
+import { DEFAULT_MAX_RETROACTIVE_PERIODS } from '../../tenancy/domain';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { optional, validateAll } from '../../shared-kernel/validation';
-import { gridFor } from './billing-grid';
+import { boundary, gridFor, periodIndexOf } from './billing-grid';
 import { AssignPlan, CancelPlan, ChangePlanQuantity, PlanInstanceCommand, SwitchPlan } from './plan-instance.commands';
 import {
   INVOICING_OPTIONS,
@@ -77,6 +78,7 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
   if (compareDates(startDate, data.today) > 0) {
     throw rule('retroactiveStartDate', 'notInFuture', `retroactiveStartDate ${startDate} is after today (${data.today}); a start date may only be in the past`);
   }
+  assertRetroactiveLimit(startDate, data.today, plan, data.maxRetroactivePeriods ?? DEFAULT_MAX_RETROACTIVE_PERIODS);
   const { billDay, warnings } = billDayFor(startDate, input.altBillDay, input.invoicingOption, plan);
   const grid = gridFor(startDate, billDay, plan.billingInterval);
   const event: PlanAssigned = {
@@ -104,6 +106,24 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
   const run = new BillingRun(assigned(event.data), { ...data, usage: noUsage }, [event], input.prorationRule);
   run.catchUp();
   return run.finish('assignment');
+}
+
+/**
+ * A retroactive start at most `periods` periods of the plan's interval before today (exactly that many back is
+ * allowed): every period begun since is invoiced at once, so this bounds the catch-up invoice. Counted on a
+ * grid anchored on today, so no date before the start is ever computed.
+ */
+function assertRetroactiveLimit(start: CalendarDate, today: CalendarDate, plan: PlanSnapshot, periods: number): void {
+  if (start === today) return;
+  const grid = gridFor(today, dayOfMonth(today), plan.billingInterval);
+  if (periodIndexOf(grid, start) >= -periods) return;
+  const { unit, count } = plan.billingInterval;
+  throw rule(
+    'retroactiveStartDate',
+    'maxRetroactivePeriods',
+    `retroactiveStartDate may be at most ${periods} periods of plan ${plan.id} (${count} ${unit}${count > 1 ? 's' : ''} each) before today (${today}): ` +
+      `the earliest is ${boundary(grid, -periods)} (got ${start}; the limit is the tenant's settings.maxRetroactivePeriods)`,
+  );
 }
 
 /**
@@ -180,6 +200,7 @@ function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstance
   if (effectiveInput !== 'now' && effectiveInput !== 'nextBillDate' && !isCalendarDate(effectiveInput)) {
     throw InvalidInputError.forField('effective', 'cancelEffective', `effective must be "now", "nextBillDate" or a date written YYYY-MM-DD (got ${JSON.stringify(effectiveInput)})`);
   }
+  if (isCalendarDate(effectiveInput)) assertInInputRange(effectiveInput, 'effective');
   assertNotCancelled(state);
   const run = new BillingRun(state, data);
   run.catchUp();

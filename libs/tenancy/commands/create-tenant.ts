@@ -1,13 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/command-pipeline/command';
-import { parseTimeZone } from '../../shared-kernel/calendar-date';
-import { tenantDecider, TenantView, tenantStream } from '../domain/tenant.decider';
+import { INPUT_DATE_RANGE, parseTimeZone } from '../../shared-kernel/calendar-date';
+import { DEFAULT_MAX_RETROACTIVE_PERIODS, MAX_RETROACTIVE_PERIODS_LIMIT, tenantDecider, TenantView, tenantStream } from '../domain/tenant.decider';
 import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { generateApiKey, hashApiKey } from '../api-keys';
 import { TenantDirectory } from '../tenant-directory';
@@ -40,6 +40,13 @@ export class TenantSettingsDto {
   @IsOptional()
   @IsBoolean()
   allowLateUsage?: boolean;
+
+  @ApiPropertyOptional({ description: "How many periods of a plan's interval a retroactiveStartDate may lie before today", default: DEFAULT_MAX_RETROACTIVE_PERIODS, minimum: 1, maximum: MAX_RETROACTIVE_PERIODS_LIMIT })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RETROACTIVE_PERIODS_LIMIT)
+  maxRetroactivePeriods?: number;
 }
 
 export class CreateTenantDto {
@@ -53,7 +60,10 @@ export class CreateTenantDto {
   @IsBoolean()
   sandbox?: boolean;
 
-  @ApiPropertyOptional({ example: '2019-02-10', description: 'Sandbox only: the starting business date (default: today)' })
+  @ApiPropertyOptional({
+    example: '2019-02-10',
+    description: `Sandbox only: the starting business date, ${INPUT_DATE_RANGE.from} to ${INPUT_DATE_RANGE.to} (default: today)`,
+  })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'businessDate must be a date as YYYY-MM-DD' })
   businessDate?: string;

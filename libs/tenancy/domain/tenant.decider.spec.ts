@@ -1,6 +1,6 @@
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { specFor } from '../../shared-kernel/testing/given-when-then';
-import { DEFAULT_TENANT_SETTINGS, TenantCommand, tenantDecider, TenantEvent } from './tenant.decider';
+import { DEFAULT_MAX_RETROACTIVE_PERIODS, DEFAULT_TENANT_SETTINGS, TenantCommand, tenantDecider, TenantEvent } from './tenant.decider';
 
 const spec = specFor(tenantDecider);
 
@@ -99,5 +99,34 @@ describe('Tenant decider', () => {
 
   it('cannot rotate the key of a tenant that does not exist', () => {
     spec.given([]).when({ type: 'RotateTenantApiKey', data: { tenantId: 't9', apiKeyHash: 'h' } }).thenThrows(NotFoundError);
+  });
+});
+
+describe('Tenant decider: dates and the retroactive limit (issue 15)', () => {
+  it.each(['1900-01-01', '2199-12-31'])('a sandbox may start on %s, an end of the input date range', (businessDate) => {
+    spec.given([]).when(create({ sandbox: true, businessDate })).then([
+      { type: 'TenantCreated', data: { ...created.data, sandbox: true, businessDate, createdOn: businessDate } },
+    ]);
+  });
+
+  it.each(['1899-12-31', '2200-01-01', '0000-01-01', '9999-12-31'])('a sandbox on %s is refused: 400 dateRange on businessDate', (businessDate) => {
+    const error = spec.given([]).when(create({ sandbox: true, businessDate })).thenThrows(InvalidInputError, /from 1900-01-01 to 2199-12-31/);
+    expect(error.details).toEqual([{ field: 'businessDate', rule: 'dateRange', message: `businessDate must be a date from 1900-01-01 to 2199-12-31 (got "${businessDate}")` }]);
+  });
+
+  it('keeps settings.maxRetroactivePeriods only when given (absent: the default, 120)', () => {
+    expect(DEFAULT_MAX_RETROACTIVE_PERIODS).toBe(120);
+    expect(DEFAULT_TENANT_SETTINGS.maxRetroactivePeriods).toBeUndefined();
+    for (const maxRetroactivePeriods of [1, 1200]) {
+      spec
+        .given([])
+        .when(create({ settings: { maxRetroactivePeriods } }))
+        .then([{ type: 'TenantCreated', data: { ...created.data, settings: { ...DEFAULT_TENANT_SETTINGS, maxRetroactivePeriods } } }]);
+    }
+  });
+
+  it.each([0, 1201, 1.5, '12'])('refuses settings.maxRetroactivePeriods %j: a whole number from 1 to 1200', (maxRetroactivePeriods) => {
+    const error = spec.given([]).when(create({ settings: { maxRetroactivePeriods: maxRetroactivePeriods as number } })).thenThrows(InvalidInputError);
+    expect(error.details[0]).toMatchObject({ field: 'settings.maxRetroactivePeriods', rule: 'integerRange', message: expect.stringContaining('1 to 1200') });
   });
 });

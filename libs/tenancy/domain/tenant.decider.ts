@@ -16,7 +16,17 @@ export interface TenantSettings {
    * Tenants created before this setting existed do not have it: read it as `=== true`.
    */
   allowLateUsage: boolean;
+  /**
+   * How many periods of its plan's interval a retroactive start may lie before today (1 to 1200). Absent (also
+   * in tenants created before it existed): DEFAULT_MAX_RETROACTIVE_PERIODS. Kept out of the defaults so a
+   * tenant shows it only when set.
+   */
+  maxRetroactivePeriods?: number;
 }
+
+/** Ten years of a monthly plan: more than any real back-dating, and a catch-up invoice of bounded size. */
+export const DEFAULT_MAX_RETROACTIVE_PERIODS = 120;
+export const MAX_RETROACTIVE_PERIODS_LIMIT = 1200;
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   prorationRule: 'prorate',
@@ -135,6 +145,14 @@ function validSettings(settings: TenantSettings): TenantSettings {
   }
   if (typeof settings.allowLateUsage !== 'boolean') {
     throw InvalidInputError.forField('settings.allowLateUsage', 'boolean', 'settings.allowLateUsage must be true or false');
+  }
+  const periods = settings.maxRetroactivePeriods;
+  if (periods !== undefined && (!Number.isSafeInteger(periods) || periods < 1 || periods > MAX_RETROACTIVE_PERIODS_LIMIT)) {
+    throw InvalidInputError.forField(
+      'settings.maxRetroactivePeriods',
+      'integerRange',
+      `settings.maxRetroactivePeriods must be a whole number from 1 to ${MAX_RETROACTIVE_PERIODS_LIMIT} (got ${JSON.stringify(periods)})`,
+    );
   }
   return settings;
 }

@@ -8,7 +8,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { ReadYourWrites } from '../../platform/app/read-your-writes';
 import { clockDate, settle, SettleTimeoutError, startBusinessDays } from '../business-days';
-import { compareDates, daysBetween, parseCalendarDate } from '../../shared-kernel/calendar-date';
+import { compareDates, daysBetween, INPUT_DATE_RANGE, parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { InvalidInputError, RuleViolationError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
@@ -19,7 +19,10 @@ import { Command } from '../../platform/command-pipeline/command';
 export const MAX_ADVANCE_DAYS = 3660;
 
 export class AdvanceClockDto {
-  @ApiProperty({ example: '2019-03-22', description: "The date to move the sandbox tenant's clock to (YYYY-MM-DD)" })
+  @ApiProperty({
+    example: '2019-03-22',
+    description: `The date to move the sandbox tenant's clock to (YYYY-MM-DD, ${INPUT_DATE_RANGE.from} to ${INPUT_DATE_RANGE.to})`,
+  })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date as YYYY-MM-DD' })
   to: string;
 }

@@ -121,3 +121,21 @@ describe('Usage records: the occurrence date in the tenant time zone', () => {
     }
   });
 });
+
+describe('Usage records: occurredAt within the input date range (issue 15)', () => {
+  it.each(['1900-01-01', '2199-12-31', '1900-01-01T00:00:00Z', '2199-12-31T23:59:59Z'])('accepts %s', (occurredAt) => {
+    expect(parseSingleUsage({ ...valid, occurredAt }, 'UTC').occurredOn).toBe(occurredAt.slice(0, 10));
+  });
+
+  it.each(['1899-12-31', '2200-01-01', '0000-01-01', '9999-12-31', '2199-12-31T23:30:00-05:00', '1900-01-01T00:30:00+05:00'])(
+    'refuses %s (as a date in the tenant zone) with rule dateRange, naming both limits',
+    (occurredAt) => {
+      expect(refusal({ ...valid, occurredAt })).toEqual({ field: 'occurredAt', rule: 'dateRange' });
+      expect(() => parseSingleUsage({ ...valid, occurredAt }, 'UTC')).toThrow(`occurredAt must be a date from 1900-01-01 to 2199-12-31 (got "${occurredAt}")`);
+    },
+  );
+
+  it('names the record of a batch', () => {
+    expect(() => parseUsageBatch({ records: [valid, { ...valid, occurredAt: '2200-01-01' }] }, 'UTC')).toThrow(/records\[1\]\.occurredAt must be a date from 1900-01-01/);
+  });
+});

@@ -1,4 +1,4 @@
-import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { CalendarDate, dateRangeMessage, isInInputRange } from '../../shared-kernel/calendar-date';
 import { ErrorDetail, InvalidInputError } from '../../shared-kernel/errors';
 import { isValidId } from '../../shared-kernel/ids';
 import { occurrenceDate } from './occurrence-date';
@@ -164,6 +164,10 @@ function parseOccurredAt(value: unknown, field: string, timeZone: string, detail
       rule: 'isoDateOrInstant',
       message: `${field} must be a calendar date YYYY-MM-DD or an ISO 8601 instant with an offset, such as 2026-11-03T14:05:00Z or 2026-11-03T09:05:00-05:00 (got ${JSON.stringify(value)})`,
     });
+    return undefined;
+  }
+  if (!isInInputRange(date)) {
+    details.push({ field, rule: 'dateRange', message: dateRangeMessage(field, value) });
     return undefined;
   }
   return date;
