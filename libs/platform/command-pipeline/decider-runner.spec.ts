@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Decider } from '../../shared-kernel/decider';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
-import { EventStore, ExpectedRevision, NewEvent } from '../event-store/event-store.port';
+import { EventStore, ExpectedRevision, NewEvent, StreamAppend } from '../event-store/event-store.port';
 import { CommandContext } from './command-context';
 import { ConcurrencyConflictError } from './concurrency-conflict.error';
 import { DeciderRunner } from './decider-runner';
@@ -50,6 +50,15 @@ class InterferingStore implements EventStore {
         .then(() => this.inner.appendToStream(stream, events, expected));
     }
     return this.inner.appendToStream(stream, events, expected);
+  }
+  /** Interferes on the first stream, then appends all: the multi-stream append fails as a whole and is retried. */
+  appendToStreams(appends: StreamAppend[]) {
+    if (this.times-- > 0) {
+      const [{ stream, events }] = appends;
+      const rival = { ...events[0], id: `${events[0].id}-rival-${this.times}`, metadata: { ...events[0].metadata, commandId: `rival-${this.times}` } };
+      return this.inner.appendToStream(stream, [rival], 'any').then(() => this.inner.appendToStreams(appends));
+    }
+    return this.inner.appendToStreams(appends);
   }
   readStream = (...args: Parameters<EventStore['readStream']>) => this.inner.readStream(...args);
   readStreams = (...args: Parameters<EventStore['readStreams']>) => this.inner.readStreams(...args);
@@ -149,6 +158,49 @@ describe('DeciderRunner', () => {
     await expect(
       new DeciderRunner(failing).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('c')),
     ).rejects.toThrow('disk full');
+  });
+
+  describe('runMany', () => {
+    const inc = (stream: string, by: number) => ({ stream, command: { type: 'Increment' as const, data: { by } } });
+
+    it('decides each stream and appends them all in one appendToStreams; a repeat is a no-op on each', async () => {
+      await store.appendToStream('counter-t1.b', [{ id: 'b0', type: 'Incremented', data: { by: 5 }, metadata: { ...context('x'), tenantId: 't1' } }], 'no_stream');
+      const runner = new DeciderRunner(store);
+      const multi = jest.spyOn(store, 'appendToStreams');
+      const touch = { stream: 'counter-t1.b', command: { type: 'Touch' as const, data: {} } };
+
+      const outcomes = await runner.runMany(counter, [inc('counter-t1.a', 1), touch, inc('counter-t1.c', 3)], context('m-1'));
+
+      expect(multi).toHaveBeenCalledTimes(1);
+      expect(outcomes.map((o) => [o.state, o.events.length, o.revision, o.alreadyApplied])).toEqual([[1, 1, 0, false], [5, 0, 0, false], [3, 1, 0, false]]);
+      expect(outcomes[2].position).toBe(await store.headPosition());
+      const repeat = await runner.runMany(counter, [inc('counter-t1.a', 1), inc('counter-t1.c', 3)], context('m-1'), { cache: true });
+      expect(repeat.map((o) => [o.state, o.alreadyApplied])).toEqual([[1, true], [3, true]]);
+    });
+
+    it('writes nothing on any stream when the command fails on one of them', async () => {
+      const touch = { stream: 'counter-t1.none', command: { type: 'Touch' as const, data: {} } };
+      await expect(new DeciderRunner(store).runMany(counter, [inc('counter-t1.a', 1), touch], context('m-2'))).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.headPosition()).toBe(0);
+    });
+
+    it('decides every stream again on a conflict, losing no update', async () => {
+      const runner = new DeciderRunner(new InterferingStore(store, 2));
+      const outcomes = await runner.runMany(counter, [inc('counter-t1.a', 10), inc('counter-t1.b', 1)], context('m-3'));
+      expect(outcomes.map((o) => o.state)).toEqual([30, 1]);
+      expect((await store.readStream('counter-t1.b')).map((e) => e.data.by)).toEqual([1]);
+    });
+
+    it('with the cache, queues behind and ahead of single-stream commands on any of its streams', async () => {
+      const runner = new DeciderRunner(store, 1); // one attempt: any conflict would fail
+      const all = await Promise.all([
+        runner.run(counter, 'counter-t1.a', { type: 'Increment', data: { by: 1 } }, context('q-1'), { cache: true }),
+        runner.runMany(counter, [inc('counter-t1.a', 1), inc('counter-t1.b', 1)], context('q-2'), { cache: true }),
+        runner.run(counter, 'counter-t1.b', { type: 'Increment', data: { by: 1 } }, context('q-3'), { cache: true }),
+        runner.runMany(counter, [inc('counter-t1.b', 1), inc('counter-t1.a', 1)], context('q-4'), { cache: true }),
+      ]);
+      expect(all.flat().map((o) => o.state)).toEqual([1, 2, 1, 2, 3, 3]);
+    });
   });
 
   describe('with the stream-state cache', () => {

@@ -1,6 +1,6 @@
 import { Decider, DomainCommand, DomainEvent, fold } from '../../shared-kernel/decider';
 import { deterministicUuid } from '../../shared-kernel/ids';
-import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../event-store/event-store.port';
+import { EventStore, NewEvent, RecordedEvent, StreamAppend, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { CommandContext, eventMetadata } from './command-context';
 import { ConcurrencyConflictError } from './concurrency-conflict.error';
 import { CachedStream, StreamStateCache } from './stream-state-cache';
@@ -35,6 +35,12 @@ export interface RunOptions {
   cache?: boolean;
 }
 
+/** One stream of a `runMany` and the command decided on it. */
+export interface RunTarget<Command> {
+  stream: string;
+  command: Command;
+}
+
 export class DeciderRunner {
   private readonly cache = new StreamStateCache();
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -54,14 +60,36 @@ export class DeciderRunner {
     context: CommandContext,
     options: RunOptions = {},
   ): Promise<DeciderOutcome<State, Event>> {
-    if (!options.cache) return this.decideAndAppend(decider, stream, command, context, false);
-    const mine = (this.queues.get(stream) ?? Promise.resolve()).then(() => this.decideAndAppend(decider, stream, command, context, true));
+    const [outcome] = await this.runMany(decider, [{ stream, command }], context, options);
+    return outcome;
+  }
+
+  /**
+   * `run` over several streams at once, written together: each stream is loaded and decided, then every
+   * stream with new events is appended by ONE `appendToStreams` (one transaction on SQLite, so a crash
+   * leaves all or none; see the port for KurrentDB). A conflict on any stream reloads and decides them all
+   * again. A stream that already holds the command id is a no-op, as in `run`, so a retry of a cut write
+   * (KurrentDB) writes only the streams it lacks. Outcomes in the order of `targets`; streams must differ.
+   */
+  async runMany<Command extends DomainCommand, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    targets: readonly RunTarget<Command>[],
+    context: CommandContext,
+    options: RunOptions = {},
+  ): Promise<DeciderOutcome<State, Event>[]> {
+    if (!options.cache) return this.decideAndAppend(decider, targets, context, false);
+    // Queued behind this process's earlier commands on any of the streams. No deadlock: a command only
+    // waits for commands queued before it.
+    const streams = targets.map((target) => target.stream);
+    const before = streams.map((stream) => this.queues.get(stream)).filter((queued) => queued !== undefined);
+    const waited = before.length === 0 ? Promise.resolve() : before.length === 1 ? before[0] : Promise.all(before);
+    const mine = waited.then(() => this.decideAndAppend(decider, targets, context, true));
     const tail = mine.catch(() => undefined);
-    this.queues.set(stream, tail);
+    for (const stream of streams) this.queues.set(stream, tail);
     try {
       return await mine;
     } finally {
-      if (this.queues.get(stream) === tail) this.queues.delete(stream);
+      for (const stream of streams) if (this.queues.get(stream) === tail) this.queues.delete(stream);
     }
   }
 
@@ -81,38 +109,54 @@ export class DeciderRunner {
 
   private async decideAndAppend<Command extends DomainCommand, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
-    stream: string,
-    command: Command,
+    targets: readonly RunTarget<Command>[],
     context: CommandContext,
     useCache: boolean,
-  ): Promise<DeciderOutcome<State, Event>> {
+  ): Promise<DeciderOutcome<State, Event>[]> {
     for (let attempt = 1; ; attempt++) {
-      const known = await this.load(decider, stream, useCache);
-      const { state, revision, lastPosition } = known;
-
-      const earlier = known.commandIds.get(context.commandId);
-      if (earlier !== undefined) return { state, events: [], position: earlier, revision, alreadyApplied: true };
-
-      const events = decider.decide(command, state);
-      if (events.length === 0) return { state, events, position: lastPosition, revision, alreadyApplied: false };
+      const known = await Promise.all(targets.map(({ stream }) => this.load(decider, stream, useCache)));
+      const outcomes: DeciderOutcome<State, Event>[] = [];
+      const appends: StreamAppend[] = [];
+      const appending: number[] = []; // index in targets of each append
+      targets.forEach(({ stream, command }, index) => {
+        const { state, revision, lastPosition, commandIds } = known[index];
+        const earlier = commandIds.get(context.commandId);
+        if (earlier !== undefined) return outcomes.push({ state, events: [], position: earlier, revision, alreadyApplied: true });
+        const events = decider.decide(command, state);
+        outcomes.push({ state, events, position: lastPosition, revision, alreadyApplied: false });
+        if (events.length === 0) return;
+        appends.push({
+          stream,
+          events: events.map((event, i) => toNewEvent(event, i, stream, context)),
+          expectedRevision: revision < 0 ? 'no_stream' : revision,
+        });
+        appending.push(index);
+      });
+      if (appends.length === 0) return outcomes;
 
       try {
-        const result = await this.store.appendToStream(
-          stream,
-          events.map((event, index) => toNewEvent(event, index, stream, context)),
-          revision < 0 ? 'no_stream' : revision,
-        );
-        const next = events.reduce(decider.evolve, state);
-        if (useCache) {
-          // In place: the queue lets one command at a time use a cached stream, and copying a map of every
-          // command id per append made busy streams quadratic.
-          const commandIds = known.commandIds.set(context.commandId, result.position);
-          this.cache.set(stream, { revision: result.nextExpectedRevision, lastPosition: result.position, state: next, commandIds });
-        }
-        return { state: next, events, position: result.position, revision: result.nextExpectedRevision, alreadyApplied: false };
+        // One stream appends as it always has; several go through the store's multi-stream append.
+        const [only] = appends;
+        const results =
+          appends.length === 1
+            ? [await this.store.appendToStream(only.stream, only.events, only.expectedRevision)]
+            : await this.store.appendToStreams(appends);
+        appending.forEach((index, i) => {
+          const { state, events } = outcomes[index];
+          const { position, nextExpectedRevision } = results[i];
+          const next = events.reduce(decider.evolve, state);
+          if (useCache) {
+            // In place: the queue lets one command at a time use a cached stream, and copying a map of every
+            // command id per append made busy streams quadratic.
+            const commandIds = known[index].commandIds.set(context.commandId, position);
+            this.cache.set(targets[index].stream, { revision: nextExpectedRevision, lastPosition: position, state: next, commandIds });
+          }
+          outcomes[index] = { state: next, events, position, revision: nextExpectedRevision, alreadyApplied: false };
+        });
+        return outcomes;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(stream, attempt);
+        if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(error.stream, attempt);
       }
     }
   }

@@ -24,6 +24,8 @@ export interface EventStoreContractOptions {
   cleanup?: () => Promise<void>;
   /** The store promises positions 1, 2, 3, ... with no gaps (SQLite). */
   gapFreePositions?: boolean;
+  /** `appendToStreams` writes all streams in one transaction: a failure on any stream writes none (SQLite). */
+  atomicMultiStreamAppends?: boolean;
 }
 
 export function eventStoreContract(
@@ -137,6 +139,112 @@ export function eventStoreContract(
         const next = await store.appendToStream(stream, [newEvent()], 0);
         expect(next.nextExpectedRevision).toBe(1);
       });
+    });
+
+    describe('appendToStreams', () => {
+      it('appends to several streams, each at its expected revision, and answers per stream in order', async () => {
+        const [a, b, c] = [await streamWith(2), newStream(), await streamWith(1)];
+
+        const results = await store.appendToStreams([
+          { stream: a, events: [newEvent()], expectedRevision: 1 },
+          { stream: b, events: [newEvent(), newEvent()], expectedRevision: 'no_stream' },
+          { stream: c, events: [newEvent()], expectedRevision: 'any' },
+        ]);
+
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual([2, 1, 1]);
+        const read = await store.readStreams([a, b, c]);
+        expect([a, b, c].map((s) => read.get(s)!.length)).toEqual([3, 2, 2]);
+        expect(results.map((r) => r.position)).toEqual([a, b, c].map((s) => read.get(s)!.at(-1)!.position));
+      });
+
+      it('answers [] for no streams', async () => {
+        expect(await store.appendToStreams([])).toEqual([]);
+      });
+
+      it.each([
+        ['an empty events array', (s: string) => ({ stream: s, events: [], expectedRevision: 'any' as const })],
+        ['a $ stream name', () => ({ stream: '$system', events: [newEvent()], expectedRevision: 'any' as const })],
+        ['a stream named twice', (s: string) => ({ stream: s, events: [newEvent()], expectedRevision: 'any' as const })],
+      ])('refuses %s in any part with a RangeError and writes no part', async (_case, bad) => {
+        const [a, b] = [newStream(), newStream()];
+
+        const error = await rejectionOf(
+          store.appendToStreams([
+            { stream: a, events: [newEvent()], expectedRevision: 'no_stream' },
+            { stream: b, events: [newEvent()], expectedRevision: 'no_stream' },
+            bad(a),
+          ]),
+        );
+
+        expect(error).toBeInstanceOf(RangeError);
+        expect(await store.readStream(a)).toEqual([]);
+        expect(await store.readStream(b)).toEqual([]);
+      });
+
+      it('writes no part when the data of a later part cannot be serialized', async () => {
+        const [a, b] = [newStream(), newStream()];
+        const unwritable = newEvent('Broken', { amount: BigInt(1) as unknown as number });
+
+        await expect(
+          store.appendToStreams([
+            { stream: a, events: [newEvent()], expectedRevision: 'no_stream' },
+            { stream: b, events: [unwritable], expectedRevision: 'no_stream' },
+          ]),
+        ).rejects.toThrow();
+
+        expect(await store.readStream(a)).toEqual([]);
+        expect(await store.readStream(b)).toEqual([]);
+      });
+
+      it('rejects a revision mismatch on the first stream with a typed error naming it, and writes nothing', async () => {
+        const [a, b] = [await streamWith(1), newStream()];
+
+        const error = await rejectionOf(
+          store.appendToStreams([
+            { stream: a, events: [newEvent()], expectedRevision: 'no_stream' },
+            { stream: b, events: [newEvent()], expectedRevision: 'no_stream' },
+          ]),
+        );
+
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ stream: a, expected: 'no_stream' });
+        expect(await store.readStream(a)).toHaveLength(1);
+        expect(await store.readStream(b)).toEqual([]);
+      });
+
+      it('lets exactly one of concurrent multi-stream appends with the same expected revisions win', async () => {
+        const [a, b] = [newStream(), newStream()];
+        const attempt = () =>
+          store.appendToStreams([
+            { stream: a, events: [newEvent()], expectedRevision: 'no_stream' },
+            { stream: b, events: [newEvent()], expectedRevision: 'no_stream' },
+          ]);
+
+        const settled = await Promise.allSettled([attempt(), attempt(), attempt()]);
+
+        expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+        expect(await store.readStream(a)).toHaveLength(1);
+        expect(await store.readStream(b)).toHaveLength(1);
+      });
+
+      if (options.atomicMultiStreamAppends) {
+        it('is all or nothing: a revision mismatch on the last stream leaves the earlier streams unwritten', async () => {
+          const [a, b, c] = [newStream(), await streamWith(1), await streamWith(2)];
+
+          const error = await rejectionOf(
+            store.appendToStreams([
+              { stream: a, events: [newEvent()], expectedRevision: 'no_stream' },
+              { stream: b, events: [newEvent()], expectedRevision: 0 },
+              { stream: c, events: [newEvent()], expectedRevision: 0 },
+            ]),
+          );
+
+          expect(error).toMatchObject({ stream: c, expected: 0, actual: 1 });
+          expect(await store.readStream(a)).toEqual([]);
+          expect(await store.readStream(b)).toHaveLength(1);
+          expect(await store.readStream(c)).toHaveLength(2);
+        });
+      }
     });
 
     describe('round trip', () => {

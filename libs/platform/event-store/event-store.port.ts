@@ -47,6 +47,13 @@ export interface AppendResult {
   position: number;
 }
 
+/** One stream's part of a multi-stream append (`appendToStreams`). */
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   /** First revision to read (inclusive). Default 0. */
   fromRevision?: number;
@@ -98,6 +105,16 @@ export interface AllSubscription extends AsyncIterable<EventBatch> {
 export interface EventStore {
   /** Appends all events atomically, or none. Throws WrongExpectedRevisionError on a revision mismatch. */
   appendToStream(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each with its own expected revision; results in the order of `appends`. Every
+   * part is checked (RangeError) before anything is written, and a stream may appear only once; [] writes nothing.
+   * SQLite: all parts in ONE transaction, all or none, even if the process dies mid-way; a revision mismatch
+   * anywhere writes nothing. KurrentDB has no multi-stream transaction: the parts are appended one after the
+   * other, so a mismatch or a crash leaves the parts before it written. Callers that need the whole write
+   * (a usage batch) make a retry complete it: deterministic event ids and command ids, so the retry skips the
+   * parts already written and writes the rest.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; an unknown stream reads as []. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**

@@ -1,4 +1,4 @@
-import { ExpectedRevision, NewEvent } from './event-store.port';
+import { ExpectedRevision, NewEvent, StreamAppend } from './event-store.port';
 
 /** Default upper bound on the events handed over in one subscription batch (the port's default). */
 export const DEFAULT_BATCH_SIZE = 500;
@@ -22,6 +22,17 @@ export function assertValidAppend(stream: string, events: readonly NewEvent[], e
     );
   }
   events.forEach((event, index) => assertValidEvent(stream, event, index));
+}
+
+/** Checks every part of an `appendToStreams` call as `assertValidAppend` does, and that no stream comes twice. */
+export function assertValidAppends(appends: readonly StreamAppend[]): void {
+  if (!Array.isArray(appends)) throw new RangeError('appendToStreams: appends must be an array');
+  const streams = new Set<string>();
+  for (const { stream, events, expectedRevision } of appends) {
+    assertValidAppend(stream, events, expectedRevision);
+    if (streams.has(stream)) throw new RangeError(`appendToStreams: stream ${stream} appears more than once`);
+    streams.add(stream);
+  }
 }
 
 /** Counts and revisions: non-negative integers (or at least `min`). */

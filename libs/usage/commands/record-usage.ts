@@ -71,8 +71,10 @@ export class RecordUsageCommand extends Command<{ input: unknown; kind: 'single'
 /**
  * Usage recording, one record or a batch. The whole request is checked first: the input (400, every bad
  * record with its index), the accounts (404), the rules (422); nothing is written unless every record passes.
- * The records are then grouped by stream (account and month of occurrence) and each group is decided and
- * appended, all groups at once, so their appends share the event store's group commits. A record whose
+ * The records are then grouped by stream (account and month of occurrence), each group is decided, and all
+ * groups are appended together (`runMany`): on SQLite in one transaction, so a crash mid-request leaves the
+ * whole batch or none of it; on KurrentDB stream by stream, and a retry with the same keys completes a cut
+ * batch (its records already written count as duplicates). A record whose
  * idempotency key its stream already holds, or that repeats one of the same request, is a duplicate.
  *
  * The runner is this handler's own, with the stream cache on: the state of a busy account-month (its keys)
@@ -96,11 +98,11 @@ export class RecordUsageHandler implements ICommandHandler<RecordUsageCommand, C
     const fieldOf = kind === 'single' ? (_index: number, field: string) => field : (index: number, field: string) => `records[${index}].${field}`;
     const accepted = checkUsageRules(records, await this.facts.load(tenant, context.businessDate, records), fieldOf);
 
-    const outcomes = await Promise.all(
-      [...byStream(accepted).values()].map((command) =>
-        this.runner.run(usageDecider, usageStream(tenant.id, command.data.accountId, command.data.month), command, context, { cache: true }),
-      ),
-    );
+    const targets = [...byStream(accepted).values()].map((command) => ({
+      stream: usageStream(tenant.id, command.data.accountId, command.data.month),
+      command,
+    }));
+    const outcomes = await this.runner.runMany(usageDecider, targets, context, { cache: true });
     const written = outcomes.reduce((sum, outcome) => sum + recordsIn(outcome), 0);
     const position = outcomes.reduce((max, outcome) => Math.max(max, outcome.position), 0);
     if (kind === 'batch') return { body: { accepted: written, duplicates: records.length - written }, position };

@@ -40,10 +40,11 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { assertValidAppend, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
+import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { BatchQueue } from './batch-queue';
 import { EVENT_ID_METADATA_KEY, toKurrentEventId } from './event-id';
 
@@ -87,6 +88,19 @@ export class KurrentDbEventStore implements EventStore {
     } catch (error) {
       throw toPortError(error, stream, expectedRevision);
     }
+  }
+
+  /**
+   * KurrentDB has no multi-stream transaction: the streams are appended one after the other, stopping at the
+   * first failure, so a mismatch or a crash leaves the streams before it written (see the port). Every part is
+   * checked and serialized before the first append, so bad input writes nothing.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppends(appends);
+    if (appends.length > 1) appends.forEach(({ events }) => events.forEach(toEventData));
+    const results: AppendResult[] = [];
+    for (const { stream, events, expectedRevision } of appends) results.push(await this.appendToStream(stream, events, expectedRevision));
+    return results;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '../event-store.contract';
@@ -11,6 +11,7 @@ const contractDir = mkdtempSync(join(tmpdir(), 'event-store-contract-'));
 
 eventStoreContract('SqliteEventStore (file)', async () => new SqliteEventStore({ file: join(contractDir, 'events.sqlite') }), {
   gapFreePositions: true,
+  atomicMultiStreamAppends: true,
   cleanup: async () => rmSync(contractDir, { recursive: true, force: true }),
 });
 
@@ -45,6 +46,22 @@ describe('SqliteEventStore', () => {
       await store.appendToStream('account-1', [newEvent()], 'no_stream');
 
       expect(existsSync(file)).toBe(true);
+    });
+
+    it('creates the file and its WAL files 0600 and the folders it makes 0700; tightens files of an older version', async () => {
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      const file = join(dir, 'private', 'events.sqlite');
+      await open({ file }).appendToStream('account-1', [newEvent()], 'no_stream');
+
+      expect([file, `${file}-wal`, `${file}-shm`].map(mode)).toEqual([0o600, 0o600, 0o600]);
+      expect(mode(join(dir, 'private'))).toBe(0o700);
+
+      const old = join(dir, 'events.sqlite');
+      await open({ file: old }).close();
+      for (const path of [old, `${old}-wal`, `${old}-shm`]) if (existsSync(path)) chmodSync(path, 0o644);
+      const reopened = open({ file: old });
+      await reopened.appendToStream('account-1', [newEvent()], 'no_stream');
+      expect([old, `${old}-wal`, `${old}-shm`].map(mode)).toEqual([0o600, 0o600, 0o600]);
     });
 
     it('keeps the data when the file is reopened, and continues the positions', async () => {

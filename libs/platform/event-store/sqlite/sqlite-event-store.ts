@@ -1,7 +1,5 @@
 /** Over 400 lines on purpose: the SQLite adapter of the EventStore port in one class, because its appends (group
  * commit), reads and subscriptions share one connection and the position counter it guards. */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   AllSubscription,
@@ -12,14 +10,16 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store.port';
-import { assertValidAppend, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
+import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { PollingAllSubscription } from './polling-subscription';
+import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from './private-files';
 
 export interface SqliteEventStoreOptions {
-  /** Path of the database file (its folder is created if missing), or ':memory:'. */
+  /** Path of the database file (created 0600, its folder 0700 if missing), or ':memory:'. */
   file: string;
   /** The store's wall clock, read once per commit for `recordedAt`. Injectable for tests. */
   now?: () => Date;
@@ -82,15 +82,21 @@ interface SerializedEvent {
   metadata: string;
 }
 
-interface PendingAppend {
+interface PendingPart {
   stream: string;
   expected: ExpectedRevision;
   events: SerializedEvent[];
-  resolve(result: AppendResult): void;
+}
+
+/** One caller's append: one stream (appendToStream) or several (appendToStreams), written all or none. */
+interface PendingAppend {
+  parts: PendingPart[];
+  eventCount: number;
+  resolve(results: AppendResult[]): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+type Outcome = { ok: true; results: AppendResult[] } | { ok: false; error: unknown };
 
 /**
  * The embedded event store: one SQLite file, WAL, synchronous=FULL (every acknowledged commit is fsynced).
@@ -98,7 +104,8 @@ type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown 
  * Group commit: appends are queued and committed together, in ONE transaction, on the next setImmediate
  * (or at once when the queue is large). Each append runs in its own SAVEPOINT inside that transaction, so a
  * failing append (wrong revision, duplicate id) is rolled back alone and the others still commit. Every
- * caller's promise settles only after the shared COMMIT has returned, i.e. after the fsync.
+ * caller's promise settles only after the shared COMMIT has returned, i.e. after the fsync. A multi-stream
+ * append (appendToStreams) is one savepoint too: all its streams commit together or none does.
  *
  * Positions are SQLite rowids assigned inside the write transaction: 1, 2, 3, ... without gaps, even across
  * processes sharing the file (SQLite serializes writers) and after rolled-back savepoints.
@@ -112,7 +119,7 @@ export class SqliteEventStore implements EventStore {
 
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly commitBatch: (batch: PendingAppend[], recordedAt: string) => Outcome[];
-  private readonly appendOne: (append: PendingAppend, recordedAt: string) => AppendResult;
+  private readonly appendOne: (append: PendingAppend, recordedAt: string) => AppendResult[];
 
   private queue: PendingAppend[] = [];
   private queuedEvents = 0;
@@ -132,7 +139,7 @@ export class SqliteEventStore implements EventStore {
 
     // Nested better-sqlite3 transactions run as SAVEPOINTs: that is what isolates one append from the others.
     this.appendOne = this.db.transaction((append: PendingAppend, recordedAt: string) =>
-      this.insertAppend(append, recordedAt),
+      append.parts.map((part) => this.insertPart(part, recordedAt)),
     );
     // IMMEDIATE takes the write lock up front, so a commit never fails half-way on a lock upgrade.
     this.commitBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) =>
@@ -140,21 +147,16 @@ export class SqliteEventStore implements EventStore {
     ).immediate;
   }
 
-  appendToStream(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error('SqliteEventStore is closed'));
-    let serialized: SerializedEvent[];
-    try {
-      assertValidAppend(stream, events, expectedRevision);
-      serialized = events.map(serializeEvent);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, expected: expectedRevision, events: serialized, resolve, reject });
-      this.queuedEvents += serialized.length;
-      if (this.queue.length >= this.maxBatchAppends || this.queuedEvents >= this.maxBatchEvents) this.flush();
-      else this.scheduleFlush();
-    });
+  async appendToStream(stream: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    assertValidAppend(stream, events, expectedRevision);
+    const [result] = await this.enqueue([{ stream, events, expectedRevision }]);
+    return result;
+  }
+
+  /** All streams in one savepoint of one transaction: all or none, also when the process dies mid-commit. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertValidAppends(appends);
+    return appends.length === 0 ? [] : this.enqueue(appends);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -242,6 +244,19 @@ export class SqliteEventStore implements EventStore {
     return { ...this.counters };
   }
 
+  /** Serializes in the caller's call (bad data fails that caller alone), queues, and settles after the commit. */
+  private enqueue(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (this.closed) return Promise.reject(new Error('SqliteEventStore is closed'));
+    const parts = appends.map(({ stream, events, expectedRevision }) => ({ stream, expected: expectedRevision, events: events.map(serializeEvent) }));
+    const eventCount = parts.reduce((sum, part) => sum + part.events.length, 0);
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ parts, eventCount, resolve, reject });
+      this.queuedEvents += eventCount;
+      if (this.queue.length >= this.maxBatchAppends || this.queuedEvents >= this.maxBatchEvents) this.flush();
+      else this.scheduleFlush();
+    });
+  }
+
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -267,13 +282,13 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.countCommit(batch, outcomes);
-    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i].resolve(outcome.result) : batch[i].reject(outcome.error)));
+    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i].resolve(outcome.results) : batch[i].reject(outcome.error)));
     if (outcomes.some((outcome) => outcome.ok)) this.notifyAppended();
   }
 
   private tryAppend(append: PendingAppend, recordedAt: string): Outcome {
     try {
-      return { ok: true, result: this.appendOne(append, recordedAt) };
+      return { ok: true, results: this.appendOne(append, recordedAt) };
     } catch (error) {
       // If SQLite itself rolled the whole transaction back (e.g. disk full), the batch cannot go on.
       if (!this.db.inTransaction) throw error;
@@ -282,7 +297,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Runs inside the append's savepoint: check the expected revision, then insert with the next revisions. */
-  private insertAppend({ stream, expected, events }: PendingAppend, recordedAt: string): AppendResult {
+  private insertPart({ stream, expected, events }: PendingPart, recordedAt: string): AppendResult {
     const actual = (this.statements.lastRevision.get(stream) as number | null) ?? -1;
     if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
 
@@ -342,7 +357,7 @@ export class SqliteEventStore implements EventStore {
     outcomes.forEach((outcome, i) => {
       if (!outcome.ok) return;
       this.counters.appends += 1;
-      this.counters.events += batch[i].events.length;
+      this.counters.events += batch[i].eventCount;
     });
   }
 
@@ -359,13 +374,14 @@ export class SqliteEventStore implements EventStore {
 
 function openDatabase(file: string, busyTimeoutMs: number, walAutocheckpointPages: number): Database.Database {
   const inMemory = file === ':memory:';
-  if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
+  createPrivateDatabaseFile(file);
   const db = new Database(file, { timeout: busyTimeoutMs });
   const journalMode = String(db.pragma('journal_mode = WAL', { simple: true }));
   if (!inMemory && journalMode !== 'wal') {
     db.close();
     throw new Error(`SQLite event store ${file}: WAL journal mode is required, the file system gave '${journalMode}'`);
   }
+  restrictSqliteCompanionFiles(file);
   // FULL: the WAL is fsynced on every commit, so an acknowledged append survives a power cut. Never lower.
   db.pragma('synchronous = FULL');
   // Checkpoints (copying the WAL back into the file, with fsyncs) are the other big write cost; doing them

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -31,6 +31,26 @@ describe('SqliteReadStore', () => {
     id,
     doc,
     position,
+  });
+
+  it('creates its file and the WAL files 0600 and the folder it makes 0700; tightens a 0644 file', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    const file = newFile('modes');
+    const store = new SqliteReadStore({ file });
+    try {
+      await store.ensureCollections([spec]);
+      await store.apply([upsert('a', 1)], { name: 'proj', position: 1 });
+      expect([mode(file), mode(`${file}-wal`), mode(`${file}-shm`), mode(dirname(file))]).toEqual([0o600, 0o600, 0o600, 0o700]);
+    } finally {
+      await store.close();
+    }
+    const old = newFile('modes');
+    mkdirSync(dirname(old), { recursive: true });
+    new Database(old).close();
+    chmodSync(old, 0o644);
+    const reopened = new SqliteReadStore({ file: old });
+    await reopened.close();
+    expect(mode(old)).toBe(0o600);
   });
 
   it('commits a batch and its checkpoint atomically: a write failing mid-batch leaves neither', async () => {

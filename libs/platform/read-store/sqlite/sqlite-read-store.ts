@@ -12,9 +12,8 @@
  * expression indexes on json_extract: every write then parsed the document once per index, and a patch of one
  * field rewrote every index of the row; now a patch touches only the indexes of the fields it sets.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../event-store/sqlite/private-files';
 import type {
   CollectionSpec,
   Doc,
@@ -145,9 +144,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly checkpointer: WalCheckpointer | null = null;
 
   constructor(options: SqliteReadStoreOptions) {
-    mkdirSync(dirname(options.file), { recursive: true });
+    createPrivateDatabaseFile(options.file); // 0600, its folder 0700 (data files are private)
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
+    restrictSqliteCompanionFiles(options.file);
     // An acknowledged write is durable: fsync on every commit. Speed comes from batching writes per commit.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
