@@ -6,6 +6,7 @@ import { AppConfig, loadConfig } from '../libs/platform/config/config';
 import { CoreModule, CoreOptions } from './core.module';
 import { createHttpApp } from '../libs/platform/http/app-factory';
 import { createLogger } from '../libs/platform/logging/logger';
+import { AdminKey } from '../libs/tenancy';
 
 @Module({})
 class RootModule {}
@@ -36,6 +37,8 @@ export async function bootstrap(name: string, modules: Array<Type | DynamicModul
   try {
     const app = await createApp(name, modules, { config, logger });
     await app.listen({ port: config.port, host: config.host });
+    // Only now, with the server up, is a generated admin key recorded and printed (it is never shown again).
+    await app.get(AdminKey).announce();
     logger.info(
       { app: name, port: config.port, dataDir: config.dataDir, eventStore: config.eventStore, readStore: config.readStore },
       `listening on http://localhost:${config.port} (API docs at /docs)`,

@@ -9,8 +9,9 @@ import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-stor
 import { createReadStore, ReadStoreConfig } from '../libs/platform/read-store';
 import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
 import { DeciderRunner } from '../libs/platform/command-pipeline/decider-runner';
-import { AdminKey, ApiKeyGuard, resolveAdminKeyHash, TenantDirectory } from '../libs/tenancy';
+import { AdminKey, ApiKeyGuard, resolveAdminKey, TenantDirectory } from '../libs/tenancy';
 import { AllExceptionsFilter } from '../libs/platform/http/all-exceptions.filter';
+import { AuthFailureLimiter } from '../libs/platform/http/auth-failure-limiter';
 import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from '../libs/platform/http/idempotency.interceptor';
 import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../libs/platform/app/lifecycle';
@@ -61,8 +62,8 @@ export class CoreModule {
         },
         {
           provide: AdminKey,
-          useFactory: async (events: EventStore, directory: TenantDirectory) =>
-            new AdminKey(await resolveAdminKeyHash(events, options.config.adminKey, logger, print, directory.systemDate('UTC'))),
+          useFactory: (events: EventStore, directory: TenantDirectory) =>
+            resolveAdminKey(events, options.config.adminKey, logger, print, directory.systemDate('UTC')),
           inject: [EVENT_STORE, TenantDirectory],
         },
         {
@@ -77,6 +78,10 @@ export class CoreModule {
           inject: [READ_STORE],
         },
         Lifecycle,
+        {
+          provide: AuthFailureLimiter,
+          useValue: new AuthFailureLimiter(options.config.authFailureLimit, options.config.authFailureWindowMs),
+        },
         { provide: FaultInjector, useValue: new FaultInjector(options.config.fault) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

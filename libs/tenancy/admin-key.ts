@@ -4,6 +4,7 @@ import { EventStore, WrongExpectedRevisionError } from '../platform/event-store/
 import { SYSTEM_TENANT } from '../platform/read-store/read-store.port';
 import { streamName } from '../shared-kernel/streams';
 import { generateApiKey, hashApiKey } from './api-keys';
+import { AdminKey } from './auth';
 
 export const ADMIN_KEY_STREAM = streamName('admin', SYSTEM_TENANT, 'key');
 
@@ -12,30 +13,38 @@ interface AdminKeyConfigured {
 }
 
 /**
- * Resolves the admin key's hash at start-up. BILLING_ADMIN_KEY wins when set (its hash is recorded if it
- * changed); otherwise the stored hash is used; with neither, a key is generated, printed once and stored
- * hashed. Several processes starting together agree: only the one whose append wins prints its key.
+ * Resolves the admin key at start-up. BILLING_ADMIN_KEY wins when set (its hash is recorded if it
+ * changed); otherwise the stored hash is used. With neither, a key is generated but recorded and printed
+ * only by AdminKey.announce(), once the server listens: a start that fails before (a bad port, a port in
+ * use) leaves no stored key that nobody has seen. Several processes starting together agree: only the
+ * one whose append wins prints its key; the others take the stored one.
  */
-export async function resolveAdminKeyHash(
+export async function resolveAdminKey(
   events: EventStore,
   configuredKey: string | undefined,
   logger: Logger,
   print: (line: string) => void,
   businessDate: string,
-): Promise<string> {
+): Promise<AdminKey> {
   for (;;) {
-    const history = await events.readStream(ADMIN_KEY_STREAM);
-    const stored = history.length > 0 ? (history[history.length - 1].data as unknown as AdminKeyConfigured).keyHash : null;
-    const revision = history.length - 1;
+    const { stored, revision } = await storedHash(events);
     if (configuredKey !== undefined) {
       const keyHash = hashApiKey(configuredKey);
-      if (stored === keyHash) return keyHash;
+      if (stored === keyHash) return new AdminKey(keyHash);
       if (await tryRecord(events, keyHash, revision, 'environment', businessDate)) {
         logger.info('admin key taken from BILLING_ADMIN_KEY');
-        return keyHash;
+        return new AdminKey(keyHash);
       }
       continue;
     }
+    if (stored !== null) return new AdminKey(stored);
+    return new AdminKey('', () => recordGenerated(events, print, businessDate));
+  }
+}
+
+async function recordGenerated(events: EventStore, print: (line: string) => void, businessDate: string): Promise<string> {
+  for (;;) {
+    const { stored, revision } = await storedHash(events);
     if (stored !== null) return stored;
     const key = generateApiKey('adm');
     const keyHash = hashApiKey(key);
@@ -44,6 +53,12 @@ export async function resolveAdminKeyHash(
       return keyHash;
     }
   }
+}
+
+async function storedHash(events: EventStore): Promise<{ stored: string | null; revision: number }> {
+  const history = await events.readStream(ADMIN_KEY_STREAM);
+  const stored = history.length > 0 ? (history[history.length - 1].data as unknown as AdminKeyConfigured).keyHash : null;
+  return { stored, revision: history.length - 1 };
 }
 
 async function tryRecord(events: EventStore, keyHash: string, revision: number, source: string, businessDate: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Access, ACCESS } from '../platform/http/access';
+import { AuthFailureLimiter } from '../platform/http/auth-failure-limiter';
 import { TenantView } from './domain/tenant.decider';
 import { hashApiKey, sameHash } from './api-keys';
 import { TenantDirectory } from './tenant-directory';
@@ -29,9 +30,21 @@ declare module 'fastify' {
 
 export { AdminOnly, Public } from '../platform/http/access';
 
-/** Holds the admin key's hash resolved at start-up. */
+/**
+ * The admin key's hash resolved at start-up. With none configured or stored, announce() (called once the
+ * server listens) generates, records and prints one; until then no key is the admin key.
+ */
 export class AdminKey {
-  constructor(readonly hash: string) {}
+  constructor(
+    public hash: string,
+    private pending?: () => Promise<string>,
+  ) {}
+
+  async announce(): Promise<void> {
+    if (!this.pending) return;
+    this.hash = await this.pending();
+    this.pending = undefined;
+  }
 }
 
 @Injectable()
@@ -42,6 +55,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly adminKey: AdminKey,
     private readonly readYourWrites: ReadYourWrites,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly failures: AuthFailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,7 +63,18 @@ export class ApiKeyGuard implements CanActivate {
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = bearerKey(request.headers.authorization);
-    const keyHash = hashApiKey(key);
+    const keyHash = key === null ? null : hashApiKey(key);
+    try {
+      return await this.authenticate(request, access, keyHash);
+    } catch (error) {
+      // Only failed authentications count (a 401, not a 403 of a valid key); over the limit they answer 429.
+      if (error instanceof UnauthorizedException) this.failures.recordFailure(request.ip, keyHash);
+      throw error;
+    }
+  }
+
+  private async authenticate(request: FastifyRequest, access: Access, keyHash: string | null): Promise<boolean> {
+    if (keyHash === null) throw new UnauthorizedException('Send the API key as "Authorization: Bearer <key>"');
     if (sameHash(keyHash, this.adminKey.hash)) {
       if (access !== 'admin') throw new ForbiddenException("This route acts inside a tenant: use the tenant's API key, not the admin key");
       request.principal = { kind: 'admin', keyHash };
@@ -74,10 +99,8 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function bearerKey(header: string | undefined): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) throw new UnauthorizedException('Send the API key as "Authorization: Bearer <key>"');
-  return match[1];
+function bearerKey(header: string | undefined): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
 }
 
 /** The tenant whose API key authenticated the request. */

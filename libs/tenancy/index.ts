@@ -15,5 +15,5 @@ export const tenancyContext: BoundedContext = {
 
 // Offered to the other contexts and the apps.
 export { AdminKey, AdminOnly, ApiKeyGuard, CurrentTenant, Public } from './auth';
-export { resolveAdminKeyHash } from './admin-key';
+export { resolveAdminKey } from './admin-key';
 export { TenantDirectory } from './tenant-directory';

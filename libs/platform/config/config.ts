@@ -23,6 +23,9 @@ export interface AppConfig {
    * the second core) or `inline` (the main thread). MongoDB/KurrentDB and a separate worker process: always inline.
    */
   projectors: 'thread' | 'inline';
+  /** Failed authentications an address (or a key) may have per window before it is answered 429; 0 turns the limit off. */
+  authFailureLimit: number;
+  authFailureWindowMs: number;
   /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
   fault: string | undefined;
 }
@@ -35,7 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (eventStore === 'kurrentdb' && !env.KURRENTDB_URL) throw new ConfigError('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
   if (readStore === 'mongodb' && !env.MONGODB_URL) throw new ConfigError('READ_STORE=mongodb needs MONGODB_URL');
   return {
-    port: integer(env.PORT ?? '3000', 'PORT'),
+    port: portNumber(env.PORT ?? '3000'),
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     adminKey: env.BILLING_ADMIN_KEY || undefined,
@@ -49,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     businessDayTickMs: integer(env.BUSINESS_DAY_TICK_MS ?? '60000', 'BUSINESS_DAY_TICK_MS'),
     settleTimeoutMs: integer(env.SETTLE_TIMEOUT_MS ?? '60000', 'SETTLE_TIMEOUT_MS'),
     projectors: oneOf(env.PROJECTORS ?? 'thread', ['thread', 'inline'] as const, 'PROJECTORS'),
+    authFailureLimit: integer(env.AUTH_FAILURE_LIMIT ?? '20', 'AUTH_FAILURE_LIMIT'),
+    authFailureWindowMs: integer(env.AUTH_FAILURE_WINDOW_MS ?? '60000', 'AUTH_FAILURE_WINDOW_MS'),
     fault: env.BILLING_FAULT || undefined,
   };
 }
@@ -63,6 +68,13 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 function integer(value: string, name: string): number {
   if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number; got "${value}"`);
   return Number(value);
+}
+
+// Refused here rather than by listen(), so a bad port fails before anything is stored (e.g. a generated admin key).
+function portNumber(value: string): number {
+  const port = integer(value, 'PORT');
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535; got "${value}"`);
+  return port;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

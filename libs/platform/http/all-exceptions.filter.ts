@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../shared-kernel/errors';
 import { WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { errorBody, ErrorBody } from './error-body';
+import { TooManyFailuresException } from './auth-failure-limiter';
+import { redactUrl } from '../logging/redact-url';
 
 /**
  * Every error leaves as the API's error body. Domain errors keep their status and details; anything
@@ -19,8 +21,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = toErrorBody(exception, String(request.id));
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, correlationId: request.id, method: request.method, url: request.url }, 'request failed');
+      this.logger.error({ err: exception, correlationId: request.id, method: request.method, url: redactUrl(request.url) }, 'request failed');
     }
+    if (exception instanceof TooManyFailuresException) void reply.header('retry-after', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 }

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from '../logging/nest-logger';
+import { redactUrl } from '../logging/redact-url';
 import { registerBodyLimits } from './body-limits';
 import { createValidationPipe } from './validation';
 
@@ -33,8 +35,11 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: new PinoNestLogger(logger), bodyParser: false });
   const fastify = app.getHttpAdapter().getInstance();
 
+  await registerSecurityHeaders(app);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, request.id);
+    // API answers are tenant data, and some carry an API key (a new tenant, a rotated key): never cached.
+    if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
   });
   registerBodyLimits(fastify);
   // While shutting down, a request still in flight gets its answer with `Connection: close`, so its
@@ -48,7 +53,7 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
   });
   fastify.addHook('onResponse', async (request, reply) => {
     logger.info(
-      { correlationId: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { correlationId: request.id, method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
   });
@@ -56,6 +61,32 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   setUpOpenApi(app, title);
   return app;
+}
+
+/**
+ * Helmet's headers on every answer (nosniff, frame options, ...) with a CSP that the JSON answers and the
+ * Swagger UI at /docs both live with: the UI's scripts, styles and images come from this server, and its
+ * page has inline <style> blocks. No upgrade-insecure-requests: the API may be served over plain HTTP.
+ */
+async function registerSecurityHeaders(app: NestFastifyApplication): Promise<void> {
+  await app.register(helmet, {
+    frameguard: { action: 'deny' },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+      },
+    },
+  });
 }
 
 function setUpOpenApi(app: NestFastifyApplication, title: string): void {
