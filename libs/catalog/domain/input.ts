@@ -9,6 +9,16 @@ import { InvalidInputError } from '../../shared-kernel/errors';
 /** Prices may be finer than the currency's minor unit ("0.0035"); ten places is plenty and bounds the arithmetic. */
 export const MAX_PRICE_DECIMALS = 10;
 
+/**
+ * The largest price, in major units (docs/domain-notes.md, "Amount limits"). With 4 minor digits (CLF) it is
+ * 10^14 minor units, so even the flat prices of all MAX_TIERS (50) tiers add up to 5·10^15, below
+ * Number.MAX_SAFE_INTEGER (9.007·10^15): a price can always be charged at least once.
+ */
+export const MAX_PRICE = '10000000000';
+
+/** The largest tier bound: far beyond any quantity a period can bill at a price, and it bounds the arithmetic. */
+export const MAX_TIER_BOUND = '1000000000000000';
+
 /** A JSON object with only the allowed keys (an unknown key is refused, never silently dropped). */
 export function objectWith(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -50,13 +60,20 @@ export function priceString(value: unknown, field: string): string {
   if (decimalPlaces(value as string) > MAX_PRICE_DECIMALS) {
     throw InvalidInputError.forField(field, 'maxDecimalPlaces', `${field} may have at most ${MAX_PRICE_DECIMALS} decimal places`);
   }
+  if (price.gt(MAX_PRICE)) {
+    throw InvalidInputError.forField(field, 'amountRange', `${field} must be at most ${MAX_PRICE} (got "${String(value)}"): a larger price could not be billed`);
+  }
   return value as string;
 }
 
-/** A positive decimal string (a tier boundary); kept as given. */
+/** A positive decimal string (a tier boundary) at most MAX_TIER_BOUND; kept as given. */
 export function positiveDecimalString(value: unknown, field: string): string {
-  if (parseDecimal(value, field).lte(0)) {
+  const bound = parseDecimal(value, field);
+  if (bound.lte(0)) {
     throw InvalidInputError.forField(field, 'positive', `${field} must be greater than zero (got "${String(value)}")`);
+  }
+  if (bound.gt(MAX_TIER_BOUND)) {
+    throw InvalidInputError.forField(field, 'quantityRange', `${field} must be at most ${MAX_TIER_BOUND} (got "${String(value)}")`);
   }
   return value as string;
 }

@@ -146,3 +146,34 @@ describe('parsePricing', () => {
     ]);
   });
 });
+
+describe('parsePricing: amounts within range (docs/domain-notes.md, "Amount limits")', () => {
+  const refusal = (pricing: unknown): { field: string; rule: string; message: string } => {
+    try {
+      parsePricing(pricing, 'services[0].pricing');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidInputError);
+      return (error as InvalidInputError).details[0];
+    }
+    throw new Error(`accepted ${JSON.stringify(pricing)}`);
+  };
+  const tiers = (tier: Record<string, unknown>) => ({ model: 'tiered', tiers: [tier, { upTo: null, unitPrice: '1' }] });
+
+  it('accepts the largest price, flat price and tier bound', () => {
+    expect(() => parsePricing({ model: 'perUnit', unitPrice: '10000000000' }, 'p')).not.toThrow();
+    expect(() => parsePricing({ model: 'perUnit', unitPrice: '10000000000.0000000000' }, 'p')).not.toThrow();
+    expect(() => parsePricing(tiers({ upTo: '1000000000000000', unitPrice: '10000000000', flatPrice: '10000000000' }), 'p')).not.toThrow();
+  });
+
+  it.each([
+    ['a unit price above 10^10', { model: 'perUnit', unitPrice: '10000000000.0000000001' }, 'services[0].pricing.unitPrice', 'amountRange'],
+    ['the found unit price', { model: 'perUnit', unitPrice: '99999999999999999999.99' }, 'services[0].pricing.unitPrice', 'amountRange'],
+    ['a tier unit price above 10^10', tiers({ upTo: '10', unitPrice: '10000000001' }), 'services[0].pricing.tiers[0].unitPrice', 'amountRange'],
+    ['a flat price above 10^10', tiers({ upTo: '10', unitPrice: '1', flatPrice: '10000000000.01' }), 'services[0].pricing.tiers[0].flatPrice', 'amountRange'],
+    ['a tier bound above 10^15', tiers({ upTo: '1000000000000000.1', unitPrice: '1' }), 'services[0].pricing.tiers[0].upTo', 'quantityRange'],
+  ])('refuses %s, naming the field, the rule and the limit', (_name, pricing, field, rule) => {
+    const detail = refusal(pricing);
+    expect(detail).toMatchObject({ field, rule });
+    expect(detail.message).toContain(rule === 'amountRange' ? '10000000000' : '1000000000000000');
+  });
+});

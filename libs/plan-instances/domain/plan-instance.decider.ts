@@ -2,7 +2,7 @@ import { integerIn, oneOf } from '../../catalog/domain';
 import { addDays, assertInInputRange, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { DEFAULT_MAX_RETROACTIVE_PERIODS } from '../../tenancy/domain';
 import { assertNever, Decider } from '../../shared-kernel/decider';
-import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
+import { ConflictError, DomainError, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { optional, validateAll } from '../../shared-kernel/validation';
 import { boundary, gridFor, periodIndexOf } from './billing-grid';
@@ -36,9 +36,13 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
       case 'BillPlanInstance': {
         // The bill run asks every due instance; one that is cancelled or already billed decides nothing.
         if (state === null || state.status === 'cancelled') return [];
-        const run = new BillingRun(state, command.data);
-        run.catchUp();
-        return run.finish('billRun');
+        try {
+          const run = new BillingRun(state, command.data);
+          run.catchUp();
+          return run.finish('billRun');
+        } catch (error) {
+          return billingFailed(state, command.data.today, error);
+        }
       }
       case 'ChangePlanQuantity':
         return changeQuantity(command.data, existing(state, command.data.planInstanceId));
@@ -222,6 +226,23 @@ function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstance
   }
   run.cancel(effectiveDate, prorationRule);
   return run.finish('change');
+}
+
+/**
+ * A bill run that breaks a rule (e.g. a charge beyond the safe range of minor units) is recorded, never only
+ * logged: the instance shows why it was not billed, and the run goes on with the others. Once per day, so a
+ * repeated command decides nothing; a programming error (not a DomainError) still throws.
+ */
+function billingFailed(state: PlanInstance, today: CalendarDate, error: unknown): PlanInstanceEvent[] {
+  if (!(error instanceof DomainError)) throw error;
+  if (state.billingFailedOn === today) return [];
+  const detail = error.details[0];
+  return [
+    {
+      type: 'PlanInstanceBillingFailed',
+      data: { planInstanceId: state.id, accountId: state.accountId, date: today, reason: error.message, field: detail?.field ?? null, rule: detail?.rule ?? null },
+    },
+  ];
 }
 
 function existing(state: PlanInstanceState, id: string): PlanInstance {

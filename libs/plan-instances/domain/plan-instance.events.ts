@@ -125,4 +125,22 @@ export type PlanCancelled = DomainEvent<
   { planInstanceId: string; accountId: string; effectiveDate: CalendarDate; prorationRule: ProrationRule }
 >;
 
-export type PlanInstanceEvent = PlanAssigned | PlanInstanceBilled | PlanQuantityChanged | PlanSwitched | PlanChangeScheduled | PlanCancelled;
+/**
+ * The bill run could not bill the instance on `date`: billing broke a rule (`field`, `rule`, `reason` from the
+ * error; e.g. a charge beyond the safe range of minor units, from a price accepted before the door checked it).
+ * Nothing was billed; the instance stays due and the next successful PlanInstanceBilled supersedes this. At
+ * most one per instance and day.
+ */
+export type PlanInstanceBillingFailed = DomainEvent<
+  'PlanInstanceBillingFailed',
+  { planInstanceId: string; accountId: string; date: CalendarDate; reason: string; field: string | null; rule: string | null }
+>;
+
+export type PlanInstanceEvent =
+  | PlanAssigned
+  | PlanInstanceBilled
+  | PlanQuantityChanged
+  | PlanSwitched
+  | PlanChangeScheduled
+  | PlanCancelled
+  | PlanInstanceBillingFailed;

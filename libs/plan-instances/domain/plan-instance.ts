@@ -40,6 +40,8 @@ export interface PlanInstance {
   warnings: string[];
   /** How far usage is billed per usage service, and how much late usage was billed (DOMAIN.md §6). */
   usage: UsageBilling;
+  /** The day of the last PlanInstanceBillingFailed not yet superseded by a billing; absent otherwise. */
+  billingFailedOn?: CalendarDate;
 }
 
 export type PlanInstanceState = PlanInstance | null;
@@ -49,14 +51,16 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
   if (event.type === 'PlanAssigned') return assigned(event.data);
   if (state === null) throw new Error(`${event.type} before PlanAssigned`);
   switch (event.type) {
-    case 'PlanInstanceBilled':
+    case 'PlanInstanceBilled': {
+      const { billingFailedOn: _cleared, ...billed } = state;
       return {
-        ...state,
+        ...billed,
         nextBillDate: event.data.nextBillDate,
         charges: event.data.charges,
         invoiceCount: state.invoiceCount + (event.data.invoice ? 1 : 0),
         usage: event.data.usage ?? state.usage,
       };
+    }
     case 'PlanQuantityChanged':
       return { ...state, quantity: event.data.to, lastChangeOn: event.data.effectiveDate };
     case 'PlanSwitched':
@@ -70,6 +74,8 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
       };
     case 'PlanChangeScheduled':
       return { ...state, pending: event.data.change };
+    case 'PlanInstanceBillingFailed':
+      return { ...state, billingFailedOn: event.data.date };
     case 'PlanCancelled':
       return { ...state, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
     default:

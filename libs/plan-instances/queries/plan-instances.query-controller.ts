@@ -19,7 +19,8 @@ export class PlanInstancesQueryController {
   @ApiOperation({
     summary:
       'A plan instance: { id, accountId, planId, planVersion, quantity, status, billDay, nextBillDate, startDate, anchorDate, billingInterval, ' +
-      'billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange: { kind, effectiveDate, planId?, planVersion? } | null }',
+      'billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange: { kind, effectiveDate, planId?, planVersion? } | null, ' +
+      'billingError?: { date, reason, field, rule } (only while the bill run cannot bill it) }',
   })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     const doc = await this.store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, id);
@@ -60,5 +61,7 @@ export function toPlanInstance(id: string, doc: PlanInstanceDoc) {
     invoicingOption,
     cancelledOn,
     pendingChange,
+    // Only while the bill run cannot bill it (PlanInstanceBillingFailed); absent otherwise.
+    ...(doc.billingError ? { billingError: doc.billingError } : {}),
   };
 }

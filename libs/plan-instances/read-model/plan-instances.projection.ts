@@ -42,6 +42,15 @@ export interface PlanInstanceDoc extends Doc {
   nextActionDate: CalendarDate | null;
   /** Plans with usage services only: per usage service, the first day whose usage is not billed yet (where the bill run reads usage from). */
   usageBilledTo?: Record<string, CalendarDate>;
+  /** Set by PlanInstanceBillingFailed (why the bill run could not bill it), null after the next billing; absent if it never failed. */
+  billingError?: BillingErrorDoc | null;
+}
+
+export interface BillingErrorDoc {
+  date: CalendarDate;
+  reason: string;
+  field: string | null;
+  rule: string | null;
 }
 
 /**
@@ -55,7 +64,7 @@ export interface PlanInstanceDoc extends Doc {
 export const planInstancesProjection: Projector = {
   name: 'planInstances',
   collections: [{ name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate'] }],
-  eventTypes: ['PlanAssigned', 'PlanInstanceBilled', 'PlanQuantityChanged', 'PlanSwitched', 'PlanChangeScheduled', 'PlanCancelled'],
+  eventTypes: ['PlanAssigned', 'PlanInstanceBilled', 'PlanQuantityChanged', 'PlanSwitched', 'PlanChangeScheduled', 'PlanCancelled', 'PlanInstanceBillingFailed'],
   // Every event reads its instance: a batch's instances are read in one query (a bill run's chunk: ~1,000).
   prefetch: (recorded) => [{ collection: PLAN_INSTANCES, tenantId: recorded.metadata.tenantId, id: (recorded.data as { planInstanceId: string }).planInstanceId }],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
@@ -107,7 +116,13 @@ export const planInstancesProjection: Projector = {
     switch (event.type) {
       case 'PlanInstanceBilled':
         // A cancelled instance bills nothing more: a closing (credit) billing recorded after PlanCancelled keeps it null.
-        return current.status === 'cancelled' ? [] : patch({ nextBillDate: event.data.nextBillDate, ...(event.data.usage ? { usageBilledTo: event.data.usage.billedTo } : {}) });
+        return current.status === 'cancelled'
+          ? []
+          : patch({
+              nextBillDate: event.data.nextBillDate,
+              ...(event.data.usage ? { usageBilledTo: event.data.usage.billedTo } : {}),
+              ...(current.billingError ? { billingError: null } : {}), // billed again: the failure is over
+            });
       case 'PlanQuantityChanged':
         return patch({ quantity: event.data.to });
       case 'PlanSwitched': {
@@ -126,6 +141,10 @@ export const planInstancesProjection: Projector = {
       }
       case 'PlanChangeScheduled':
         return patch({ pendingChange: pendingChangeOf(event.data.change) });
+      case 'PlanInstanceBillingFailed': {
+        const { date, reason, field, rule } = event.data;
+        return patch({ billingError: { date, reason, field, rule } });
+      }
       case 'PlanCancelled':
         return patch({ status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, pendingChange: null });
       default:

@@ -24,6 +24,10 @@ describe('Usage records: input', () => {
     }
   });
 
+  it('accepts the largest quantity of one record, 10^12', () => {
+    expect(parseSingleUsage({ ...valid, quantity: '1000000000000.000' }, 'UTC').quantity).toBe('1000000000000');
+  });
+
   it.each([
     ['a negative quantity', { quantity: '-1' }, 'quantity', 'positive'],
     ['a zero quantity', { quantity: '0' }, 'quantity', 'positive'],
@@ -35,6 +39,7 @@ describe('Usage records: input', () => {
     ['a quantity with spaces', { quantity: ' 1' }, 'quantity', 'decimal'],
     ['a quantity with 11 decimals', { quantity: '0.00000000001' }, 'quantity', 'maxDecimals'],
     ['a quantity with 19 integer digits', { quantity: '1234567890123456789' }, 'quantity', 'maxDigits'],
+    ['a quantity above 10^12', { quantity: '1000000000000.0000000001' }, 'quantity', 'quantityRange'],
     ['a missing quantity', { quantity: undefined }, 'quantity', 'required'],
     ['an impossible date', { occurredAt: '2026-02-30' }, 'occurredAt', 'isoDateOrInstant'],
     ['an instant without an offset', { occurredAt: '2026-11-03T10:00:00' }, 'occurredAt', 'isoDateOrInstant'],

@@ -1,4 +1,5 @@
 import { CalendarDate, dateRangeMessage, isInInputRange } from '../../shared-kernel/calendar-date';
+import { Decimal } from '../../shared-kernel/decimal';
 import { ErrorDetail, InvalidInputError } from '../../shared-kernel/errors';
 import { isValidId } from '../../shared-kernel/ids';
 import { occurrenceDate } from './occurrence-date';
@@ -17,6 +18,12 @@ export interface UsageRecordInput {
 export const MAX_BATCH_RECORDS = 10_000;
 export const MAX_QUANTITY_DECIMALS = 10;
 export const MAX_QUANTITY_INTEGER_DIGITS = 18;
+/**
+ * The largest quantity of one record (docs/domain-notes.md, "Amount limits"): a million million units. It keeps
+ * one record's charge small enough to bill at ordinary prices; a period whose usage still could not be
+ * charged is recorded by the bill run (PlanInstanceBillingFailed), never skipped.
+ */
+export const MAX_USAGE_QUANTITY = '1000000000000';
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 const RECORD_FIELDS = new Set(['accountId', 'serviceId', 'quantity', 'occurredAt', 'idempotencyKey']);
@@ -143,6 +150,10 @@ export function parseQuantity(value: unknown, field: string, details: ErrorDetai
   }
   if (integer.length > MAX_QUANTITY_INTEGER_DIGITS) {
     details.push({ field, rule: 'maxDigits', message: `${field} must have at most ${MAX_QUANTITY_INTEGER_DIGITS} digits before the point (got ${JSON.stringify(value)})` });
+    return undefined;
+  }
+  if (new Decimal(value as string).gt(MAX_USAGE_QUANTITY)) {
+    details.push({ field, rule: 'quantityRange', message: `${field} must be at most ${MAX_USAGE_QUANTITY} (got ${JSON.stringify(value)})` });
     return undefined;
   }
   if (integer === '' && decimals === '') {
