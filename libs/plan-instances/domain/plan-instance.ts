@@ -52,7 +52,8 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
   if (state === null) throw new Error(`${event.type} before PlanAssigned`);
   switch (event.type) {
     case 'PlanInstanceBilled': {
-      const { billingFailedOn: _cleared, ...billed } = state;
+      // Billed again: a failure recorded before is over (copied without it only when there is one: the bill run's hot path).
+      const billed = state.billingFailedOn === undefined ? state : withoutBillingFailure(state);
       return {
         ...billed,
         nextBillDate: event.data.nextBillDate,
@@ -105,4 +106,9 @@ export function assigned(data: PlanAssigned['data']): PlanInstance {
     warnings: data.warnings,
     usage: usageFromStart(data.plan, data.startDate),
   };
+}
+
+function withoutBillingFailure(state: PlanInstance): PlanInstance {
+  const { billingFailedOn: _cleared, ...rest } = state;
+  return rest;
 }
