@@ -182,4 +182,23 @@ describe('Body limits at the HTTP edge', () => {
       expect(next.status).toBe(409);
     });
   });
+
+  describe('found by the fuzz suite (test/fuzz)', () => {
+    it('refuses an email holding a lone UTF-16 surrogate with 400 isEmail (it used to answer 500), writing nothing', async () => {
+      const head = await t.settledHead();
+      const created = await t.request('POST', '/v1/accounts', { key, rawBody: '{"name":"S","currency":"USD","email":"a\\ud800@b.co"}' });
+      expect(created.status).toBe(400);
+      expect(created.body.details).toEqual([expect.objectContaining({ field: 'email', rule: 'isEmail' })]);
+      const patched = await t.request('PATCH', '/v1/accounts/pos-1/contact', { key, rawBody: '{"email":"\\ud800"}' });
+      expect(patched.status).toBe(400);
+      expect(await t.settledHead()).toBe(head);
+    });
+
+    it('answers a path with an invalid percent-escape in the API error shape', async () => {
+      const response = await t.request('POST', '/v1/accounts/%FF/parent', { key, body: { parentAccountId: null } });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', details: [{ field: 'path', rule: 'urlEncoding' }] });
+      expect(response.body.message).toMatch(/percent-escape/);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { IS_EMAIL, isEmail, IsOptional, IsString, MaxLength, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { isPaymentTermsDays, PAYMENT_TERMS_RULE, paymentTermsMessage } from '../domain/payment-terms';
 import { COUNTRY_RULE, countryMessage, isKnownCountry } from '../../shared-kernel/country';
@@ -56,11 +56,34 @@ export class AddressDto {
   country?: string | null;
 }
 
+/**
+ * class-validator's @IsEmail (same rule name and message), except that a value validator.js cannot even read (a
+ * lone UTF-16 surrogate makes it throw "URI malformed") is refused as not an email instead of answering 500.
+ */
+export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: IS_EMAIL,
+      validator: {
+        validate: (value: unknown) => {
+          try {
+            return typeof value === 'string' && isEmail(value);
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: (args) => `${args?.property ?? 'email'} must be an email`,
+      },
+    },
+    options,
+  );
+}
+
 export class ContactDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) firstName?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) lastName?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) companyName?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsEmailAddress() email?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) phone?: string | null;
   @ApiPropertyOptional({ type: AddressDto })
   @IsOptional()

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../../platform/command-pipeline/command';
 import { Account, accountDecider } from '../domain/account.decider';
-import { ContactDto, IsIsoCountry, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
+import { ContactDto, IsEmailAddress, IsIsoCountry, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
 import { Command } from '../../platform/command-pipeline/command';
 import { Type } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
 
@@ -33,7 +33,7 @@ export class CreateAccountDto {
 
   @ApiPropertyOptional({ description: 'Shorthand for contact.email' })
   @IsOptional()
-  @IsEmail()
+  @IsEmailAddress()
   email?: string;
 
   @ApiPropertyOptional({ type: ContactDto })

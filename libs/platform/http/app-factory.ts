@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { redactUrl } from '../logging/redact-url';
 import { registerBodyLimits } from './body-limits';
+import { errorBody } from './error-body';
 import { createValidationPipe } from './validation';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -26,6 +28,12 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
     // Long path parameters reach the handlers (an unknown id is a 404 in the API's shape) instead of
     // being refused by the router with Fastify's own error body. Ids themselves are at most 64 characters.
     routerOptions: { maxParamLength: 2048 },
+    // A path the router cannot decode (an invalid percent-escape such as %FF) is refused in the API's error
+    // shape too, not in Fastify's own.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'The path holds an invalid percent-escape (such as %FF): encode it as UTF-8' : error.message;
+      void reply.code(400).send(errorBody(400, message, [{ field: 'path', rule: 'urlEncoding', message }]));
+    },
     genReqId: (request: IncomingMessage) => {
       const given = request.headers[CORRELATION_HEADER];
       return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
