@@ -41,6 +41,14 @@ describe('CreateAccount (handler, through the CommandBus)', () => {
     expect(await harness.events.headPosition()).toBe(head);
   });
 
+  it('refuses itself as parent with 409 (a cycle) and writes nothing, not even the account', async () => {
+    const head = await harness.events.headPosition();
+    const refusal = harness.when(new CreateAccountCommand(input({ id: 'selfish', parentAccountId: 'selfish' }), harness.context()));
+    await expect(refusal).rejects.toThrow(ConflictError);
+    await expect(refusal).rejects.toThrow('Linking selfish under selfish would make a cycle: selfish → selfish');
+    expect(await harness.events.headPosition()).toBe(head);
+  });
+
   it('the same command id again writes nothing and answers the same account', async () => {
     const context = harness.context();
     const first = await harness.when(new CreateAccountCommand(input({ id: 'acme' }), context));

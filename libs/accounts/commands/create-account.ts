@@ -14,6 +14,7 @@ import { Type } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
+import { assertNoCycle } from '../domain/hierarchy.decider';
 
 export class CreateAccountDto {
   @ApiPropertyOptional({ description: 'Your own id (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
@@ -84,6 +85,8 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
   async execute({ data: input, context }: CreateAccountCommand): Promise<CommandOutcome<Account>> {
     const { id, parentAccountId, ...fields } = input;
     const accountId = id ?? generatedAccountId(context.commandId);
+    // A new account has no children: only itself as parent makes a cycle, refused before anything is written.
+    if (parentAccountId !== undefined) assertNoCycle(accountId, parentAccountId, new Map());
     await assertParentExists(this.events, context.tenantId, accountId, parentAccountId ?? null);
     const outcome = await this.runner.run(
       accountDecider,

@@ -47,14 +47,22 @@ function setParent({ accountId, parentAccountId, effectiveDate }: HierarchyComma
   if (parentAccountId === null) {
     return [{ type: 'AccountDetached', data: { accountId, previousParentAccountId: current as string, effectiveDate } }];
   }
-  const chain = ancestryOf(parentAccountId, state.parents);
+  assertNoCycle(accountId, parentAccountId, state.parents);
+  return [{ type: 'AccountParented', data: { accountId, parentAccountId, previousParentAccountId: current, effectiveDate } }];
+}
+
+/**
+ * Refuses a link that would make a cycle: the parent is the account itself or one of its descendants. Also
+ * checked before an account created under a parent is written, so a refused creation writes nothing.
+ */
+export function assertNoCycle(accountId: string, parentAccountId: string, parents: ReadonlyMap<string, string>): void {
+  const chain = ancestryOf(parentAccountId, parents);
   if (parentAccountId === accountId || chain.includes(accountId)) {
     const loop = [accountId, ...[parentAccountId, ...chain].slice(0, [parentAccountId, ...chain].indexOf(accountId) + 1)];
     throw new ConflictError(`Linking ${accountId} under ${parentAccountId} would make a cycle: ${loop.join(' → ')}`, [
       { field: 'parentAccountId', rule: 'noCycle', message: `${parentAccountId} is ${accountId} itself or one of its descendants` },
     ]);
   }
-  return [{ type: 'AccountParented', data: { accountId, parentAccountId, previousParentAccountId: current, effectiveDate } }];
 }
 
 /** The account's ancestors, nearest first. */
