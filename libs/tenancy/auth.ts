@@ -28,7 +28,6 @@ declare module 'fastify' {
   }
 }
 
-export { AdminOnly, Public } from '../platform/http/access';
 
 /**
  * The admin key's hash resolved at start-up. With none configured or stored, announce() (called once the

@@ -14,6 +14,6 @@ export const tenancyContext: BoundedContext = {
 };
 
 // Offered to the other contexts and the apps.
-export { AdminKey, AdminOnly, ApiKeyGuard, CurrentTenant, Public } from './auth';
+export { AdminKey, ApiKeyGuard, CurrentTenant } from './auth';
 export { resolveAdminKey } from './admin-key';
 export { TenantDirectory } from './tenant-directory';

@@ -3,13 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { toDomainEvent } from '../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../platform/command-pipeline/command';
 import { StartBusinessDayCommand } from './commands/start-business-day';
-import { businessClockDecider, BusinessClockEvent, currentDate, daysToStart } from './domain/business-clock.decider';
+import { businessClockDecider, BusinessClockEvent, currentDate, daysToStart, clockStream } from './domain/business-clock.decider';
 import { fold } from '../shared-kernel/decider';
 import { deterministicUuid } from '../shared-kernel/ids';
 import { TenantView } from '../tenancy/domain';
 import { EventStore } from '../platform/event-store/event-store.port';
 import { ReadYourWrites } from '../platform/app/read-your-writes';
-import { clockStream } from './domain/business-clock.decider';
 
 /** The date a tenant's clock shows, from its clock stream (the source of truth, ahead of any read model). */
 export async function clockDate(events: EventStore, tenant: TenantView): Promise<string> {

@@ -1,7 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { ACCOUNTS } from '../../libs/accounts/read-model/accounts.projection';
-import { allProjectors } from '../../apps/contexts';
-import { allProcessManagers } from '../../apps/contexts';
+import { allProjectors, allProcessManagers } from '../../apps/contexts';
 import { EVENT_STORE } from '../../libs/platform/event-store/event-store.port';
 import { createEventStore } from '../../libs/platform/event-store';
 import { createReadStore } from '../../libs/platform/read-store';

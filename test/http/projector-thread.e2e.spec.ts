@@ -6,13 +6,11 @@ import { createReadStore } from '../../libs/platform/read-store';
 import { ProjectorThread } from '../../libs/platform/projection-runner/thread/projector-thread';
 import { PROJECTOR_BATCH_SIZE } from '../../libs/platform/projection-runner/projection-consumer';
 import { ConsumerRunner } from '../../libs/platform/subscriptions/consumer-runner';
-import { allProjectors } from '../../apps/contexts';
-import { allProcessManagers } from '../../apps/contexts';
+import { allProjectors, allProcessManagers } from '../../apps/contexts';
 import { expectSameAsRebuild } from '../support/read-model-hash';
 import { startTestApp, TestApp, TestAppOptions } from '../support/test-app';
 import { appendDecided } from '../../scripts/bench-support';
-import { accountStream } from '../../libs/accounts/domain/account.decider';
-import { accountDecider } from '../../libs/accounts/domain/account.decider';
+import { accountStream, accountDecider } from '../../libs/accounts/domain/account.decider';
 import { deterministicUuid } from '../../libs/shared-kernel/ids';
 
 /**

@@ -1,9 +1,8 @@
 import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
-import { Account, accountDecider } from '../domain/account.decider';
+import { Account, accountDecider, accountStream } from '../domain/account.decider';
 import { AccountEvent } from '../domain/account.events';
 import { fold } from '../../shared-kernel/decider';
 import { EventStore } from '../../platform/event-store/event-store.port';
-import { accountStream } from '../domain/account.decider';
 
 /**
  * An account as its own stream says it is (not a read model): for commands on other aggregates that must

@@ -1,9 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
-import { Account, accountDecider } from '../domain/account.decider';
-import { accountStream } from '../domain/account.decider';
-import { Command } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
+import { Account, accountDecider, accountStream } from '../domain/account.decider';
 import { IsDefined } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';

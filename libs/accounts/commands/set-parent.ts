@@ -4,15 +4,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { Account } from '../domain/account.decider';
 import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { ID_PATTERN } from '../../shared-kernel/ids';
-import { hierarchyDecider } from '../domain/hierarchy.decider';
+import { hierarchyDecider, hierarchyStream } from '../domain/hierarchy.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from './account-lookup';
-import { hierarchyStream } from '../domain/hierarchy.decider';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class SetParentDto {
   @ApiProperty({ type: String, nullable: true, example: 'acme-hq', description: 'The new parent, or null to make the account a root' })

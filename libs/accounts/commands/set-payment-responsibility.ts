@@ -1,13 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { KnownPayers, payersNamed, PayerShare, ChargeClass } from '../domain/payment-responsibility';
-import { paymentResponsibilityDecider, withDefaults } from '../domain/payment-responsibility.decider';
+import { paymentResponsibilityDecider, withDefaults, paymentResponsibilityStream } from '../domain/payment-responsibility.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from './account-lookup';
-import { paymentResponsibilityStream } from '../domain/payment-responsibility.decider';
-import { Command } from '../../platform/command-pipeline/command';
 
 export type PaymentResponsibilityView = { accountId: string } & Record<ChargeClass, PayerShare[]>;
 

@@ -1,10 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
-import { Account, accountDecider } from '../domain/account.decider';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
+import { Account, accountDecider, accountStream } from '../domain/account.decider';
 import { ContactPatch } from '../domain/contact';
-import { accountStream } from '../domain/account.decider';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class UpdateAccountContactCommand extends Command<{ accountId: string; changes: ContactPatch }> {}
 

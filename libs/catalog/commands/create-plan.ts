@@ -3,11 +3,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
-import { Plan, planDecider, PlanState } from '../domain/plan.decider';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
+import { Plan, planDecider, PlanState, planStream } from '../domain/plan.decider';
 import { PlanDefinitionDto } from './plan.dto';
-import { planStream } from '../domain/plan.decider';
-import { Command } from '../../platform/command-pipeline/command';
 import { ID_PATTERN } from '../../shared-kernel/ids';
 
 /** The body of POST /v1/plans: the definition of version 1, and optionally the plan's own id. */

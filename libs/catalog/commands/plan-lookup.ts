@@ -1,10 +1,8 @@
 import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
-import { planDecider } from '../domain/plan.decider';
-import { PlanEvent } from '../domain/plan.events';
+import { planDecider, planStream } from '../domain/plan.decider';
+import { PlanEvent, PlanSnapshot } from '../domain/plan.events';
 import { fold } from '../../shared-kernel/decider';
-import { PlanSnapshot } from '../domain/plan.events';
 import { EventStore } from '../../platform/event-store/event-store.port';
-import { planStream } from '../domain/plan.decider';
 
 /** The plan's current version, whole, as a plan instance keeps it; null when there is no such plan. */
 export async function loadPlanSnapshot(events: EventStore, tenantId: string, planId: string): Promise<PlanSnapshot | null> {

@@ -3,9 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
 import { TenantView } from '../../tenancy/domain';
-import { CurrentTenant } from '../../tenancy';
+import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
-import { TenantDirectory } from '../../tenancy';
 import { PriceOverrideDto, PriceOverrideView, SetPriceOverrideCommand } from './set-price-override';
 
 @ApiTags('pricing')

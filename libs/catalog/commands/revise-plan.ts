@@ -1,11 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
-import { Plan, planDecider } from '../domain/plan.decider';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
+import { Plan, planDecider, planStream } from '../domain/plan.decider';
 import { currentPlan } from './create-plan';
-import { planStream } from '../domain/plan.decider';
 import { PlanDefinitionDto } from './plan.dto';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class RevisePlanCommand extends Command<{ planId: string; definition: PlanDefinitionDto }> {}
 

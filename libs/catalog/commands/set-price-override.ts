@@ -3,17 +3,15 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { Pricing } from '../domain/pricing';
 import { KnownPlan } from '../domain/price-override';
-import { overrideView, priceOverrideDecider } from '../domain/price-override.decider';
+import { overrideView, priceOverrideDecider, priceOverridesStream } from '../domain/price-override.decider';
 import { isValidId } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from '../../accounts';
 import { loadPlanSnapshot } from './plan-lookup';
 import { PricingDto } from './plan.dto';
-import { priceOverridesStream } from '../domain/price-override.decider';
-import { Command } from '../../platform/command-pipeline/command';
 
 /*
  * The body of PUT /v1/accounts/{id}/price-overrides. `@Allow()` only lists the fields, so the global

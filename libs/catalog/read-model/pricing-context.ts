@@ -1,5 +1,4 @@
-import { StoredOverride } from '../domain/effective-pricing';
-import { PricingContext } from '../domain/effective-pricing';
+import { StoredOverride, PricingContext } from '../domain/effective-pricing';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { HIERARCHY } from '../../accounts/read-model';
 import { PRICE_OVERRIDES } from './price-overrides.projection';

@@ -5,7 +5,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { ConflictError } from '../../shared-kernel/errors';
 import { assertValidId, deterministicUuid, isValidId } from '../../shared-kernel/ids';
 import { AssignPlan } from '../domain/plan-instance.commands';
@@ -17,7 +17,6 @@ import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts } from './billing-lookups';
 import { BillingCommandDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class AssignPlanDto extends BillingCommandDto {
   @ApiPropertyOptional({ description: 'Your own id for the plan instance (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })

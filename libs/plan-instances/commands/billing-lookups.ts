@@ -1,10 +1,9 @@
 import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
 import { pricingContext } from '../../catalog/read-model';
-import { planInstanceStream } from '../domain/plan-instance.decider';
+import { planInstanceStream, PlanInstance, PlanInstanceState, planInstanceDecider } from '../domain/plan-instance.decider';
 import { Account } from '../../accounts/domain';
 import { fold } from '../../shared-kernel/decider';
 import { BillingFacts, UsageFacts } from '../domain/plan-instance.commands';
-import { PlanInstance, PlanInstanceState, planInstanceDecider } from '../domain/plan-instance.decider';
 import { PlanInstanceEvent, PlanSnapshot } from '../domain/plan-instance.events';
 import { mergeNeeds, paymentFacts, usageFactsFor, usageNeeds } from '../../usage/read-model';
 import { CalendarDate } from '../../shared-kernel/calendar-date';

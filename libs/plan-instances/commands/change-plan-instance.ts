@@ -4,7 +4,7 @@ import { IsOptional } from 'class-validator';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { isValidId } from '../../shared-kernel/ids';
 import { PlanInstanceCommand } from '../domain/plan-instance.commands';
@@ -17,7 +17,6 @@ import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts, instanceUsageFacts, loadPlanInstance } from './billing-lookups';
 import { BillingCommandDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class SwitchPlanDto extends BillingCommandDto {
   @ApiProperty({ example: 'premium' })

@@ -1,6 +1,5 @@
-import { Pricing, priceFor } from '../../catalog/domain';
+import { Pricing, priceFor, effectivePricing } from '../../catalog/domain';
 import { InvoiceLine } from './invoice';
-import { effectivePricing } from '../../catalog/domain';
 import { Decimal } from '../../shared-kernel/decimal';
 import { roundToMinor } from '../../shared-kernel/money';
 import { days, lastDay, Period } from './billing-grid';

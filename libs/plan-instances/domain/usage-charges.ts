@@ -1,6 +1,5 @@
-import { priceFor, Pricing } from '../../catalog/domain';
+import { priceFor, Pricing, effectivePricing } from '../../catalog/domain';
 import { InvoiceLine } from './invoice';
-import { effectivePricing } from '../../catalog/domain';
 import { addDays, CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
 import { roundToMinor } from '../../shared-kernel/money';

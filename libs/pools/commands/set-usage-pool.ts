@@ -1,23 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
-import { usagePoolStream } from '../domain/pool.decider';
-import { PlanService } from '../../catalog/domain';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
+import { usagePoolStream, poolDecider } from '../domain/pool.decider';
+import { PlanService, Pricing } from '../../catalog/domain';
 import { checkPoolSetting, OwnerPlanInstance, parsePoolBody, PoolSetFacts } from '../domain/pool-input';
-import { poolDecider } from '../domain/pool.decider';
 import { PoolMembers } from '../domain/pool.events';
-import { Pricing } from '../../catalog/domain';
 import { assertValidId } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { findAll } from '../../platform/read-store/find-all';
-import { ACCOUNTS } from '../../accounts/read-model';
-import { HIERARCHY } from '../../accounts/read-model';
+import { ACCOUNTS, HIERARCHY } from '../../accounts/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
 import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model';
 import { loadAccount } from '../../accounts';
-import { Command } from '../../platform/command-pipeline/command';
 
 /** The answer of PUT /v1/accounts/{id}/usage-pools/{serviceId}. */
 export interface UsagePoolView {

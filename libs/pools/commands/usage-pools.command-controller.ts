@@ -3,9 +3,8 @@ import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
 import { TenantView } from '../../tenancy/domain';
-import { CurrentTenant } from '../../tenancy';
+import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
-import { TenantDirectory } from '../../tenancy';
 import { SetUsagePoolCommand, UsagePoolView } from './set-usage-pool';
 
 @ApiTags('usage')

@@ -1,14 +1,11 @@
 import { PaymentResponsibility } from '../../accounts/domain';
 import { Pricing, priceFor } from '../../catalog/domain';
-import { dueDate, Invoice, InvoiceLine, invoiceTotal } from '../../plan-instances/domain';
-import { paidByOthers, withPayers } from '../../plan-instances/domain';
+import { dueDate, Invoice, InvoiceLine, invoiceTotal, paidByOthers, withPayers, lastDay, nextBoundaryAfter, Period, BillingGrid } from '../../plan-instances/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import { allocate } from '../../shared-kernel/largest-remainder';
 import { roundToMinor } from '../../shared-kernel/money';
-import { lastDay, nextBoundaryAfter, Period } from '../../plan-instances/domain';
-import { BillingGrid } from '../../plan-instances/domain';
 import { byId } from './pool-membership';
 import { PoolMemberShare, PoolRatingHeader } from './pool.events';
 

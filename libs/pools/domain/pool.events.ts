@@ -1,8 +1,7 @@
 import { Pricing } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
-import { Invoice } from '../../plan-instances/domain';
-import { BillingGrid } from '../../plan-instances/domain';
+import { Invoice, BillingGrid } from '../../plan-instances/domain';
 
 /**
  * Pools of usage (DOMAIN.md §6), one stream per owner account and usage service

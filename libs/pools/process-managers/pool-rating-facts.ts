@@ -4,13 +4,11 @@ import { inRanges, HierarchyHistory, MembershipContext, poolMembersIn } from '..
 import { MemberBilling, PoolRatingInput } from '../domain/pool-rating';
 import { Period } from '../../plan-instances/domain';
 import { ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model';
-import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model';
+import { ACCOUNTS, HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model';
 import { UsagePoolDoc } from '../read-model/usage-pools.projection';
-import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../../usage/read-model';
+import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter, paymentFactsOf } from '../../usage/read-model';
 import { findAll, findEach } from '../../platform/read-store/find-all';
 import { poolsOfService, toLinks } from '../read-model/pool-coverage';
-import { paymentFactsOf } from '../../usage/read-model';
 
 /** Up to this many members, usage is read per member (an id range each); above, one scan of the tenant's days. */
 const PER_MEMBER_READS = 50;

@@ -3,8 +3,7 @@ import { CoveredRange, coverageOf, daysOf, HierarchyHistory, HierarchyLink, Memb
 import { Period } from '../../plan-instances/domain';
 import { findAll } from '../../platform/read-store/find-all';
 import { ReadStore } from '../../platform/read-store/read-store.port';
-import { ACCOUNTS } from '../../accounts/read-model';
-import { HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model';
+import { ACCOUNTS, HIERARCHY_LINKS, HierarchyLinkDoc } from '../../accounts/read-model';
 import { UsagePoolDoc, USAGE_POOLS } from './usage-pools.projection';
 
 /** The usage service's pools of a tenant, as membership needs them. */

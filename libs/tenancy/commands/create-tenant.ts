@@ -5,13 +5,12 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { INPUT_DATE_RANGE, parseTimeZone } from '../../shared-kernel/calendar-date';
 import { DEFAULT_MAX_RETROACTIVE_PERIODS, MAX_RETROACTIVE_PERIODS_LIMIT, tenantDecider, TenantView, tenantStream } from '../domain/tenant.decider';
 import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { generateApiKey, hashApiKey } from '../api-keys';
 import { TenantDirectory } from '../tenant-directory';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class TenantSettingsDto {
   @ApiPropertyOptional({ enum: ['prorate', 'none'], default: 'prorate' })

@@ -1,9 +1,8 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { tenantDecider, tenantStream } from '../domain/tenant.decider';
 import { generateApiKey, hashApiKey } from '../api-keys';
-import { Command } from '../../platform/command-pipeline/command';
 
 export class RotateTenantApiKeyCommand extends Command<{ tenantId: string }> {}
 

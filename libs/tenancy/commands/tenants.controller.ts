@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
 import { NotFoundError } from '../../shared-kernel/errors';
-import { AdminOnly } from '../auth';
+import { AdminOnly } from '../../platform/http/access';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { TenantDirectory } from '../tenant-directory';

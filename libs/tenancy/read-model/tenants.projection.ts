@@ -1,8 +1,7 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { DocWrite, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
-import { Projector } from '../../platform/projection-runner/projector';
+import { Projector, ProjectionView } from '../../platform/projection-runner/projector';
 import type { TenantEvent } from '../domain/tenant.decider';
-import { ProjectionView } from '../../platform/projection-runner/projector';
 
 export const TENANTS = 'tenants';
 /** Keyed by the SHA-256 of a tenant's API key: how a request's key finds its tenant. Keys are never stored. */

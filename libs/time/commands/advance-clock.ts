@@ -1,11 +1,10 @@
 import { Inject, ServiceUnavailableException } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler, CommandBus } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { AppConfig, APP_CONFIG } from '../../platform/config/config';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
-import { CommandBus } from '@nestjs/cqrs';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { ReadYourWrites } from '../../platform/app/read-your-writes';
 import { clockDate, settle, SettleTimeoutError, startBusinessDays } from '../business-days';
 import { compareDates, daysBetween, INPUT_DATE_RANGE, parseCalendarDate } from '../../shared-kernel/calendar-date';
@@ -13,7 +12,6 @@ import { InvalidInputError, RuleViolationError } from '../../shared-kernel/error
 import { TenantView } from '../../tenancy/domain';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { FaultInjector } from '../../platform/process-manager-runtime/faults';
-import { Command } from '../../platform/command-pipeline/command';
 
 /** Ten years a call: long enough for any test, short enough to keep one request bounded. */
 export const MAX_ADVANCE_DAYS = 3660;

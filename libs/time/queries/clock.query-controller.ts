@@ -1,8 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TenantView } from '../../tenancy/domain';
-import { CurrentTenant } from '../../tenancy';
-import { TenantDirectory } from '../../tenancy';
+import { CurrentTenant, TenantDirectory } from '../../tenancy';
 
 @ApiTags('clock')
 @Controller('v1/clock')

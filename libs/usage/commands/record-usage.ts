@@ -3,15 +3,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderOutcome, DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { TenantView } from '../../tenancy/domain';
 import { parseSingleUsage, parseUsageBatch, UsageRecordInput } from '../domain/usage-record';
 import { AcceptedUsage, checkUsageRules } from '../domain/usage-rules';
-import { monthOf, RecordUsage, UsageEvent, UsageRecord, usageDecider, usageStreamEntity, UsageState } from '../domain/usage.decider';
+import { monthOf, RecordUsage, UsageEvent, UsageRecord, usageDecider, usageStreamEntity, UsageState, usageStream } from '../domain/usage.decider';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { UsageFactsLoader } from './usage-facts';
-import { usageStream } from '../domain/usage.decider';
-import { Command } from '../../platform/command-pipeline/command';
 
 /** The answer of POST /v1/usage: the record as understood (quantity normalised, occurrence as a business date). */
 export interface RecordedUsageView {

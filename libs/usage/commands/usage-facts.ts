@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PlanService } from '../../catalog/domain';
-import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { CalendarDate, addDays } from '../../shared-kernel/calendar-date';
 import { TenantView } from '../../tenancy/domain';
 import { UsageRecordInput } from '../domain/usage-record';
 import { currentPeriodStart, HeldPlanInstance, poolRatedKey, UsageFacts } from '../domain/usage-rules';
-import { addDays } from '../../shared-kernel/calendar-date';
 import { Period } from '../../plan-instances/domain';
 import { PoolCoverage } from '../../pools/read-model';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';

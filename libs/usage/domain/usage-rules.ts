@@ -1,8 +1,7 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ErrorDetail, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { inRanges } from '../../pools/domain';
-import { Period, periodContaining } from '../../plan-instances/domain';
-import { BillingGrid } from '../../plan-instances/domain';
+import { Period, periodContaining, BillingGrid } from '../../plan-instances/domain';
 import { UsageRecordInput } from './usage-record';
 
 /** An active plan instance of the account, as the usage rules need it. */

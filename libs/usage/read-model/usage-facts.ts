@@ -2,14 +2,12 @@ import { PaymentResponsibility } from '../../accounts/domain';
 import { PlanService } from '../../catalog/domain';
 import { addDays, CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
-import { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from '../../plan-instances/domain';
-import { Period } from '../../plan-instances/domain';
+import { DayUsage, PaymentFacts, ServiceUsage, UsageFacts, Period } from '../../plan-instances/domain';
 import { findEach } from '../../platform/read-store/find-all';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { PoolCoverage } from '../../pools/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
-import { HIERARCHY } from '../../accounts/read-model';
-import { PAYMENT_RESPONSIBILITIES } from '../../accounts/read-model';
+import { HIERARCHY, PAYMENT_RESPONSIBILITIES } from '../../accounts/read-model';
 import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model';
 import { USAGE_LATE_TOTALS, USAGE_TOTALS, UsageLateTotalDoc, UsageTotalDoc, usageTotalsFilter } from './usage.projection';
 

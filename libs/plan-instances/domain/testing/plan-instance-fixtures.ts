@@ -1,5 +1,4 @@
-import { BillingInterval } from '../../../catalog/domain';
-import { Pricing } from '../../../catalog/domain';
+import { BillingInterval, Pricing } from '../../../catalog/domain';
 import { fold } from '../../../shared-kernel/decider';
 import { planInstanceDecider, PlanInstanceState } from '../plan-instance.decider';
 import { InvoiceLine } from '../invoice';

@@ -16,7 +16,7 @@ import {
 } from '../event-store.port';
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { PollingAllSubscription } from './polling-subscription';
-import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from './private-files';
+import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file (created 0600, its folder 0700 if missing), or ':memory:'. */

@@ -13,7 +13,7 @@
  * field rewrote every index of the row; now a patch touches only the indexes of the fields it sets.
  */
 import Database from 'better-sqlite3';
-import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../event-store/sqlite/private-files';
+import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
 import type {
   CollectionSpec,
   Doc,
