@@ -16,6 +16,8 @@ import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from '../libs/platform
 import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../libs/platform/app/lifecycle';
 import { HealthController } from '../libs/platform/app/health.controller';
+import { ParkedEventsController } from '../libs/platform/app/parked-events.controller';
+import { PARKED_EVENTS_COLLECTION, ParkedEvents } from '../libs/platform/subscriptions/parked-events';
 import { CONSUMERS, Consumers } from '../libs/platform/app/consumers';
 import { allProcessManagers, allProjectors } from './contexts';
 import { FaultInjector } from '../libs/platform/process-manager-runtime/faults';
@@ -39,7 +41,7 @@ export class CoreModule {
     const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
     return {
       module: CoreModule,
-      controllers: [HealthController],
+      controllers: [HealthController, ParkedEventsController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: CONSUMERS, useValue: { projectors: allProjectors, processManagers: allProcessManagers } satisfies Consumers },
@@ -50,10 +52,11 @@ export class CoreModule {
           provide: READ_STORE,
           useFactory: async () => {
             const store = createReadStore(readStoreConfig(options.config));
-            await store.ensureCollections([IDEMPOTENCY_COLLECTION, ...allProjectors.flatMap((p) => p.collections)]);
+            await store.ensureCollections([IDEMPOTENCY_COLLECTION, PARKED_EVENTS_COLLECTION, ...allProjectors.flatMap((p) => p.collections)]);
             return store;
           },
         },
+        { provide: ParkedEvents, useFactory: (store: ReadStore) => new ParkedEvents(store), inject: [READ_STORE] },
         { provide: DeciderRunner, useFactory: (events: EventStore) => new DeciderRunner(events), inject: [EVENT_STORE] },
         {
           provide: TenantDirectory,
@@ -96,6 +99,7 @@ export class CoreModule {
         READ_STORE,
         DeciderRunner,
         TenantDirectory,
+        ParkedEvents,
         AdminKey,
         ReadYourWrites,
         Lifecycle,

@@ -7,6 +7,7 @@ import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store
 import { LOGGER } from '../../libs/platform/logging/logger';
 import { ConsumerRunner } from '../../libs/platform/subscriptions/consumer-runner';
 import { CombinedPositions } from '../../libs/platform/subscriptions/position-source';
+import { withInjectedFailure } from '../../libs/platform/subscriptions/injected-failure';
 import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../../libs/platform/projection-runner/projection-consumer';
 import { ProjectorThread } from '../../libs/platform/projection-runner/thread/projector-thread';
 import { builtJavaScript } from '../../libs/platform/projection-runner/thread/entry-file';
@@ -46,6 +47,7 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
           projectorModules: CONTEXTS.flatMap((context) => (context.projectorsModule ? [builtJavaScript(context.projectorsModule)] : [])),
           dataDir: config.dataDir,
           logLevel: logger.level,
+          parking: { retryBaseMs: config.parkedRetryBaseMs, retryMaxMs: config.parkedRetryMaxMs },
           fault: config.fault,
           events,
           logger: logger.child({ thread: 'projectors' }),
@@ -56,6 +58,7 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
     {
       provide: ConsumerRunner,
       useFactory: (
+        config: AppConfig,
         events: EventStore,
         store: ReadStore,
         logger: Logger,
@@ -76,12 +79,18 @@ export function projectorsInThread(config: AppConfig, allInOne: boolean): boolea
             },
           },
         };
-        return new ConsumerRunner(events, store, [
+        const consumers = [
           ...(thread ? [] : allProjectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE))),
           ...allProcessManagers.map((pm) => processManagerConsumer(pm, deps)),
-        ], logger);
+        ];
+        // Only the poison fault here: `projector-throws` counts the projector thread's batches (see its module).
+        const poisoned = config.fault?.startsWith('poison-entity:') ? withInjectedFailure(consumers, config.fault) : consumers;
+        return new ConsumerRunner(events, store, poisoned, logger, undefined, {
+          retryBaseMs: config.parkedRetryBaseMs,
+          retryMaxMs: config.parkedRetryMaxMs,
+        });
       },
-      inject: [EVENT_STORE, READ_STORE, LOGGER, CommandBus, ReadYourWrites, FaultInjector, ProjectorThread],
+      inject: [APP_CONFIG, EVENT_STORE, READ_STORE, LOGGER, CommandBus, ReadYourWrites, FaultInjector, ProjectorThread],
     },
     {
       provide: ProductionScheduler,

@@ -9,6 +9,7 @@ import { deterministicUuid } from '../shared-kernel/ids';
 import { TenantView } from '../tenancy/domain';
 import { EventStore } from '../platform/event-store/event-store.port';
 import { ReadYourWrites } from '../platform/app/read-your-writes';
+import { ParkedEvent, ParkedEvents } from '../platform/subscriptions/parked-events';
 
 /** The date a tenant's clock shows, from its clock stream (the source of truth, ahead of any read model). */
 export async function clockDate(events: EventStore, tenant: TenantView): Promise<string> {
@@ -49,16 +50,38 @@ export async function startBusinessDays(
 
 export class SettleTimeoutError extends Error {}
 
+/** A consumer parked one of the tenant's events: its days cannot settle until an operator's retry handles it. */
+export class ParkedEventsError extends Error {
+  constructor(readonly parked: ParkedEvent[]) {
+    const first = parked[0];
+    super(
+      `${first.consumer} could not handle ${first.eventType} at log position ${first.position} of this tenant (${first.error})` +
+        (parked.length > 1 ? `, and ${parked.length - 1} more consumer(s) have parked events` : '') +
+        `; once the cause is fixed, POST /v1/admin/parked-events/${first.consumer}/${first.tenantId}/retry (admin key)`,
+    );
+  }
+}
+
 /**
  * A day has settled when every projector and process manager has caught up with the log, and nothing
  * appended since then belongs to the tenant (what the day caused has been caused). Other tenants'
- * traffic does not hold a sandbox back.
+ * traffic does not hold a sandbox back. A consumer goes past a tenant's parked event (the tenant's later
+ * events wait behind it), so reaching the position is not enough: a parked event of the tenant stops it.
  */
-export async function settle(events: EventStore, consumers: ReadYourWrites, tenantId: string, from: number, timeoutMs: number): Promise<void> {
+export async function settle(
+  events: EventStore,
+  consumers: ReadYourWrites,
+  parkedEvents: ParkedEvents,
+  tenantId: string,
+  from: number,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let position = Math.max(from, await events.headPosition());
   for (;;) {
     const caughtUp = await consumers.waitForEverything(position, Math.max(0, deadline - Date.now()));
+    const parked = await parkedEvents.list({ tenantId });
+    if (parked.length > 0) throw new ParkedEventsError(parked);
     if (!caughtUp) throw new SettleTimeoutError(`the effects of the business day did not settle within ${timeoutMs} ms`);
     const later = await lastPositionOfTenantAfter(events, tenantId, position);
     if (later === null) return;

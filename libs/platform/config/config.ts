@@ -26,6 +26,9 @@ export interface AppConfig {
   /** Failed authentications an address (or a key) may have per window before it is answered 429; 0 turns the limit off. */
   authFailureLimit: number;
   authFailureWindowMs: number;
+  /** A parked event (one a consumer could not handle for one tenant) is retried after this long, doubling each time up to the max. */
+  parkedRetryBaseMs: number;
+  parkedRetryMaxMs: number;
   /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
   fault: string | undefined;
 }
@@ -54,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectors: oneOf(env.PROJECTORS ?? 'thread', ['thread', 'inline'] as const, 'PROJECTORS'),
     authFailureLimit: integer(env.AUTH_FAILURE_LIMIT ?? '20', 'AUTH_FAILURE_LIMIT'),
     authFailureWindowMs: integer(env.AUTH_FAILURE_WINDOW_MS ?? '60000', 'AUTH_FAILURE_WINDOW_MS'),
+    parkedRetryBaseMs: integer(env.PARKED_RETRY_BASE_MS ?? '5000', 'PARKED_RETRY_BASE_MS'),
+    parkedRetryMaxMs: integer(env.PARKED_RETRY_MAX_MS ?? '900000', 'PARKED_RETRY_MAX_MS'),
     fault: env.BILLING_FAULT || undefined,
   };
 }

@@ -38,24 +38,28 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
   const wanted = new Set(pm.eventTypes);
   const concurrency = pm.concurrency ?? deps.concurrency ?? DEFAULT_CONCURRENCY;
   const chunkSize = deps.chunkSize ?? COMMAND_CHUNK_SIZE;
+  const handleEvents = async (events: RecordedEvent[]) => {
+    for (const event of events) {
+      if (!wanted.has(event.type)) continue;
+      // Counts across chunks, so the default command ids are those of the same commands in one array.
+      let index = 0;
+      // Chunks run one after the other, so each lane keeps its order across chunks. A failure leaves the
+      // loop, which closes chunksOf and, through it, the process manager's iterator.
+      for await (const chunk of chunksOf(await pm.react(event, deps.context), chunkSize)) {
+        const commands = chunk.map((command) => ({ command, index: index++ }));
+        await runLanes(lanesOf(commands), concurrency, async ({ command, index }) => {
+          await dispatch(pm.name, command, commandContext(pm.name, event, command, index), deps);
+          deps.faults.pass('after-process-manager-command');
+        });
+      }
+    }
+  };
   return {
     name: pm.name,
     eventTypes: pm.eventTypes,
+    handleEvents,
     async handleBatch(events) {
-      for (const event of events) {
-        if (!wanted.has(event.type)) continue;
-        // Counts across chunks, so the default command ids are those of the same commands in one array.
-        let index = 0;
-        // Chunks run one after the other, so each lane keeps its order across chunks. A failure leaves the
-        // loop, which closes chunksOf and, through it, the process manager's iterator.
-        for await (const chunk of chunksOf(await pm.react(event, deps.context), chunkSize)) {
-          const commands = chunk.map((command) => ({ command, index: index++ }));
-          await runLanes(lanesOf(commands), concurrency, async ({ command, index }) => {
-            await dispatch(pm.name, command, commandContext(pm.name, event, command, index), deps);
-            deps.faults.pass('after-process-manager-command');
-          });
-        }
-      }
+      await handleEvents(events);
       await deps.checkpoints.setCheckpoint(pm.name, batchEnd(events));
     },
   };

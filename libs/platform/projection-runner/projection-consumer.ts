@@ -1,6 +1,6 @@
 import { ReadStore } from '../read-store/read-store.port';
 import { Consumer } from '../subscriptions/consumer-runner';
-import { projectBatch } from './project-batch';
+import { projectBatch, projectEvents } from './project-batch';
 import { Projector } from './projector';
 
 /**
@@ -23,6 +23,10 @@ export function projectionConsumer(projector: Projector, store: ReadStore, batch
     prepare: () => store.ensureCollections(projector.collections),
     handleBatch: async (events) => {
       await projectBatch(projector, events, store);
+    },
+    // The writes, guarded by position as always, without the checkpoint (the runner moves it after the batch).
+    handleEvents: async (events) => {
+      await store.apply(await projectEvents(projector, events, store));
     },
   };
 }

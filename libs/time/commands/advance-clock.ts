@@ -6,9 +6,10 @@ import { AppConfig, APP_CONFIG } from '../../platform/config/config';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { ReadYourWrites } from '../../platform/app/read-your-writes';
-import { clockDate, settle, SettleTimeoutError, startBusinessDays } from '../business-days';
+import { clockDate, ParkedEventsError, settle, SettleTimeoutError, startBusinessDays } from '../business-days';
+import { ParkedEvents } from '../../platform/subscriptions/parked-events';
 import { compareDates, daysBetween, INPUT_DATE_RANGE, parseCalendarDate } from '../../shared-kernel/calendar-date';
-import { InvalidInputError, RuleViolationError } from '../../shared-kernel/errors';
+import { ConflictError, InvalidInputError, RuleViolationError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { FaultInjector } from '../../platform/process-manager-runtime/faults';
@@ -46,6 +47,7 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
     private readonly consumers: ReadYourWrites,
     private readonly faults: FaultInjector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ParkedEvents) private readonly parked: ParkedEvents,
   ) {}
 
   async execute({ data: { tenant, to }, context }: AdvanceClockCommand): Promise<CommandOutcome<AdvancedClock>> {
@@ -73,6 +75,10 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
       const position = started.length > 0 ? started[started.length - 1].position : 0;
       return { body: { businessDate: target, days: started.length }, position };
     } catch (error) {
+      if (error instanceof ParkedEventsError) {
+        const message = `The business day cannot settle: ${error.message}. The clock shows ${await clockDate(this.events, tenant)}; call again to resume`;
+        throw new ConflictError(message, [{ field: 'to', rule: 'noParkedEvents', message: error.message }]);
+      }
       if (error instanceof SettleTimeoutError) {
         throw new ServiceUnavailableException(`${error.message}; the clock shows ${await clockDate(this.events, tenant)}: call again to resume`);
       }
@@ -81,6 +87,6 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
   }
 
   private settle(tenantId: string, from: number): Promise<void> {
-    return settle(this.events, this.consumers, tenantId, from, this.config.settleTimeoutMs);
+    return settle(this.events, this.consumers, this.parked, tenantId, from, this.config.settleTimeoutMs);
   }
 }

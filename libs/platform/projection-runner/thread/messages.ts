@@ -9,6 +9,8 @@ export interface ThreadOptions {
   logLevel: string;
   /** How often an idle subscription polls if a wake-up were missed. */
   pollIntervalMs?: number;
+  /** Back-off of parked events' automatic retries (AppConfig.parkedRetryBaseMs / parkedRetryMaxMs). */
+  parking?: { retryBaseMs: number; retryMaxMs: number };
   /** Crash tests only: `projector-throws:<n>` makes the n-th batch of the thread's projectors throw (BILLING_FAULT). */
   fault?: string;
 }

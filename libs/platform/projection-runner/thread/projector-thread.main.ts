@@ -11,7 +11,7 @@ import { createLogger } from '../../logging/logger';
 import { ConsumerRunner } from '../../subscriptions/consumer-runner';
 import { Projector } from '../projector';
 import { projectionConsumer, PROJECTOR_BATCH_SIZE } from '../projection-consumer';
-import { withInjectedFailure } from './injected-failure';
+import { withInjectedFailure } from '../../subscriptions/injected-failure';
 import { FromThread, ThreadOptions, ToThread } from './messages';
 
 async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions): Promise<void> {
@@ -22,7 +22,7 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
   const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE), walCheckpoints: 'another-store' });
   const projectors = options.projectorModules.flatMap((file) => loadProjectors(file));
   const consumers = withInjectedFailure(projectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE)), options.fault);
-  const runner = new ConsumerRunner(events, store, consumers, logger);
+  const runner = new ConsumerRunner(events, store, consumers, logger, undefined, options.parking);
 
   let stopping: Promise<void> | null = null;
   port.on('message', (message: ToThread) => {

@@ -86,8 +86,8 @@ export class ProjectorThread implements PositionSource {
   }
 
   private spawn(): Promise<void> {
-    const { projectorModules, dataDir, logLevel, pollIntervalMs, fault, logger } = this.options;
-    const workerData: ThreadOptions = { projectorModules, dataDir, logLevel, pollIntervalMs, fault };
+    const { projectorModules, dataDir, logLevel, pollIntervalMs, parking, fault, logger } = this.options;
+    const workerData: ThreadOptions = { projectorModules, dataDir, logLevel, pollIntervalMs, parking, fault };
     const worker = new Worker(threadEntryFile(), { workerData, name: 'projectors' });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
