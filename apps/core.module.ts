@@ -19,7 +19,7 @@ import { HealthController } from '../libs/platform/app/health.controller';
 import { ParkedEventsController } from '../libs/platform/app/parked-events.controller';
 import { PARKED_EVENTS_COLLECTION, ParkedEvents } from '../libs/platform/subscriptions/parked-events';
 import { CONSUMERS, Consumers } from '../libs/platform/app/consumers';
-import { allProcessManagers, allProjectors } from './contexts';
+import { allProcessManagers, allProjectors, CONTEXTS } from './contexts';
 import { FaultInjector } from '../libs/platform/process-manager-runtime/faults';
 
 export interface CoreOptions {
@@ -44,7 +44,14 @@ export class CoreModule {
       controllers: [HealthController, ParkedEventsController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
-        { provide: CONSUMERS, useValue: { projectors: allProjectors, processManagers: allProcessManagers } satisfies Consumers },
+        {
+          provide: CONSUMERS,
+          useValue: {
+            projectors: allProjectors,
+            processManagers: allProcessManagers,
+            healthCounts: CONTEXTS.flatMap((context) => context.healthCounts ?? []),
+          } satisfies Consumers,
+        },
         { provide: LOGGER, useValue: logger },
         { provide: SYSTEM_CLOCK, useValue: clock },
         { provide: EVENT_STORE, useFactory: () => createEventStore(eventStoreConfig(options.config)) },

@@ -1,5 +1,5 @@
 import { BoundedContext } from '../platform/app/bounded-context';
-import { projectors } from './read-model';
+import { BILLING_FAILURES, projectors } from './read-model';
 import { AssignPlanHandler } from './commands/assign-plan';
 import { BillPlanInstanceCommand, BillPlanInstanceHandler } from './commands/bill-plan-instance';
 import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
@@ -18,4 +18,6 @@ export const planInstancesContext: BoundedContext = {
   projectorsModule: require.resolve('./read-model'),
   processManagers: [billRunProcessManager],
   commands: { BillPlanInstance: BillPlanInstanceCommand },
+  // Instances the bill run cannot bill (PlanInstanceBillingFailed) until they are billed again.
+  healthCounts: [{ name: 'failedBillings', collection: BILLING_FAILURES }],
 };

@@ -2,7 +2,7 @@ import { CommandContext } from '../platform/command-pipeline/command-context';
 import { CommandBus } from '@nestjs/cqrs';
 import { toDomainEvent } from '../platform/command-pipeline/decider-runner';
 import { CommandOutcome } from '../platform/command-pipeline/command';
-import { StartBusinessDayCommand } from './commands/start-business-day';
+import { StartBusinessDayCommand, StartedBusinessDay } from './commands/start-business-day';
 import { businessClockDecider, BusinessClockEvent, currentDate, daysToStart, clockStream } from './domain/business-clock.decider';
 import { fold } from '../shared-kernel/decider';
 import { deterministicUuid } from '../shared-kernel/ids';
@@ -20,6 +20,8 @@ export async function clockDate(events: EventStore, tenant: TenantView): Promise
 export interface StartedDay {
   date: string;
   position: number;
+  /** False when the day had been started already (a parallel or repeated advance): this call only waited for it. */
+  startedHere: boolean;
 }
 
 /**
@@ -38,10 +40,10 @@ export async function startBusinessDays(
   const started: StartedDay[] = [];
   for (const date of daysToStart(await clockDate(events, tenant), target)) {
     const commandId = deterministicUuid(tenant.id, 'business-day', date);
-    const outcome = await bus.execute<StartBusinessDayCommand, CommandOutcome<null>>(
+    const outcome = await bus.execute<StartBusinessDayCommand, CommandOutcome<StartedBusinessDay>>(
       new StartBusinessDayCommand({ tenantId: tenant.id, date, initialDate: tenant.createdOn }, { ...context, tenantId: tenant.id, commandId, businessDate: date }),
     );
-    const day = { date, position: outcome.position };
+    const day = { date, position: outcome.position, startedHere: outcome.body.started };
     started.push(day);
     await afterEach(day);
   }

@@ -76,5 +76,8 @@ describe('Amounts within range, and a bill run that never skips silently, over H
     const billed = await t.request('GET', `/v1/plan-instances/${fine}`, { key });
     expect(billed.body.nextBillDate).toBe('2026-03-01');
     expect(billed.body).not.toHaveProperty('billingError');
+    // Operators see it too: /health counts the instances the bill run cannot bill (process-wide).
+    const health = await t.request('GET', '/health');
+    expect(health.body).toMatchObject({ status: 'degraded', failedBillings: 1, parkedEvents: 0 });
   });
 });

@@ -36,6 +36,15 @@ describe('Sandbox clock and business days over HTTP', () => {
     expect(await daysOf(leap.id)).toContain('2024-02-29');
   });
 
+  it('parallel advances to one date start each day once and share the days out: their counts add up to the days passed', async () => {
+    const { apiKey, id } = await sandbox('Parallel');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => t.request('POST', '/v1/clock/advance', { key: apiKey, body: { to: '2019-03-12' } })));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(200));
+    expect(answers.every((answer) => answer.body.businessDate === '2019-03-12')).toBe(true);
+    expect(answers.reduce((total, answer) => total + answer.body.days, 0)).toBe(30);
+    expect(await daysOf(id)).toHaveLength(30);
+  });
+
   it('refuses what cannot be done, writing nothing', async () => {
     const { apiKey, id } = await sandbox('Refusals');
     await t.request('POST', '/v1/clock/advance', { key: apiKey, body: { to: '2019-02-12' } });

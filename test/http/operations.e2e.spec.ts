@@ -34,6 +34,8 @@ describe('Operations over HTTP', () => {
     expect(health.body).toEqual({
       status: 'ok',
       logPosition: head,
+      parkedEvents: 0,
+      failedBillings: 0,
       projections: {
         tenants: head,
         accounts: head,

@@ -5,4 +5,4 @@ import { invoicesProjection } from './invoices.projection';
 /** This context's read models, in order: the manifest lists them, and the projector thread loads this module alone. */
 export const projectors: Projector[] = [planInstancesProjection, invoicesProjection];
 
-export { PLAN_INSTANCES, PlanInstanceDoc } from './plan-instances.projection';
+export { BILLING_FAILURES, PLAN_INSTANCES, PlanInstanceDoc } from './plan-instances.projection';

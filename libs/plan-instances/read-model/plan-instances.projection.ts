@@ -1,5 +1,5 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { Doc, DocWrite, StoredDoc } from '../../platform/read-store/read-store.port';
+import { Doc, DocWrite, StoredDoc, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { ProjectionView, Projector } from '../../platform/projection-runner/projector';
 import type { BillingInterval } from '../../catalog/domain';
 import type { CalendarDate } from '../../shared-kernel/calendar-date';
@@ -7,6 +7,11 @@ import type { InvoicingOption, PlanInstanceEvent, PlanInstanceStatus, ScheduledC
 import { usageAfterSwitch, usageFromStart } from '../domain/usage-charges';
 
 export const PLAN_INSTANCES = 'planInstances';
+/**
+ * Process-wide (tenant `_system`, id `<tenantId>:<planInstanceId>`): every instance the bill run cannot bill
+ * now, across tenants, so /health can count them (the manifest's `healthCounts`). Removed when it is billed.
+ */
+export const BILLING_FAILURES = 'billingFailures';
 
 /** A change the bill run will apply, without the plan's services (the instance's stream has them). */
 export interface PendingChangeDoc {
@@ -63,7 +68,10 @@ export interface BillingErrorDoc {
  */
 export const planInstancesProjection: Projector = {
   name: 'planInstances',
-  collections: [{ name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate'] }],
+  collections: [
+    { name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate'] },
+    { name: BILLING_FAILURES, indexes: [] },
+  ],
   eventTypes: ['PlanAssigned', 'PlanInstanceBilled', 'PlanQuantityChanged', 'PlanSwitched', 'PlanChangeScheduled', 'PlanCancelled', 'PlanInstanceBillingFailed'],
   // Every event reads its instance: a batch's instances are read in one query (a bill run's chunk: ~1,000).
   prefetch: (recorded) => [{ collection: PLAN_INSTANCES, tenantId: recorded.metadata.tenantId, id: (recorded.data as { planInstanceId: string }).planInstanceId }],
@@ -114,15 +122,17 @@ export const planInstancesProjection: Projector = {
       return [{ op: 'patch', collection: PLAN_INSTANCES, tenantId, id, fields: { ...fields, nextActionDate }, position }];
     };
     switch (event.type) {
-      case 'PlanInstanceBilled':
+      case 'PlanInstanceBilled': {
         // A cancelled instance bills nothing more: a closing (credit) billing recorded after PlanCancelled keeps it null.
-        return current.status === 'cancelled'
-          ? []
-          : patch({
-              nextBillDate: event.data.nextBillDate,
-              ...(event.data.usage ? { usageBilledTo: event.data.usage.billedTo } : {}),
-              ...(current.billingError ? { billingError: null } : {}), // billed again: the failure is over
-            });
+        if (current.status === 'cancelled') return [];
+        const billed = patch({
+          nextBillDate: event.data.nextBillDate,
+          ...(event.data.usage ? { usageBilledTo: event.data.usage.billedTo } : {}),
+          ...(current.billingError ? { billingError: null } : {}), // billed again: the failure is over
+        });
+        if (!current.billingError) return billed;
+        return [...billed, { op: 'delete', collection: BILLING_FAILURES, tenantId: SYSTEM_TENANT, id: `${tenantId}:${id}`, position }];
+      }
       case 'PlanQuantityChanged':
         return patch({ quantity: event.data.to });
       case 'PlanSwitched': {
@@ -143,7 +153,11 @@ export const planInstancesProjection: Projector = {
         return patch({ pendingChange: pendingChangeOf(event.data.change) });
       case 'PlanInstanceBillingFailed': {
         const { date, reason, field, rule } = event.data;
-        return patch({ billingError: { date, reason, field, rule } });
+        const failure = { tenantId, planInstanceId: id, accountId: current.accountId, date, reason };
+        return [
+          ...patch({ billingError: { date, reason, field, rule } }),
+          { op: 'upsert', collection: BILLING_FAILURES, tenantId: SYSTEM_TENANT, id: `${tenantId}:${id}`, doc: failure, position },
+        ];
       }
       case 'PlanCancelled':
         return patch({ status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, pendingChange: null });

@@ -32,4 +32,13 @@ export interface BoundedContext {
    * (`{ type, data }`): the runtime builds the class and sends it through the CommandBus like an HTTP route.
    */
   commands?: Record<string, NamedCommandClass>;
+  /** What /health counts for it; any count above zero makes /health `degraded`. */
+  healthCounts?: HealthCount[];
+}
+
+/** A count /health shows: the process-wide (`_system`) documents of a read-model collection, e.g. instances that cannot be billed. */
+export interface HealthCount {
+  /** The field of /health's answer. */
+  name: string;
+  collection: string;
 }

@@ -28,7 +28,7 @@ export class AdvanceClockDto {
 
 export interface AdvancedClock {
   businessDate: string;
-  /** Business days started by this call (0 when the clock already showed `to`). */
+  /** Business days started by this call (0 when the clock already showed `to`; a day a parallel call started is not counted). */
   days: number;
 }
 
@@ -73,7 +73,8 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
         await this.settle(tenant.id, day.position);
       });
       const position = started.length > 0 ? started[started.length - 1].position : 0;
-      return { body: { businessDate: target, days: started.length }, position };
+      // Days this call started: parallel advances to the same date share the days out (found item 8 of issue 15).
+      return { body: { businessDate: target, days: started.filter((day) => day.startedHere).length }, position };
     } catch (error) {
       if (error instanceof ParkedEventsError) {
         const message = `The business day cannot settle: ${error.message}. The clock shows ${await clockDate(this.events, tenant)}; call again to resume`;
