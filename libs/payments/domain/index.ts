@@ -1,0 +1,30 @@
+/** The payments domain's door: what the application layer (commands, queries, projections, process managers) needs. */
+export { APPLICATION_METHODS, Application, ApplicationMethod, ApplicationResult, ApplicableItem, ReceivableKind, applicationOrder, applyAmount } from './application';
+export { AccountBalance, InvoiceBalance, InvoiceStatus, PaymentView, accountBalance, invoiceBalance, invoiceBalances, invoiceStatus, paymentView } from './balances';
+export { LedgerEntry, LedgerEntryType, ledger } from './ledger';
+export {
+  IssueCreditMemo,
+  PostReceivable,
+  ReceivablesCommand,
+  RecordPayment,
+  RecordPaymentFailure,
+  RefundPayment,
+  ReversePayment,
+  WriteOffInvoice,
+} from './receivables.commands';
+export { creditApplication, receivablesDecider, receivablesStream } from './receivables.decider';
+export {
+  CreditApplication,
+  CreditApplied,
+  CreditMemoIssued,
+  CreditSourceType,
+  InvoiceWrittenOff,
+  PaymentFailed,
+  PaymentRecorded,
+  PaymentRefunded,
+  PaymentReversed,
+  RECEIVABLES_EVENT_TYPES,
+  ReceivablePosted,
+  ReceivablesEvent,
+} from './receivables.events';
+export { CreditLot, OpenItem, PaymentEntry, ReceivablesState, initialReceivablesState, itemBalance, paymentCredit } from './receivables.state';
