@@ -63,6 +63,7 @@ export async function decidePlanInstance(
   doWrite: boolean | undefined,
 ): Promise<CommandOutcome<PlanInstanceResponse>> {
   const outcome = doWrite === false ? await runner.preview(planInstanceDecider, stream, command) : await runner.run(planInstanceDecider, stream, command, context);
-  // Every command that reaches here leaves an instance: assignment creates it, the others require it.
-  return { body: planInstanceResponse(outcome.state as PlanInstance, outcome.events), position: outcome.position };
+  // Every command that reaches here leaves an instance: assignment creates it, the others require it. A repeat
+  // answers from what it wrote the first time (its invoice), not from nothing.
+  return { body: planInstanceResponse(outcome.state as PlanInstance, outcome.written), position: outcome.position };
 }

@@ -105,6 +105,11 @@ describe('DeciderRunner', () => {
     const repeat = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
     expect(repeat).toMatchObject({ state: 2, events: [], alreadyApplied: true, position: first.position });
     expect(await store.readStream('counter-t1.c')).toHaveLength(1);
+    // What it wrote the first time, for its answer (a first answer lost in a crash is answered again the same).
+    await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 5 } }, context('cmd-2'));
+    const later = await new DeciderRunner(store).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+    expect(first.written).toEqual(first.events);
+    expect(later).toMatchObject({ state: 7, events: [], alreadyApplied: true, written: first.events });
   });
 
   it('previews exactly what a commit at the same moment decides, and writes nothing', async () => {

@@ -17,6 +17,11 @@ export interface DeciderOutcome<State, Event extends DomainEvent> {
   revision: number;
   /** True when an earlier command with the same id already wrote its events: nothing new was written. */
   alreadyApplied: boolean;
+  /**
+   * The events this command id wrote: now, or (a repeat) the first time. A repeat's answer is built from these,
+   * so a request sent again after a crash that lost its first answer is told what it did (e.g. its invoice).
+   */
+  written: Event[];
 }
 
 const DEFAULT_MAX_ATTEMPTS = 8;
@@ -104,7 +109,7 @@ export class DeciderRunner {
   ): Promise<DeciderOutcome<State, Event>> {
     const { state, revision } = await this.load(decider, stream, false);
     const events = decider.decide(command, state);
-    return { state: events.reduce(decider.evolve, state), events, position: 0, revision, alreadyApplied: false };
+    return { state: events.reduce(decider.evolve, state), events, position: 0, revision, alreadyApplied: false, written: events };
   }
 
   private async decideAndAppend<Command extends DomainCommand, Event extends DomainEvent, State>(
@@ -121,9 +126,9 @@ export class DeciderRunner {
       targets.forEach(({ stream, command }, index) => {
         const { state, revision, lastPosition, commandIds } = known[index];
         const earlier = commandIds.get(context.commandId);
-        if (earlier !== undefined) return outcomes.push({ state, events: [], position: earlier, revision, alreadyApplied: true });
+        if (earlier !== undefined) return outcomes.push({ state, events: [], position: earlier, revision, alreadyApplied: true, written: [] });
         const events = decider.decide(command, state);
-        outcomes.push({ state, events, position: lastPosition, revision, alreadyApplied: false });
+        outcomes.push({ state, events, position: lastPosition, revision, alreadyApplied: false, written: events });
         if (events.length === 0) return;
         appends.push({
           stream,
@@ -132,7 +137,7 @@ export class DeciderRunner {
         });
         appending.push(index);
       });
-      if (appends.length === 0) return outcomes;
+      if (appends.length === 0) return this.withEarlierEvents(outcomes, targets, context);
 
       try {
         // One stream appends as it always has; several go through the store's multi-stream append.
@@ -151,14 +156,28 @@ export class DeciderRunner {
             const commandIds = known[index].commandIds.set(context.commandId, position);
             this.cache.set(targets[index].stream, { revision: nextExpectedRevision, lastPosition: position, state: next, commandIds });
           }
-          outcomes[index] = { state: next, events, position, revision: nextExpectedRevision, alreadyApplied: false };
+          outcomes[index] = { state: next, events, position, revision: nextExpectedRevision, alreadyApplied: false, written: events };
         });
-        return outcomes;
+        return this.withEarlierEvents(outcomes, targets, context);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= this.maxAttempts) throw new ConcurrencyConflictError(error.stream, attempt);
       }
     }
+  }
+
+  /** A repeat's `written`: the events its command id wrote the first time, read back from its stream (repeats are rare). */
+  private async withEarlierEvents<Command, Event extends DomainEvent, State>(
+    outcomes: DeciderOutcome<State, Event>[],
+    targets: readonly RunTarget<Command>[],
+    context: CommandContext,
+  ): Promise<DeciderOutcome<State, Event>[]> {
+    for (const [index, outcome] of outcomes.entries()) {
+      if (!outcome.alreadyApplied) continue;
+      const recorded = await this.store.readStream(targets[index].stream);
+      outcome.written = recorded.filter((event) => event.metadata.commandId === context.commandId).map(toDomainEvent) as Event[];
+    }
+    return outcomes;
   }
 
   /** The stream's state: folded from the start, or from the cached state with only the newer events. */
