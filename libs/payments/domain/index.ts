@@ -28,3 +28,13 @@ export {
   ReceivablesEvent,
 } from './receivables.events';
 export { CreditLot, OpenItem, PaymentEntry, ReceivablesState, initialReceivablesState, itemBalance, paymentCredit } from './receivables.state';
+export { AddPaymentMethod, PAYMENT_METHOD_TYPES, PaymentMethodType, PaymentMethodsCommand, RemovePaymentMethod, SetDefaultPaymentMethod } from './payment-methods.commands';
+export { PaymentMethod, PaymentMethodsState, defaultPaymentMethod, initialPaymentMethodsState, paymentMethods, paymentMethodsDecider, paymentMethodsStream } from './payment-methods.decider';
+export {
+  DefaultPaymentMethodChangeCause,
+  DefaultPaymentMethodChanged,
+  PAYMENT_METHODS_EVENT_TYPES,
+  PaymentMethodAdded,
+  PaymentMethodRemoved,
+  PaymentMethodsEvent,
+} from './payment-methods.events';
