@@ -9,6 +9,7 @@ import { catalogContext } from '../libs/catalog';
 import { planInstancesContext } from '../libs/plan-instances';
 import { usageContext } from '../libs/usage';
 import { poolsContext } from '../libs/pools';
+import { paymentsContext } from '../libs/payments';
 import { statementsContext } from '../libs/statements';
 
 /** The bounded contexts of the product, listed once: every app composes itself from this list. */
@@ -20,6 +21,7 @@ export const CONTEXTS: readonly BoundedContext[] = [
   planInstancesContext,
   usageContext,
   poolsContext,
+  paymentsContext,
   statementsContext,
 ];
 

@@ -5,14 +5,13 @@ import { BillPlanInstanceCommand, BillPlanInstanceHandler } from './commands/bil
 import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
 import { PlanInstancesCommandController } from './commands/plan-instances.command-controller';
 import { billRunProcessManager } from './process-managers/bill-run.process-manager';
-import { InvoicesQueryController } from './queries/invoices.query-controller';
 import { PlanInstancesQueryController } from './queries/plan-instances.query-controller';
 
 /** Plan instances and invoicing: assignment, changes, the daily bill run and the invoices it posts. */
 export const planInstancesContext: BoundedContext = {
   name: 'plan-instances',
   commandControllers: [PlanInstancesCommandController],
-  queryControllers: [PlanInstancesQueryController, InvoicesQueryController],
+  queryControllers: [PlanInstancesQueryController], // invoices are answered by payments, with what is owed on them
   commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),

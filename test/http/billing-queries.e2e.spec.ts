@@ -148,11 +148,12 @@ describe('Plan instances and invoices: the query routes over HTTP', () => {
     const list = await get('/v1/accounts/acme/invoices');
     expect(list.status).toBe(200);
     expect(list.body.nextCursor).toBeUndefined();
-    expect(list.body.items.map((item: { id: string; number: number; total: number; status: string }) => [item.id, item.number, item.total, item.status])).toEqual([
-      ['inv-4', 4, -3548, 'credit'],
-      ['inv-3', 3, 10000, 'unpaid'],
-      ['inv-2', 2, 6452, 'unpaid'],
-      ['inv-1', 1, 6452, 'unpaid'],
+    // The refund invoice owes nothing (paid); its 35.48 of credit went to the oldest invoice (FIFO, the tenant's default).
+    expect(list.body.items.map((item: { id: string; number: number; total: number; balance: number; status: string }) => [item.id, item.number, item.total, item.balance, item.status])).toEqual([
+      ['inv-4', 4, -3548, 0, 'paid'],
+      ['inv-3', 3, 10000, 10000, 'unpaid'],
+      ['inv-2', 2, 6452, 6452, 'unpaid'],
+      ['inv-1', 1, 6452, 2904, 'partiallyPaid'],
     ]);
     expect(list.body.items[1]).toEqual({
       id: 'inv-3',
@@ -191,8 +192,8 @@ describe('Plan instances and invoices: the query routes over HTTP', () => {
       dueDate: '2019-02-10',
       currency: 'USD',
       total: 6452,
-      balance: 6452,
-      status: 'unpaid',
+      balance: 2904, // 64.52 less the 35.48 credit of inv-4
+      status: 'partiallyPaid',
       reason: 'assignment',
       lines: [line(6452, 'pi-1', '2019-02-10', '2019-03-21')],
     });

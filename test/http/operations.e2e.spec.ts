@@ -45,6 +45,7 @@ describe('Operations over HTTP', () => {
         hierarchy: head,
         'price-overrides': head,
         planInstances: head,
+        receivables: head,
         invoices: head,
         usage: head,
         statements: head,

@@ -174,11 +174,15 @@ describe('Statements over HTTP', () => {
       accountId: 'loner',
       currency: 'USD',
       balance: 0,
+      open: 0,
+      pastDue: 0,
+      credit: 0,
       amountDue: 0,
       dueDate: null,
       status: 'paid',
       lastStatementId: null,
       lastStatementDate: null,
+      asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
   });
 

@@ -125,8 +125,9 @@ describe('Crashes (kill -9 of the real process) lose and repeat nothing', () => 
 
   it('in the middle of a bill run: after restart every plan instance is invoiced once per period, numbers stay gap-free', async () => {
     // 1,100 instances due on 2019-03-10, chunks of 1,000 all in flight: the 7th bill-run command to complete
-    // kills the process, with some instances billed and others not yet.
-    const first = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN, BILLING_FAULT: 'after-process-manager-command:7' });
+    // kills the process, with some instances billed and others not yet (other process managers' commands, such as
+    // the receivables each invoice posts, are not counted).
+    const first = await startServerProcess('all-in-one', { DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN, BILLING_FAULT: 'after-command-of-bill-run:7' });
     const tenant = await call(first.url, 'POST', '/v1/tenants', ADMIN, { name: 'Bill run crash', sandbox: true, businessDate: '2019-02-10' });
     const key = tenant.body.apiKey;
     const plan = { id: 'basic', name: 'Basic', currency: 'USD', billingInterval: { unit: 'month', count: 1 }, services: [{ id: 'base', name: 'Base', type: 'recurring', pricing: { model: 'perUnit', unitPrice: '100.00' } }] };

@@ -1,5 +1,5 @@
 export { Period, lastDay, nextBoundaryAfter, periodContaining } from './billing-grid';
-export { Invoice, InvoiceLine, LinePayer, dueDate, invoiceTotal, linePayers } from './invoice';
+export { Invoice, InvoiceLine, LinePayer, dueDate, invoiceTotal, linePayers, owedBy } from './invoice';
 export { paidByOthers, withPayers } from './payers';
 export { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from './plan-instance.commands';
 export { BillingGrid } from './plan-instance.events';

@@ -6,3 +6,4 @@ import { invoicesProjection } from './invoices.projection';
 export const projectors: Projector[] = [planInstancesProjection, invoicesProjection];
 
 export { BILLING_FAILURES, PLAN_INSTANCES, PlanInstanceDoc } from './plan-instances.projection';
+export { INVOICES, InvoiceDoc } from './invoices.projection';

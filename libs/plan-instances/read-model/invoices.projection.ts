@@ -10,8 +10,6 @@ export const INVOICE_COUNTERS = 'invoiceCounters';
 /** The id of a tenant's invoice counter document. */
 export const INVOICE_COUNTER_ID = 'invoices';
 
-export type InvoiceStatus = 'unpaid' | 'paid' | 'credit';
-
 /** One per invoice (id = invoiceId). */
 export interface InvoiceDoc extends Doc {
   /** 1, 2, 3, … per tenant, in log order, without gaps. */
@@ -23,9 +21,6 @@ export interface InvoiceDoc extends Doc {
   currency: string;
   /** Minor units. */
   total: number;
-  /** Minor units still owed: the total until payments exist. */
-  balance: number;
-  status: InvoiceStatus;
   reason: InvoiceReason;
   lines: InvoiceLine[];
   /** As on the invoice: the account's ancestors when another account pays a line. */
@@ -35,10 +30,6 @@ export interface InvoiceDoc extends Doc {
 /** One per tenant (id INVOICE_COUNTER_ID): the last number given. */
 export interface InvoiceCounterDoc extends Doc {
   last: number;
-}
-
-export function invoiceStatus(balance: number): InvoiceStatus {
-  return balance > 0 ? 'unpaid' : balance === 0 ? 'paid' : 'credit';
 }
 
 /**
@@ -108,7 +99,6 @@ export const invoicesProjection: Projector = {
 };
 
 function invoiceDoc(invoice: Invoice, reason: InvoiceReason, number: number): InvoiceDoc {
-  const balance = invoice.total;
   return {
     number,
     accountId: invoice.accountId,
@@ -117,8 +107,6 @@ function invoiceDoc(invoice: Invoice, reason: InvoiceReason, number: number): In
     dueDate: invoice.dueDate,
     currency: invoice.currency,
     total: invoice.total,
-    balance,
-    status: invoiceStatus(balance),
     reason,
     lines: invoice.lines,
     ...(invoice.ancestors ? { ancestors: invoice.ancestors } : {}),

@@ -1,8 +1,9 @@
 /**
  * Fault injection for the crash tests only: `BILLING_FAULT=<point>:<n>` makes the process kill itself
  * with SIGKILL the n-th time it passes <point>, exactly as a power cut there would. Unset in production.
+ * `after-command-of-<process manager>` counts only that process manager's commands (e.g. after-command-of-bill-run).
  */
-export type FaultPoint = 'after-process-manager-command' | 'after-business-day' | 'projector-throws';
+export type FaultPoint = 'after-process-manager-command' | `after-command-of-${string}` | 'after-business-day' | 'projector-throws';
 
 export class FaultInjector {
   private readonly point: string | null;

@@ -179,7 +179,7 @@ describe('processManagerConsumer', () => {
     await consumer.handleBatch([trigger]);
 
     expect(trace).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
-    expect(passes.mock.calls).toEqual([['after-process-manager-command'], ['after-process-manager-command']]);
+    expect(passes.mock.calls).toEqual([['after-process-manager-command'], [`after-command-of-${PM}`], ['after-process-manager-command'], [`after-command-of-${PM}`]]);
     // Unkeyed: the id derives from the event and the command's index. Keyed: from the key alone.
     const base = { tenantId: TENANT, actor: `process-manager:${PM}`, correlationId: trigger.metadata.correlationId, causationId: trigger.id };
     expect(contexts).toEqual([

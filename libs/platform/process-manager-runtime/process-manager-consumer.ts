@@ -50,6 +50,7 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
         await runLanes(lanesOf(commands), concurrency, async ({ command, index }) => {
           await dispatch(pm.name, command, commandContext(pm.name, event, command, index), deps);
           deps.faults.pass('after-process-manager-command');
+          deps.faults.pass(`after-command-of-${pm.name}`);
         });
       }
     }

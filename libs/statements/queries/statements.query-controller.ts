@@ -9,6 +9,7 @@ import { findEach } from '../../platform/read-store/find-all';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../read-model/statements.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { RECEIVABLE_ACCOUNTS, RECEIVABLE_ITEMS, ReceivableAccountDoc, ReceivableItemDoc } from '../../payments/read-model';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 
 const STATEMENT_SHAPE =
@@ -53,26 +54,40 @@ export class StatementsQueryController {
   @Get('accounts/:id/balance')
   @ApiOperation({
     summary:
-      "The account's balance now: { accountId, currency, balance, amountDue, dueDate, status, lastStatementId, lastStatementDate }. " +
-      'balance: what it owes (negative: a credit), in minor units; dueDate: the oldest due date of a charge still owed. ' +
+      "The account's balance now: { accountId, currency, balance, open, pastDue, credit, amountDue, dueDate, status, lastStatementId, lastStatementDate, asOf }. " +
+      'balance: what it owes after payments, credits and write-offs (open − credit; negative: a credit), in minor units; with split billing only the shares it owes. ' +
+      "pastDue: open shares due before the business date (asOf); credit: money not yet applied; dueDate: the oldest due date of a share still owed. " +
       'An account never invoiced has balance 0 and no statement.',
   })
   async balance(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     const account = await this.store.get<{ currency: string }>(ACCOUNTS, tenant.id, id);
     if (!account) throw new NotFoundError('Account', id);
-    const doc = await this.store.get<AccountBalanceDoc>(ACCOUNT_BALANCES, tenant.id, id);
-    const balance = doc?.balance ?? 0;
+    const statements = await this.store.get<AccountBalanceDoc>(ACCOUNT_BALANCES, tenant.id, id);
+    const totals = await this.store.get<ReceivableAccountDoc>(RECEIVABLE_ACCOUNTS, tenant.id, id);
+    const asOf = this.directory.businessDate(tenant);
+    // What is owed comes from the payments context's receivables; the statements add where the last one is.
+    let pastDue = 0;
+    let dueDate: string | null = null;
+    for await (const item of findEach<ReceivableItemDoc>(this.store, RECEIVABLE_ITEMS, tenant.id, { filter: { accountId: id } })) {
+      if (item.balance <= 0) continue;
+      if (item.dueDate < asOf) pastDue += item.balance;
+      if (dueDate === null || item.dueDate < dueDate) dueDate = item.dueDate;
+    }
+    const balance = totals?.balance ?? 0;
     const amountDue = Math.max(balance, 0);
-    const dueDate = doc?.openCharges[0]?.dueDate ?? null;
     return {
       accountId: id,
-      currency: doc?.currency ?? account.currency,
+      currency: totals?.currency || account.currency,
       balance,
+      open: totals?.open ?? 0,
+      pastDue,
+      credit: totals?.credit ?? 0,
       amountDue,
       dueDate,
-      status: statementStatus(amountDue, dueDate, this.directory.businessDate(tenant)),
-      lastStatementId: doc?.lastStatementId ?? null,
-      lastStatementDate: doc?.lastStatementDate ?? null,
+      status: statementStatus(amountDue, dueDate, asOf),
+      lastStatementId: statements?.lastStatementId ?? null,
+      lastStatementDate: statements?.lastStatementDate ?? null,
+      asOf,
     };
   }
 

@@ -1,0 +1,40 @@
+import { ReadStore } from '../../platform/read-store/read-store.port';
+import { assertValidId } from '../../shared-kernel/ids';
+import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
+import { INVOICES, InvoiceDoc } from '../../plan-instances/read-model';
+import { owedBy } from '../../plan-instances/domain';
+import { PAYMENTS, PaymentDoc } from '../read-model';
+
+/** The account a payment belongs to (its receivables ledger decides the rest); 404 for an unknown payment. */
+export async function accountOfPayment(store: ReadStore, tenantId: string, paymentId: string): Promise<string> {
+  assertValidId(paymentId, 'paymentId');
+  const payment = await store.get<PaymentDoc>(PAYMENTS, tenantId, paymentId);
+  if (!payment) throw new NotFoundError('Payment', paymentId);
+  return payment.accountId;
+}
+
+/**
+ * Whose share of an invoice a credit memo or write-off acts on (split billing: each payer owes its own share):
+ * the one named; else the invoiced account when it owes a share; else the only account that does. Several
+ * payers and none named: 422 asking for `accountId`.
+ */
+export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId: string, named: unknown): Promise<string> {
+  assertValidId(invoiceId, 'invoiceId');
+  const invoice = await store.get<InvoiceDoc>(INVOICES, tenantId, invoiceId);
+  if (!invoice) throw new NotFoundError('Invoice', invoiceId);
+  const payers = owedBy(invoice).filter((share) => share.amount !== 0).map((share) => share.accountId);
+  if (named !== undefined) {
+    assertValidId(named, 'accountId');
+    if (!payers.includes(named)) {
+      throw new RuleViolationError(`Account ${named} owes no share of invoice ${invoiceId}`, [
+        { field: 'accountId', rule: 'owesShare', message: `accountId must be one of the accounts that owe a share: ${payers.join(', ') || 'none'}` },
+      ]);
+    }
+    return named;
+  }
+  if (payers.includes(invoice.accountId) || payers.length === 0) return invoice.accountId;
+  if (payers.length === 1) return payers[0];
+  throw new RuleViolationError(`Several accounts owe shares of invoice ${invoiceId}: name one`, [
+    { field: 'accountId', rule: 'required', message: `accountId is required: one of ${payers.join(', ')}` },
+  ]);
+}

@@ -1,0 +1,94 @@
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../shared-kernel/errors';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { ACCOUNTS } from '../../accounts/read-model';
+import { InvoiceDoc, INVOICES } from '../../plan-instances/read-model';
+import { owedBy } from '../../plan-instances/domain';
+import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
+import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+
+/**
+ * Invoices as the plan-instances context posts them, with what is still owed on them (this context's receivables):
+ * `balance` and `status` are the invoiced account's own share (split billing: a child whose parent pays its
+ * recurring charges owes only the rest), and `shares` lists every payer's when another account owes a part.
+ */
+@ApiTags('billing')
+@UseInterceptors(MinPositionInterceptor)
+@Controller('v1')
+export class InvoicesQueryController {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  @Get('invoices/:id')
+  @ApiOperation({
+    summary:
+      'An invoice: { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status: unpaid|partiallyPaid|paid|writtenOff, reason, lines, ancestors?, shares? }. ' +
+      "balance is what the invoiced account itself still owes of it; with split billing, shares: [{ accountId, amount, balance, status }] is each payer's part. " +
+      'Numbers run 1, 2, 3, … per tenant without gaps, in the order invoices were posted. Amounts in minor units. ' +
+      'Lines of type usage are billed in arrears (late: true for late usage); a line another account pays has payers ' +
+      '[{ accountId, amount }] (split billing), and the invoice then has the account\'s ancestors, nearest first.',
+  })
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    const doc = await this.store.get<InvoiceDoc>(INVOICES, tenant.id, id);
+    if (!doc) throw new NotFoundError('Invoice', id);
+    const shares = await this.sharesOf(tenant.id, [{ ...doc, id }]);
+    const split = shares.length > 1 || shares.some((share) => share.accountId !== doc.accountId);
+    return {
+      ...toInvoiceItem(id, doc, shares),
+      reason: doc.reason,
+      lines: doc.lines,
+      ...(doc.ancestors ? { ancestors: doc.ancestors } : {}),
+      ...(split ? { shares: shares.map(({ invoiceId: _, ...share }) => share) } : {}),
+    };
+  }
+
+  @Get('accounts/:id/invoices')
+  @ApiOperation({
+    summary:
+      "The account's invoices, newest first (number descending), a page at a time: " +
+      '{ items: [{ id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status, lines }], nextCursor? }',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    const size = pageSize(limit);
+    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+    const page = await findPage<InvoiceDoc>(this.store, INVOICES, tenant.id, { filter: { accountId: id }, sortBy: 'number', direction: 'desc', limit: size }, cursor);
+    const shares = await this.sharesOf(tenant.id, page.items);
+    return withCursor(
+      page.items.map((doc) => ({ ...toInvoiceItem(doc.id, doc, shares), lines: doc.lines })),
+      page.nextCursor,
+    );
+  }
+
+  /** Each payer's share of the invoices and what is left of it, in one read. */
+  private async sharesOf(tenantId: string, invoices: (InvoiceDoc & { id: string })[]): Promise<Share[]> {
+    const owed = invoices.flatMap((invoice) => owedBy(invoice).map((share) => ({ invoiceId: invoice.id, ...share })));
+    const items = await this.store.getMany<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, owed.map((share) => receivableItemId(share.accountId, share.invoiceId)));
+    const byId = new Map(items.map((item) => [item.id, item]));
+    return owed.map(({ invoiceId, accountId, amount }) => {
+      const item = byId.get(receivableItemId(accountId, invoiceId));
+      // Not posted yet (the receivables-posting process manager follows the invoice), or a share of 0: all of it is owed.
+      const balance = item ? item.balance : Math.max(amount, 0);
+      return { invoiceId, accountId, amount, balance, status: item ? item.status : balance > 0 ? 'unpaid' : 'paid' };
+    });
+  }
+}
+
+interface Share {
+  invoiceId: string;
+  accountId: string;
+  amount: number;
+  balance: number;
+  status: string;
+}
+
+/** The API shape up to the lines, fields in a fixed order; `_position` stays inside. The balance is the invoiced account's share's. */
+function toInvoiceItem(id: string, doc: InvoiceDoc, shares: readonly Share[]) {
+  const { number, accountId, planInstanceId, invoiceDate, dueDate, currency, total } = doc;
+  const own = shares.find((share) => share.invoiceId === id && share.accountId === accountId);
+  return { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance: own?.balance ?? 0, status: own?.status ?? 'paid' };
+}

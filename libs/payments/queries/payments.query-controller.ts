@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../shared-kernel/errors';
+import { TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
+import { READ_STORE, ReadStore, StoredDoc } from '../../platform/read-store/read-store.port';
+import { ACCOUNTS } from '../../accounts/read-model';
+import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { PAYMENTS, PaymentDoc, TRANSACTIONS, TransactionDoc } from '../read-model';
+
+const PAGING = [
+  { name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` },
+  { name: 'cursor', required: false, description: 'The nextCursor of the previous page' },
+] as const;
+
+@ApiTags('payments')
+@UseInterceptors(MinPositionInterceptor)
+@Controller('v1')
+export class PaymentsQueryController {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  @Get('payments/:id')
+  @ApiOperation({ summary: 'A payment: { id, accountId, date, amount, currency, status: succeeded|failed, failureReason, source, reference, applications, unapplied, refunded, reversed }' })
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    const doc = await this.store.get<PaymentDoc>(PAYMENTS, tenant.id, id);
+    if (!doc) throw new NotFoundError('Payment', id);
+    return paymentOf(doc);
+  }
+
+  @Get('accounts/:id/payments')
+  @ApiOperation({ summary: "The account's payments, newest first, a page at a time: { items, nextCursor? }" })
+  @ApiQuery(PAGING[0])
+  @ApiQuery(PAGING[1])
+  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    await this.existing(tenant.id, id);
+    const page = await findPage<PaymentDoc>(this.store, PAYMENTS, tenant.id, { filter: { accountId: id }, sortBy: 'sequence', direction: 'desc', limit: pageSize(limit) }, cursor);
+    return withCursor(page.items.map(paymentOf), page.nextCursor);
+  }
+
+  @Get('accounts/:id/transactions')
+  @ApiOperation({
+    summary:
+      "The account's ledger, newest first: { items: [{ id, type: invoice|payment|refund|creditMemo|writeOff|reversal, date, amount, balanceAfter, reference }], nextCursor? }. " +
+      'Charges positive, money received negative; the amounts sum to the balance.',
+  })
+  @ApiQuery(PAGING[0])
+  @ApiQuery(PAGING[1])
+  async transactions(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    await this.existing(tenant.id, id);
+    const page = await findPage<TransactionDoc>(this.store, TRANSACTIONS, tenant.id, { filter: { accountId: id }, sortBy: 'sequence', direction: 'desc', limit: pageSize(limit) }, cursor);
+    return withCursor(
+      page.items.map(({ entryId, type, date, amount, balanceAfter, reference }) => ({ id: entryId, type, date, amount, balanceAfter, reference })),
+      page.nextCursor,
+    );
+  }
+
+  private async existing(tenantId: string, accountId: string) {
+    const account = await this.store.get(ACCOUNTS, tenantId, accountId);
+    if (!account) throw new NotFoundError('Account', accountId);
+    return account;
+  }
+}
+
+function paymentOf(doc: StoredDoc<PaymentDoc>) {
+  const { id, accountId, date, amount, currency, status, failureReason, source, reference, paymentMethodId, applications, unapplied, refunded, reversed } = doc;
+  return { id, accountId, date, amount, currency, status, failureReason, source, reference, paymentMethodId, applications, unapplied, refunded, reversed };
+}
