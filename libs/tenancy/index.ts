@@ -3,12 +3,16 @@ import { projectors } from './read-model';
 import { CreateTenantHandler } from './commands/create-tenant';
 import { RotateTenantApiKeyHandler } from './commands/rotate-api-key';
 import { TenantsController } from './commands/tenants.controller';
+import { ChangeTenantSettingsHandler } from './commands/change-settings';
+import { SettingsCommandController } from './commands/settings.command-controller';
+import { SettingsQueryController } from './queries/settings.query-controller';
 
 /** Tenancy: tenants, their settings and API keys, and who a request acts for. */
 export const tenancyContext: BoundedContext = {
   name: 'tenancy',
-  commandControllers: [TenantsController],
-  commandHandlers: [CreateTenantHandler, RotateTenantApiKeyHandler],
+  commandControllers: [TenantsController, SettingsCommandController],
+  queryControllers: [SettingsQueryController],
+  commandHandlers: [CreateTenantHandler, RotateTenantApiKeyHandler, ChangeTenantSettingsHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),
 };

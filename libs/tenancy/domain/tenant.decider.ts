@@ -1,40 +1,16 @@
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
-import { parseCalendarDate, parseTimeZone } from '../../shared-kernel/calendar-date';
+import { isCalendarDate, parseCalendarDate, parseTimeZone } from '../../shared-kernel/calendar-date';
 import { streamName, SYSTEM_TENANT } from '../../shared-kernel/streams';
+import { applySettingsChanges, DEFAULT_TENANT_SETTINGS, SettingsChanges, settingsChanges, TenantSettings, validSettings } from './tenant-settings';
 
-/** Tenant-wide billing rules; later issues read them (proration, collection, payment application). */
-export interface TenantSettings {
-  prorationRule: 'prorate' | 'none';
-  /** Minor units of the tenant's currencies; 0 collects any balance. */
-  minimumCollectionThreshold: number;
-  netTermsThresholdBalance: number;
-  paymentApplicationMethod: 'fifo' | 'fdfo' | 'statementFifo';
-  /**
-   * Whether usage dated in a closed billing period (before the current period of the plan instance) is still
-   * accepted, marked late (it is billed on the next invoice as a separate line); false refuses it (422).
-   * Tenants created before this setting existed do not have it: read it as `=== true`.
-   */
-  allowLateUsage: boolean;
-  /**
-   * How many periods of its plan's interval a retroactive start may lie before today (1 to 1200). Absent (also
-   * in tenants created before it existed): DEFAULT_MAX_RETROACTIVE_PERIODS. Kept out of the defaults so a
-   * tenant shows it only when set.
-   */
-  maxRetroactivePeriods?: number;
-}
-
-/** Ten years of a monthly plan: more than any real back-dating, and a catch-up invoice of bounded size. */
-export const DEFAULT_MAX_RETROACTIVE_PERIODS = 120;
-export const MAX_RETROACTIVE_PERIODS_LIMIT = 1200;
-
-export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
-  prorationRule: 'prorate',
-  minimumCollectionThreshold: 0,
-  netTermsThresholdBalance: 0,
-  paymentApplicationMethod: 'fifo',
-  allowLateUsage: false,
-};
+export {
+  DEFAULT_MAX_RETROACTIVE_PERIODS,
+  DEFAULT_TENANT_SETTINGS,
+  MAX_RETROACTIVE_PERIODS_LIMIT,
+  SettingsChanges,
+  TenantSettings,
+} from './tenant-settings';
 
 export interface TenantView {
   id: string;
@@ -49,7 +25,9 @@ export interface TenantView {
 
 export type TenantEvent =
   | { type: 'TenantCreated'; data: TenantView & { apiKeyHash: string } }
-  | { type: 'TenantApiKeyRotated'; data: { tenantId: string; apiKeyHash: string; previousApiKeyHash: string } };
+  | { type: 'TenantApiKeyRotated'; data: { tenantId: string; apiKeyHash: string; previousApiKeyHash: string } }
+  /** Only the fields that changed; in force from `effectiveDate` (the tenant's business date when asked) on. */
+  | { type: 'TenantSettingsChanged'; data: { tenantId: string; changes: SettingsChanges; effectiveDate: string } };
 
 export type TenantCommand =
   | {
@@ -66,7 +44,9 @@ export type TenantCommand =
         today: string;
       };
     }
-  | { type: 'RotateTenantApiKey'; data: { tenantId: string; apiKeyHash: string } };
+  | { type: 'RotateTenantApiKey'; data: { tenantId: string; apiKeyHash: string } }
+  /** `changes` as the request gave them (any field): the decider checks each against the setting's rule. */
+  | { type: 'ChangeTenantSettings'; data: { tenantId: string; changes: unknown; effectiveDate: string } };
 
 export type TenantState =
   | { status: 'none' }
@@ -87,6 +67,8 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
           },
         ];
       }
+      case 'ChangeTenantSettings':
+        return changeSettings(command.data, state);
       default:
         return assertNever(command);
     }
@@ -99,6 +81,9 @@ export const tenantDecider: Decider<TenantCommand, TenantEvent, TenantState> = {
       }
       case 'TenantApiKeyRotated':
         return state.status === 'active' ? { ...state, apiKeyHash: event.data.apiKeyHash } : state;
+      case 'TenantSettingsChanged':
+        if (state.status !== 'active') return state;
+        return { ...state, tenant: { ...state.tenant, settings: applySettingsChanges(state.tenant.settings, event.data.changes) } };
       default:
         return assertNever(event);
     }
@@ -136,25 +121,14 @@ function createTenant(data: Extract<TenantCommand, { type: 'CreateTenant' }>['da
   };
 }
 
-function validSettings(settings: TenantSettings): TenantSettings {
-  for (const field of ['minimumCollectionThreshold', 'netTermsThresholdBalance'] as const) {
-    const value = settings[field];
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw InvalidInputError.forField(`settings.${field}`, 'nonNegativeInteger', `settings.${field} must be a non-negative integer amount in minor units`);
-    }
-  }
-  if (typeof settings.allowLateUsage !== 'boolean') {
-    throw InvalidInputError.forField('settings.allowLateUsage', 'boolean', 'settings.allowLateUsage must be true or false');
-  }
-  const periods = settings.maxRetroactivePeriods;
-  if (periods !== undefined && (!Number.isSafeInteger(periods) || periods < 1 || periods > MAX_RETROACTIVE_PERIODS_LIMIT)) {
-    throw InvalidInputError.forField(
-      'settings.maxRetroactivePeriods',
-      'integerRange',
-      `settings.maxRetroactivePeriods must be a whole number from 1 to ${MAX_RETROACTIVE_PERIODS_LIMIT} (got ${JSON.stringify(periods)})`,
-    );
-  }
-  return settings;
+/** Changes only what differs: an empty or same-valued request writes nothing. */
+function changeSettings(data: Extract<TenantCommand, { type: 'ChangeTenantSettings' }>['data'], state: TenantState): TenantEvent[] {
+  if (state.status === 'none') throw new NotFoundError('Tenant', data.tenantId);
+  const changes = settingsChanges(state.tenant.settings, data.changes);
+  if (Object.keys(changes).length === 0) return [];
+  // The business date comes from the command's context, never from the request: a bad one is a bug.
+  if (!isCalendarDate(data.effectiveDate)) throw new Error(`effectiveDate must be a YYYY-MM-DD date (got ${JSON.stringify(data.effectiveDate)})`);
+  return [{ type: 'TenantSettingsChanged', data: { tenantId: data.tenantId, changes, effectiveDate: data.effectiveDate } }];
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

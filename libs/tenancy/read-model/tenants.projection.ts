@@ -2,6 +2,7 @@ import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { DocWrite, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { Projector, ProjectionView } from '../../platform/projection-runner/projector';
 import type { TenantEvent } from '../domain/tenant.decider';
+import { applySettingsChanges, TenantSettings } from '../domain/tenant-settings';
 
 export const TENANTS = 'tenants';
 /** Keyed by the SHA-256 of a tenant's API key: how a request's key finds its tenant. Keys are never stored. */
@@ -13,7 +14,7 @@ export const tenantsProjection: Projector = {
     { name: TENANTS, indexes: ['name', 'sandbox'] },
     { name: API_KEYS, indexes: ['tenantId'] },
   ],
-  eventTypes: ['TenantCreated', 'TenantApiKeyRotated', 'BusinessDayStarted'],
+  eventTypes: ['TenantCreated', 'TenantApiKeyRotated', 'TenantSettingsChanged', 'BusinessDayStarted'],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
     const event = recorded as unknown as RecordedEvent & (TenantEvent | BusinessDayStarted);
     const position = recorded.position;
@@ -30,6 +31,13 @@ export const tenantsProjection: Projector = {
           { op: 'delete', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.previousApiKeyHash, position },
           { op: 'upsert', collection: API_KEYS, tenantId: SYSTEM_TENANT, id: event.data.apiKeyHash, doc: { tenantId: event.data.tenantId }, position },
         ];
+      case 'TenantSettingsChanged': {
+        // The whole settings object is written: a patch replaces top-level fields, and `null` removes a setting.
+        const tenant = await view.get(TENANTS, SYSTEM_TENANT, event.data.tenantId);
+        if (!tenant) return [];
+        const settings = applySettingsChanges(tenant.settings as TenantSettings, event.data.changes);
+        return [{ op: 'patch', collection: TENANTS, tenantId: SYSTEM_TENANT, id: event.data.tenantId, fields: { settings }, position }];
+      }
       case 'BusinessDayStarted': {
         // A sandbox's clock shows its last business day; a production tenant's follows the system clock.
         const tenant = await view.get(TENANTS, SYSTEM_TENANT, event.data.tenantId);

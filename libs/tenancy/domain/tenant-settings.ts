@@ -1,0 +1,128 @@
+import { InvalidInputError } from '../../shared-kernel/errors';
+
+/** Tenant-wide billing rules; later issues read them (proration, collection, payment application). */
+export interface TenantSettings {
+  prorationRule: 'prorate' | 'none';
+  /** Minor units of the tenant's currencies; 0 collects any balance. */
+  minimumCollectionThreshold: number;
+  netTermsThresholdBalance: number;
+  paymentApplicationMethod: 'fifo' | 'fdfo' | 'statementFifo';
+  /**
+   * Whether usage dated in a closed billing period (before the current period of the plan instance) is still
+   * accepted, marked late (it is billed on the next invoice as a separate line); false refuses it (422).
+   * Tenants created before this setting existed do not have it: read it as `=== true`.
+   */
+  allowLateUsage: boolean;
+  /**
+   * How many periods of its plan's interval a retroactive start may lie before today (1 to 1200). Absent (also
+   * in tenants created before it existed): DEFAULT_MAX_RETROACTIVE_PERIODS. Kept out of the defaults so a
+   * tenant shows it only when set.
+   */
+  maxRetroactivePeriods?: number;
+}
+
+/** Ten years of a monthly plan: more than any real back-dating, and a catch-up invoice of bounded size. */
+export const DEFAULT_MAX_RETROACTIVE_PERIODS = 120;
+export const MAX_RETROACTIVE_PERIODS_LIMIT = 1200;
+
+export const PRORATION_RULES = ['prorate', 'none'] as const;
+export const PAYMENT_APPLICATION_METHODS = ['fifo', 'fdfo', 'statementFifo'] as const;
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
+  prorationRule: 'prorate',
+  minimumCollectionThreshold: 0,
+  netTermsThresholdBalance: 0,
+  paymentApplicationMethod: 'fifo',
+  allowLateUsage: false,
+};
+
+/**
+ * What one change of settings sets: only the fields that changed, with their new values. `null` is allowed for
+ * maxRetroactivePeriods alone: it removes the setting, so the default applies again.
+ */
+export type SettingsChanges = Partial<Omit<TenantSettings, 'maxRetroactivePeriods'>> & { maxRetroactivePeriods?: number | null };
+
+type SettingsField = keyof TenantSettings;
+
+/** One rule per setting, the same at creation and on a change: throws naming the field (as given) and the rule. */
+const RULES: Record<SettingsField, (value: unknown, field: string) => void> = {
+  prorationRule: oneOf(PRORATION_RULES),
+  minimumCollectionThreshold: minorUnits,
+  netTermsThresholdBalance: minorUnits,
+  paymentApplicationMethod: oneOf(PAYMENT_APPLICATION_METHODS),
+  allowLateUsage: (value, field) => {
+    if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false`);
+  },
+  maxRetroactivePeriods: (value, field) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_RETROACTIVE_PERIODS_LIMIT) {
+      throw InvalidInputError.forField(
+        field,
+        'integerRange',
+        `${field} must be a whole number from 1 to ${MAX_RETROACTIVE_PERIODS_LIMIT} (got ${JSON.stringify(value)})`,
+      );
+    }
+  },
+};
+
+/** Every setting a tenant has today, in a stable order (errors and docs list them). */
+export const SETTINGS_FIELDS = Object.keys(RULES) as SettingsField[];
+
+/** A whole set of settings, as at creation; `prefix` names the fields as the request did (`settings.`). */
+export function validSettings(settings: TenantSettings, prefix = 'settings.'): TenantSettings {
+  for (const field of SETTINGS_FIELDS) {
+    if (field === 'maxRetroactivePeriods' && settings[field] === undefined) continue;
+    RULES[field](settings[field], `${prefix}${field}`);
+  }
+  return settings;
+}
+
+/**
+ * The part of `asked` that differs from `current`, each field checked by its rule. Unknown fields are refused;
+ * an absent (undefined) field, or one equal to its current value, is no change. Only the changed fields are
+ * checked, so a tenant created before a setting existed can change the others.
+ */
+export function settingsChanges(current: TenantSettings, asked: unknown): SettingsChanges {
+  if (asked === undefined || asked === null) return {};
+  if (typeof asked !== 'object' || Array.isArray(asked)) {
+    throw InvalidInputError.forField('body', 'object', `the body must be a JSON object of the settings to change: ${SETTINGS_FIELDS.join(', ')}`);
+  }
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(asked)) {
+    if (!isSettingsField(field)) {
+      throw InvalidInputError.forField(field, 'unknownField', `${field} is not a tenant setting; the settings are ${SETTINGS_FIELDS.join(', ')}`);
+    }
+    if (value === undefined) continue;
+    if (value === null && field === 'maxRetroactivePeriods') {
+      if (current.maxRetroactivePeriods !== undefined) changes[field] = null;
+      continue;
+    }
+    RULES[field](value, field);
+    if (current[field] !== value) changes[field] = value;
+  }
+  return changes as SettingsChanges;
+}
+
+/** The settings after a change; a `null` removes the setting (its default applies). */
+export function applySettingsChanges(settings: TenantSettings, changes: SettingsChanges): TenantSettings {
+  const next: Record<string, unknown> = { ...settings, ...changes };
+  for (const [field, value] of Object.entries(changes)) if (value === null) delete next[field];
+  return next as unknown as TenantSettings;
+}
+
+function isSettingsField(field: string): field is SettingsField {
+  return Object.prototype.hasOwnProperty.call(RULES, field);
+}
+
+function minorUnits(value: unknown, field: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw InvalidInputError.forField(field, 'nonNegativeInteger', `${field} must be a non-negative integer amount in minor units`);
+  }
+}
+
+function oneOf(allowed: readonly string[]): (value: unknown, field: string) => void {
+  return (value, field) => {
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      throw InvalidInputError.forField(field, 'oneOf', `${field} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+    }
+  };
+}
