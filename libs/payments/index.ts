@@ -1,4 +1,10 @@
 import { BoundedContext } from '../platform/app/bounded-context';
+import { Lifecycle } from '../platform/app/lifecycle';
+import { AppConfig, APP_CONFIG } from '../platform/config/config';
+import { CollectPaymentCommand, CollectPaymentHandler } from './commands/collect-payment';
+import { AddPaymentMethodHandler, RemovePaymentMethodHandler } from './commands/payment-methods';
+import { createSandboxGateway, PAYMENT_GATEWAY } from './gateway';
+import { collectionProcessManager } from './process-managers/collection.process-manager';
 import { projectors } from './read-model';
 import { IssueCreditMemoHandler, WriteOffInvoiceHandler } from './commands/credit-and-write-off';
 import { PaymentsCommandController } from './commands/payments.command-controller';
@@ -14,9 +20,31 @@ export const paymentsContext: BoundedContext = {
   name: 'payments',
   commandControllers: [PaymentsCommandController],
   queryControllers: [PaymentsQueryController, InvoicesQueryController],
-  commandHandlers: [PostReceivableHandler, RecordPaymentHandler, TakeBackPaymentHandler, IssueCreditMemoHandler, WriteOffInvoiceHandler],
+  commandHandlers: [
+    PostReceivableHandler,
+    RecordPaymentHandler,
+    TakeBackPaymentHandler,
+    IssueCreditMemoHandler,
+    WriteOffInvoiceHandler,
+    AddPaymentMethodHandler,
+    RemovePaymentMethodHandler,
+    CollectPaymentHandler,
+  ],
+  providers: [
+    {
+      // The sandbox gateway is the only adapter so far (docs/decisions/0012-payment-gateway-port.md); its books live
+      // in the data folder, beside the event store, in every process that issues charges.
+      provide: PAYMENT_GATEWAY,
+      useFactory: (config: AppConfig, lifecycle: Lifecycle) => {
+        const gateway = createSandboxGateway(config.dataDir);
+        lifecycle.onStop(async () => gateway.close());
+        return gateway;
+      },
+      inject: [APP_CONFIG, Lifecycle],
+    },
+  ],
   projectors,
   projectorsModule: require.resolve('./read-model'),
-  processManagers: [receivablesPostingProcessManager],
-  commands: { PostReceivable: PostReceivableCommand },
+  processManagers: [receivablesPostingProcessManager, collectionProcessManager],
+  commands: { PostReceivable: PostReceivableCommand, CollectPayment: CollectPaymentCommand },
 };

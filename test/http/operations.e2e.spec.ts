@@ -47,6 +47,7 @@ describe('Operations over HTTP', () => {
         planInstances: head,
         receivables: head,
         invoices: head,
+        'payment-methods': head,
         usage: head,
         statements: head,
         'usage-pools': head,

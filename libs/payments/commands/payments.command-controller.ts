@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ICommand } from '@nestjs/cqrs';
@@ -7,6 +7,7 @@ import { commandContextFrom } from '../../platform/http/request-context';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { CreditMemoDto, IssueCreditMemoCommand, WriteOffDto, WriteOffInvoiceCommand } from './credit-and-write-off';
+import { AddPaymentMethodCommand, AddPaymentMethodDto, PaymentMethodView, RemovePaymentMethodCommand } from './payment-methods';
 import { RecordPaymentCommand, RecordPaymentDto } from './record-payment';
 import { RefundPaymentDto, ReversePaymentDto, TakeBackPaymentCommand } from './refund-payment';
 
@@ -75,6 +76,28 @@ export class PaymentsCommandController {
   })
   writeOff(@CurrentTenant() tenant: TenantView, @Param('id') invoiceId: string, @Body() input: WriteOffDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.send(new WriteOffInvoiceCommand({ tenantId: tenant.id, invoiceId, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);
+  }
+
+  @Post('accounts/:id/payment-methods')
+  @ApiOperation({
+    summary:
+      "Add a card or bank debit as the payment gateway's token (201): { id, accountId, type, last4, status, isDefault }. The gateway verifies the token first " +
+      '(one it refuses: 422, nothing written). The default method is what automatic collection charges; an account without one is on net terms.',
+  })
+  addPaymentMethod(@CurrentTenant() tenant: TenantView, @Param('id') accountId: string, @Body() input: AddPaymentMethodDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.gateway.execute<PaymentMethodView>(new AddPaymentMethodCommand({ tenantId: tenant.id, accountId, input: { ...input } }, this.contextOf(request, tenant)), reply);
+  }
+
+  @Delete('accounts/:id/payment-methods/:paymentMethodId')
+  @ApiOperation({ summary: 'Remove a payment method (200 with it, status removed). Removing the default leaves the account on net terms until another is made default.' })
+  removePaymentMethod(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') accountId: string,
+    @Param('paymentMethodId') paymentMethodId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.gateway.execute<PaymentMethodView>(new RemovePaymentMethodCommand({ tenantId: tenant.id, accountId, paymentMethodId }, this.contextOf(request, tenant)), reply);
   }
 
   private contextOf(request: FastifyRequest, tenant: TenantView) {

@@ -7,7 +7,7 @@ import { READ_STORE, ReadStore, StoredDoc } from '../../platform/read-store/read
 import { ACCOUNTS } from '../../accounts/read-model';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
-import { PAYMENTS, PaymentDoc, TRANSACTIONS, TransactionDoc } from '../read-model';
+import { PAYMENT_METHODS, PaymentMethodDoc, PAYMENTS, PaymentDoc, TRANSACTIONS, TransactionDoc } from '../read-model';
 
 const PAGING = [
   { name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` },
@@ -53,6 +53,14 @@ export class PaymentsQueryController {
       page.items.map(({ entryId, type, date, amount, balanceAfter, reference }) => ({ id: entryId, type, date, amount, balanceAfter, reference })),
       page.nextCursor,
     );
+  }
+
+  @Get('accounts/:id/payment-methods')
+  @ApiOperation({ summary: "The account's payment methods in the order added: { items: [{ id, accountId, type, last4, status: active|removed, isDefault }] } (never the gateway token)" })
+  async paymentMethods(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+    await this.existing(tenant.id, id);
+    const page = await this.store.find<PaymentMethodDoc>(PAYMENT_METHODS, tenant.id, { filter: { accountId: id }, sortBy: 'sequence', limit: 1000 });
+    return { items: page.items.map(({ id: methodId, accountId, type, last4, status, isDefault }) => ({ id: methodId, accountId, type, last4, status, isDefault })) };
   }
 
   private async existing(tenantId: string, accountId: string) {

@@ -1,0 +1,32 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+import { ChargeOutcome, PaymentGateway } from '../gateway';
+
+/** What a charge came to, once known: money taken, or refused (declined, or a gateway error worth retrying later). */
+export type SettledCharge = Exclude<ChargeOutcome, { status: 'unknown' }>;
+
+/** The gateway did not say whether it took the money: ask again later with the same key (never charge again blindly). */
+export class ChargeOutcomeUnknownError extends ServiceUnavailableException {}
+
+/**
+ * Charges through the gateway with a key derived from what the charge pays, so a crash, a retry or a repeat
+ * never charges twice: the gateway answers a known key with its first outcome. A timeout (`unknown`) is settled by
+ * asking the gateway about the key (`lookup`), never by charging again; if even that does not know, the caller is
+ * told to try again later (a process manager's event is parked and retried with back-off; an HTTP client sends
+ * the same request again).
+ */
+export async function settledCharge(
+  gateway: PaymentGateway,
+  request: { idempotencyKey: string; token: string; amount: number; currency: string; description: string },
+): Promise<SettledCharge> {
+  const outcome = await gateway.charge(request);
+  if (outcome.status !== 'unknown') return outcome;
+  const known = await gateway.lookup(request.idempotencyKey);
+  if (known && known.status !== 'unknown') return known;
+  throw new ChargeOutcomeUnknownError(
+    `The payment gateway has not answered charge ${request.idempotencyKey} yet; send the same request again later: the charge is never taken twice`,
+  );
+}
+
+export function chargeKey(tenantId: string, paymentId: string): string {
+  return `${tenantId}:payment:${paymentId}`;
+}
