@@ -71,8 +71,9 @@ describe('Statements over HTTP', () => {
       const balance = (await get(`/v1/accounts/${id}/balance`)).body;
       expect(balance).toMatchObject({ accountId: id, currency: 'USD', balance: february.closingBalance, lastStatementId: `${id}:2024-02-01`, lastStatementDate: '2024-02-01' });
       if (february.amountDue > 0) {
-        // Due on the invoice date (payment terms 0) and the business date is 2024-02-03: late.
-        expect([february.status, january.status, february.dueDate, balance.status]).toEqual(['late', 'late', '2024-01-01', 'late']);
+        // Due on the invoice date (payment terms 0) and the business date is 2024-02-03: late. A statement's dueDate is
+        // its own charges' (February's), not the oldest the account owes (January's is January's statement's).
+        expect([february.status, january.status, february.dueDate, january.dueDate, balance.status]).toEqual(['late', 'late', '2024-02-01', '2024-01-01', 'late']);
       } else {
         expect([february.status, balance.status, balance.dueDate]).toEqual(['paid', 'paid', null]);
       }
@@ -136,8 +137,10 @@ describe('Statements over HTTP', () => {
 
     const parent = (await get('/v1/statements/parent:2024-03-01')).body;
     expect(parent).toMatchObject({ accountId: 'parent', statementDate: '2024-03-01', periodStart: '2024-02-02', charges: 5000 + 400 + 2500, lines: [] });
-    // Nothing is paid yet (payments do not exist): the oldest charge still owed, January's, makes it late.
-    expect([parent.dueDate, parent.status]).toEqual(['2024-01-01', 'late']);
+    // Its own charges fall due on 2024-03-15, after the business date (2024-02-03): unpaid. January's and February's
+    // charges, still owed, make those statements late.
+    expect([parent.dueDate, parent.status]).toEqual(['2024-03-15', 'unpaid']);
+    expect((await get('/v1/statements/parent:2024-02-01')).body.status).toBe('late');
     expect(parent.sections).toHaveLength(1);
     const [child] = parent.sections;
     expect(child).toMatchObject({ accountId: 'child', name: 'Child Dept', total: 5000 + 400 + 2500 });

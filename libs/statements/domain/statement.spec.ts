@@ -14,7 +14,6 @@ import {
   Statement,
   statementDateFor,
   StatementSection,
-  statementStatus,
 } from './statement';
 
 const line = (type: InvoiceLine['type'], amount: number, serviceId = type === 'usage' ? 'gb' : 'base'): InvoiceLine => ({
@@ -54,9 +53,9 @@ function post(invoices: Invoice[]): { statements: Map<string, Posted>; balances:
       const balance = balances.get(c.accountId) ?? emptyBalance(c.accountId, c.currency);
       const date = statementDateFor(c.invoiceDate, balance.lastStatementDate);
       const key = `${c.accountId}:${date}`;
-      const after = { ...postToBalance(balance, c.charges - c.credits, c.dueDate), lastStatementDate: date };
+      const after = { ...postToBalance(balance, c.charges - c.credits), lastStatementDate: date };
       const late = date !== c.invoiceDate;
-      statements.set(key, addToStatement(statements.get(key) ?? openStatement(balance, date, c.currency), c, after, late));
+      statements.set(key, addToStatement(statements.get(key) ?? openStatement(balance, date, c.currency), c, late));
       if (c.sectionPath) {
         for (const section of addToSections(key, { ...c, sectionPath: c.sectionPath }, late, (a) => sections.get(`${key}/${a}`) ?? null)) sections.set(`${key}/${section.accountId}`, section);
       }
@@ -162,11 +161,13 @@ describe('statements (DOMAIN.md §5, §7, §8)', () => {
       payments: 0,
       closingBalance: 10983,
       amountDue: 10983,
-      dueDate: '2024-01-15',
+      // Its own charge: the invoice's credit nets against its own charges first (it owes 9.83 net); January's is January's.
+      dueDate: '2024-02-29',
+      openCharges: [{ dueDate: '2024-02-29', amount: 983 }],
       invoiceIds: ['i2'],
     });
-    // An invoice's credit nets against its own charges first (the invoice owes 9.83 net).
-    expect(balances.get('a')).toMatchObject({ balance: 10983, openCharges: [{ dueDate: '2024-01-15', amount: 10000 }, { dueDate: '2024-02-29', amount: 983 }] });
+    expect(statements.get('a:2024-01-01')).toMatchObject({ dueDate: '2024-01-15', openCharges: [{ dueDate: '2024-01-15', amount: 10000 }] });
+    expect(balances.get('a')).toEqual({ accountId: 'a', currency: 'USD', balance: 10983, lastStatementDate: '2024-02-15' });
   });
 
   it('a late invoice (dated before the latest statement) joins the latest statement, marked; the superseded one is not rewritten', () => {
@@ -185,26 +186,16 @@ describe('statements (DOMAIN.md §5, §7, §8)', () => {
     expect(statementDateFor('2024-02-02', null)).toBe('2024-02-02');
   });
 
-  it('credits pay the oldest charges first, the rest is kept for the next charge; a credit balance is owed nothing', () => {
-    let balance = emptyBalance('a', 'USD');
-    balance = postToBalance(balance, 1000, '2024-01-10');
-    balance = postToBalance(balance, 500, '2024-02-10');
-    balance = postToBalance(balance, -1200, '2024-02-15');
-    expect(balance).toMatchObject({ balance: 300, openCharges: [{ dueDate: '2024-02-10', amount: 300 }], unappliedCredit: 0 });
-    balance = postToBalance(balance, -500, '2024-02-20');
-    expect(balance).toMatchObject({ balance: -200, openCharges: [], unappliedCredit: 200 });
-    balance = postToBalance(balance, 250, '2024-03-10');
-    expect(balance).toMatchObject({ balance: 50, openCharges: [{ dueDate: '2024-03-10', amount: 50 }], unappliedCredit: 0 });
-
+  it('a net credit of an invoice is account credit, for the payments context to apply: it settles no charge by itself', () => {
+    const { statements, balances } = post([
+      invoice('a', [line('recurring', 1000)], { invoiceId: 'i1' }),
+      invoice('a', [line('credit', -400)], { invoiceId: 'i2', invoiceDate: '2024-02-01', dueDate: '2024-02-01' }),
+    ]);
+    expect(statements.get('a:2024-02-01')).toMatchObject({ openingBalance: 1000, charges: 0, credits: 400, closingBalance: 600, amountDue: 600, dueDate: null, openCharges: [] });
+    expect(statements.get('a:2024-01-01')).toMatchObject({ openCharges: [{ dueDate: '2024-01-15', amount: 1000 }] });
+    expect(balances.get('a')!.balance).toBe(600);
     const onlyCredit = post([invoice('a', [line('credit', -400)])]).statements.get('a:2024-01-01')!;
     expect(onlyCredit).toMatchObject({ charges: 0, credits: 400, closingBalance: -400, amountDue: 0, dueDate: null });
-  });
-
-  it('status at read time (DOMAIN.md §8): paid when nothing is due, late after the due date, else unpaid', () => {
-    expect(statementStatus(0, null, '2024-01-01')).toBe('paid');
-    expect(statementStatus(-5, '2024-01-01', '2024-03-01')).toBe('paid');
-    expect(statementStatus(100, '2024-01-15', '2024-01-15')).toBe('unpaid');
-    expect(statementStatus(100, '2024-01-15', '2024-01-16')).toBe('late');
   });
 
   it('lines without payers are owed by the invoiced account; contributions add up to the invoice total', () => {

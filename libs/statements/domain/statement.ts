@@ -1,4 +1,4 @@
-import { addDays, CalendarDate, isAfter, isBefore } from '../../shared-kernel/calendar-date';
+import { addDays, CalendarDate, isBefore } from '../../shared-kernel/calendar-date';
 import { Invoice, InvoiceLine, LinePayer, linePayers } from '../../plan-instances/domain';
 
 /**
@@ -10,9 +10,11 @@ import { Invoice, InvoiceLine, LinePayer, linePayers } from '../../plan-instance
  * - A statement is open until a later one exists. An invoice dated before the account's latest statement (posted
  *   late, e.g. a pool rated after the next bill date) joins that latest statement, marked `lateInvoice`: a
  *   statement already superseded is never rewritten, so opening balances never move.
- * - Credits are shown positive; closing = opening + charges − credits − payments. Payments do not exist yet: 0.
- * - The due date is the oldest due date of a charge still owed; credits pay the oldest charges first.
- * - Status is computed when read, from the tenant's business date (paid, unpaid, late).
+ * - Credits are shown positive; closing = opening + charges − credits − payments. Money received, credit memos and
+ *   write-offs (the payments context's events) join the account's latest statement: `statement-money.ts`.
+ * - A statement's own charges (its invoices' shares, in sections too) are settled by the invoice applications the
+ *   payments context's events carry, whenever they come: its `openCharges`, `dueDate` and status follow them.
+ * - Status is computed when read, from the tenant's business date (paid, unpaid, late, late_ok).
  */
 
 /** An invoice line as a statement shows it: what the statement's account owes of it, and who else pays. */
@@ -52,15 +54,19 @@ export interface Statement {
   openingBalance: number;
   /** Positive amounts owed that joined this statement (own lines and sections' lines). */
   charges: number;
-  /** Always 0 until payments exist. */
+  /** Money received while this was the account's latest statement, less refunds and reversals then (may be negative). */
   payments: number;
-  /** Credits that joined this statement, shown positive. */
+  /** Shown positive: the credit lines of its invoices, and credit memos and write-offs while it was the latest. */
   credits: number;
   closingBalance: number;
   /** The closing balance when positive, else 0 (a negative balance is a credit to the account). */
   amountDue: number;
-  /** The oldest due date of a charge still owed when the statement was last changed; null when nothing is owed. */
+  /** The oldest due date of this statement's own charges still owed (now, not when it closed); null when none is. */
   dueDate: CalendarDate | null;
+  /** This statement's own charges still owed, per due date, oldest first: settled and reopened by the payments context's applications. */
+  openCharges: OpenCharge[];
+  /** One of its charges was settled (paid, credited, written off) after its due date: `late_ok` once nothing is owed. */
+  settledLate: boolean;
   /** The account's own invoices on this statement (the invoices of sections are named on their lines). */
   invoiceIds: string[];
   /** The account's own invoice lines, with `owed` and `paidBy`. */
@@ -73,16 +79,15 @@ export interface OpenCharge {
   amount: number;
 }
 
-/** An account's running balance across its statements. */
+/**
+ * An account's running balance across its statements: what it was invoiced (its shares, net), less money received,
+ * credit memos and write-offs, plus refunds and reversals (minor units; negative: a credit). The next statement opens
+ * with it. Which invoice is still owed is the payments context's to decide; statements follow its applications.
+ */
 export interface AccountBalance {
   accountId: string;
   currency: string;
-  /** Owed charges minus unapplied credit (minor units; negative: a credit). */
   balance: number;
-  /** Oldest due date first, one entry per due date. */
-  openCharges: OpenCharge[];
-  /** Credit not yet used against a charge (minor units, ≥ 0). */
-  unappliedCredit: number;
   lastStatementDate: CalendarDate | null;
 }
 
@@ -103,14 +108,12 @@ export interface Contribution {
   credits: number;
 }
 
-export type StatementStatus = 'paid' | 'unpaid' | 'late';
-
 export function statementId(accountId: string, statementDate: CalendarDate): string {
   return `${accountId}:${statementDate}`;
 }
 
 export function emptyBalance(accountId: string, currency: string): AccountBalance {
-  return { accountId, currency, balance: 0, openCharges: [], unappliedCredit: 0, lastStatementDate: null };
+  return { accountId, currency, balance: 0, lastStatementDate: null };
 }
 
 /**
@@ -160,53 +163,39 @@ export function openStatement(balance: AccountBalance, statementDate: CalendarDa
     credits: 0,
     closingBalance: balance.balance,
     amountDue: Math.max(balance.balance, 0),
-    dueDate: balance.openCharges[0]?.dueDate ?? null,
+    dueDate: null,
     invoiceIds: [],
     lines: [],
+    openCharges: [],
+    settledLate: false,
   };
 }
 
-/**
- * The balance after an account owes `net` more (negative: a credit) from an invoice due on `dueDate`. A charge
- * first uses unapplied credit; a credit pays the oldest open charges first (as payments will), the rest is kept.
- */
-export function postToBalance(balance: AccountBalance, net: number, dueDate: CalendarDate): AccountBalance {
-  let openCharges = balance.openCharges;
-  let unappliedCredit = balance.unappliedCredit;
-  if (net > 0) {
-    const used = Math.min(unappliedCredit, net);
-    unappliedCredit -= used;
-    if (net > used) openCharges = addOpenCharge(openCharges, { dueDate, amount: net - used });
-  } else if (net < 0) {
-    let credit = -net;
-    const remaining: OpenCharge[] = [];
-    for (const charge of openCharges) {
-      const paid = Math.min(credit, charge.amount);
-      credit -= paid;
-      if (charge.amount > paid) remaining.push({ dueDate: charge.dueDate, amount: charge.amount - paid });
-    }
-    openCharges = remaining;
-    unappliedCredit += credit;
-  }
-  return { ...balance, balance: balance.balance + net, openCharges, unappliedCredit };
+/** The balance after the account owes `net` more (negative: it owes less). */
+export function postToBalance(balance: AccountBalance, net: number): AccountBalance {
+  return { ...balance, balance: balance.balance + net };
 }
 
 /**
- * The statement with a contribution's totals added, moved to `balanceAfter` (the account's balance once the
- * contribution is posted), and the lines of the account's own invoice; a section's lines go to `addToSections`.
+ * The statement with a contribution's totals added, and the lines of the account's own invoice (a section's lines
+ * go to `addToSections`). What the account owes of the invoice in net (> 0) is one of the statement's own charges,
+ * as the payments context opens an item of that share; a net credit is account credit there, not a settlement here.
  */
-export function addToStatement(statement: Statement, contribution: Contribution, balanceAfter: AccountBalance, lateInvoice: boolean): Statement {
+export function addToStatement(statement: Statement, contribution: Contribution, lateInvoice: boolean): Statement {
   const charges = statement.charges + contribution.charges;
   const credits = statement.credits + contribution.credits;
-  const closingBalance = statement.openingBalance + charges - credits - statement.payments;
+  const closingBalance = closing(statement.openingBalance, charges, statement.payments, credits);
   const own = contribution.sectionPath === null;
+  const net = contribution.charges - contribution.credits;
+  const openCharges = net > 0 ? addOpenCharge(statement.openCharges, { dueDate: contribution.dueDate, amount: net }) : statement.openCharges;
   return {
     ...statement,
     charges,
     credits,
     closingBalance,
     amountDue: Math.max(closingBalance, 0),
-    dueDate: balanceAfter.openCharges[0]?.dueDate ?? null,
+    dueDate: openCharges[0]?.dueDate ?? null,
+    openCharges,
     invoiceIds: own ? [...statement.invoiceIds, contribution.invoiceId] : statement.invoiceIds,
     lines: own ? [...statement.lines, ...markedLate(contribution.lines, lateInvoice)] : statement.lines,
   };
@@ -238,12 +227,6 @@ export function addToSections(
     parent = accountId;
   }
   return changed;
-}
-
-/** DOMAIN.md §8, as far as payments exist: nothing due is `paid`; due and past its due date is `late`; else `unpaid`. */
-export function statementStatus(amountDue: number, dueDate: CalendarDate | null, businessDate: CalendarDate): StatementStatus {
-  if (amountDue <= 0) return 'paid';
-  return dueDate !== null && isAfter(businessDate, dueDate) ? 'late' : 'unpaid';
 }
 
 /** A section as the API shows it: nested as the tree is, `total` owed for it and every section inside it. */
@@ -290,7 +273,13 @@ function contribution(invoice: Invoice, accountId: string, lines: StatementLine[
   return { accountId, invoiceId: invoice.invoiceId, invoiceDate: invoice.invoiceDate, dueDate: invoice.dueDate, currency: invoice.currency, lines, sectionPath: path, charges, credits };
 }
 
-function addOpenCharge(openCharges: readonly OpenCharge[], charge: OpenCharge): OpenCharge[] {
+/** closing = opening + charges − payments − credits (credits shown positive). */
+export function closing(openingBalance: number, charges: number, payments: number, credits: number): number {
+  return openingBalance + charges - payments - credits;
+}
+
+/** The charges with one more owed on its due date, kept oldest first, one entry per due date. */
+export function addOpenCharge(openCharges: readonly OpenCharge[], charge: OpenCharge): OpenCharge[] {
   const at = openCharges.findIndex((open) => !isBefore(open.dueDate, charge.dueDate));
   if (at < 0) return [...openCharges, charge];
   if (openCharges[at].dueDate === charge.dueDate) return openCharges.map((open, i) => (i === at ? { dueDate: open.dueDate, amount: open.amount + charge.amount } : open));

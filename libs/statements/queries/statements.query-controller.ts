@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
-import { nestSections, Statement, StatementSection, statementStatus } from '../domain/statement';
+import { nestSections, Statement, StatementSection } from '../domain/statement';
+import { accountStatus, outstanding, statementStatus } from '../domain/statement-money';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
@@ -14,11 +15,15 @@ import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from
 
 const STATEMENT_SHAPE =
   '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
-  'dueDate, status: paid|unpaid|late, invoiceIds, lines, sections: [{ accountId, name, lines, total, sections: [...] }] }. ' +
-  'Amounts in minor units; credits shown positive; payments 0 until payments exist. Lines: the invoice line with invoiceId, ' +
+  'dueDate, outstanding, status: paid|unpaid|late|late_ok, invoiceIds, lines, sections: [{ accountId, name, lines, total, sections: [...] }] }. ' +
+  'Amounts in minor units. payments: money received while it was the latest statement, less refunds and reversals; credits ' +
+  '(shown positive): invoice credit lines, credit memos and write-offs; closingBalance = openingBalance + charges − payments − credits; ' +
+  'amountDue: the closing balance when positive, else 0. outstanding: what is still owed now of the charges on it (its invoices and ' +
+  "sections), as payments, credits and write-offs were applied to them; dueDate: the oldest due date of those still owed. Lines: the invoice line with invoiceId, " +
   'invoiceDate, dueDate, owed (what this account owes of it) and paidBy (the other accounts owing part of it). ' +
   "Sections: the accounts whose charges this account pays, nested as the tree is, in account-id order; total = owed for the section and its sections. " +
-  "Status from the tenant's business date: paid (nothing due), late (past dueDate, the oldest charge still owed), else unpaid.";
+  "Status from the tenant's business date, over its own charges: paid (none owed), late_ok (none owed, but one was settled after its due date), " +
+  'late (owed past dueDate), else unpaid.';
 
 @ApiTags('statements')
 @UseInterceptors(MinPositionInterceptor)
@@ -84,7 +89,7 @@ export class StatementsQueryController {
       credit: totals?.credit ?? 0,
       amountDue,
       dueDate,
-      status: statementStatus(amountDue, dueDate, asOf),
+      status: accountStatus(amountDue, dueDate, asOf),
       lastStatementId: statements?.lastStatementId ?? null,
       lastStatementDate: statements?.lastStatementDate ?? null,
       asOf,
@@ -112,7 +117,8 @@ export class StatementsQueryController {
       closingBalance,
       amountDue,
       dueDate,
-      status: statementStatus(amountDue, dueDate, this.directory.businessDate(tenant)),
+      outstanding: outstanding(statement),
+      status: statementStatus(statement, this.directory.businessDate(tenant)),
       invoiceIds: statement.invoiceIds,
       lines: statement.lines,
       sections: nestSections(sections, (sectionAccountId) => names.get(sectionAccountId) ?? null),

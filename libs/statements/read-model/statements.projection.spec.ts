@@ -57,6 +57,17 @@ function poolRated(invoices: Invoice[]): NewEvent {
   return newEvent('PoolRated', data, invoices[0].invoiceDate);
 }
 
+function money(type: string, data: Record<string, unknown>, businessDate: string): NewEvent {
+  return newEvent(type, { ...data, businessDate }, businessDate);
+}
+
+function payment(paymentId: string, accountId: string, amount: number, applications: Array<[string, number]>, businessDate: string): NewEvent {
+  const applied = applications.map(([invoiceId, a]) => ({ invoiceId, amount: a }));
+  const unapplied = amount - applied.reduce((sum, a) => sum + a.amount, 0);
+  const data = { accountId, paymentId, amount, currency: 'USD', source: 'external', reference: null, paymentMethodId: null, invoiceId: null, applicationMethod: 'fifo', applications: applied, unapplied };
+  return money('PaymentRecorded', data, businessDate);
+}
+
 let seq = 0;
 function newEvent(type: string, data: unknown, businessDate: string): NewEvent {
   seq += 1;
@@ -114,7 +125,9 @@ describe('statements projection', () => {
       ['recurring', 0, [{ accountId: 'parent', amount: 5000 }]],
       ['usage', 250, undefined],
     ]);
-    expect(await balance('parent')).toMatchObject({ balance: 18000, lastStatementId: 'parent:2024-01-01', openCharges: [{ dueDate: '2024-01-01', amount: 18000 }] });
+    expect(await balance('parent')).toMatchObject({ balance: 18000, lastStatementId: 'parent:2024-01-01' });
+    // The parent's own charges: its own invoice and its shares of the others', one per due date.
+    expect(parent).toMatchObject({ dueDate: '2024-01-01', openCharges: [{ dueDate: '2024-01-01', amount: 18000 }], settledLate: false });
     expect(await balance('grandchild')).toMatchObject({ balance: 120 });
   });
 
@@ -141,13 +154,14 @@ describe('statements projection', () => {
     expect(await statement('a:2024-01-01')).toMatchObject({ openingBalance: 0, closingBalance: 10000 });
     expect(await statement('a:2024-02-01')).toMatchObject({ periodStart: '2024-01-02', openingBalance: 10000, closingBalance: 20000 });
     const latest = (await statement('a:2024-02-15'))!;
-    expect(latest).toMatchObject({ openingBalance: 20000, charges: 42, credits: 517, closingBalance: 19525, amountDue: 19525, dueDate: '2024-01-01', invoiceIds: ['a3', 'a-late'] });
+    // Its own charges: the late invoice's 0.42 (the credit-only invoice is account credit, for the payments context to apply).
+    expect(latest).toMatchObject({ openingBalance: 20000, charges: 42, credits: 517, closingBalance: 19525, amountDue: 19525, dueDate: '2024-01-31', openCharges: [{ dueDate: '2024-01-31', amount: 42 }], invoiceIds: ['a3', 'a-late'] });
     expect(latest.lines.map((l) => [l.invoiceId, l.lateInvoice])).toEqual([
       ['a3', undefined],
       ['a-late', true],
     ]);
     expect(await statement('a:2024-01-31')).toBeNull();
-    expect(await balance('a')).toMatchObject({ balance: 19525, openCharges: [{ dueDate: '2024-01-01', amount: 9483 }, { dueDate: '2024-01-31', amount: 42 }, { dueDate: '2024-02-01', amount: 10000 }] });
+    expect(await balance('a')).toMatchObject({ balance: 19525, lastStatementId: 'a:2024-02-15' });
   });
 
   it('is idempotent: a redelivered event changes nothing, in the same batch or a later one', async () => {
@@ -197,6 +211,45 @@ describe('statements projection', () => {
     await without.close();
   });
 
+  it('money: joins the latest statement and balance; applications settle the statements carrying the invoices, own or in sections', async () => {
+    const events = [
+      billed(invoice('m-parent-1', 'parent', [line('recurring', 6000)], '2024-01-01')),
+      billed(invoice('m-child-1', 'child', withPayers([line('recurring', 5000), line('usage', 300)], 'child', PARENT_PAYS_RECURRING), '2024-01-01', ['parent'])),
+      billed(invoice('m-parent-2', 'parent', [line('recurring', 15000)], '2024-02-01')),
+      // 175.00 from the parent: its January invoice, the child's fee it pays (a section's line), then 64.00 of February's.
+      payment('m-pay', 'parent', 17500, [['m-parent-1', 6000], ['m-child-1', 5000], ['m-parent-2', 6500]], '2024-02-05'),
+      money('CreditMemoIssued', { accountId: 'parent', creditMemoId: 'm-cm', amount: 1000, currency: 'USD', invoiceId: 'm-parent-2', applicationMethod: null, applications: [{ invoiceId: 'm-parent-2', amount: 1000 }], unapplied: 0, reason: 'outage', actor: 'jane' }, '2024-02-06'),
+      money('PaymentRefunded', { accountId: 'parent', refundId: 'm-r', paymentId: 'm-pay', amount: 2000, fromCredit: 0, unapplications: [{ invoiceId: 'm-parent-2', amount: 2000 }], reason: 'error', actor: 'jane' }, '2024-02-07'),
+      // The child pays its own usage.
+      payment('m-child-pay', 'child', 300, [['m-child-1', 300]], '2024-01-01'),
+      money('PaymentFailed', { accountId: 'parent', paymentId: 'm-fail', amount: 1, currency: 'USD', reason: 'declined', retryable: false }, '2024-02-07'),
+    ].map(recorded);
+    await project(events.slice(0, 4));
+    await project(events.slice(4));
+
+    const january = (await statement('parent:2024-01-01'))!;
+    // Closed before the money came: its figures stand; its charges (6000 + the child's 5000) were paid after 2024-01-01.
+    expect(january).toMatchObject({ charges: 11000, payments: 0, closingBalance: 11000, openCharges: [], dueDate: null, settledLate: true });
+    const february = (await statement('parent:2024-02-01'))!;
+    expect(february).toMatchObject({ openingBalance: 11000, charges: 15000, payments: 17500 - 2000, credits: 1000, closingBalance: 11000 + 15000 - 15500 - 1000, amountDue: 9500 });
+    expect(february.openCharges).toEqual([{ dueDate: '2024-02-01', amount: 15000 - 6500 - 1000 + 2000 }]);
+    expect(await balance('parent')).toMatchObject({ balance: 9500, lastStatementId: 'parent:2024-02-01' });
+    expect(await statement('child:2024-01-01')).toMatchObject({ charges: 300, payments: 300, closingBalance: 0, openCharges: [], settledLate: false });
+    expect(await balance('child')).toMatchObject({ balance: 0 });
+
+    // Redelivered, in a batch or alone: nothing changes.
+    const before = await documents();
+    await project(events.slice(3));
+    for (const event of events.slice(3)) expect(await statementsProjection.project(event, { get: (c, t, id) => store.get(c, t, id), find: (c, t, o) => store.find(c, t, o) })).toEqual([]);
+    expect(await documents()).toEqual(before);
+  });
+
+  it('money before the first statement moves only the balance the first statement opens with', async () => {
+    await project([recorded(payment('early', 'a', 2500, [], '2024-01-01')), recorded(billed(invoice('a1', 'a', [line('recurring', 10000)], '2024-01-05')))]);
+    expect(await statement('a:2024-01-05')).toMatchObject({ openingBalance: -2500, charges: 10000, payments: 0, closingBalance: 7500, amountDue: 7500 });
+    expect(await balance('a')).toMatchObject({ balance: 7500, currency: 'USD' });
+  });
+
   it('rebuilds to identical documents whatever the batches', async () => {
     const events = createEventStore({ kind: 'sqlite', dataDir: dir });
     const all: NewEvent[] = [];
@@ -205,13 +258,26 @@ describe('statements projection', () => {
       all.push(billed(invoice(`c-${month}`, 'child', withPayers([line('recurring', 5000), line('usage', 100 * month)], 'child', PARENT_PAYS_RECURRING), date, ['parent'])));
       all.push(billed(invoice(`g-${month}`, 'grandchild', withPayers([line('recurring', 3000)], 'grandchild', PARENT_PAYS_RECURRING), date, ['child', 'parent'])));
       all.push(billed(invoice(`cr-${month}`, 'child', [line('credit', -50)], `2024-0${month}-15`)));
+      all.push(payment(`pay-${month}`, 'parent', 8000, [[`c-${month}`, 5000], [`g-${month}`, 3000]], `2024-0${month}-20`));
     }
+    all.push(money('PaymentReversed', { accountId: 'parent', reversalId: 'rev', paymentId: 'pay-3', amount: 8000, fromCredit: 0, unapplications: [{ invoiceId: 'g-3', amount: 3000 }, { invoiceId: 'c-3', amount: 5000 }], reason: 'returned' }, '2024-03-25'));
     for (const [i, e] of all.entries()) await events.appendToStream(`planInstance-t1.x${i}`, [e], 'no_stream');
-    // Live: one event per batch.
-    for (const e of await events.readAll({ after: 0, maxCount: 1000 })) await project([e]);
+    // Live: one event per batch, then again in batches of three (money events among invoices).
+    const log = await events.readAll({ after: 0, maxCount: 1000 });
+    for (const e of log) await project([e]);
     const live = await documents();
     await rebuildProjections(events, store, [statementsProjection], () => 0);
     expect(await documents()).toEqual(live);
+    const threes = createReadStore({ kind: 'sqlite', dataDir: path.join(dir, 'threes') });
+    await threes.ensureCollections(statementsProjection.collections);
+    for (let i = 0; i < log.length; i += 3) await projectBatch(statementsProjection, log.slice(i, i + 3), threes);
+    const docs = async (s: ReadStore) =>
+      (await Promise.all([STATEMENTS, ACCOUNT_BALANCES, STATEMENT_SECTIONS].map(async (c) => (await s.find(c, 't1', { limit: 1000 })).items))).flat().map((doc) => JSON.stringify(doc));
+    expect(await docs(threes)).toEqual(await docs(store));
+    await threes.close();
+    // January and February's charges paid (late: due on the 1st, paid on the 20th); March's payment came back.
+    expect(await statement('parent:2024-02-01')).toMatchObject({ openCharges: [], settledLate: true });
+    expect(await statement('parent:2024-03-01')).toMatchObject({ payments: 0, openCharges: [{ dueDate: '2024-03-01', amount: 8000 }] });
     // statements: child (bill dates and credits), grandchild, parent; balances; the parent's sections (child, grandchild) each month
     expect(live.length).toBe(6 + 3 + 3 + 3 + 3 * 2);
     await events.close();

@@ -1,32 +1,22 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
-import { Doc, DocWrite } from '../../platform/read-store/read-store.port';
+import { DocWrite } from '../../platform/read-store/read-store.port';
 import { DocKey, ProjectionView, Projector } from '../../platform/projection-runner/projector';
 import { INVOICE_EVENT_TYPES, postedInvoices } from '../../plan-instances/domain';
-import {
-  AccountBalance,
-  addToSections,
-  addToStatement,
-  Contribution,
-  contributionsOf,
-  emptyBalance,
-  openStatement,
-  postToBalance,
-  Statement,
-  statementDateFor,
-  statementId,
-  StatementSection,
-} from '../domain/statement';
+import { AccountBalance, addToSections, addToStatement, Contribution, contributionsOf, emptyBalance, openStatement, postToBalance, statementDateFor, statementId } from '../domain/statement';
+import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, sectionId, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, storedFields } from './statement-docs';
+import { MONEY_EVENT_TYPES, moneyPrefetch, projectMoney, SETTLING_EVENT_TYPES } from './statements-money';
 
-export const STATEMENTS = 'statements';
-export const ACCOUNT_BALANCES = 'accountBalances';
-export const STATEMENT_SECTIONS = 'statementSections';
-
-/** One per account and statement date (id `<accountId>:<YYYY-MM-DD>`). */
-export type StatementDoc = Statement & Doc & { lastPosition: number };
-/** One per statement and account whose lines the statement's account pays (id `sectionId(statementId, accountId)`). */
-export type StatementSectionDoc = StatementSection & Doc & { lastPosition: number };
-/** One per account that has owed or been invoiced anything (id = accountId). */
-export type AccountBalanceDoc = AccountBalance & Doc & { lastStatementId: string | null; lastPosition: number };
+export {
+  ACCOUNT_BALANCES,
+  AccountBalanceDoc,
+  sectionId,
+  sectionsRange,
+  STATEMENT_SECTIONS,
+  StatementDoc,
+  statementOf,
+  StatementSectionDoc,
+  STATEMENTS,
+} from './statement-docs';
 
 /**
  * `statements`, `statementSections` and `accountBalances` (DOMAIN.md §5, §7, §8; rules in libs/statements/domain). Invoices are read
@@ -40,6 +30,9 @@ export type AccountBalanceDoc = AccountBalance & Doc & { lastStatementId: string
  * reflects it gets no lines again. Statements are written before balances, so a store that commits a batch in part
  * (MongoDB's ordered writes) can only have a statement ahead of its balance, which the statement's own guard covers.
  * Everything follows the log's order, so a rebuild gives identical documents.
+ *
+ * The payments context's receivables events (`statements-money.ts`) add money received, credit memos and write-offs
+ * to the account's latest statement and balance, and settle the charges of the statements their applications name.
  */
 export const statementsProjection: Projector = {
   name: 'statements',
@@ -51,12 +44,14 @@ export const statementsProjection: Projector = {
     // Read by a range of ids (a statement's sections), so no index.
     { name: STATEMENT_SECTIONS, indexes: [] },
   ],
-  eventTypes: [...INVOICE_EVENT_TYPES],
+  eventTypes: [...INVOICE_EVENT_TYPES, ...MONEY_EVENT_TYPES],
+  queriesStoreOn: SETTLING_EVENT_TYPES,
   /**
    * Each paying account's balance, and the statement (and sections) of each invoice's own date: the one it joins
    * unless it is late (then the account's latest statement is read as before, and the named one is not used).
    */
   prefetch(recorded: RecordedEvent): DocKey[] {
+    if (!isInvoiceEvent(recorded)) return moneyPrefetch(recorded);
     const byAccount = contributionsByAccount(recorded);
     const { tenantId } = recorded.metadata;
     const keys: DocKey[] = [];
@@ -71,6 +66,7 @@ export const statementsProjection: Projector = {
     return keys;
   },
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+    if (!isInvoiceEvent(recorded)) return projectMoney(recorded, view);
     const byAccount = contributionsByAccount(recorded);
     if (byAccount.size === 0) return [];
     const { tenantId } = recorded.metadata;
@@ -88,11 +84,11 @@ export const statementsProjection: Projector = {
         const date = statementDateFor(contribution.invoiceDate, balance.lastStatementDate);
         const id = statementId(accountId, date);
         const current = touched.get(id) ?? (await storedFields<StatementDoc>(view, STATEMENTS, tenantId, id)) ?? { ...openStatement(balance, date, contribution.currency), lastPosition: 0 };
-        const after: AccountBalance = { ...postToBalance(balance, contribution.charges - contribution.credits, contribution.dueDate), lastStatementDate: date };
+        const after: AccountBalance = { ...postToBalance(balance, contribution.charges - contribution.credits), lastStatementDate: date };
         // Already holds this event (its write was committed without the balance's): only the balance moves.
         if (current.lastPosition < position || touched.has(id)) {
           const late = date !== contribution.invoiceDate;
-          touched.set(id, { ...addToStatement(current, contribution, after, late), lastPosition: position });
+          touched.set(id, { ...addToStatement(current, contribution, late), lastPosition: position });
           if (contribution.sectionPath !== null) {
             const known = new Map<string, StatementSectionDoc | null>();
             for (const sectionAccountId of contribution.sectionPath) {
@@ -140,30 +136,6 @@ function contributionsByAccount(recorded: RecordedEvent): ReadonlyMap<string, re
   return byAccount;
 }
 
-/** A stored document without the store's own fields (`id`, `_position`), so documents are the same however batches fall. */
-async function storedFields<T extends Doc>(view: ProjectionView, collection: string, tenantId: string, id: string): Promise<T | null> {
-  const doc = await view.get(collection, tenantId, id);
-  if (!doc) return null;
-  const { id: _id, _position, ...fields } = doc as Doc & { id?: string; _position?: number };
-  return fields as T;
-}
-
-/** Ids never contain '/', so a statement's sections are the ids from `<statementId>/` to `<statementId>0`. */
-export function sectionId(statementIdValue: string, accountId: string): string {
-  return `${statementIdValue}/${accountId}`;
-}
-
-export function sectionsRange(statementIdValue: string): { gt: string; lt: string } {
-  return { gt: `${statementIdValue}/`, lt: `${statementIdValue}0` };
-}
-
-function balanceOf(doc: AccountBalanceDoc): AccountBalance {
-  const { accountId, currency, balance, openCharges, unappliedCredit, lastStatementDate } = doc;
-  return { accountId, currency, balance, openCharges, unappliedCredit, lastStatementDate };
-}
-
-/** The stored fields of a statement document that are not part of the statement itself. */
-export function statementOf(doc: StatementDoc): Statement {
-  const { id: _id, _position, lastPosition: _last, ...statement } = doc as StatementDoc & { id?: string; _position?: number };
-  return statement;
+function isInvoiceEvent(recorded: RecordedEvent): boolean {
+  return (INVOICE_EVENT_TYPES as readonly string[]).includes(recorded.type);
 }

@@ -1,0 +1,90 @@
+import { RecordedEvent } from '../../platform/event-store/event-store.port';
+import { DocWrite } from '../../platform/read-store/read-store.port';
+import { DocKey, ProjectionView } from '../../platform/projection-runner/projector';
+import type { CalendarDate } from '../../shared-kernel/calendar-date';
+import { ReceivablesEvent } from '../../payments/domain';
+import { emptyBalance, postToBalance, Statement, statementId } from '../domain/statement';
+import { addMoney, moneyOf, settleCharge } from '../domain/statement-money';
+import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, sectionsRange, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, storedFields } from './statement-docs';
+
+/**
+ * The statements projector's part for the payments context's receivables events (rules in domain/statement-money):
+ * money received and credits join the account's latest statement and move its balance; each application settles
+ * (or reopens) the charge of the statement that carries the account's share of that invoice.
+ *
+ * That statement is found among the account's own documents: its own invoices are named on the statement, those it
+ * pays for on its sections' lines. Newest first, so it is usually the latest statement or the one before. Found with
+ * `view.find`, which sees what is committed: the runner commits the batch's writes before each of these events
+ * (`SETTLING_EVENT_TYPES` are the projector's `queriesStoreOn`), so live and rebuilt documents are the same.
+ */
+export const MONEY_EVENT_TYPES: readonly ReceivablesEvent['type'][] = ['PaymentRecorded', 'CreditApplied', 'CreditMemoIssued', 'InvoiceWrittenOff', 'PaymentRefunded', 'PaymentReversed'];
+export const SETTLING_EVENT_TYPES = MONEY_EVENT_TYPES;
+
+export function moneyPrefetch(recorded: RecordedEvent): DocKey[] {
+  const { accountId } = recorded.data as { accountId: string };
+  return [{ collection: ACCOUNT_BALANCES, tenantId: recorded.metadata.tenantId, id: accountId }];
+}
+
+export async function projectMoney(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
+  const movement = moneyOf(recorded as unknown as ReceivablesEvent);
+  if (movement === null) return [];
+  const { tenantId } = recorded.metadata;
+  const { position } = recorded;
+  const { accountId, payments, credits, businessDate } = movement;
+
+  const stored = (await view.get(ACCOUNT_BALANCES, tenantId, accountId)) as AccountBalanceDoc | null;
+  if (stored && stored.lastPosition >= position) return [];
+  const balance = stored ? balanceOf(stored) : emptyBalance(accountId, movement.currency ?? '');
+
+  const touched = new Map<string, StatementDoc>();
+  const change = async (id: string, next: (statement: Statement) => Statement): Promise<void> => {
+    const current = touched.get(id) ?? (await storedFields<StatementDoc>(view, STATEMENTS, tenantId, id));
+    // Missing, or already holds this event (written without the balance's by a store committing in part).
+    if (!current || (!touched.has(id) && current.lastPosition >= position)) return;
+    touched.set(id, { ...next(current), lastPosition: position } as StatementDoc);
+  };
+
+  // Before the account's first statement, money only moves the balance the first statement opens with.
+  if ((payments !== 0 || credits !== 0) && balance.lastStatementDate !== null) {
+    await change(statementId(accountId, balance.lastStatementDate), (statement) => addMoney(statement, payments, credits));
+  }
+  const charges = await chargesOf(view, tenantId, accountId, new Set(movement.settlements.map((s) => s.invoiceId)));
+  for (const { invoiceId, amount } of movement.settlements) {
+    const charge = charges.get(invoiceId);
+    if (charge) await change(charge.statementId, (statement) => settleCharge(statement, charge.dueDate, amount, businessDate));
+  }
+
+  const writes: DocWrite[] = [];
+  for (const [id, doc] of touched) writes.push({ op: 'upsert', collection: STATEMENTS, tenantId, id, doc, position });
+  const after = postToBalance(balance, -(payments + credits));
+  const lastStatementId = after.lastStatementDate === null ? null : statementId(accountId, after.lastStatementDate);
+  const doc: AccountBalanceDoc = { ...after, lastStatementId, lastPosition: position };
+  writes.push({ op: 'upsert', collection: ACCOUNT_BALANCES, tenantId, id: accountId, doc, position });
+  return writes;
+}
+
+/** The statement carrying the account's share of each invoice, and its due date; the account's statements newest first. */
+async function chargesOf(view: ProjectionView, tenantId: string, accountId: string, invoiceIds: Set<string>): Promise<Map<string, { statementId: string; dueDate: CalendarDate }>> {
+  const found = new Map<string, { statementId: string; dueDate: CalendarDate }>();
+  const take = (id: string, lines: readonly { invoiceId: string; dueDate: CalendarDate }[]) => {
+    for (const line of lines) if (invoiceIds.has(line.invoiceId) && !found.has(line.invoiceId)) found.set(line.invoiceId, { statementId: id, dueDate: line.dueDate });
+  };
+  let cursor: string | undefined;
+  while (found.size < invoiceIds.size) {
+    const page = await view.find<StatementDoc>(STATEMENTS, tenantId, { filter: { accountId }, sortBy: 'id', direction: 'desc', limit: 20, cursor });
+    for (const statement of page.items) {
+      take(statement.id, statement.lines);
+      let sections: string | undefined;
+      while (found.size < invoiceIds.size) {
+        const sectionPage = await view.find<StatementSectionDoc>(STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(statement.id) }, limit: 500, cursor: sections });
+        for (const section of sectionPage.items) take(statement.id, section.lines);
+        sections = sectionPage.nextCursor;
+        if (!sections) break;
+      }
+      if (found.size === invoiceIds.size) return found;
+    }
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return found;
+}
