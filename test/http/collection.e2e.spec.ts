@@ -128,9 +128,17 @@ describe('Payment methods and automatic collection over HTTP', () => {
     const paid = await post('/v1/payments', body);
     expect(paid.status).toBe(201);
     expect(paid.body).toMatchObject({ id: 'one-off-1', status: 'succeeded', applications: [{ amount: 2500 }] });
+    const chargeId = (await get('/v1/payments/one-off-1')).reference; // the gateway's charge id
     expect(preview.body).toEqual(paid.body);
     expect((await post('/v1/payments', body)).body).toEqual(paid.body);
     expect(gateway.charges().filter((charge) => charge.description.includes('one-off-1'))).toHaveLength(1);
+
+    // Refunded through the gateway (a charge's money goes back the way it came), once however often it is sent.
+    const refund = { amount: 1000, reason: 'goodwill' };
+    const refunded = await t.request('POST', '/v1/payments/one-off-1/refunds', { key, body: refund, headers: { 'idempotency-key': 'refund-1' } });
+    expect(refunded.status).toBe(201);
+    expect((await t.request('POST', '/v1/payments/one-off-1/refunds', { key, body: refund, headers: { 'idempotency-key': 'refund-1' } })).body).toEqual(refunded.body);
+    expect(gateway.refunds().filter((r) => r.chargeId === chargeId)).toEqual([expect.objectContaining({ amount: 1000 })]);
 
     const declined = await post('/v1/payments', { ...body, id: 'one-off-2', paymentMethodId: 'small-bad' });
     expect(declined.status).toBe(201);

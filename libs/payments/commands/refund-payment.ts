@@ -1,11 +1,15 @@
-import { Inject } from '@nestjs/common';
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { RefundPayment, ReversePayment } from '../domain';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { RuleViolationError } from '../../shared-kernel/errors';
+import { receivablesDecider, receivablesStream, RefundPayment, ReversePayment } from '../domain';
+import { PAYMENT_GATEWAY, PaymentGateway } from '../gateway';
+import { fold } from './collection-state';
 import { decideReceivables, newId } from './receivables-command';
 import { TakenBackResponse } from './receivables-responses';
 import { accountOfPayment } from './payment-lookup';
@@ -54,6 +58,8 @@ export class TakeBackPaymentHandler implements ICommandHandler<TakeBackPaymentCo
   constructor(
     private readonly runner: DeciderRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
   ) {}
 
   async execute({ data, context }: TakeBackPaymentCommand): Promise<CommandOutcome<TakenBackResponse>> {
@@ -64,6 +70,7 @@ export class TakeBackPaymentHandler implements ICommandHandler<TakeBackPaymentCo
       const { id, doWrite, amount, reason } = data.input;
       const refundId = newId('refund', id, context);
       const command = { type: 'RefundPayment', data: { accountId, refundId, paymentId, amount, reason, actor, businessDate } } as RefundPayment;
+      if (doWrite !== false) await this.refundThroughGateway(tenantId, command, context);
       const decided = await decideReceivables(this.runner, tenantId, accountId, command, context, doWrite);
       const refund = decided.state.refunds.get(refundId)!;
       return { body: { id: refundId, ...takenBack(refund), actor: refund.actor }, position: decided.position };
@@ -73,6 +80,23 @@ export class TakeBackPaymentHandler implements ICommandHandler<TakeBackPaymentCo
     const command = { type: 'ReversePayment', data: { accountId, reversalId, paymentId, reason, businessDate } } as ReversePayment;
     const decided = await decideReceivables(this.runner, tenantId, accountId, command, context, doWrite);
     return { body: { id: reversalId, ...takenBack(decided.state.reversals.get(reversalId)!) }, position: decided.position };
+  }
+
+  /**
+   * A payment charged through the gateway is refunded through it first (key from the refund id: a repeat never
+   * refunds twice), after the domain checked the amount on a preview; money received outside is only recorded.
+   */
+  private async refundThroughGateway(tenantId: string, command: RefundPayment, context: TakeBackPaymentCommand['context']): Promise<void> {
+    const { accountId, paymentId, refundId, amount } = command.data;
+    const state = fold(receivablesDecider, await this.events.readStream(receivablesStream(tenantId, accountId)));
+    const payment = state.payments.get(paymentId);
+    if (payment?.source !== 'paymentMethod' || !payment.reference || state.refunds.has(refundId)) return;
+    await decideReceivables(this.runner, tenantId, accountId, command, context, false);
+    const refunded = await this.gateway.refund({ idempotencyKey: `${tenantId}:refund:${refundId}`, chargeId: payment.reference, amount });
+    if (refunded.status === 'succeeded') return;
+    const message = `the payment gateway did not refund charge ${payment.reference}: ${refunded.reason}`;
+    if (refunded.retryable) throw new ServiceUnavailableException(`${message}; send the same request again (it is never refunded twice)`);
+    throw new RuleViolationError(`The refund was refused: ${message}`, [{ field: 'amount', rule: 'gatewayRefund', message }]);
   }
 }
 
