@@ -85,8 +85,9 @@ describe('Rebuilding read models from the log', () => {
     const statements = allProjectors.filter((projector) => ['tenants', 'statements'].includes(projector.name)); // tenants: to list them
     const live = await hashReadModels(store, statements);
     // The tenant and its key; statements on 2024-01-01, 02-01 and 03-01 for each account, 03-02 for p, c and g (the
-    // invoices above); 3 balances; p's sections on 03-02 (c, and g inside it).
-    expect(live.documents).toBe(2 + 3 * 3 + 3 + 3 + 2);
+    // invoices above); 3 balances; p's sections on 03-02 (c, and g inside it); a statement charge per account and
+    // invoice it owes part of (each account's three invoices, and x-c and x-g for their account and for p).
+    expect(live.documents).toBe(2 + 3 * 3 + 3 + 3 + 2 + (3 * 3 + 2 * 2));
     await rebuildProjections(events, store, allProjectors, () => Date.now());
     expect(await hashReadModels(store, statements)).toEqual(live);
     await events.close();

@@ -13,6 +13,8 @@ import { MAX_COLLECTION_ATTEMPTS, parseCollectionPaymentId } from '../commands/c
  */
 export const collectionProcessManager: ProcessManager = {
   name: 'collection',
+  // Accounts are independent: one lane each, across the batch's events, so a bill run's postings share group commits.
+  lanesAcrossEvents: true,
   eventTypes: ['ReceivablePosted', 'PaymentFailed'],
   react(recorded): PmCommand[] {
     const event = recorded as unknown as RecordedEvent & (ReceivablePosted | PaymentFailed);
@@ -30,7 +32,7 @@ export const collectionProcessManager: ProcessManager = {
         const dueDate = addDays(event.metadata.businessDate, 2 ** (collection.attempt - 1));
         const command = { type: 'CollectPayment', data: { accountId, invoiceId: collection.invoiceId, attempt } };
         const timerId = deterministicUuid(accountId, collection.invoiceId, String(attempt));
-        return [{ type: 'ScheduleTimer', data: { timerId, dueDate, command }, key: `retry:${timerId}` }];
+        return [{ type: 'ScheduleTimer', data: { timerId, dueDate, command }, key: `retry:${timerId}`, lane: accountId }];
       }
     }
   },

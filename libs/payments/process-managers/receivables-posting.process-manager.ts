@@ -8,6 +8,8 @@ import { INVOICE_EVENT_TYPES, owedBy, postedInvoices } from '../../plan-instance
  */
 export const receivablesPostingProcessManager: ProcessManager = {
   name: 'receivables-posting',
+  // Accounts are independent: one lane each, across the batch's events, so a bill run's postings share group commits.
+  lanesAcrossEvents: true,
   eventTypes: [...INVOICE_EVENT_TYPES],
   react(event) {
     const commands: PmCommand[] = [];

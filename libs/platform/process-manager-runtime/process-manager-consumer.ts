@@ -38,7 +38,24 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
   const wanted = new Set(pm.eventTypes);
   const concurrency = pm.concurrency ?? deps.concurrency ?? DEFAULT_CONCURRENCY;
   const chunkSize = deps.chunkSize ?? COMMAND_CHUNK_SIZE;
+  const issue = async ({ command, index, event }: Numbered & { event: RecordedEvent }) => {
+    await dispatch(pm.name, command, commandContext(pm.name, event, command, index), deps);
+    deps.faults.pass('after-process-manager-command');
+    deps.faults.pass(`after-command-of-${pm.name}`);
+  };
+  // Every event's commands first, then their lanes side by side (pm.lanesAcrossEvents).
+  const handleAcrossEvents = async (events: RecordedEvent[]) => {
+    const commands: (Numbered & { event: RecordedEvent })[] = [];
+    for (const event of events) {
+      if (!wanted.has(event.type)) continue;
+      const reaction = await pm.react(event, deps.context);
+      if (!Array.isArray(reaction)) throw new Error(`${pm.name}: a process manager with lanesAcrossEvents reacts with arrays`);
+      reaction.forEach((command, index) => commands.push({ command, index, event }));
+    }
+    await runLanes(lanesOf(commands), concurrency, issue);
+  };
   const handleEvents = async (events: RecordedEvent[]) => {
+    if (pm.lanesAcrossEvents) return handleAcrossEvents(events);
     for (const event of events) {
       if (!wanted.has(event.type)) continue;
       // Counts across chunks, so the default command ids are those of the same commands in one array.
@@ -46,12 +63,8 @@ export function processManagerConsumer(pm: ProcessManager, deps: ProcessManagerD
       // Chunks run one after the other, so each lane keeps its order across chunks. A failure leaves the
       // loop, which closes chunksOf and, through it, the process manager's iterator.
       for await (const chunk of chunksOf(await pm.react(event, deps.context), chunkSize)) {
-        const commands = chunk.map((command) => ({ command, index: index++ }));
-        await runLanes(lanesOf(commands), concurrency, async ({ command, index }) => {
-          await dispatch(pm.name, command, commandContext(pm.name, event, command, index), deps);
-          deps.faults.pass('after-process-manager-command');
-          deps.faults.pass(`after-command-of-${pm.name}`);
-        });
+        const commands = chunk.map((command) => ({ command, index: index++, event }));
+        await runLanes(lanesOf(commands), concurrency, issue);
       }
     }
   };
@@ -85,8 +98,8 @@ async function* chunksOf(commands: PmCommand[] | AsyncIterable<PmCommand>, size:
 
 type Numbered = { command: PmCommand; index: number };
 
-function lanesOf(commands: Numbered[]): Numbered[][] {
-  const lanes = new Map<string, Numbered[]>();
+function lanesOf<T extends Numbered>(commands: T[]): T[][] {
+  const lanes = new Map<string, T[]>();
   for (const entry of commands) {
     const lane = entry.command.lane ?? '';
     const items = lanes.get(lane);

@@ -39,4 +39,11 @@ export interface ProcessManager {
   react(event: RecordedEvent, context: ProcessManagerContext): PmCommand[] | Promise<PmCommand[]> | AsyncIterable<PmCommand>;
   /** Lanes run at most this many at a time for this process manager (default: the runtime's). */
   concurrency?: number;
+  /**
+   * Lanes span the events of a batch: the commands of different events run side by side when their lanes differ,
+   * in log order within a lane. For process managers whose events are independent but for their lane (one lane
+   * per account, say), so a batch of events shares group commits instead of waiting for each event's commands in
+   * turn. Reactions must then be arrays.
+   */
+  lanesAcrossEvents?: boolean;
 }

@@ -6,6 +6,21 @@ import { AccountBalance, Statement, StatementSection } from '../domain/statement
 export const STATEMENTS = 'statements';
 export const ACCOUNT_BALANCES = 'accountBalances';
 export const STATEMENT_SECTIONS = 'statementSections';
+/**
+ * One per paying account and invoice (id `<accountId>/<invoiceId>`: `/` is in no id): which of the account's
+ * statements carries its share of the invoice, and when that share is due. Read when money settles the share.
+ */
+export const STATEMENT_CHARGES = 'statementCharges';
+
+export interface StatementChargeDoc {
+  [field: string]: unknown;
+  statementId: string;
+  dueDate: string;
+}
+
+export function statementChargeId(accountId: string, invoiceId: string): string {
+  return `${accountId}/${invoiceId}`;
+}
 
 /** One per account and statement date (id `<accountId>:<YYYY-MM-DD>`). */
 export type StatementDoc = Statement & Doc & { lastPosition: number };

@@ -5,24 +5,25 @@ import type { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ReceivablesEvent } from '../../payments/domain';
 import { emptyBalance, postToBalance, Statement, statementId } from '../domain/statement';
 import { addMoney, moneyOf, settleCharge } from '../domain/statement-money';
-import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, sectionsRange, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, storedFields } from './statement-docs';
+import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, STATEMENT_CHARGES, statementChargeId, StatementChargeDoc, StatementDoc, STATEMENTS, storedFields } from './statement-docs';
 
 /**
  * The statements projector's part for the payments context's receivables events (rules in domain/statement-money):
  * money received and credits join the account's latest statement and move its balance; each application settles
  * (or reopens) the charge of the statement that carries the account's share of that invoice.
  *
- * That statement is found among the account's own documents: its own invoices are named on the statement, those it
- * pays for on its sections' lines. Newest first, so it is usually the latest statement or the one before. Found with
- * `view.find`, which sees what is committed: the runner commits the batch's writes before each of these events
- * (`SETTLING_EVENT_TYPES` are the projector's `queriesStoreOn`), so live and rebuilt documents are the same.
+ * That statement is named by the account's `statementCharges` document for the invoice, written when the invoice's
+ * share joined a statement (its own, or a section of the payer's). Read by id through the view (which sees the batch's
+ * pending writes), so no commit is needed before these events: a bill run's collections stay in large batches.
  */
 export const MONEY_EVENT_TYPES: readonly ReceivablesEvent['type'][] = ['PaymentRecorded', 'CreditApplied', 'CreditMemoIssued', 'InvoiceWrittenOff', 'PaymentRefunded', 'PaymentReversed'];
-export const SETTLING_EVENT_TYPES = MONEY_EVENT_TYPES;
 
 export function moneyPrefetch(recorded: RecordedEvent): DocKey[] {
   const { accountId } = recorded.data as { accountId: string };
-  return [{ collection: ACCOUNT_BALANCES, tenantId: recorded.metadata.tenantId, id: accountId }];
+  const { tenantId } = recorded.metadata;
+  const movement = moneyOf(recorded as unknown as ReceivablesEvent);
+  const charges = (movement?.settlements ?? []).map(({ invoiceId }) => ({ collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, invoiceId) }));
+  return [{ collection: ACCOUNT_BALANCES, tenantId, id: accountId }, ...charges];
 }
 
 export async function projectMoney(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
@@ -63,28 +64,12 @@ export async function projectMoney(recorded: RecordedEvent, view: ProjectionView
   return writes;
 }
 
-/** The statement carrying the account's share of each invoice, and its due date; the account's statements newest first. */
+/** The statement carrying the account's share of each invoice, and its due date (written when the invoice joined it). */
 async function chargesOf(view: ProjectionView, tenantId: string, accountId: string, invoiceIds: Set<string>): Promise<Map<string, { statementId: string; dueDate: CalendarDate }>> {
   const found = new Map<string, { statementId: string; dueDate: CalendarDate }>();
-  const take = (id: string, lines: readonly { invoiceId: string; dueDate: CalendarDate }[]) => {
-    for (const line of lines) if (invoiceIds.has(line.invoiceId) && !found.has(line.invoiceId)) found.set(line.invoiceId, { statementId: id, dueDate: line.dueDate });
-  };
-  let cursor: string | undefined;
-  while (found.size < invoiceIds.size) {
-    const page = await view.find<StatementDoc>(STATEMENTS, tenantId, { filter: { accountId }, sortBy: 'id', direction: 'desc', limit: 20, cursor });
-    for (const statement of page.items) {
-      take(statement.id, statement.lines);
-      let sections: string | undefined;
-      while (found.size < invoiceIds.size) {
-        const sectionPage = await view.find<StatementSectionDoc>(STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(statement.id) }, limit: 500, cursor: sections });
-        for (const section of sectionPage.items) take(statement.id, section.lines);
-        sections = sectionPage.nextCursor;
-        if (!sections) break;
-      }
-      if (found.size === invoiceIds.size) return found;
-    }
-    cursor = page.nextCursor;
-    if (!cursor) break;
+  for (const invoiceId of invoiceIds) {
+    const charge = (await view.get(STATEMENT_CHARGES, tenantId, statementChargeId(accountId, invoiceId))) as StatementChargeDoc | null;
+    if (charge) found.set(invoiceId, { statementId: charge.statementId, dueDate: charge.dueDate });
   }
   return found;
 }

@@ -3,8 +3,8 @@ import { DocWrite } from '../../platform/read-store/read-store.port';
 import { DocKey, ProjectionView, Projector } from '../../platform/projection-runner/projector';
 import { INVOICE_EVENT_TYPES, postedInvoices } from '../../plan-instances/domain';
 import { AccountBalance, addToSections, addToStatement, Contribution, contributionsOf, emptyBalance, openStatement, postToBalance, statementDateFor, statementId } from '../domain/statement';
-import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, sectionId, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, storedFields } from './statement-docs';
-import { MONEY_EVENT_TYPES, moneyPrefetch, projectMoney, SETTLING_EVENT_TYPES } from './statements-money';
+import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, sectionId, STATEMENT_CHARGES, statementChargeId, StatementChargeDoc, STATEMENT_SECTIONS, StatementDoc, StatementSectionDoc, STATEMENTS, storedFields } from './statement-docs';
+import { MONEY_EVENT_TYPES, moneyPrefetch, projectMoney } from './statements-money';
 
 export {
   ACCOUNT_BALANCES,
@@ -43,9 +43,10 @@ export const statementsProjection: Projector = {
     { name: ACCOUNT_BALANCES, indexes: [] },
     // Read by a range of ids (a statement's sections), so no index.
     { name: STATEMENT_SECTIONS, indexes: [] },
+    // Read by id when money settles a share (no query, so no commit before each money event).
+    { name: STATEMENT_CHARGES, indexes: [] },
   ],
   eventTypes: [...INVOICE_EVENT_TYPES, ...MONEY_EVENT_TYPES],
-  queriesStoreOn: SETTLING_EVENT_TYPES,
   /**
    * Each paying account's balance, and the statement (and sections) of each invoice's own date: the one it joins
    * unless it is late (then the account's latest statement is read as before, and the named one is not used).
@@ -74,6 +75,7 @@ export const statementsProjection: Projector = {
 
     const statementWrites: DocWrite[] = [];
     const balanceWrites: DocWrite[] = [];
+    const chargeWrites: DocWrite[] = [];
     for (const [accountId, contributions] of byAccount) {
       const stored = (await view.get(ACCOUNT_BALANCES, tenantId, accountId)) as AccountBalanceDoc | null;
       if (stored && stored.lastPosition >= position) continue;
@@ -85,6 +87,8 @@ export const statementsProjection: Projector = {
         const id = statementId(accountId, date);
         const current = touched.get(id) ?? (await storedFields<StatementDoc>(view, STATEMENTS, tenantId, id)) ?? { ...openStatement(balance, date, contribution.currency), lastPosition: 0 };
         const after: AccountBalance = { ...postToBalance(balance, contribution.charges - contribution.credits), lastStatementDate: date };
+        const charge: StatementChargeDoc = { statementId: id, dueDate: contribution.dueDate };
+        chargeWrites.push({ op: 'upsert', collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, contribution.invoiceId), doc: charge, position });
         // Already holds this event (its write was committed without the balance's): only the balance moves.
         if (current.lastPosition < position || touched.has(id)) {
           const late = date !== contribution.invoiceDate;
@@ -111,7 +115,7 @@ export const statementsProjection: Projector = {
       const doc: AccountBalanceDoc = { ...balance, lastStatementId, lastPosition: position };
       balanceWrites.push({ op: 'upsert', collection: ACCOUNT_BALANCES, tenantId, id: accountId, doc, position });
     }
-    return [...statementWrites, ...balanceWrites];
+    return [...statementWrites, ...chargeWrites, ...balanceWrites];
   },
 };
 
