@@ -19,6 +19,10 @@
  *    BENCH_SKIP_USAGE=1 leaves it out
  *  - statements (./bench-statements.ts, no target given): invoices projected into statements per second, own-pay
  *    accounts and one payer of 20,000 accounts; BENCH_STATEMENT_ACCOUNTS (default 20000); BENCH_SKIP_STATEMENTS=1
+ *  - payments (./bench-payments.ts): external payments/s through POST /v1/payments over HTTP, one per account, 16 in
+ *    flight, ≥ 2,000; and doWrite: false previews/s; BENCH_PAYMENT_ACCOUNTS (default 10000); BENCH_SKIP_PAYMENTS=1
+ *  - collection (./bench-billing.ts with BENCH_BILL_RUN_CARDS=1): the bill-run day with every account on a card,
+ *    invoices collected/s ≥ 3,000; BENCH_SKIP_COLLECTION=1 (or BENCH_SKIP_BILLING=1) leaves it out
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -66,6 +70,9 @@ async function main(): Promise<void> {
   const statements = process.env.BENCH_SKIP_STATEMENTS === '1' ? SKIPPED : benchInChildProcess('bench-statements.js', 'statements');
   // Pool rating (./bench-pools.ts): a pool of BENCH_POOL_MEMBERS (10,000) rated at period end; BENCH_SKIP_POOLS=1 leaves it out.
   const pools = process.env.BENCH_SKIP_POOLS === '1' ? SKIPPED : benchInChildProcess('bench-pools.js', 'pools');
+  const payments = process.env.BENCH_SKIP_PAYMENTS === '1' ? SKIPPED : benchInChildProcess('bench-payments.js', 'payments');
+  // The bill-run day again with every account on a card: each invoice collected at once (BENCH_SKIP_COLLECTION=1 leaves it out).
+  const collection = SKIP_BILLING || process.env.BENCH_SKIP_COLLECTION === '1' ? SKIPPED : benchInChildProcess('bench-billing.js', 'collection', { BENCH_BILL_RUN_CARDS: '1' });
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -80,10 +87,12 @@ async function main(): Promise<void> {
     ...usage.rows,
     ...statements.rows,
     ...pools.rows,
+    ...payments.rows,
+    ...collection.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 
@@ -196,10 +205,11 @@ interface ChildPart {
 const SKIPPED: ChildPart = { rows: [], met: true };
 
 /** A part of the figures in a process of its own, so each part's peak RSS is its own. */
-function benchInChildProcess(script: string, part: string): ChildPart {
+function benchInChildProcess(script: string, part: string, env: Record<string, string> = {}): ChildPart {
   const output = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', path.join(__dirname, script)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const { rows, peakRssMb, met } = JSON.parse(output.trim().split('\n').pop()!) as { rows: Array<[string, string, string]>; peakRssMb: number; met?: boolean };
   return { rows: [...rows, [`peak RSS of the ${part} figures (MB)`, peakRssMb.toFixed(0), '']], met: met ?? true };

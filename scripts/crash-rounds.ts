@@ -15,10 +15,9 @@
  * (and so exactly what was in flight) still depends on timing, so a replayed seed is close, not identical.
  * Used by test/process/mixed-load-crash.e2e.spec.ts (a few rounds) and scripts/crash-suite.ts (`npm run crash`).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { callServer, ServerProcess, startServerProcess } from './server-process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Decimal } from 'decimal.js';
@@ -233,77 +232,11 @@ function generate(seed: number, accounts: number): Op[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The app as a child process (as test/support/server-process.ts, which the build does not compile)
+// The app as a child process (./server-process.ts)
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The repository root: the nearest folder up with a package.json (this file runs from scripts/ or dist/scripts/). */
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const root = repositoryRoot();
-  const entry = path.join(root, 'dist', 'apps', 'all-in-one', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('"msg":"listening on')) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`server did not start:\n${output.slice(-4000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return { url: `http://127.0.0.1:${port}`, child, output: () => output, exited };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-interface Answer {
-  status: number;
-  body: any;
-}
-
-async function call(url: string, method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+type Server = ServerProcess;
+const startServer = (env: Record<string, string>) => startServerProcess('all-in-one', env);
+const call = callServer;
 
 async function stop(server: Server): Promise<void> {
   if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');

@@ -1,13 +1,8 @@
 import { PAYMENT_GATEWAY, SandboxGateway } from '../../libs/payments/gateway';
+import { monthlyPlan } from '../support/plans';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const monthly = (id: string, unitPrice: string) => ({
-  id,
-  name: `Plan ${id}`,
-  currency: 'USD',
-  billingInterval: { unit: 'month', count: 1 },
-  services: [{ id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice } }],
-});
+const monthly = monthlyPlan;
 
 /**
  * Payment methods and automatic collection over HTTP (API.md "Payments, credits and balances", DOMAIN.md §8), on

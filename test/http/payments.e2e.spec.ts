@@ -1,12 +1,7 @@
+import { monthlyPlan } from '../support/plans';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const monthly = (id: string, unitPrice: string) => ({
-  id,
-  name: `Plan ${id}`,
-  currency: 'USD',
-  billingInterval: { unit: 'month', count: 1 },
-  services: [{ id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice } }],
-});
+const monthly = monthlyPlan;
 
 /**
  * Payments, credits and balances over HTTP (API.md "Payments, credits and balances", DOMAIN.md §7–§8): Aria's

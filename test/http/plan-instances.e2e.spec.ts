@@ -1,15 +1,10 @@
 import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store.port';
 import { allProjectors } from '../../apps/contexts';
 import { hashReadModels } from '../support/read-model-hash';
+import { monthlyPlan } from '../support/plans';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const monthly = (id: string, unitPrice: string, currency = 'USD', interval = { unit: 'month', count: 1 }) => ({
-  id,
-  name: `Plan ${id}`,
-  currency,
-  billingInterval: interval,
-  services: [{ id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice } }],
-});
+const monthly = monthlyPlan;
 
 describe('Plan instances and invoices over HTTP', () => {
   let t: TestApp;

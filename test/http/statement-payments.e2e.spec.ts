@@ -1,12 +1,7 @@
+import { monthlyPlan } from '../support/plans';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const monthly = (id: string, unitPrice: string) => ({
-  id,
-  name: `Plan ${id}`,
-  currency: 'USD',
-  billingInterval: { unit: 'month', count: 1 },
-  services: [{ id: 'base', name: 'Base fee', type: 'recurring', pricing: { model: 'perUnit', unitPrice } }],
-});
+const monthly = monthlyPlan;
 
 /**
  * Statements show the money (DOMAIN.md §8): payments, credit memos, refunds and credit applied reach the account's

@@ -195,48 +195,13 @@ class ReceivablesWrites {
         const { paymentId, amount, currency, source, reference, paymentMethodId, applicationMethod, applications, unapplied, businessDate } = event.data;
         open -= await this.settle(accountId, applications, 'paid', 1);
         credit += unapplied;
-        const payment: PaymentDoc = {
-          accountId,
-          sequence: this.position,
-          date: businessDate,
-          amount,
-          currency,
-          status: 'succeeded',
-          failureReason: null,
-          retryable: null,
-          source,
-          reference,
-          paymentMethodId,
-          applicationMethod,
-          applications: merged([], applications, 1),
-          unapplied,
-          refunded: 0,
-          reversed: 0,
-        };
-        this.upsert(PAYMENTS, paymentId, payment);
+        const recorded = { status: 'succeeded' as const, source, reference, paymentMethodId, applicationMethod, applications: merged([], applications, 1), unapplied };
+        this.upsert(PAYMENTS, paymentId, this.payment(accountId, businessDate, amount, currency, recorded));
         break;
       }
       case 'PaymentFailed': {
         const { paymentId, amount, currency, reason, retryable, businessDate } = event.data;
-        const payment: PaymentDoc = {
-          accountId,
-          sequence: this.position,
-          date: businessDate,
-          amount,
-          currency,
-          status: 'failed',
-          failureReason: reason,
-          retryable,
-          source: null,
-          reference: null,
-          paymentMethodId: null,
-          applicationMethod: null,
-          applications: [],
-          unapplied: 0,
-          refunded: 0,
-          reversed: 0,
-        };
-        this.upsert(PAYMENTS, paymentId, payment);
+        this.upsert(PAYMENTS, paymentId, this.payment(accountId, businessDate, amount, currency, { status: 'failed', failureReason: reason, retryable }));
         break;
       }
       case 'CreditApplied': {
@@ -268,6 +233,12 @@ class ReceivablesWrites {
     const [entry] = ledger([event]);
     await this.changeAccount(accountId, 'currency' in event.data ? event.data.currency : null, open, credit, entry ?? null);
     return this.writes;
+  }
+
+  /** A payment's document: a failed one's fields, or a succeeded one's, over nothing applied, refunded or reversed. */
+  private payment(accountId: string, date: CalendarDate, amount: number, currency: string, fields: Partial<PaymentDoc>): PaymentDoc {
+    const nothing = { failureReason: null, retryable: null, source: null, reference: null, paymentMethodId: null, applicationMethod: null, applications: [], unapplied: 0, refunded: 0, reversed: 0 };
+    return { accountId, sequence: this.position, date, amount, currency, status: 'succeeded', ...nothing, ...fields };
   }
 
   /** Settles (+1) or reopens (-1) the account's shares; returns the total moved. */
