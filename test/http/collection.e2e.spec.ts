@@ -73,6 +73,17 @@ describe('Payment methods and automatic collection over HTTP', () => {
     expect(await get('/v1/accounts/carded/balance')).toMatchObject({ balance: 0 });
   });
 
+  it('keeps payment methods of the same id apart per account, and collects each account by its own', async () => {
+    for (const id of ['twin-a', 'twin-b']) {
+      await account(id);
+      expect((await post(`/v1/accounts/${id}/payment-methods`, { id: 'card', type: 'card', token: 'tok_approve' })).status).toBe(201);
+    }
+    for (const id of ['twin-a', 'twin-b']) {
+      expect((await get(`/v1/accounts/${id}/payment-methods`)).items).toEqual([{ id: 'card', accountId: id, type: 'card', last4: '4242', status: 'active', isDefault: true }]);
+      expect(await assign(id)).toMatchObject({ status: 'paid' });
+    }
+  });
+
   it('records a decline with its reason and leaves the invoice open (no retry: dunning takes it)', async () => {
     await account('declined', 'tok_insufficient_funds');
     const invoice = await assign('declined');

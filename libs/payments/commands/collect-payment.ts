@@ -7,6 +7,7 @@ import { TenantDirectory } from '../../tenancy';
 import { accountBalance, defaultPaymentMethod, fold, paymentMethodsDecider, paymentMethodsStream, receivablesDecider, receivablesStream } from './collection-state';
 import { PAYMENT_GATEWAY, PaymentGateway } from '../gateway';
 import { chargeKey, settledCharge } from './gateway-charge';
+import { FaultInjector } from '../../platform/process-manager-runtime/faults';
 
 /** Attempts of one collection: the first, then retries of gateway errors on durable timers (1 and 2 days later). */
 export const MAX_COLLECTION_ATTEMPTS = 3;
@@ -45,6 +46,7 @@ export class CollectPaymentHandler implements ICommandHandler<CollectPaymentComm
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
     private readonly directory: TenantDirectory,
+    private readonly faults: FaultInjector,
   ) {}
 
   async execute({ data: { accountId, invoiceId, attempt }, context }: CollectPaymentCommand): Promise<CommandOutcome<CollectionOutcome>> {
@@ -68,6 +70,7 @@ export class CollectPaymentHandler implements ICommandHandler<CollectPaymentComm
       currency,
       description: `collection of ${accountId}'s balance after invoice ${invoiceId} (attempt ${attempt})`,
     });
+    this.faults.pass('after-gateway-charge'); // crash tests: the money is taken, its payment not yet recorded
     const applicationMethod = settings?.paymentApplicationMethod ?? 'fifo';
     const recorded =
       charge.status === 'succeeded'

@@ -60,7 +60,7 @@ export class PaymentsQueryController {
   async paymentMethods(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     await this.existing(tenant.id, id);
     const page = await this.store.find<PaymentMethodDoc>(PAYMENT_METHODS, tenant.id, { filter: { accountId: id }, sortBy: 'sequence', limit: 1000 });
-    return { items: page.items.map(({ id: methodId, accountId, type, last4, status, isDefault }) => ({ id: methodId, accountId, type, last4, status, isDefault })) };
+    return { items: page.items.map(({ paymentMethodId, accountId, type, last4, status, isDefault }) => ({ id: paymentMethodId, accountId, type, last4, status, isDefault })) };
   }
 
   private async existing(tenantId: string, accountId: string) {

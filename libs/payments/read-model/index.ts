@@ -5,7 +5,7 @@ import { receivablesProjection } from './receivables.projection';
 /** This context's read models, in order: the manifest lists them, and the projector thread loads this module alone. */
 export const projectors: Projector[] = [receivablesProjection, paymentMethodsProjection];
 
-export { PAYMENT_METHODS, PaymentMethodDoc } from './payment-methods.projection';
+export { PAYMENT_METHODS, PaymentMethodDoc, paymentMethodsProjection } from './payment-methods.projection';
 
 export {
   PAYMENTS,

@@ -3,7 +3,7 @@
  * with SIGKILL the n-th time it passes <point>, exactly as a power cut there would. Unset in production.
  * `after-command-of-<process manager>` counts only that process manager's commands (e.g. after-command-of-bill-run).
  */
-export type FaultPoint = 'after-process-manager-command' | `after-command-of-${string}` | 'after-business-day' | 'projector-throws';
+export type FaultPoint = 'after-process-manager-command' | `after-command-of-${string}` | 'after-business-day' | 'after-gateway-charge' | 'projector-throws';
 
 export class FaultInjector {
   private readonly point: string | null;
