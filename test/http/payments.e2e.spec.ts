@@ -115,7 +115,7 @@ describe('Payments over HTTP', () => {
 
     // The second payment came back (a returned bank debit): all of it reopens.
     const reversal = await post('/v1/payments/aria-pay-2/reversals', { reason: 'returned: insufficient funds' });
-    expect(reversal.body).toMatchObject({ paymentId: 'aria-pay-2', amount: 5000 });
+    expect(reversal.body).toMatchObject({ paymentId: 'aria-pay-2', amount: 5000, reason: 'returned: insufficient funds', actor: expect.stringContaining('tenant-key') });
     expect(await get('/v1/payments/aria-pay-2')).toMatchObject({ reversed: 5000, applications: [], unapplied: 0 });
     expect(await ledgerSums('aria')).toBe(7000);
     const types = (await get('/v1/accounts/aria/transactions')).items.map((e: { type: string }) => e.type);

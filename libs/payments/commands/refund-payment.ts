@@ -77,9 +77,10 @@ export class TakeBackPaymentHandler implements ICommandHandler<TakeBackPaymentCo
     }
     const { id, doWrite, reason } = data.input;
     const reversalId = newId('reversal', id, context);
-    const command = { type: 'ReversePayment', data: { accountId, reversalId, paymentId, reason, businessDate } } as ReversePayment;
+    const command = { type: 'ReversePayment', data: { accountId, reversalId, paymentId, reason, actor, businessDate } } as ReversePayment;
     const decided = await decideReceivables(this.runner, tenantId, accountId, command, context, doWrite);
-    return { body: { id: reversalId, ...takenBack(decided.state.reversals.get(reversalId)!) }, position: decided.position };
+    const reversal = decided.state.reversals.get(reversalId)!;
+    return { body: { id: reversalId, ...takenBack(reversal), actor: reversal.actor }, position: decided.position };
   }
 
   /**

@@ -144,6 +144,7 @@ export function reversePayment(data: ReversePayment['data'], state: ReceivablesS
     reversalId: () => id(data.reversalId, 'reversalId'),
     paymentId: () => id(data.paymentId, 'paymentId'),
     reason: () => reason(data.reason),
+    actor: () => actor(data.actor),
     businessDate: () => date(data.businessDate, 'businessDate'),
   });
   assertAccount(state, input.accountId);

@@ -92,7 +92,7 @@ export type RefundPayment = DomainCommand<
 /** A returned bank debit (chargeback): the whole payment, whatever is left of it, is taken back. */
 export type ReversePayment = DomainCommand<
   'ReversePayment',
-  { accountId: string; reversalId: string; paymentId: string; reason: string; businessDate: string }
+  { accountId: string; reversalId: string; paymentId: string; reason: string; actor: string; businessDate: string }
 >;
 
 export type ReceivablesCommand =

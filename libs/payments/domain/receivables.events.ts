@@ -125,6 +125,7 @@ export type PaymentReversed = DomainEvent<
     fromCredit: number;
     unapplications: Application[];
     reason: string;
+    actor: string;
     businessDate: CalendarDate;
   }
 >;

@@ -140,7 +140,7 @@ describe('statements: payments, credits, status (DOMAIN.md §8)', () => {
   it('reads the amounts each event carries: payments, credits, settlements; nothing for a posting, a failure', () => {
     expect(moneyOf(paid('2024-01-01', 500, [['i1', 300]]))).toEqual({ accountId: 'aria', currency: 'USD', businessDate: '2024-01-01', payments: 500, credits: 0, settlements: [{ invoiceId: 'i1', amount: 300 }] });
     expect(moneyOf(refunded('2024-01-02', 500, [['i1', 300]], 200))).toMatchObject({ payments: -500, credits: 0, settlements: [{ invoiceId: 'i1', amount: -300 }] });
-    expect(moneyOf({ type: 'PaymentReversed', data: { accountId: 'aria', reversalId: 'v', paymentId: 'p', amount: 700, fromCredit: 0, unapplications: [{ invoiceId: 'i1', amount: 700 }], reason: 'returned', businessDate: '2024-01-03' } })).toMatchObject({ payments: -700, settlements: [{ invoiceId: 'i1', amount: -700 }] });
+    expect(moneyOf({ type: 'PaymentReversed', data: { accountId: 'aria', reversalId: 'v', paymentId: 'p', amount: 700, fromCredit: 0, unapplications: [{ invoiceId: 'i1', amount: 700 }], reason: 'returned', actor: 'bank-returns', businessDate: '2024-01-03' } })).toMatchObject({ payments: -700, settlements: [{ invoiceId: 'i1', amount: -700 }] });
     expect(moneyOf(writtenOff('2024-01-02', 'i1', 900))).toMatchObject({ payments: 0, credits: 900, settlements: [{ invoiceId: 'i1', amount: 900 }] });
     // Credit already held settles charges and moves no money.
     const applied: ReceivablesEvent = { type: 'CreditApplied', data: { accountId: 'aria', amount: 100, applicationMethod: 'fifo', applications: [{ invoiceId: 'i2', amount: 100, sourceType: 'invoice', sourceId: 'c1' }], businessDate: '2024-01-04' } };

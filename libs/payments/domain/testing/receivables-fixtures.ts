@@ -176,13 +176,13 @@ export function refunded(refundId: string, paymentId: string, amount: number, fr
 }
 
 export function reverse(reversalId: string, paymentId: string, options: Partial<ReversePayment['data']> = {}): ReversePayment {
-  return { type: 'ReversePayment', data: { accountId: ACCOUNT, reversalId, paymentId, reason: 'R01 insufficient funds', businessDate: TODAY, ...options } };
+  return { type: 'ReversePayment', data: { accountId: ACCOUNT, reversalId, paymentId, reason: 'R01 insufficient funds', actor: 'bank-returns', businessDate: TODAY, ...options } };
 }
 
 export function reversed(reversalId: string, paymentId: string, amount: number, fromCredit: number, unapplications: Application[]): PaymentReversed {
   return {
     type: 'PaymentReversed',
-    data: { accountId: ACCOUNT, reversalId, paymentId, amount, fromCredit, unapplications, reason: 'R01 insufficient funds', businessDate: TODAY },
+    data: { accountId: ACCOUNT, reversalId, paymentId, amount, fromCredit, unapplications, reason: 'R01 insufficient funds', actor: 'bank-returns', businessDate: TODAY },
   };
 }
 
