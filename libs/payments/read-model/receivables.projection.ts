@@ -123,13 +123,22 @@ function isInvoiceEvent(recorded: RecordedEvent): boolean {
   return (INVOICE_EVENT_TYPES as readonly string[]).includes(recorded.type);
 }
 
+type Share = { accountId: string; amount: number; invoice: Invoice };
+
+/** Worked out once per event object: `prefetch` and `project` both need the shares (a bill run has 100,000). */
+const sharesMemo = new WeakMap<RecordedEvent, readonly Share[]>();
+
 /** Every payer's share of the invoices the event posts, as the receivables-posting process manager posts them. */
-function sharesOf(recorded: RecordedEvent): { accountId: string; amount: number; invoice: Invoice }[] {
-  return postedInvoices(recorded).flatMap(({ invoice }) =>
+function sharesOf(recorded: RecordedEvent): readonly Share[] {
+  const memo = sharesMemo.get(recorded);
+  if (memo) return memo;
+  const shares = postedInvoices(recorded).flatMap(({ invoice }) =>
     owedBy(invoice)
       .filter((share) => share.amount !== 0)
       .map((share) => ({ ...share, invoice })),
   );
+  sharesMemo.set(recorded, shares);
+  return shares;
 }
 
 /** The invoices whose share an event changes. */
@@ -170,7 +179,7 @@ class ReceivablesWrites {
   }
 
   /** Each share becomes an item the payer owes (a share ≤ 0, a credit-only invoice, is credit), with its ledger entry. */
-  async ofInvoices(shares: { accountId: string; amount: number; invoice: Invoice }[]): Promise<DocWrite[]> {
+  async ofInvoices(shares: readonly Share[]): Promise<DocWrite[]> {
     for (const { accountId, amount, invoice } of shares) {
       const id = receivableItemId(accountId, invoice.invoiceId);
       if (await this.get(RECEIVABLE_ITEMS, id)) continue; // the same invoice again (a redelivery): counted once
