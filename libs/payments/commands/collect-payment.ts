@@ -79,7 +79,8 @@ export class CollectPaymentHandler implements ICommandHandler<CollectPaymentComm
             receivablesStream(tenantId, accountId),
             {
               type: 'RecordPayment',
-              data: { accountId, paymentId, amount: balance, currency, source: 'paymentMethod', paymentMethodId: method.id, reference: charge.chargeId, applicationMethod, businessDate },
+              // What the gateway took: the balance, or (a retry after a crash) what it took the first time.
+              data: { accountId, paymentId, amount: charge.amount, currency, source: 'paymentMethod', paymentMethodId: method.id, reference: charge.chargeId, applicationMethod, businessDate },
             },
             context,
           )

@@ -9,7 +9,8 @@ export class ChargeOutcomeUnknownError extends ServiceUnavailableException {}
 
 /**
  * Charges through the gateway with a key derived from what the charge pays, so a crash, a retry or a repeat
- * never charges twice: the gateway answers a known key with its first outcome. A timeout (`unknown`) is settled by
+ * never charges twice: a key the gateway already knows is answered from its books (`lookup` first, so a retry whose
+ * amount changed meanwhile records what was really charged instead of being refused). A timeout (`unknown`) is settled by
  * asking the gateway about the key (`lookup`), never by charging again; if even that does not know, the caller is
  * told to try again later (a process manager's event is parked and retried with back-off; an HTTP client sends
  * the same request again).
@@ -18,6 +19,9 @@ export async function settledCharge(
   gateway: PaymentGateway,
   request: { idempotencyKey: string; token: string; amount: number; currency: string; description: string },
 ): Promise<SettledCharge> {
+  // Asked before (a crash between the charge and its record): what the gateway's books say, whatever we ask now.
+  const before = await gateway.lookup(request.idempotencyKey);
+  if (before && before.status !== 'unknown') return before;
   const outcome = await gateway.charge(request);
   if (outcome.status !== 'unknown') return outcome;
   const known = await gateway.lookup(request.idempotencyKey);

@@ -7,7 +7,7 @@ import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { loadAccount } from '../../accounts';
 import { assertValidId } from '../../shared-kernel/ids';
-import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
+import { ConflictError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { APPLICATION_METHODS, defaultPaymentMethod, paymentMethodsDecider, paymentMethodsStream, paymentView, receivablesDecider, receivablesStream, RecordPayment, RecordPaymentFailure } from '../domain';
 import { PAYMENT_GATEWAY, PaymentGateway } from '../gateway';
@@ -116,6 +116,11 @@ export class RecordPaymentHandler implements ICommandHandler<RecordPaymentComman
         const failure: RecordPaymentFailure = { type: 'RecordPaymentFailure', data: { accountId, paymentId, amount, currency, reason: charge.reason, retryable: charge.status === 'failed', businessDate } };
         const failed = await decideReceivables(this.runner, tenant.id, accountId, failure, context, true);
         return { body: paymentResponse(paymentView(failed.state, paymentId)!, accountId), position: failed.position };
+      }
+      if (charge.amount !== command.data.amount) {
+        throw new ConflictError(`Payment ${paymentId} was charged ${charge.amount} minor units before; send it again with that amount, or use a new id`, [
+          { field: 'amount', rule: 'sameAsCharged', message: `payment ${paymentId} was charged ${charge.amount} before` },
+        ]);
       }
       command.data.reference ??= charge.chargeId;
     }

@@ -31,14 +31,15 @@ export interface ChargeRequest {
 export type ChargeDeclineReason = 'declined' | 'insufficientFunds';
 
 /**
- * - succeeded: the money was taken.
+ * - succeeded: the money was taken: `amount` (minor units), as the gateway's books say (a caller that lost its
+ *   record of a charge learns from `lookup` what was really charged).
  * - declined: the issuer or bank said no; no money moved. Retrying the same token later (dunning) may succeed.
  * - failed: the gateway erred before deciding; no money moved; a new attempt (a new key) may succeed.
  * - unknown: no answer (a timeout); the charge may or may not have been taken. Settle it with `lookup` and the
  *   same key, NEVER by charging again.
  */
 export type ChargeOutcome =
-  | { status: 'succeeded'; chargeId: string }
+  | { status: 'succeeded'; chargeId: string; amount: number }
   | { status: 'declined'; reason: ChargeDeclineReason; chargeId: string }
   | { status: 'failed'; retryable: true; reason: string }
   | { status: 'unknown' };

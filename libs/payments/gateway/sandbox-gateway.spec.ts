@@ -119,7 +119,7 @@ describe('SandboxGateway', () => {
 
       expect(gateway.chargeCount('inv-1')).toBe(1);
       expect(gateway.charges()[0]).toMatchObject({ status: 'succeeded', answeredUnknown: true, requests: 2 });
-      expect(await gateway.lookup('inv-1')).toEqual({ status: 'succeeded', chargeId: gateway.charges()[0].chargeId });
+      expect(await gateway.lookup('inv-1')).toEqual({ status: 'succeeded', chargeId: gateway.charges()[0].chargeId, amount: gateway.charges()[0].amount });
     });
 
     it('declines a token it does not know, taking nothing', async () => {

@@ -264,7 +264,7 @@ function decide(request: ChargeRequest): Omit<ChargeRow, 'requests' | 'refunded'
 function outcomeOf(row: ChargeRow): ChargeOutcome {
   switch (row.status) {
     case 'succeeded':
-      return { status: 'succeeded', chargeId: row.charge_id as string };
+      return { status: 'succeeded', chargeId: row.charge_id as string, amount: row.amount as number };
     case 'declined':
       return { status: 'declined', reason: row.reason === 'insufficientFunds' ? 'insufficientFunds' : 'declined', chargeId: row.charge_id as string };
     case 'failed':
