@@ -11,6 +11,7 @@ import { usageContext } from '../libs/usage';
 import { poolsContext } from '../libs/pools';
 import { paymentsContext } from '../libs/payments';
 import { statementsContext } from '../libs/statements';
+import { notificationsContext } from '../libs/notifications';
 
 /** The bounded contexts of the product, listed once: every app composes itself from this list. */
 export const CONTEXTS: readonly BoundedContext[] = [
@@ -23,6 +24,7 @@ export const CONTEXTS: readonly BoundedContext[] = [
   poolsContext,
   paymentsContext,
   statementsContext,
+  notificationsContext,
 ];
 
 /** Every read model: the worker (or the projector thread) runs them and `npm run rebuild` replays them. */

@@ -51,6 +51,8 @@ describe('Operations over HTTP', () => {
         usage: head,
         statements: head,
         'usage-pools': head,
+        'webhook-endpoints': head,
+        'webhook-deliveries': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

@@ -29,6 +29,14 @@ export interface AppConfig {
   /** A parked event (one a consumer could not handle for one tenant) is retried after this long, doubling each time up to the max. */
   parkedRetryBaseMs: number;
   parkedRetryMaxMs: number;
+  /** Key that encrypts webhook signing secrets at rest (any string; hashed to 32 bytes); unset: generated into the data folder. */
+  webhookSecretKey: string | undefined;
+  /** Lets production tenants' webhooks target private, loopback and link-local addresses. */
+  webhookAllowPrivateUrls: boolean;
+  /** How long one webhook delivery attempt may take. */
+  webhookTimeoutMs: number;
+  /** The first webhook retry waits about this long, doubling (with jitter) on each further failure. */
+  webhookRetryBaseMs: number;
   /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
   fault: string | undefined;
 }
@@ -59,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authFailureWindowMs: integer(env.AUTH_FAILURE_WINDOW_MS ?? '60000', 'AUTH_FAILURE_WINDOW_MS'),
     parkedRetryBaseMs: integer(env.PARKED_RETRY_BASE_MS ?? '5000', 'PARKED_RETRY_BASE_MS'),
     parkedRetryMaxMs: integer(env.PARKED_RETRY_MAX_MS ?? '900000', 'PARKED_RETRY_MAX_MS'),
+    webhookSecretKey: env.WEBHOOK_SECRET_KEY || undefined,
+    webhookAllowPrivateUrls: oneOf(env.WEBHOOK_ALLOW_PRIVATE_URLS ?? 'false', ['true', 'false'] as const, 'WEBHOOK_ALLOW_PRIVATE_URLS') === 'true',
+    webhookTimeoutMs: integer(env.WEBHOOK_TIMEOUT_MS ?? '10000', 'WEBHOOK_TIMEOUT_MS'),
+    webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS ?? '60000', 'WEBHOOK_RETRY_BASE_MS'),
     fault: env.BILLING_FAULT || undefined,
   };
 }

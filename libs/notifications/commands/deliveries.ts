@@ -1,0 +1,179 @@
+import { Inject } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { SYSTEM_CLOCK, SystemClock } from '../../platform/clock/clock';
+import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { addDays } from '../../shared-kernel/calendar-date';
+import { fold } from '../../shared-kernel/decider';
+import { InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
+import { assertValidId, deterministicUuid } from '../../shared-kernel/ids';
+import { timeContext } from '../../time';
+import { endpointWants, isPublished, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import { WebhookDeliverer } from '../delivery/webhook-deliverer';
+
+interface DeliveryTarget {
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  position: number;
+  occurredAt: string;
+}
+
+/** Issued by the webhook-delivery process manager, once per published event and matching endpoint. */
+export class RequestWebhookDeliveryCommand extends Command<DeliveryTarget> {}
+/** Issued by a durable timer: the safety net that resumes a delivery a restart dropped from memory. */
+export class DeliverWebhookCommand extends Command<{ endpointId: string; eventId: string }> {}
+
+export class RedeliverDto {
+  @ApiPropertyOptional({ description: 'Ids of events (Billing-Event-Id) to send again, 1 to 100' })
+  @IsOptional()
+  eventIds?: unknown;
+
+  @ApiPropertyOptional({ example: '2019-02-10', description: "Send again every event of the endpoint's types recorded on or after this date (YYYY-MM-DD) or instant (ISO 8601)" })
+  @IsOptional()
+  since?: unknown;
+}
+export class RedeliverWebhooksCommand extends Command<{ tenantId: string; endpointId: string; input: RedeliverDto }> {}
+
+/** At most this many events are sent again by one redeliver call. */
+export const MAX_REDELIVER = 10_000;
+const MAX_EVENT_IDS = 100;
+
+/**
+ * Writes the request, schedules the durable safety-net timer and hands the attempts to the deliverer, which does
+ * not hold up this command: the process manager's batch (and every other endpoint) goes on at once. A repeat
+ * (after a crash) finds the request written and only re-arms the timer and the attempt, which is what was lost.
+ */
+abstract class DeliveryRequests {
+  constructor(
+    protected readonly runner: DeciderRunner,
+    protected readonly commandBus: CommandBus,
+    protected readonly deliverer: WebhookDeliverer,
+    protected readonly clock: SystemClock,
+  ) {}
+
+  protected async request(tenantId: string, target: DeliveryTarget, reason: 'published' | 'redeliver', context: CommandContext): Promise<number> {
+    const stream = webhookDeliveryStream(tenantId, target.endpointId, target.eventId);
+    const command = { type: 'RequestWebhookDelivery' as const, data: { ...target, reason, at: this.clock.now().toISOString() } };
+    const outcome = await this.runner.run(webhookDeliveryDecider, stream, command, context);
+    if (outcome.state.status === 'pending') {
+      await this.armTimer(tenantId, target, outcome.state.round, context);
+      this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, businessDate: context.businessDate });
+    }
+    return outcome.position;
+  }
+
+  /** The next business day, a DeliverWebhook: it attempts again if the delivery is still pending then. */
+  protected async armTimer(tenantId: string, target: { endpointId: string; eventId: string }, round: number, context: CommandContext): Promise<void> {
+    const dueDate = addDays(context.businessDate, 1);
+    const timerId = `webhook.${target.endpointId}.${target.eventId}.${round}.${dueDate}`;
+    const command = { type: 'DeliverWebhook', data: { endpointId: target.endpointId, eventId: target.eventId } };
+    const timerContext = { ...context, commandId: deterministicUuid(tenantId, 'webhook-timer', timerId) };
+    // The time context's ScheduleTimer, taken from its manifest (its door), as process managers name it.
+    const ScheduleTimer = timeContext.commands!.ScheduleTimer;
+    await this.commandBus.execute(new ScheduleTimer({ timerId, dueDate, command }, timerContext));
+  }
+}
+
+@CommandHandler(RequestWebhookDeliveryCommand)
+export class RequestWebhookDeliveryHandler extends DeliveryRequests implements ICommandHandler<RequestWebhookDeliveryCommand, CommandOutcome<null>> {
+  constructor(runner: DeciderRunner, commandBus: CommandBus, deliverer: WebhookDeliverer, @Inject(SYSTEM_CLOCK) clock: SystemClock) {
+    super(runner, commandBus, deliverer, clock);
+  }
+
+  async execute({ data, context }: RequestWebhookDeliveryCommand): Promise<CommandOutcome<null>> {
+    return { body: null, position: await this.request(context.tenantId, data, 'published', context) };
+  }
+}
+
+@CommandHandler(DeliverWebhookCommand)
+export class DeliverWebhookHandler extends DeliveryRequests implements ICommandHandler<DeliverWebhookCommand, CommandOutcome<null>> {
+  constructor(
+    runner: DeciderRunner,
+    commandBus: CommandBus,
+    deliverer: WebhookDeliverer,
+    @Inject(SYSTEM_CLOCK) clock: SystemClock,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {
+    super(runner, commandBus, deliverer, clock);
+  }
+
+  async execute({ data: { endpointId, eventId }, context }: DeliverWebhookCommand): Promise<CommandOutcome<null>> {
+    const { tenantId } = context;
+    const state = fold(webhookDeliveryDecider, (await this.events.readStream(webhookDeliveryStream(tenantId, endpointId, eventId))) as never[]);
+    const endpoint = fold(webhookEndpointDecider, (await this.events.readStream(webhookEndpointStream(tenantId, endpointId))) as never[]);
+    // A disabled endpoint's pending deliveries wait for a redeliver; the timer chain stops here.
+    if (state.status === 'pending' && endpoint.status === 'enabled') {
+      await this.armTimer(tenantId, { endpointId, eventId }, state.round, context);
+      this.deliverer.enqueue({ tenantId, endpointId, eventId, businessDate: context.businessDate });
+    }
+    return { body: null, position: 0 };
+  }
+}
+
+/** Sends chosen events (or every event of the endpoint's types since a date) again: a new round of each delivery. */
+@CommandHandler(RedeliverWebhooksCommand)
+export class RedeliverWebhooksHandler extends DeliveryRequests implements ICommandHandler<RedeliverWebhooksCommand, CommandOutcome<{ requested: number; eventIds: string[] }>> {
+  constructor(
+    runner: DeciderRunner,
+    commandBus: CommandBus,
+    deliverer: WebhookDeliverer,
+    @Inject(SYSTEM_CLOCK) clock: SystemClock,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {
+    super(runner, commandBus, deliverer, clock);
+  }
+
+  async execute({ data: { tenantId, endpointId, input }, context }: RedeliverWebhooksCommand) {
+    assertValidId(endpointId, 'id');
+    const { eventIds, since } = redeliverInput(input);
+    const endpoint = fold(webhookEndpointDecider, (await this.events.readStream(webhookEndpointStream(tenantId, endpointId))) as never[]);
+    if (endpoint.status === 'none' || endpoint.status === 'deleted') throw new NotFoundError('Webhook endpoint', endpointId);
+    if (endpoint.status !== 'enabled') {
+      throw new RuleViolationError(`webhook endpoint ${endpointId} is disabled: enable it first`, [{ field: 'id', rule: 'enabled', message: 'only an enabled endpoint is sent events' }]);
+    }
+    const targets: DeliveryTarget[] = [];
+    // The log is read from the start: events from before the endpoint existed may be sent too.
+    for (let after = 0; targets.length < MAX_REDELIVER; ) {
+      const page = await this.events.readAll({ after, maxCount: 1000 });
+      if (page.length === 0) break;
+      for (const event of page) {
+        if (event.metadata.tenantId !== tenantId || !isPublished(event.type)) continue;
+        const chosen = eventIds ? eventIds.has(event.id) : endpointWants(endpoint.events, event.type) && event.recordedAt >= since!;
+        if (chosen && targets.length < MAX_REDELIVER) targets.push({ endpointId, eventId: event.id, eventType: event.type, position: event.position, occurredAt: event.recordedAt });
+      }
+      after = page[page.length - 1].position;
+    }
+    if (eventIds) {
+      const found = new Set(targets.map((target) => target.eventId));
+      const missing = [...eventIds].find((id) => !found.has(id));
+      if (missing) throw new RuleViolationError(`event ${missing} is not a published event of this tenant`, [{ field: 'eventIds', rule: 'publishedEvent', message: `${missing}: no published event of this tenant has this id` }]);
+    }
+    let position = 0;
+    for (const target of targets) {
+      const requestContext = { ...context, commandId: deterministicUuid(context.commandId, 'redeliver', target.eventId) };
+      position = Math.max(position, await this.request(tenantId, target, 'redeliver', requestContext));
+    }
+    return { body: { requested: targets.length, eventIds: targets.map((target) => target.eventId) }, position };
+  }
+}
+
+function redeliverInput(input: RedeliverDto): { eventIds: Set<string> | null; since: string | null } {
+  const { eventIds, since } = input;
+  if ((eventIds === undefined) === (since === undefined)) {
+    throw InvalidInputError.forField('eventIds', 'oneOf', 'give either eventIds (a list of event ids) or since (a date), not both and not neither');
+  }
+  if (eventIds !== undefined) {
+    if (!Array.isArray(eventIds) || eventIds.length === 0 || eventIds.length > MAX_EVENT_IDS || !eventIds.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 64)) {
+      throw InvalidInputError.forField('eventIds', 'eventIds', `eventIds must be a list of 1 to ${MAX_EVENT_IDS} event ids (Billing-Event-Id)`);
+    }
+    return { eventIds: new Set(eventIds as string[]), since: null };
+  }
+  const instant = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(since) ? Date.parse(since) : NaN;
+  if (Number.isNaN(instant)) throw InvalidInputError.forField('since', 'dateOrInstant', 'since must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset');
+  return { eventIds: null, since: new Date(instant).toISOString() };
+}

@@ -1,0 +1,69 @@
+/**
+ * The public event catalog: which events of the log reach webhooks, under which name, and with which payload.
+ * Events are published under their own names (PlanInstanceBilled, not an invented "invoice.posted"): the name a
+ * receiver sees is the name in the log and in GET /v1/accounts/{id}/history, so there is one vocabulary. Internal
+ * bookkeeping (timers, business days, receivable postings, credit applications, pool ratings, checkpoints, usage
+ * records by the thousand, API keys) is not published.
+ */
+export interface PublishedEvent {
+  type: string;
+  description: string;
+  /** The seeds' notification code, where they give one. */
+  code?: number;
+}
+
+export const EVENT_CATALOG: readonly PublishedEvent[] = [
+  { type: 'AccountCreated', description: 'An account was created' },
+  { type: 'AccountContactUpdated', description: "An account's contact details changed" },
+  { type: 'AccountContactReminderSent', description: 'An account was reminded of missing contact details' },
+  { type: 'AccountPaymentTermsChanged', description: "An account's payment terms changed" },
+  { type: 'AccountParented', description: 'An account was placed under a parent account' },
+  { type: 'AccountDetached', description: 'An account was detached from its parent' },
+  { type: 'PaymentResponsibilitySet', description: "Who pays an account's charges changed" },
+  { type: 'PlanCreated', description: 'A plan was created in the catalog' },
+  { type: 'PlanRevised', description: 'A plan was revised' },
+  { type: 'PriceOverrideSet', description: 'An account got a price override' },
+  { type: 'PriceOverrideRemoved', description: "An account's price override was removed" },
+  { type: 'PlanAssigned', description: 'A plan was assigned to an account (a plan instance)' },
+  { type: 'PlanSwitched', description: 'A plan instance switched plans' },
+  { type: 'PlanQuantityChanged', description: "A plan instance's quantity changed" },
+  { type: 'PlanChangeScheduled', description: 'A plan change was scheduled for a later date' },
+  { type: 'PlanCancelled', description: 'A plan instance was cancelled' },
+  { type: 'PlanInstanceBilled', description: 'An invoice was posted for a plan instance (the invoice is in data)' },
+  { type: 'PlanInstanceBillingFailed', description: 'A plan instance could not be billed' },
+  { type: 'UsagePoolSet', description: 'A usage pool was set on an account' },
+  { type: 'PaymentRecorded', description: 'A payment was received and applied' },
+  { type: 'PaymentFailed', description: 'A payment attempt failed' },
+  { type: 'PaymentRefunded', description: 'A payment was refunded' },
+  { type: 'PaymentReversed', description: 'A payment was reversed' },
+  { type: 'CreditMemoIssued', description: 'A credit memo was issued' },
+  { type: 'InvoiceWrittenOff', description: 'An invoice was written off' },
+  { type: 'PaymentMethodAdded', description: 'A payment method was added (never its gateway token)' },
+  { type: 'PaymentMethodRemoved', description: 'A payment method was removed' },
+  { type: 'DefaultPaymentMethodChanged', description: "An account's default payment method changed" },
+  { type: 'TenantSettingsChanged', description: "The tenant's settings changed" },
+  { type: 'WebhookEndpointDisabled', description: 'A webhook endpoint was disabled (by you, or after failing for three days)' },
+];
+
+export const PUBLISHED_TYPES: readonly string[] = EVENT_CATALOG.map((entry) => entry.type);
+const BY_TYPE = new Map(EVENT_CATALOG.map((entry) => [entry.type, entry]));
+
+export function isPublished(type: string): boolean {
+  return BY_TYPE.has(type);
+}
+
+export function codeOf(type: string): number | undefined {
+  return BY_TYPE.get(type)?.code;
+}
+
+/** Fields never published, at any depth: what a gateway charges, key hashes, secrets. */
+const SECRET_FIELDS = new Set(['token', 'apiKeyHash', 'keyHash', 'secret', 'secretCiphertext']);
+
+/** The event's data as published: as in the log, minus secret fields. Stable: it changes only when the event does. */
+export function publicPayload(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(publicPayload);
+  if (data === null || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) if (!SECRET_FIELDS.has(key)) out[key] = publicPayload(value);
+  return out;
+}

@@ -1,0 +1,4 @@
+export * from './catalog';
+export * from './webhook-url';
+export * from './webhook-endpoint.decider';
+export * from './webhook-delivery.decider';

@@ -1,0 +1,29 @@
+import { BoundedContext } from '../platform/app/bounded-context';
+import { AppConfig, APP_CONFIG } from '../platform/config/config';
+import { DeliverWebhookCommand, DeliverWebhookHandler, RedeliverWebhooksHandler, RequestWebhookDeliveryCommand, RequestWebhookDeliveryHandler } from './commands/deliveries';
+import { ChangeWebhookEndpointHandler, CreateWebhookEndpointHandler } from './commands/webhook-endpoints';
+import { WebhooksCommandController } from './commands/webhooks.command-controller';
+import { SecretBox } from './delivery/secret-box';
+import { WebhookDeliverer } from './delivery/webhook-deliverer';
+import { webhookDeliveryProcessManager } from './process-managers/webhook-delivery.process-manager';
+import { WebhooksQueryController } from './queries/webhooks.query-controller';
+import { projectors } from './read-model';
+
+/** Notifications: the public event catalog, webhook endpoints, and signed deliveries from the log with retries. */
+export const notificationsContext: BoundedContext = {
+  name: 'notifications',
+  commandControllers: [WebhooksCommandController],
+  queryControllers: [WebhooksQueryController],
+  commandHandlers: [CreateWebhookEndpointHandler, ChangeWebhookEndpointHandler, RequestWebhookDeliveryHandler, DeliverWebhookHandler, RedeliverWebhooksHandler],
+  providers: [
+    // The key that encrypts signing secrets comes from WEBHOOK_SECRET_KEY or the data folder, never from the stores.
+    { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromConfig(config.webhookSecretKey, config.dataDir), inject: [APP_CONFIG] },
+    WebhookDeliverer,
+  ],
+  projectors,
+  projectorsModule: require.resolve('./read-model'),
+  processManagers: [webhookDeliveryProcessManager],
+  commands: { RequestWebhookDelivery: RequestWebhookDeliveryCommand, DeliverWebhook: DeliverWebhookCommand },
+};
+
+export { EVENT_CATALOG } from './domain';

@@ -1,0 +1,7 @@
+import { Projector } from '../../platform/projection-runner/projector';
+import { webhookDeliveriesProjection, webhookEndpointsProjection } from './webhooks.projection';
+
+/** This context's read models, in order: the manifest lists them, and the projector thread loads this module alone. */
+export const projectors: Projector[] = [webhookEndpointsProjection, webhookDeliveriesProjection];
+
+export { WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS, WebhookDeliveryDoc, WebhookEndpointDoc, webhookEndpointsProjection } from './webhooks.projection';
