@@ -5,6 +5,7 @@ import { ChangeWebhookEndpointHandler, CreateWebhookEndpointHandler } from './co
 import { WebhooksCommandController } from './commands/webhooks.command-controller';
 import { SecretBox } from './delivery/secret-box';
 import { WebhookDeliverer } from './delivery/webhook-deliverer';
+import { PendingDeliveriesResumer } from './delivery/pending-deliveries';
 import { webhookDeliveryProcessManager } from './process-managers/webhook-delivery.process-manager';
 import { WebhooksQueryController } from './queries/webhooks.query-controller';
 import { projectors } from './read-model';
@@ -19,6 +20,8 @@ export const notificationsContext: BoundedContext = {
     // The key that encrypts signing secrets comes from WEBHOOK_SECRET_KEY or the data folder, never from the stores.
     { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromConfig(config.webhookSecretKey, config.dataDir), inject: [APP_CONFIG] },
     WebhookDeliverer,
+    // Where the delivery process manager runs: hands the deliveries a crash left pending back to the deliverer at start-up.
+    PendingDeliveriesResumer,
   ],
   projectors,
   projectorsModule: require.resolve('./read-model'),

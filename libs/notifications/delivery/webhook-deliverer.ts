@@ -42,8 +42,8 @@ interface Lane {
  * Makes the HTTP attempts, in the background of the process that requested them: one lane per endpoint, so a
  * slow or dead endpoint (each attempt bounded by WEBHOOK_TIMEOUT_MS) holds up only its own lane, never the log
  * consumers, another endpoint or another tenant. Every attempt is an event; a failed one is tried again after an
- * exponential back-off with jitter while the process lives, and the durable timers the requests scheduled pick up
- * what a restart dropped (at the next business day). The log, not this memory, is the truth: before each attempt
+ * exponential back-off with jitter while the process lives; what a restart dropped is handed back at start-up
+ * (pending-deliveries.ts), and the durable timers the requests scheduled are the last safety net (next business day). The log, not this memory, is the truth: before each attempt
  * the delivery and the endpoint are read again, so an attempt is never made for a delivered event or a disabled endpoint.
  */
 @Injectable()
@@ -166,7 +166,7 @@ export class WebhookDeliverer {
     return { tenantId: job.tenantId, actor: 'webhooks', correlationId: job.eventId, causationId: job.eventId, commandId: deterministicUuid(stream, what), businessDate: job.businessDate };
   }
 
-  /** Stops retrying and cuts the attempts in flight short (the timers scheduled with each request resume them). */
+  /** Stops retrying and cuts the attempts in flight short (the next start-up, or the timers scheduled with each request, resume them). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.retries) clearTimeout(timer);

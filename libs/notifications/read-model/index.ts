@@ -4,4 +4,4 @@ import { webhookDeliveriesProjection, webhookEndpointsProjection } from './webho
 /** This context's read models, in order: the manifest lists them, and the projector thread loads this module alone. */
 export const projectors: Projector[] = [webhookEndpointsProjection, webhookDeliveriesProjection];
 
-export { WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS, WebhookDeliveryDoc, WebhookEndpointDoc, webhookEndpointsProjection } from './webhooks.projection';
+export { WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS, WebhookDeliveryDoc, WebhookEndpointDoc, webhookDeliveriesProjection, webhookEndpointsProjection } from './webhooks.projection';
