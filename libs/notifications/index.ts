@@ -9,24 +9,32 @@ import { PendingDeliveriesResumer } from './delivery/pending-deliveries';
 import { webhookDeliveryProcessManager } from './process-managers/webhook-delivery.process-manager';
 import { WebhooksQueryController } from './queries/webhooks.query-controller';
 import { projectors } from './read-model';
+import { SetEmailTemplateHandler } from './commands/email-templates';
+import { EmailsCommandController } from './commands/emails.command-controller';
+import { SendEmailCommand, SendEmailHandler } from './commands/send-email';
+import { EmailSender } from './email/email-sender';
+import { emailNoticesProcessManager } from './process-managers/email-notices.process-manager';
+import { EmailsQueryController } from './queries/emails.query-controller';
 
-/** Notifications: the public event catalog, webhook endpoints, and signed deliveries from the log with retries. */
+/** Notifications: the public event catalog, webhook endpoints, signed deliveries from the log with retries, and email notices. */
 export const notificationsContext: BoundedContext = {
   name: 'notifications',
-  commandControllers: [WebhooksCommandController],
-  queryControllers: [WebhooksQueryController],
-  commandHandlers: [CreateWebhookEndpointHandler, ChangeWebhookEndpointHandler, RequestWebhookDeliveryHandler, DeliverWebhookHandler, RedeliverWebhooksHandler],
+  commandControllers: [WebhooksCommandController, EmailsCommandController],
+  queryControllers: [WebhooksQueryController, EmailsQueryController],
+  commandHandlers: [CreateWebhookEndpointHandler, ChangeWebhookEndpointHandler, RequestWebhookDeliveryHandler, DeliverWebhookHandler, RedeliverWebhooksHandler, SetEmailTemplateHandler, SendEmailHandler],
   providers: [
     // The key that encrypts signing secrets comes from WEBHOOK_SECRET_KEY or the data folder, never from the stores.
     { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromConfig(config.webhookSecretKey, config.dataDir), inject: [APP_CONFIG] },
     WebhookDeliverer,
     // Where the delivery process manager runs: hands the deliveries a crash left pending back to the deliverer at start-up.
     PendingDeliveriesResumer,
+    // Sends queued emails through SMTP_URL off the command path, with back-off.
+    EmailSender,
   ],
   projectors,
   projectorsModule: require.resolve('./read-model'),
-  processManagers: [webhookDeliveryProcessManager],
-  commands: { RequestWebhookDelivery: RequestWebhookDeliveryCommand, DeliverWebhook: DeliverWebhookCommand },
+  processManagers: [webhookDeliveryProcessManager, emailNoticesProcessManager],
+  commands: { RequestWebhookDelivery: RequestWebhookDeliveryCommand, DeliverWebhook: DeliverWebhookCommand, SendEmail: SendEmailCommand },
 };
 
 export { EVENT_CATALOG } from './domain';

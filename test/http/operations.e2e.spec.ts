@@ -53,6 +53,8 @@ describe('Operations over HTTP', () => {
         'usage-pools': head,
         'webhook-endpoints': head,
         'webhook-deliveries': head,
+        'email-templates': head,
+        emails: head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

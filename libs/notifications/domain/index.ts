@@ -2,3 +2,5 @@ export * from './catalog';
 export * from './webhook-url';
 export * from './webhook-endpoint.decider';
 export * from './webhook-delivery.decider';
+export * from './email-templates';
+export * from './email.decider';

@@ -37,6 +37,8 @@ export interface AppConfig {
   webhookTimeoutMs: number;
   /** The first webhook retry waits about this long, doubling (with jitter) on each further failure. */
   webhookRetryBaseMs: number;
+  /** Where email is sent (nodemailer: smtp://user:pass@host:port, smtps://…; ?from= sets the sender); unset: production emails are recorded as not sent. */
+  smtpUrl: string | undefined;
   /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
   fault: string | undefined;
 }
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookAllowPrivateUrls: oneOf(env.WEBHOOK_ALLOW_PRIVATE_URLS ?? 'false', ['true', 'false'] as const, 'WEBHOOK_ALLOW_PRIVATE_URLS') === 'true',
     webhookTimeoutMs: integer(env.WEBHOOK_TIMEOUT_MS ?? '10000', 'WEBHOOK_TIMEOUT_MS'),
     webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS ?? '60000', 'WEBHOOK_RETRY_BASE_MS'),
+    smtpUrl: env.SMTP_URL || undefined,
     fault: env.BILLING_FAULT || undefined,
   };
 }
