@@ -4,17 +4,10 @@ import { ReadStore } from '../../platform/read-store/read-store.port';
 import { toMajorString } from '../../shared-kernel/money';
 import { Notice } from '../domain';
 import { EMAIL_TEMPLATES, emailTemplatesProjection } from '../read-model';
+import { ReadModelAt } from './read-model-at';
 
-const TEMPLATES_WAIT_MS = 10 * 60_000;
-const POLL_MS = 20;
-
-/** Waits for the templates' read model alone (as the webhook process manager waits for the endpoints'), long: bill runs keep projectors behind. */
-async function templatesAt(store: ReadStore, position: number): Promise<void> {
-  for (const deadline = Date.now() + TEMPLATES_WAIT_MS; ((await store.getCheckpoint(emailTemplatesProjection.name)) ?? 0) < position; ) {
-    if (Date.now() > deadline) throw new Error(`the email templates' read model did not reach position ${position} in ${TEMPLATES_WAIT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
+/** Whether the tenant set its invoicePosted template (the notice is off until it does), from the templates' read model. */
+const invoicePostedOn = new ReadModelAt(emailTemplatesProjection.name, async (store: ReadStore, tenantId: string) => (await store.get(EMAIL_TEMPLATES, tenantId, 'invoicePosted')) !== null);
 
 function sendEmail(event: RecordedEvent, notice: Notice, accountId: string, view: Record<string, string>): PmCommand {
   return { type: 'SendEmail', data: { notice, eventId: event.id, eventType: event.type, accountId, view }, key: `email:${notice}`, lane: accountId };
@@ -46,8 +39,7 @@ export const emailNoticesProcessManager: ProcessManager = {
       case 'PlanInstanceBilled': {
         const invoice = data.invoice as { invoiceId: string; accountId: string; invoiceDate: string; dueDate: string; currency: string; total: number } | null;
         if (!invoice) return [];
-        await templatesAt(context.store, event.position);
-        if (!(await context.store.get(EMAIL_TEMPLATES, event.metadata.tenantId, 'invoicePosted'))) return [];
+        if (!(await invoicePostedOn.at(context.store, event.metadata.tenantId, event.position))) return [];
         const { invoiceId, invoiceDate, dueDate, currency, total } = invoice;
         return [sendEmail(event, 'invoicePosted', invoice.accountId, { invoiceId, invoiceDate, dueDate, currency, total: toMajorString({ amount: total, currency }) })];
       }

@@ -2,22 +2,12 @@ import { PmCommand, ProcessManager } from '../../platform/process-manager-runtim
 import { endpointWants, PUBLISHED_TYPES } from '../domain';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { WEBHOOK_ENDPOINTS, WebhookEndpointDoc, webhookEndpointsProjection } from '../read-model';
+import { ReadModelAt } from './read-model-at';
 
-/** How long the endpoints' read model may lag behind an event before the batch fails (and is retried, then parked). */
-const ENDPOINTS_WAIT_MS = 10 * 60_000;
-const POLL_MS = 20;
-
-/**
- * Every endpoint created before `position` is in the read model once the endpoints' projector passed it. Only that
- * projector is waited for, and long: during a bill run the projectors run far behind the process managers, and
- * waiting for all of them with the read-your-writes timeout (5 s) failed batches of 100,000 invoices.
- */
-async function endpointsAt(store: ReadStore, position: number): Promise<void> {
-  for (const deadline = Date.now() + ENDPOINTS_WAIT_MS; ((await store.getCheckpoint(webhookEndpointsProjection.name)) ?? 0) < position; ) {
-    if (Date.now() > deadline) throw new Error(`the webhook endpoints' read model did not reach position ${position} in ${ENDPOINTS_WAIT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
+/** A tenant's enabled endpoints, from their read model once it passed the event (every endpoint created before it is there). */
+const enabledEndpoints = new ReadModelAt(webhookEndpointsProjection.name, async (store: ReadStore, tenantId: string) =>
+  (await store.find<WebhookEndpointDoc>(WEBHOOK_ENDPOINTS, tenantId, { filter: { status: 'enabled' }, limit: 1000 })).items,
+);
 
 /**
  * Webhooks from the log: each published event becomes one RequestWebhookDelivery per enabled endpoint of its tenant
@@ -31,9 +21,8 @@ export const webhookDeliveryProcessManager: ProcessManager = {
   lanesAcrossEvents: true,
   async react(event, context) {
     const { tenantId } = event.metadata;
-    await endpointsAt(context.store, event.position); // every endpoint created before the event is in the read model
-    const endpoints = await context.store.find<WebhookEndpointDoc>(WEBHOOK_ENDPOINTS, tenantId, { filter: { status: 'enabled' }, limit: 1000 });
-    return endpoints.items
+    const endpoints = await enabledEndpoints.at(context.store, tenantId, event.position);
+    return endpoints
       .filter((endpoint) => endpointWants(endpoint.events, event.type))
       .map(
         (endpoint): PmCommand => ({

@@ -1,0 +1,33 @@
+import { ReadStore } from '../../platform/read-store/read-store.port';
+
+const POLL_MS = 20;
+
+/**
+ * A process manager's question to one read model of this context (a tenant's endpoints, its templates), asked once
+ * the read model has passed the event's position, and remembered per tenant until an event beyond what the read
+ * model had passed when asked: a bill run's 100,000 invoices then ask once per projector batch, not once each.
+ * The answer is as of that read-model position (never older than the event), as a fresh read would be.
+ */
+export class ReadModelAt<T> {
+  private readonly answers = new Map<string, { upTo: number; value: T }>();
+
+  constructor(
+    private readonly projector: string,
+    private readonly ask: (store: ReadStore, tenantId: string) => Promise<T>,
+    private readonly waitMs = 10 * 60_000,
+  ) {}
+
+  async at(store: ReadStore, tenantId: string, position: number): Promise<T> {
+    const known = this.answers.get(tenantId);
+    if (known && known.upTo >= position) return known.value;
+    let reached = (await store.getCheckpoint(this.projector)) ?? 0;
+    // Long: during a bill run the projectors run far behind the process managers.
+    for (const deadline = Date.now() + this.waitMs; reached < position; reached = (await store.getCheckpoint(this.projector)) ?? 0) {
+      if (Date.now() > deadline) throw new Error(`the ${this.projector} read model did not reach position ${position} in ${this.waitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const value = await this.ask(store, tenantId);
+    this.answers.set(tenantId, { upTo: reached, value });
+    return value;
+  }
+}
