@@ -12,7 +12,6 @@ import { deterministicUuid } from '../../shared-kernel/ids';
 import {
   codeOf,
   publicPayload,
-  retryDelayMs,
   webhookDeliveryDecider,
   webhookDeliveryStream,
   webhookEndpointDecider,
@@ -20,6 +19,7 @@ import {
   webhookEndpointStream,
 } from '../domain';
 import { postJson } from './http-post';
+import { RetryingQueue } from './retrying-queue';
 import { SecretBox } from './secret-box';
 import { signatureHeader } from './signature';
 
@@ -33,11 +33,6 @@ export interface DeliveryJob {
 /** Deliveries to one endpoint run at most this many at a time; other endpoints never wait for them. */
 const PER_ENDPOINT_CONCURRENCY = 4;
 
-interface Lane {
-  queue: DeliveryJob[];
-  running: number;
-}
-
 /**
  * Makes the HTTP attempts, in the background of the process that requested them: one lane per endpoint, so a
  * slow or dead endpoint (each attempt bounded by WEBHOOK_TIMEOUT_MS) holds up only its own lane, never the log
@@ -48,11 +43,8 @@ interface Lane {
  */
 @Injectable()
 export class WebhookDeliverer {
-  private readonly lanes = new Map<string, Lane>();
-  private readonly retries = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
-  private stopped = false;
+  private readonly queue: RetryingQueue<DeliveryJob>;
 
   constructor(
     private readonly runner: DeciderRunner,
@@ -63,47 +55,35 @@ export class WebhookDeliverer {
     private readonly box: SecretBox,
     lifecycle: Lifecycle,
   ) {
+    this.queue = new RetryingQueue<DeliveryJob>({
+      laneOf: (job) => `${job.tenantId}.${job.endpointId}`,
+      concurrency: PER_ENDPOINT_CONCURRENCY,
+      sameJob: (a, b) => a.eventId === b.eventId,
+      attempt: (job) => this.attempt(job),
+      retryBaseMs: config.webhookRetryBaseMs,
+      onError: (error, job) => this.logger.warn({ err: error, ...job }, 'webhook delivery attempt could not be recorded; trying again later'),
+    });
     lifecycle.onStop(() => this.stop());
   }
 
   enqueue(job: DeliveryJob): void {
-    if (this.stopped) return;
-    const key = `${job.tenantId}.${job.endpointId}`;
-    let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { queue: [], running: 0 }));
-    // A delivery already waiting in its lane is not queued twice.
-    if (!lane.queue.some((queued) => queued.eventId === job.eventId)) lane.queue.push(job);
-    this.drain(key, lane);
+    this.queue.enqueue(job);
   }
 
-  private drain(key: string, lane: Lane): void {
-    while (!this.stopped && lane.running < PER_ENDPOINT_CONCURRENCY && lane.queue.length > 0) {
-      const job = lane.queue.shift()!;
-      lane.running++;
-      const running = this.attempt(job)
-        .catch((error: unknown) => {
-          if (this.stopped) return;
-          this.logger.warn({ err: error, ...job }, 'webhook delivery attempt could not be recorded; trying again later');
-          this.later(job, 1);
-        })
-        .finally(() => {
-          lane.running--;
-          this.inFlight.delete(running);
-          if (lane.running === 0 && lane.queue.length === 0) this.lanes.delete(key);
-          else this.drain(key, lane);
-        });
-      this.inFlight.add(running);
-    }
+  /** Stops retrying and cuts the attempts in flight short (the next start-up, or the timers scheduled with each request, resume them). */
+  stop(): Promise<void> {
+    return this.queue.stop(() => this.abort.abort());
   }
 
-  private async attempt(job: DeliveryJob): Promise<void> {
+  /** One attempt; the attempts so far when the delivery is to be tried again, else null. */
+  private async attempt(job: DeliveryJob): Promise<number | null> {
     const { tenantId, endpointId, eventId } = job;
     const stream = webhookDeliveryStream(tenantId, endpointId, eventId);
     const delivery = fold(webhookDeliveryDecider, (await this.events.readStream(stream)) as unknown as DomainEvent[] as never[]);
-    if (delivery.status !== 'pending') return;
+    if (delivery.status !== 'pending') return null;
     const endpoint: WebhookEndpointState = fold(webhookEndpointDecider, (await this.events.readStream(webhookEndpointStream(tenantId, endpointId))) as never[]);
     // A disabled endpoint's deliveries wait (pending) for a redeliver; a deleted one's are dropped.
-    if (endpoint.status !== 'enabled') return;
+    if (endpoint.status !== 'enabled') return null;
     const [event] = await this.events.readAll({ after: delivery.position - 1, maxCount: 1 });
     if (!event || event.id !== eventId) throw new Error(`event ${eventId} is not at log position ${delivery.position}`);
 
@@ -123,7 +103,7 @@ export class WebhookDeliverer {
     const headers = { 'Billing-Event-Id': event.id, 'Billing-Event-Position': String(event.position), 'Billing-Signature': signatureHeader(secret, seconds, body) };
     const allowPrivate = endpoint.sandbox || this.config.webhookAllowPrivateUrls;
     const result = await postJson(endpoint.url, body, headers, { timeoutMs: this.config.webhookTimeoutMs, allowPrivate, signal: this.abort.signal });
-    if (this.stopped) return; // cut short by the shutdown: not an answer of the endpoint's
+    if (this.queue.stopped) return null; // cut short by the shutdown: not an answer of the endpoint's
 
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const number = delivery.attempts + 1;
@@ -146,32 +126,12 @@ export class WebhookDeliverer {
         this.context(job, `disable:${delivery.round}`),
       );
       this.logger.warn({ tenantId, endpointId }, 'webhook endpoint disabled: failing for three days');
-    } else if (after.status === 'pending') {
-      this.later(job, after.attempts);
     }
-  }
-
-  private later(job: DeliveryJob, attempts: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
-      this.enqueue(job);
-    }, retryDelayMs(attempts, this.config.webhookRetryBaseMs, Math.random()));
-    timer.unref();
-    this.retries.add(timer);
+    return after.status === 'pending' ? after.attempts : null;
   }
 
   private context(job: DeliveryJob, what: string): CommandContext {
     const stream = webhookDeliveryStream(job.tenantId, job.endpointId, job.eventId);
     return { tenantId: job.tenantId, actor: 'webhooks', correlationId: job.eventId, causationId: job.eventId, commandId: deterministicUuid(stream, what), businessDate: job.businessDate };
-  }
-
-  /** Stops retrying and cuts the attempts in flight short (the next start-up, or the timers scheduled with each request, resume them). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.retries) clearTimeout(timer);
-    this.retries.clear();
-    this.abort.abort();
-    await Promise.allSettled([...this.inFlight]);
   }
 }

@@ -10,7 +10,8 @@ import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.
 import { LOGGER } from '../../platform/logging/logger';
 import { fold } from '../../shared-kernel/decider';
 import { deterministicUuid } from '../../shared-kernel/ids';
-import { emailDecider, emailPending, emailStream, retryDelayMs } from '../domain';
+import { emailDecider, emailPending, emailStream } from '../domain';
+import { RetryingQueue } from '../delivery/retrying-queue';
 
 export interface EmailJob {
   tenantId: string;
@@ -38,12 +39,8 @@ export function smtpSettings(smtpUrl: string): { url: string; from: string } {
  */
 @Injectable()
 export class EmailSender {
-  private readonly queue: EmailJob[] = [];
-  private running = 0;
-  private readonly retries = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly queue: RetryingQueue<EmailJob>;
   private transport: { transporter: Transporter; from: string } | null | undefined;
-  private stopped = false;
 
   constructor(
     private readonly runner: DeciderRunner,
@@ -53,32 +50,24 @@ export class EmailSender {
     @Inject(LOGGER) private readonly logger: Logger,
     lifecycle: Lifecycle,
   ) {
+    this.queue = new RetryingQueue<EmailJob>({
+      laneOf: () => '', // one lane: at most CONCURRENCY emails at a time
+      concurrency: CONCURRENCY,
+      sameJob: (a, b) => a.tenantId === b.tenantId && a.emailId === b.emailId,
+      attempt: (job) => this.attempt(job),
+      retryBaseMs: config.webhookRetryBaseMs,
+      onError: (error, job) => this.logger.warn({ err: error, ...job }, 'email attempt could not be recorded; trying again later'),
+    });
     lifecycle.onStop(() => this.stop());
   }
 
   enqueue(job: EmailJob): void {
-    if (this.stopped || this.queue.some((queued) => queued.tenantId === job.tenantId && queued.emailId === job.emailId)) return;
-    this.queue.push(job);
-    this.drain();
+    this.queue.enqueue(job);
   }
 
-  private drain(): void {
-    while (!this.stopped && this.running < CONCURRENCY && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      this.running++;
-      const running = this.attempt(job)
-        .catch((error: unknown) => {
-          if (this.stopped) return;
-          this.logger.warn({ err: error, ...job }, 'email attempt could not be recorded; trying again later');
-          this.later(job, 1);
-        })
-        .finally(() => {
-          this.running--;
-          this.inFlight.delete(running);
-          this.drain();
-        });
-      this.inFlight.add(running);
-    }
+  async stop(): Promise<void> {
+    await this.queue.stop();
+    this.transport?.transporter.close();
   }
 
   private smtp(): { transporter: Transporter; from: string } | null {
@@ -92,15 +81,16 @@ export class EmailSender {
     return this.transport;
   }
 
-  private async attempt(job: EmailJob): Promise<void> {
+  /** One attempt; the attempts so far when the email is to be tried again, else null. */
+  private async attempt(job: EmailJob): Promise<number | null> {
     const stream = emailStream(job.tenantId, job.emailId);
     const state = fold(emailDecider, (await this.events.readStream(stream)) as never[]);
-    if (!emailPending(state) || state.email!.sandbox) return;
+    if (!emailPending(state) || state.email!.sandbox) return null;
     const at = () => this.clock.now().toISOString();
     const smtp = this.smtp();
     if (!smtp) {
       await this.runner.run(emailDecider, stream, { type: 'GiveUpEmail', data: { reason: 'SMTP_URL is not set', at: at() } }, this.context(job, 'no-smtp'));
-      return;
+      return null;
     }
     const { to, subject, text, html } = state.email!;
     let result: { ok: boolean; messageId?: string | null; response?: string | null; error?: string | null };
@@ -110,31 +100,13 @@ export class EmailSender {
     } catch (error) {
       result = { ok: false, error: (error as Error).message ?? String(error) };
     }
-    if (this.stopped && !result.ok) return;
+    if (this.queue.stopped && !result.ok) return null;
     const outcome = await this.runner.run(emailDecider, stream, { type: 'RecordEmailAttempt', data: { ...result, at: at() } }, this.context(job, `attempt:${state.attempts + 1}`));
-    if (emailPending(outcome.state)) this.later(job, outcome.state.attempts);
-  }
-
-  private later(job: EmailJob, attempts: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
-      this.enqueue(job);
-    }, retryDelayMs(attempts, this.config.webhookRetryBaseMs, Math.random()));
-    timer.unref();
-    this.retries.add(timer);
+    return emailPending(outcome.state) ? outcome.state.attempts : null;
   }
 
   private context(job: EmailJob, what: string): CommandContext {
     const stream = emailStream(job.tenantId, job.emailId);
     return { tenantId: job.tenantId, actor: 'email', correlationId: job.emailId, causationId: job.emailId, commandId: deterministicUuid(stream, what), businessDate: job.businessDate };
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.retries) clearTimeout(timer);
-    this.retries.clear();
-    await Promise.allSettled([...this.inFlight]);
-    this.transport?.transporter.close();
   }
 }
