@@ -3,6 +3,12 @@ import { projectors } from './read-model';
 import { AccountsCommandController } from './commands/accounts.command-controller';
 import { ChangeAccountPaymentTermsHandler } from './commands/change-payment-terms';
 import { CreateAccountHandler } from './commands/create-account';
+import {
+  ChangeAccountStatusCommand,
+  ChangeAccountStatusHandler,
+  RestoreAccountStatusAfterDunningCommand,
+  RestoreAccountStatusAfterDunningHandler,
+} from './commands/change-account-status';
 import { RemindIncompleteContactCommand, RemindIncompleteContactHandler } from './commands/remind-incomplete-contact';
 import { SetParentHandler } from './commands/set-parent';
 import { SetPaymentResponsibilityHandler } from './commands/set-payment-responsibility';
@@ -16,11 +22,26 @@ export const accountsContext: BoundedContext = {
   name: 'accounts',
   commandControllers: [AccountsCommandController],
   queryControllers: [AccountsQueryController, HierarchyQueryController],
-  commandHandlers: [CreateAccountHandler, UpdateAccountContactHandler, SetPaymentResponsibilityHandler, SetParentHandler, ChangeAccountPaymentTermsHandler, RemindIncompleteContactHandler],
+  commandHandlers: [
+    CreateAccountHandler,
+    UpdateAccountContactHandler,
+    SetPaymentResponsibilityHandler,
+    SetParentHandler,
+    ChangeAccountPaymentTermsHandler,
+    RemindIncompleteContactHandler,
+    ChangeAccountStatusHandler,
+    RestoreAccountStatusAfterDunningHandler,
+  ],
   projectors,
   projectorsModule: require.resolve('./read-model'),
   processManagers: [contactRemindersProcessManager],
-  commands: { RemindIncompleteContact: RemindIncompleteContactCommand },
+  // ChangeAccountStatus / RestoreAccountStatusAfterDunning: issued by the dunning process manager (issue 18).
+  commands: {
+    RemindIncompleteContact: RemindIncompleteContactCommand,
+    ChangeAccountStatus: ChangeAccountStatusCommand,
+    RestoreAccountStatusAfterDunning: RestoreAccountStatusAfterDunningCommand,
+  },
 };
 
 export { loadAccount } from './commands/account-lookup';
+export { StatusChangeDto } from './commands/change-account-status';

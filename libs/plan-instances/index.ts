@@ -3,6 +3,12 @@ import { BILLING_FAILURES, projectors } from './read-model';
 import { AssignPlanHandler } from './commands/assign-plan';
 import { BillPlanInstanceCommand, BillPlanInstanceHandler } from './commands/bill-plan-instance';
 import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
+import {
+  ChangePlanInstanceStatusCommand,
+  ChangePlanInstanceStatusHandler,
+  RestorePlanInstanceStatusAfterDunningCommand,
+  RestorePlanInstanceStatusAfterDunningHandler,
+} from './commands/change-plan-instance-status';
 import { PlanInstancesCommandController } from './commands/plan-instances.command-controller';
 import { billRunProcessManager } from './process-managers/bill-run.process-manager';
 import { PlanInstancesQueryController } from './queries/plan-instances.query-controller';
@@ -12,11 +18,19 @@ export const planInstancesContext: BoundedContext = {
   name: 'plan-instances',
   commandControllers: [PlanInstancesCommandController],
   queryControllers: [PlanInstancesQueryController], // invoices are answered by payments, with what is owed on them
-  commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler],
+  commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler, ChangePlanInstanceStatusHandler, RestorePlanInstanceStatusAfterDunningHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),
   processManagers: [billRunProcessManager],
-  commands: { BillPlanInstance: BillPlanInstanceCommand },
+  // The status commands are issued by the dunning process manager (issue 18).
+  commands: {
+    BillPlanInstance: BillPlanInstanceCommand,
+    ChangePlanInstanceStatus: ChangePlanInstanceStatusCommand,
+    RestorePlanInstanceStatusAfterDunning: RestorePlanInstanceStatusAfterDunningCommand,
+  },
   // Instances the bill run cannot bill (PlanInstanceBillingFailed) until they are billed again.
   healthCounts: [{ name: 'failedBillings', collection: BILLING_FAILURES }],
 };
+
+// Offered to the other contexts: the dunning context binds its directory of dunning groups to this token.
+export { DUNNING_GROUP_DIRECTORY, DunningGroupDirectory } from './commands/dunning-groups.port';

@@ -8,7 +8,15 @@ import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 describe('Tenant settings over HTTP', () => {
   let t: TestApp;
 
-  const defaults = { prorationRule: 'prorate', minimumCollectionThreshold: 0, netTermsThresholdBalance: 0, paymentApplicationMethod: 'fifo', allowLateUsage: false };
+  const defaults = {
+    prorationRule: 'prorate',
+    minimumCollectionThreshold: 0,
+    netTermsThresholdBalance: 0,
+    paymentApplicationMethod: 'fifo',
+    allowLateUsage: false,
+    customStatuses: [],
+    billWhileSuspended: true,
+  };
   const plan = {
     id: 'basic',
     name: 'Basic',
@@ -49,7 +57,16 @@ describe('Tenant settings over HTTP', () => {
 
   it('every setting may change at once; maxRetroactivePeriods: null removes it again', async () => {
     const { apiKey } = await t.createTenant({ name: 'Everything' });
-    const all = { prorationRule: 'none', minimumCollectionThreshold: 1, netTermsThresholdBalance: 2, paymentApplicationMethod: 'fdfo', allowLateUsage: true, maxRetroactivePeriods: 1200 };
+    const all = {
+      prorationRule: 'none',
+      minimumCollectionThreshold: 1,
+      netTermsThresholdBalance: 2,
+      paymentApplicationMethod: 'fdfo',
+      allowLateUsage: true,
+      customStatuses: [{ name: 'onHold', billable: false }],
+      billWhileSuspended: false,
+      maxRetroactivePeriods: 1200,
+    };
     expect(await patch(apiKey, all)).toMatchObject({ status: 200, body: all });
     const { maxRetroactivePeriods: _, ...withoutLimit } = all;
     expect((await patch(apiKey, { maxRetroactivePeriods: null })).body).toEqual(withoutLimit);

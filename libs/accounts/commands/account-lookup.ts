@@ -1,5 +1,5 @@
 import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
-import { Account, accountDecider, accountStream } from '../domain/account.decider';
+import { Account, accountDecider, accountStream, accountView } from '../domain/account.decider';
 import { AccountEvent } from '../domain/account.events';
 import { fold } from '../../shared-kernel/decider';
 import { EventStore } from '../../platform/event-store/event-store.port';
@@ -10,5 +10,6 @@ import { EventStore } from '../../platform/event-store/event-store.port';
  */
 export async function loadAccount(events: EventStore, tenantId: string, accountId: string): Promise<Account | null> {
   const history = (await events.readStream(accountStream(tenantId, accountId))).map(toDomainEvent) as AccountEvent[];
-  return fold(accountDecider, history);
+  const state = fold(accountDecider, history);
+  return state && accountView(state);
 }

@@ -12,6 +12,7 @@ import { CreateAccountCommand, CreateAccountDto } from './create-account';
 import { UpdateAccountContactCommand } from './update-account-contact';
 import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
 import { SetParentCommand, SetParentDto } from './set-parent';
+import { ChangeAccountStatusCommand, StatusChangeDto } from './change-account-status';
 
 const PAYER_SHARES = {
   type: 'array',
@@ -70,6 +71,25 @@ export class AccountsCommandController {
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
     return this.gateway.execute<Account>(new ChangeAccountPaymentTermsCommand({ accountId: id, paymentTermsDays: input.paymentTermsDays }, context), reply);
+  }
+
+  @Put(':id/status')
+  @ApiOperation({
+    summary:
+      "Change the account's status (active, suspended, terminated or one of the tenant's settings.customStatuses) with a reason. " +
+      'Its plan instances are billed only while the status is billable: suspended by default yes (settings.billWhileSuspended), ' +
+      'terminated never, a custom status as its billable flag says; a period due meanwhile is skipped, not billed later. ' +
+      'Unknown status or missing reason 400; the same status again writes nothing (200 with the account).',
+  })
+  setStatus(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: StatusChangeDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new ChangeAccountStatusCommand({ accountId: id, status: input.status, reason: input.reason }, context), reply);
   }
 
   @Put(':id/parent')

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
-import { Account, accountDecider, accountStream } from '../domain/account.decider';
+import { Account, accountDecider, accountStream, accountView, AccountRecord } from '../domain/account.decider';
 import { IsDefined } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
@@ -28,6 +28,6 @@ export class ChangeAccountPaymentTermsHandler implements ICommandHandler<ChangeA
       { type: 'ChangeAccountPaymentTerms', data: { accountId, paymentTermsDays } },
       context,
     );
-    return { body: outcome.state as Account, position: outcome.position };
+    return { body: accountView(outcome.state as AccountRecord), position: outcome.position };
   }
 }

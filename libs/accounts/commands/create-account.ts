@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { deterministicUuid, ID_PATTERN } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
-import { accountStream, Account, accountDecider } from '../domain/account.decider';
+import { accountStream, Account, accountDecider, accountView, AccountRecord } from '../domain/account.decider';
 import { assertParentExists, setParentLink } from './set-parent';
 import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
@@ -92,7 +92,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
       { type: 'CreateAccount', data: { ...fields, accountId, createdOn: context.businessDate } },
       context,
     );
-    const account = outcome.state as Account;
+    const account = accountView(outcome.state as AccountRecord);
     if (parentAccountId === undefined) return { body: account, position: outcome.position };
     const linkContext = { ...context, commandId: deterministicUuid(context.commandId, 'parent') };
     return setParentLink(this.runner, this.events, account, parentAccountId, linkContext);

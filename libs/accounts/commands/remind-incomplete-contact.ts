@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { Account, accountDecider, accountStream } from '../domain/account.decider';
+import { Account, accountDecider, accountStream, accountView, AccountRecord } from '../domain/account.decider';
 
 /** Issued by a timer seven days after an account was created without an email or a phone. */
 export class RemindIncompleteContactCommand extends Command<{ accountId: string }> {}
@@ -18,6 +18,6 @@ export class RemindIncompleteContactHandler implements ICommandHandler<RemindInc
       { type: 'RemindIncompleteContact', data: { ...data, today: context.businessDate } },
       context,
     );
-    return { body: outcome.state as Account, position: outcome.position };
+    return { body: accountView(outcome.state as AccountRecord), position: outcome.position };
   }
 }

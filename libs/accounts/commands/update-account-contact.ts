@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
-import { Account, accountDecider, accountStream } from '../domain/account.decider';
+import { Account, accountDecider, accountStream, accountView, AccountRecord } from '../domain/account.decider';
 import { ContactPatch } from '../domain/contact';
 
 export class UpdateAccountContactCommand extends Command<{ accountId: string; changes: ContactPatch }> {}
@@ -17,6 +17,6 @@ export class UpdateAccountContactHandler implements ICommandHandler<UpdateAccoun
       { type: 'UpdateAccountContact', data: { accountId, changes } },
       context,
     );
-    return { body: outcome.state as Account, position: outcome.position };
+    return { body: accountView(outcome.state as AccountRecord), position: outcome.position };
   }
 }

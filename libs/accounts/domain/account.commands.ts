@@ -1,4 +1,5 @@
 import { DomainCommand } from '../../shared-kernel/decider';
+import type { StatusSettings } from '../../tenancy/domain';
 import { ContactPatch } from './contact';
 
 /** Fields typed as the API sends them; the decider validates every one (strings may be anything). */
@@ -33,4 +34,22 @@ export type RemindIncompleteContact = DomainCommand<'RemindIncompleteContact', {
 /** Sets the account's payment terms from now on; invoices already posted keep their due dates. */
 export type ChangeAccountPaymentTerms = DomainCommand<'ChangeAccountPaymentTerms', { accountId: string; paymentTermsDays: number }>;
 
-export type AccountCommand = CreateAccount | UpdateAccountContact | RemindIncompleteContact | ChangeAccountPaymentTerms;
+/**
+ * From an operator (PUT /v1/accounts/{id}/status) or a dunning case (`dunningCaseId`); `status` and `reason` as
+ * given, checked against the tenant's statuses (`settings`). `today`: the tenant's business date.
+ */
+export type ChangeAccountStatus = DomainCommand<
+  'ChangeAccountStatus',
+  { accountId: string; status: unknown; reason: unknown; dunningCaseId?: unknown; settings: StatusSettings; today: string }
+>;
+
+/** From the dunning process when its case is resolved: back to the status the case found, unless an operator changed it since. */
+export type RestoreAccountStatusAfterDunning = DomainCommand<'RestoreAccountStatusAfterDunning', { accountId: string; caseId: unknown; today: string }>;
+
+export type AccountCommand =
+  | CreateAccount
+  | UpdateAccountContact
+  | RemindIncompleteContact
+  | ChangeAccountPaymentTerms
+  | ChangeAccountStatus
+  | RestoreAccountStatusAfterDunning;

@@ -4,7 +4,16 @@ import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { countryCode, emailAddress, languageTag, optional, text, validateAll } from '../../shared-kernel/validation';
-import { AccountCommand, ChangeAccountPaymentTerms, CreateAccount, RemindIncompleteContact, UpdateAccountContact } from './account.commands';
+import { decideRestore, decideStatusChange, DunningHold, holdAfter, StatusChange } from '../../tenancy/domain';
+import {
+  AccountCommand,
+  ChangeAccountPaymentTerms,
+  ChangeAccountStatus,
+  CreateAccount,
+  RemindIncompleteContact,
+  RestoreAccountStatusAfterDunning,
+  UpdateAccountContact,
+} from './account.commands';
 import { AccountEvent, AccountStatus } from './account.events';
 import { changedContactFields, Contact, patchContact } from './contact';
 import { DEFAULT_PAYMENT_TERMS_DAYS, paymentTermsDays } from './payment-terms';
@@ -28,8 +37,19 @@ export interface Account {
   createdOn: CalendarDate;
 }
 
+/** The account and what only its decider needs: a dunning case's hold on its status (absent when none). */
+export interface AccountRecord extends Account {
+  dunningHold?: DunningHold;
+}
+
 /** null until the account is created. */
-export type AccountState = Account | null;
+export type AccountState = AccountRecord | null;
+
+/** The account as the API shows it, without the decider's bookkeeping. */
+export function accountView(state: AccountRecord): Account {
+  const { dunningHold: _hold, ...account } = state;
+  return account;
+}
 
 export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
   initialState: null,
@@ -43,6 +63,10 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return remindIncompleteContact(command.data, state);
       case 'ChangeAccountPaymentTerms':
         return changePaymentTerms(command.data, state);
+      case 'ChangeAccountStatus':
+        return changeStatus(command.data, state);
+      case 'RestoreAccountStatusAfterDunning':
+        return restoreStatus(command.data, state);
       default:
         return assertNever(command);
     }
@@ -63,6 +87,12 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       case 'AccountPaymentTermsChanged': {
         if (state === null) throw new Error(`AccountPaymentTermsChanged before AccountCreated for account ${event.data.accountId}`);
         return { ...state, paymentTermsDays: event.data.to };
+      }
+      case 'AccountStatusChanged': {
+        if (state === null) throw new Error(`AccountStatusChanged before AccountCreated for account ${event.data.accountId}`);
+        const { dunningHold: _before, ...account } = state;
+        const hold = holdAfter(state.dunningHold, event.data);
+        return hold ? { ...account, status: event.data.to, dunningHold: hold } : { ...account, status: event.data.to };
       }
       default:
         return assertNever(event);
@@ -119,6 +149,22 @@ function changePaymentTerms(data: ChangeAccountPaymentTerms['data'], state: Acco
   const to = paymentTermsDays(data.paymentTermsDays, 'paymentTermsDays');
   if (to === state.paymentTermsDays) return [];
   return [{ type: 'AccountPaymentTermsChanged', data: { accountId: state.id, from: state.paymentTermsDays, to } }];
+}
+
+/** The same status again decides nothing, so a repeat (or dunning asking for what an operator set) is harmless. */
+function changeStatus(data: ChangeAccountStatus['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  return statusChanged(state, decideStatusChange(state.status, data, data.settings), data.today);
+}
+
+function restoreStatus(data: RestoreAccountStatusAfterDunning['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  return statusChanged(state, decideRestore(state.status, state.dunningHold, data.caseId), data.today);
+}
+
+function statusChanged(state: AccountRecord, change: StatusChange | null, today: string): AccountEvent[] {
+  if (change === null) return [];
+  return [{ type: 'AccountStatusChanged', data: { accountId: state.id, ...change, changedOn: today } }];
 }
 
 /** Contact fields an account needs for billing and dunning notices; the reminder rule asks for the missing ones. */

@@ -1,8 +1,10 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
+import type { StatusChangedBy } from '../../tenancy/domain';
 import { Contact } from './contact';
 
-export type AccountStatus = 'active';
+/** active, suspended, terminated or one of the tenant's own statuses (tenancy/domain/statuses.ts); created active. */
+export type AccountStatus = string;
 
 /** The account as it was created; the data is the whole read shape, so a projection can store it as is. */
 export type AccountCreated = DomainEvent<
@@ -47,4 +49,13 @@ export type AccountPaymentTermsChanged = DomainEvent<
   { accountId: string; from: number; to: number }
 >;
 
-export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent | AccountPaymentTermsChanged;
+/**
+ * The account's status changed, by an operator or by a dunning case (`by`); `changedOn` is the tenant's business
+ * date. Its plan instances are billed only while this status is billable (tenancy/domain/statuses.ts).
+ */
+export type AccountStatusChanged = DomainEvent<
+  'AccountStatusChanged',
+  { accountId: string; from: AccountStatus; to: AccountStatus; reason: string; by: StatusChangedBy; changedOn: CalendarDate }
+>;
+
+export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent | AccountPaymentTermsChanged | AccountStatusChanged;

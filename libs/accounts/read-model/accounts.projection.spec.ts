@@ -80,4 +80,15 @@ describe('accounts projection', () => {
     await projectBatch(accountsProjection, [recorded({ type: 'AccountPaymentTermsChanged', data: { accountId: 'b', from: 45, to: 0 } })], store);
     expect((await doc('b'))?.paymentTermsDays).toBe(0);
   });
+
+  it('follows AccountStatusChanged (the bill run reads the status here)', async () => {
+    const changed = (from: string, to: string): AccountEvent => ({
+      type: 'AccountStatusChanged',
+      data: { accountId: 'c', from, to, reason: 'why', by: { type: 'dunning', caseId: 'case-1' }, changedOn: '2019-02-01' },
+    });
+    await projectBatch(accountsProjection, [recorded(created('c')), recorded(changed('active', 'suspended'))], store);
+    expect(await doc('c')).toMatchObject({ name: 'Name of c', status: 'suspended' });
+    await projectBatch(accountsProjection, [recorded(changed('suspended', 'active'))], store);
+    expect((await doc('c'))?.status).toBe('active');
+  });
 });

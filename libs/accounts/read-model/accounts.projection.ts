@@ -12,7 +12,7 @@ export const accountsProjection: Projector = {
   name: 'accounts',
   // Read by id only: an index costs every write, so one is declared when a query needs it.
   collections: [{ name: ACCOUNTS, indexes: [] }],
-  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountParented', 'AccountDetached'],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountStatusChanged', 'AccountParented', 'AccountDetached'],
   project(recorded: RecordedEvent): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);
     const { tenantId } = recorded.metadata;
@@ -45,6 +45,9 @@ export const accountsProjection: Projector = {
             position: recorded.position,
           },
         ];
+      case 'AccountStatusChanged':
+        // The bill run reads the status here (per page of due instances) to skip what is not billable.
+        return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { status: event.data.to }, position: recorded.position }];
       case 'AccountParented':
       case 'AccountDetached': {
         const parentAccountId = event.type === 'AccountParented' ? event.data.parentAccountId : null;

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
@@ -6,7 +6,7 @@ import { planInstanceStream } from '../domain/plan-instance.decider';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
-import { ConflictError } from '../../shared-kernel/errors';
+import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
 import { assertValidId, deterministicUuid, isValidId } from '../../shared-kernel/ids';
 import { AssignPlan } from '../domain/plan-instance.commands';
 import { TenantView } from '../../tenancy/domain';
@@ -17,6 +17,7 @@ import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts } from './billing-lookups';
 import { BillingCommandDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
+import { DUNNING_GROUP_DIRECTORY, DunningGroupDirectory } from './dunning-groups.port';
 
 export class AssignPlanDto extends BillingCommandDto {
   @ApiPropertyOptional({ description: 'Your own id for the plan instance (1-64 of A-Z a-z 0-9 _ . : -); generated when absent' })
@@ -31,7 +32,11 @@ export class AssignPlanDto extends BillingCommandDto {
   @IsOptional()
   quantity?: unknown;
 
-  @ApiPropertyOptional({ enum: ['active'], default: 'active' })
+  @ApiPropertyOptional({
+    example: 'active',
+    default: 'active',
+    description: "active, suspended or one of the tenant's settings.customStatuses (not terminated, not cancelled); billed only while billable",
+  })
   @IsOptional()
   status?: unknown;
 
@@ -39,7 +44,7 @@ export class AssignPlanDto extends BillingCommandDto {
   @IsOptional()
   billingGroupId?: unknown;
 
-  @ApiPropertyOptional({ description: 'Which dunning process applies (a reference; dunning groups come with dunning)' })
+  @ApiPropertyOptional({ description: 'Which dunning group applies: one of the tenant\'s dunning groups (400 knownDunningGroup otherwise)' })
   @IsOptional()
   dunningGroupId?: unknown;
 
@@ -71,11 +76,13 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
     private readonly runner: DeciderRunner,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly store: ReadStore,
+    @Optional() @Inject(DUNNING_GROUP_DIRECTORY) private readonly dunningGroups?: DunningGroupDirectory,
   ) {}
 
   async execute({ data: { tenant, accountId, input }, context }: AssignPlanCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
     const { id, doWrite, ...fields } = input;
     if (id !== undefined) assertValidId(id, 'id');
+    await this.assertKnownDunningGroup(tenant.id, fields.dunningGroupId);
     const account = await loadAccount(this.events, tenant.id, accountId);
     const plan = isValidId(fields.planId) ? await loadPlanSnapshot(this.events, tenant.id, fields.planId) : null;
     const facts = await billingFacts(this.store, tenant, context.businessDate, account, accountId, plan ? [plan.id] : []);
@@ -101,6 +108,12 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
         if (!lostRace || attempt >= MAX_ID_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** Only a well-formed id is looked up: the decider names a malformed one. No directory bound: not checked. */
+  private async assertKnownDunningGroup(tenantId: string, groupId: unknown): Promise<void> {
+    if (!this.dunningGroups || !isValidId(groupId) || (await this.dunningGroups.exists(tenantId, groupId))) return;
+    throw InvalidInputError.forField('dunningGroupId', 'knownDunningGroup', `dunningGroupId ${groupId} is not one of the tenant's dunning groups`);
   }
 
   /**

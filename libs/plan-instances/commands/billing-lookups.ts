@@ -7,7 +7,7 @@ import { BillingFacts, UsageFacts } from '../domain/plan-instance.commands';
 import { PlanInstanceEvent, PlanSnapshot } from '../domain/plan-instance.events';
 import { mergeNeeds, paymentFacts, usageFactsFor, usageNeeds } from '../../usage/read-model';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
-import { TenantView } from '../../tenancy/domain';
+import { isBillableStatus, TenantView } from '../../tenancy/domain';
 import { EventStore } from '../../platform/event-store/event-store.port';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 
@@ -37,6 +37,9 @@ export async function billingFacts(
     paymentTermsDays: account?.paymentTermsDays ?? 0,
     tenantProrationRule: tenant.settings.prorationRule,
     payment,
+    // A change or assignment catching up due periods skips them as the bill run does while not billable.
+    ...(account && !isBillableStatus(account.status, tenant.settings) ? { billable: false } : {}),
+    statusSettings: { customStatuses: tenant.settings.customStatuses ?? [], billWhileSuspended: tenant.settings.billWhileSuspended ?? true },
     ...(usage ? { usage } : {}),
   };
 }

@@ -1,10 +1,12 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ICommand } from '@nestjs/cqrs';
 import { CommandGateway } from '../../platform/app/command-gateway';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant, TenantDirectory } from '../../tenancy';
+import { StatusChangeDto } from '../../accounts';
+import { ChangePlanInstanceStatusCommand } from './change-plan-instance-status';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { AssignPlanCommand, AssignPlanDto } from './assign-plan';
 import { CancelPlanDto, ChangePlanInstanceCommand, ChangeQuantityDto, PlanInstanceChange, SwitchPlanDto } from './change-plan-instance';
@@ -47,6 +49,18 @@ export class PlanInstancesCommandController {
   @ApiOperation({ summary: 'Cancel now, at the next bill date or on a date (the first day without the service); unused days credited. A cancelled instance cannot be changed (422). ' + SAME_SHAPE })
   cancel(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: CancelPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.change(tenant, id, { type: 'CancelPlan', input: { ...input } }, request, reply);
+  }
+
+  @Put('plan-instances/:id/status')
+  @ApiOperation({
+    summary:
+      "Change the plan instance's status (active, suspended, terminated or one of the tenant's settings.customStatuses) with a reason. " +
+      "It is billed only while its status and its account's are billable; a period due meanwhile is skipped (no invoice, never billed later). " +
+      'Unknown status or missing reason 400; a cancelled instance 422; the same status again writes nothing. 200 with the plan instance.',
+  })
+  setStatus(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: StatusChangeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const command = new ChangePlanInstanceStatusCommand({ planInstanceId: id, status: input.status, reason: input.reason }, this.contextOf(request, tenant));
+    return this.gateway.execute<PlanInstanceResponse>(command, reply);
   }
 
   private change(tenant: TenantView, id: string, change: PlanInstanceChange, request: FastifyRequest, reply: FastifyReply) {

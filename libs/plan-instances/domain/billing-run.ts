@@ -30,6 +30,8 @@ import {
   MissingUsageFactsError,
 } from './usage-charges';
 import { evolvePlanInstance, PlanInstance } from './plan-instance';
+import { isBillableStatus } from '../../tenancy/domain';
+import { SkippedBilling } from './plan-instance.events';
 
 /**
  * Billing from the instance's state up to `today`, one command at a time: applies scheduled changes and bills
@@ -41,6 +43,15 @@ export class BillingRun {
   nextBillDate: CalendarDate | null;
   private charges: ChargeInForce[];
   private usage: UsageBilling;
+  /**
+   * Not billable (the instance's status, or its account's: `facts.billable`): due periods are skipped, their
+   * start moving on with nothing charged, so billing resumes at the next period start once billable again and
+   * never bills the skipped days later. Usage billed at a skipped bill date (the period that just ended, in
+   * arrears) and late usage arriving meanwhile are not billed either and count as billed: the status at the
+   * bill date decides the whole billing of that date. Credits (refunds of what was charged) still post.
+   */
+  private readonly skipping: boolean;
+  private skipped: SkippedBilling | null = null;
 
   constructor(
     state: PlanInstance,
@@ -53,6 +64,7 @@ export class BillingRun {
     this.nextBillDate = state.nextBillDate;
     this.charges = state.charges;
     this.usage = state.usage;
+    this.skipping = facts.billable === false || !isBillableStatus(state.status, facts.statusSettings ?? {});
     const pendingPlan = state.pending?.kind === 'switch' ? [state.pending.plan] : [];
     const metered = [state.plan, ...pendingPlan].flatMap(usageServiceIds);
     if (metered.length > 0 && facts.usage === undefined) {
@@ -93,6 +105,11 @@ export class BillingRun {
     const used = { from, to: full.to };
     const partial = compareDates(from, full.from) !== 0;
     this.nextBillDate = full.to;
+    if (this.skipping) {
+      this.charges = [];
+      this.skipped = { reason: 'notBillable', from: this.skipped?.from ?? from, to: full.to };
+      return;
+    }
     if (partial && this.stubRule === 'none') {
       this.charges = []; // proration none: a partial first period is not charged; billing starts on the bill day
       return;
@@ -114,6 +131,10 @@ export class BillingRun {
   chargeRemaining(date: CalendarDate, rule: ProrationRule): void {
     const billedTo = this.nextBillDate;
     if (rule === 'none' || billedTo === null || compareDates(date, billedTo) >= 0) return;
+    if (this.skipping) {
+      this.charges = []; // nothing charged while not billable, so nothing to credit later either
+      return;
+    }
     const full = periodContaining(this.state.grid, date);
     this.charges = this.prices().map((price) => chargeFor(price, this.state.quantity));
     for (const charge of this.charges) this.lines.push(recurringLine(this.lineInput(charge, { from: date, to: billedTo }, full)));
@@ -192,9 +213,10 @@ export class BillingRun {
     const invoice = this.lines.length === 0 ? null : this.invoice();
     // Plans without usage services keep the event as it was (no `usage` field).
     const usage = isEmptyUsage(this.usage) && isEmptyUsage(this.state.usage) ? {} : { usage: this.usage };
+    const skipped = this.skipped ? { skipped: this.skipped } : {};
     this.emit({
       type: 'PlanInstanceBilled',
-      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice, ...usage },
+      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice, ...usage, ...skipped },
     });
     return this.events;
   }
@@ -223,7 +245,7 @@ export class BillingRun {
         }
         const used = { from, to };
         const quantity = onTimeQuantity(serviceUsage(this.facts.usage, this.state.id, price.serviceId, used), used);
-        if (quantity.gt(0)) this.lines.push(this.usageLine(price, quantity, used, false));
+        if (quantity.gt(0) && !this.skipping) this.lines.push(this.usageLine(price, quantity, used, false));
         from = to;
       }
       billedTo[price.serviceId] = from;
@@ -242,7 +264,7 @@ export class BillingRun {
       const billed = new Decimal(lateBilled[price.serviceId] ?? 0);
       const days = unbilledLateDays(facts, billed);
       if (!late.gt(billed) || days === null) continue;
-      this.lines.push(this.usageLine(price, late.minus(billed), days, true));
+      if (!this.skipping) this.lines.push(this.usageLine(price, late.minus(billed), days, true));
       lateBilled[price.serviceId] = late.toString();
     }
     this.usage = { ...this.usage, lateBilled };

@@ -2,6 +2,7 @@ import { PaymentResponsibility } from '../../accounts/domain';
 import { PricingContext } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainCommand } from '../../shared-kernel/decider';
+import type { StatusSettings } from '../../tenancy/domain';
 import { PlanSnapshot } from './plan-instance.events';
 
 export type { PricingContext };
@@ -23,6 +24,16 @@ export interface BillingFacts {
   usage?: UsageFacts;
   /** Who pays the account's charges (DOMAIN.md §7); absent: the account pays everything itself. */
   payment?: PaymentFacts;
+  /**
+   * false when the account's status is not billable (the caller judges it from the account and the tenant's
+   * settings): due periods are then skipped. Absent: billable.
+   */
+  billable?: boolean;
+  /**
+   * The tenant's settings on statuses, to judge the instance's own status (its state has it). Absent: the
+   * defaults. The bill run sends only what can stop billing (non-billable custom statuses, billWhileSuspended false).
+   */
+  statusSettings?: StatusSettings;
 }
 
 /** Usage per usage service (by id). */
@@ -92,4 +103,23 @@ export type SwitchPlan = DomainCommand<
 /** `effective`: "now", "nextBillDate" or a date (the first day without the service). */
 export type CancelPlan = DomainCommand<'CancelPlan', BillingFacts & { planInstanceId: string; effective?: unknown; prorationRule?: unknown }>;
 
-export type PlanInstanceCommand = AssignPlan | BillPlanInstance | ChangePlanQuantity | SwitchPlan | CancelPlan;
+/** From an operator (PUT /v1/plan-instances/{id}/status) or a dunning case (`dunningCaseId`); checked against the tenant's statuses. */
+export type ChangePlanInstanceStatus = DomainCommand<
+  'ChangePlanInstanceStatus',
+  { planInstanceId: string; status: unknown; reason: unknown; dunningCaseId?: unknown; settings: StatusSettings; today: CalendarDate }
+>;
+
+/** From the dunning process when its case is resolved: back to what the case found, unless an operator changed it since. */
+export type RestorePlanInstanceStatusAfterDunning = DomainCommand<
+  'RestorePlanInstanceStatusAfterDunning',
+  { planInstanceId: string; caseId: unknown; today: CalendarDate }
+>;
+
+export type PlanInstanceCommand =
+  | AssignPlan
+  | BillPlanInstance
+  | ChangePlanQuantity
+  | SwitchPlan
+  | CancelPlan
+  | ChangePlanInstanceStatus
+  | RestorePlanInstanceStatusAfterDunning;

@@ -125,7 +125,9 @@ describe('AssignPlan', () => {
     });
 
     it.each([
-      ['status', 'suspended'],
+      ['status', 'terminated'],
+      ['status', 'cancelled'],
+      ['status', 'paused'],
       ['invoicingOption', 'monthly'],
       ['prorationRule', 'sometimes'],
       ['billingGroupId', ''],

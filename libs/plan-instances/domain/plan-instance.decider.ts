@@ -1,12 +1,20 @@
 import { integerIn, oneOf } from '../../catalog/domain';
 import { addDays, assertInInputRange, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
-import { DEFAULT_MAX_RETROACTIVE_PERIODS } from '../../tenancy/domain';
+import { decideRestore, decideStatusChange, DEFAULT_MAX_RETROACTIVE_PERIODS, knownStatus, StatusChange } from '../../tenancy/domain';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { optional, validateAll } from '../../shared-kernel/validation';
 import { boundary, gridFor, periodIndexOf } from './billing-grid';
-import { AssignPlan, CancelPlan, ChangePlanQuantity, PlanInstanceCommand, SwitchPlan } from './plan-instance.commands';
+import {
+  AssignPlan,
+  CancelPlan,
+  ChangePlanInstanceStatus,
+  ChangePlanQuantity,
+  PlanInstanceCommand,
+  RestorePlanInstanceStatusAfterDunning,
+  SwitchPlan,
+} from './plan-instance.commands';
 import {
   INVOICING_OPTIONS,
   InvoicingOption,
@@ -50,6 +58,10 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
         return switchPlan(command.data, existing(state, command.data.planInstanceId));
       case 'CancelPlan':
         return cancelPlan(command.data, existing(state, command.data.planInstanceId));
+      case 'ChangePlanInstanceStatus':
+        return changeStatus(command.data, existing(state, command.data.planInstanceId));
+      case 'RestorePlanInstanceStatusAfterDunning':
+        return restoreStatus(command.data, existing(state, command.data.planInstanceId));
       default:
         return assertNever(command);
     }
@@ -65,7 +77,8 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
   const input = validateAll({
     planId: () => validId(data.planId, 'planId'),
     quantity: () => quantityOf(data.quantity ?? 1),
-    status: () => oneOf(data.status ?? 'active', 'status', ['active'] as const),
+    // Terminated is not a way to start; cancelled is not a status one sets.
+    status: () => knownStatus(data.status ?? 'active', data.statusSettings ?? {}, 'status', ['terminated']),
     billingGroupId: () => optional(data.billingGroupId, 'billingGroupId', validId),
     dunningGroupId: () => optional(data.dunningGroupId, 'dunningGroupId', validId),
     retroactiveStartDate: () => optional(data.retroactiveStartDate, 'retroactiveStartDate', parseCalendarDate),
@@ -226,6 +239,29 @@ function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstance
   }
   run.cancel(effectiveDate, prorationRule);
   return run.finish('change');
+}
+
+/**
+ * An operator's or a dunning case's change; the same status again decides nothing. Cancelled is final: an
+ * operator is told (422); a dunning case has nothing to hold there, so its change decides nothing.
+ */
+function changeStatus(data: ChangePlanInstanceStatus['data'], state: PlanInstance): PlanInstanceEvent[] {
+  const change = decideStatusChange(state.status, data, data.settings);
+  if (state.status === 'cancelled') {
+    if (change?.by.type === 'dunning') return [];
+    throw rule('status', 'notCancelled', `plan instance ${state.id} was cancelled on ${state.cancelledOn}; a cancelled plan instance cannot change status`);
+  }
+  return statusChanged(state, change, data.today);
+}
+
+function restoreStatus(data: RestorePlanInstanceStatusAfterDunning['data'], state: PlanInstance): PlanInstanceEvent[] {
+  if (state.status === 'cancelled') return [];
+  return statusChanged(state, decideRestore(state.status, state.dunningHold, data.caseId), data.today);
+}
+
+function statusChanged(state: PlanInstance, change: StatusChange | null, today: CalendarDate): PlanInstanceEvent[] {
+  if (change === null) return [];
+  return [{ type: 'PlanInstanceStatusChanged', data: { planInstanceId: state.id, accountId: state.accountId, ...change, changedOn: today } }];
 }
 
 /**

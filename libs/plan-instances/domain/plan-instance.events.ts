@@ -1,11 +1,16 @@
 import { BillingInterval, PlanSnapshot } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
+import type { StatusChangedBy } from '../../tenancy/domain';
 import { Invoice } from './invoice';
 
 export type { PlanSnapshot };
 
-export type PlanInstanceStatus = 'active' | 'cancelled';
+/**
+ * `cancelled` (final, by CancelPlan), or a status an operator or dunning sets: active, suspended, terminated or one of
+ * the tenant's own (tenancy/domain/statuses.ts). Billed only while billable, its account's status too.
+ */
+export type PlanInstanceStatus = string;
 export const INVOICING_OPTIONS = ['full', 'prorated'] as const;
 export type InvoicingOption = (typeof INVOICING_OPTIONS)[number];
 export const PRORATION_RULES = ['prorate', 'none'] as const;
@@ -41,7 +46,8 @@ export type PlanAssigned = DomainEvent<
     accountId: string;
     plan: PlanSnapshot;
     quantity: number;
-    status: 'active';
+    /** Any known status but terminated (default active); never cancelled. */
+    status: PlanInstanceStatus;
     billingGroupId: string | null;
     dunningGroupId: string | null;
     startDate: CalendarDate;
@@ -77,8 +83,19 @@ export type PlanInstanceBilled = DomainEvent<
      * without it replay with usage billed from the start date, see UsageBilling).
      */
     usage?: UsageBilling;
+    /**
+     * Present when due periods were skipped because the instance or its account was not billable: [from, to) was
+     * passed over with no charge (and its usage not billed), never billed later. Absent otherwise.
+     */
+    skipped?: SkippedBilling;
   }
 >;
+
+export interface SkippedBilling {
+  reason: 'notBillable';
+  from: CalendarDate;
+  to: CalendarDate;
+}
 
 /**
  * Usage billed so far, per usage service: `billedTo` is the first day whose on-time usage is not billed yet
@@ -136,6 +153,12 @@ export type PlanInstanceBillingFailed = DomainEvent<
   { planInstanceId: string; accountId: string; date: CalendarDate; reason: string; field: string | null; rule: string | null }
 >;
 
+/** The instance's status changed, by an operator or a dunning case; `changedOn` is the tenant's business date. */
+export type PlanInstanceStatusChanged = DomainEvent<
+  'PlanInstanceStatusChanged',
+  { planInstanceId: string; accountId: string; from: PlanInstanceStatus; to: PlanInstanceStatus; reason: string; by: StatusChangedBy; changedOn: CalendarDate }
+>;
+
 export type PlanInstanceEvent =
   | PlanAssigned
   | PlanInstanceBilled
@@ -143,4 +166,5 @@ export type PlanInstanceEvent =
   | PlanSwitched
   | PlanChangeScheduled
   | PlanCancelled
-  | PlanInstanceBillingFailed;
+  | PlanInstanceBillingFailed
+  | PlanInstanceStatusChanged;

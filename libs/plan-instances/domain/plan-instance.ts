@@ -1,5 +1,6 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { assertNever } from '../../shared-kernel/decider';
+import { DunningHold, holdAfter } from '../../tenancy/domain';
 import {
   BillingGrid,
   ChargeInForce,
@@ -42,6 +43,8 @@ export interface PlanInstance {
   usage: UsageBilling;
   /** The day of the last PlanInstanceBillingFailed not yet superseded by a billing; absent otherwise. */
   billingFailedOn?: CalendarDate;
+  /** What a dunning case changed and would restore (tenancy/domain/statuses.ts); absent when none. */
+  dunningHold?: DunningHold;
 }
 
 export type PlanInstanceState = PlanInstance | null;
@@ -77,6 +80,11 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
       return { ...state, pending: event.data.change };
     case 'PlanInstanceBillingFailed':
       return { ...state, billingFailedOn: event.data.date };
+    case 'PlanInstanceStatusChanged': {
+      const { dunningHold: _before, ...rest } = state;
+      const hold = holdAfter(state.dunningHold, event.data);
+      return hold ? { ...rest, status: event.data.to, dunningHold: hold } : { ...rest, status: event.data.to };
+    }
     case 'PlanCancelled':
       return { ...state, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
     default:

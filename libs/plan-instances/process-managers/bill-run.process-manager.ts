@@ -3,7 +3,7 @@ import { PoolCoverage } from '../../pools/read-model';
 import { mergeNeeds, paymentFactsOf, PlanServicesCache, usageFactsFor, usageNeeds } from '../../usage/read-model';
 import type { ReadStore } from '../../platform/read-store/read-store.port';
 import type { BusinessClockEvent } from '../../time/domain';
-import { DEFAULT_TENANT_SETTINGS, TenantSettings } from '../../tenancy/domain';
+import { DEFAULT_TENANT_SETTINGS, isBillableStatus, StatusSettings, TenantSettings } from '../../tenancy/domain';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { PmCommand, ProcessManager, ProcessManagerContext } from '../../platform/process-manager-runtime/process-manager';
 import { COMMAND_CHUNK_SIZE } from '../../platform/process-manager-runtime/process-manager-consumer';
@@ -46,7 +46,9 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
   const { tenantId, date } = recorded.data;
   await context.readModelsAt(recorded.position); // every instance assigned before this day is in the read model
   const tenant = await context.store.get<{ settings: TenantSettings }>(TENANTS, SYSTEM_TENANT, tenantId);
-  const tenantProrationRule = (tenant?.settings ?? DEFAULT_TENANT_SETTINGS).prorationRule;
+  const settings = tenant?.settings ?? DEFAULT_TENANT_SETTINGS;
+  const tenantProrationRule = settings.prorationRule;
+  const statusSettings = whatStopsBilling(settings);
   const presence = new OverridePresence(context.store, tenantId);
   const plans = new PlanServicesCache(context.store, tenantId);
   const coverage = new PoolCoverage(context.store, tenantId); // pools and links read once per run
@@ -59,23 +61,38 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
       cursor,
     });
     const accountIds = [...new Set(page.items.map((instance) => instance.accountId))];
-    const accounts = new Map((await context.store.getMany<{ paymentTermsDays?: number }>(ACCOUNTS, tenantId, accountIds)).map((a) => [a.id, a]));
+    const accounts = new Map((await context.store.getMany<{ paymentTermsDays?: number; status?: string }>(ACCOUNTS, tenantId, accountIds)).map((a) => [a.id, a]));
     const payers = await paymentFactsOf(context.store, tenantId, accountIds);
     for (const instance of page.items) {
       const planIds = [instance.planId, ...(instance.pendingChange?.planId ? [instance.pendingChange.planId] : [])];
+      const account = accounts.get(instance.accountId);
       const data = {
         planInstanceId: instance.id,
         today: date,
         pricing: await pricingContext(context.store, tenantId, instance.accountId, planIds, presence),
-        paymentTermsDays: accounts.get(instance.accountId)?.paymentTermsDays ?? 0,
+        paymentTermsDays: account?.paymentTermsDays ?? 0,
         tenantProrationRule,
         payment: payers.get(instance.accountId),
+        // The account's status from its document; the instance's own status the decider reads from its state.
+        ...(isBillableStatus(account?.status ?? 'active', settings) ? {} : { billable: false }),
+        ...(statusSettings ? { statusSettings } : {}),
         ...(await dueUsage(context.store, tenantId, instance, plans, coverage, date)),
       };
       yield { type: 'BillPlanInstance', data, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
     }
     cursor = page.nextCursor;
   } while (cursor);
+}
+
+/**
+ * Only the settings that can stop an instance's billing (a status missing from them bills), so a default tenant's
+ * commands carry none and others carry a few names, not the whole list.
+ */
+function whatStopsBilling(settings: Partial<TenantSettings>): StatusSettings | null {
+  const customStatuses = (settings.customStatuses ?? []).filter((status) => !status.billable);
+  const suspended = settings.billWhileSuspended === false ? { billWhileSuspended: false } : {};
+  if (customStatuses.length === 0 && settings.billWhileSuspended !== false) return null;
+  return { ...suspended, ...(customStatuses.length > 0 ? { customStatuses } : {}) };
 }
 
 /**

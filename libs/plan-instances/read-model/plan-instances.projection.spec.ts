@@ -213,5 +213,18 @@ describe('planInstances projection', () => {
     expect(actionDate('active', '2019-03-22', { kind: 'cancel', effectiveDate: '2019-04-10' })).toBe('2019-03-22');
     expect(actionDate('active', null, null)).toBeNull();
     expect(actionDate('cancelled', '2019-03-22', null)).toBeNull();
+    // Any other status stays due: the bill run skips what is not billable, moving its next bill date on.
+    for (const status of ['suspended', 'terminated', 'onHold']) expect(actionDate(status, '2019-03-22', null)).toBe('2019-03-22');
+  });
+
+  it('follows PlanInstanceStatusChanged, staying due whatever the status', async () => {
+    const changed = (from: string, to: string): PlanInstanceEvent => ({
+      type: 'PlanInstanceStatusChanged',
+      data: { planInstanceId: 'pi-1', accountId: 'acme', from, to, reason: 'why', by: { type: 'operator' }, changedOn: '2019-02-15' },
+    });
+    await project([recorded(assigned()), recorded(billed('2019-02-22', 'pi-1', 'assignment')), recorded(changed('active', 'terminated'))]);
+    expect(await instance()).toMatchObject({ status: 'terminated', nextBillDate: '2019-02-22', nextActionDate: '2019-02-22' });
+    await project([recorded(billed('2019-03-22')), recorded(changed('terminated', 'active'))]);
+    expect(await instance()).toMatchObject({ status: 'active', nextBillDate: '2019-03-22', nextActionDate: '2019-03-22' });
   });
 });

@@ -43,7 +43,7 @@ export interface PlanInstanceDoc extends Doc {
   /** The effective date of the cancellation (the first day without service), or null. */
   cancelledOn: CalendarDate | null;
   pendingChange: PendingChangeDoc | null;
-  /** The daily bill run's key: the earlier of nextBillDate and pendingChange.effectiveDate while active; null once cancelled. */
+  /** The daily bill run's key: the earlier of nextBillDate and pendingChange.effectiveDate; null once cancelled. */
   nextActionDate: CalendarDate | null;
   /** Plans with usage services only: per usage service, the first day whose usage is not billed yet (where the bill run reads usage from). */
   usageBilledTo?: Record<string, CalendarDate>;
@@ -72,7 +72,16 @@ export const planInstancesProjection: Projector = {
     { name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate'] },
     { name: BILLING_FAILURES, indexes: [] },
   ],
-  eventTypes: ['PlanAssigned', 'PlanInstanceBilled', 'PlanQuantityChanged', 'PlanSwitched', 'PlanChangeScheduled', 'PlanCancelled', 'PlanInstanceBillingFailed'],
+  eventTypes: [
+    'PlanAssigned',
+    'PlanInstanceBilled',
+    'PlanQuantityChanged',
+    'PlanSwitched',
+    'PlanChangeScheduled',
+    'PlanCancelled',
+    'PlanInstanceBillingFailed',
+    'PlanInstanceStatusChanged',
+  ],
   // Every event reads its instance: a batch's instances are read in one query (a bill run's chunk: ~1,000).
   prefetch: (recorded) => [{ collection: PLAN_INSTANCES, tenantId: recorded.metadata.tenantId, id: (recorded.data as { planInstanceId: string }).planInstanceId }],
   async project(recorded: RecordedEvent, view: ProjectionView): Promise<DocWrite[]> {
@@ -159,6 +168,8 @@ export const planInstancesProjection: Projector = {
           { op: 'upsert', collection: BILLING_FAILURES, tenantId: SYSTEM_TENANT, id: `${tenantId}:${id}`, doc: failure, position },
         ];
       }
+      case 'PlanInstanceStatusChanged':
+        return patch({ status: event.data.to });
       case 'PlanCancelled':
         return patch({ status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, pendingChange: null });
       default:
@@ -178,9 +189,12 @@ function pendingChangeOf(change: ScheduledChange): PendingChangeDoc {
     : { kind: 'cancel', effectiveDate: change.effectiveDate };
 }
 
-/** The earlier of the next bill date and the pending change's date (YYYY-MM-DD compares as text); null once cancelled. */
+/**
+ * The earlier of the next bill date and the pending change's date (YYYY-MM-DD compares as text); null once
+ * cancelled. Any other status stays due: a non-billable instance's periods are skipped by the bill run, not left due.
+ */
 export function actionDate(status: PlanInstanceStatus, nextBillDate: CalendarDate | null, pendingChange: PendingChangeDoc | null): CalendarDate | null {
-  if (status !== 'active') return null;
+  if (status === 'cancelled') return null;
   const dates = [nextBillDate, pendingChange?.effectiveDate ?? null].filter((date): date is CalendarDate => date !== null);
   if (dates.length === 0) return null;
   return dates.reduce((earliest, date) => (date < earliest ? date : earliest));

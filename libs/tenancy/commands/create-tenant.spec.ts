@@ -70,6 +70,8 @@ describe('CreateTenant (handler, through the CommandBus)', () => {
       netTermsThresholdBalance: 0,
       paymentApplicationMethod: 'fifo',
       allowLateUsage: true,
+      customStatuses: [],
+      billWhileSuspended: true,
     });
   });
 

@@ -46,6 +46,21 @@ export class TenantSettingsDto {
   @Min(1)
   @Max(MAX_RETROACTIVE_PERIODS_LIMIT)
   maxRetroactivePeriods?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Your own account and plan-instance statuses besides active, suspended and terminated: at most 50, names ^[a-z][a-zA-Z0-9_-]{0,39}$, unique; ' +
+      'billable says whether an account or instance in it is billed',
+    default: [],
+    example: [{ name: 'onHold', billable: false }],
+  })
+  @IsOptional()
+  customStatuses?: unknown; // checked by the domain (tenant-settings.ts), which names the item and the rule
+
+  @ApiPropertyOptional({ description: 'Whether suspended accounts and plan instances are still billed', default: true })
+  @IsOptional()
+  @IsBoolean()
+  billWhileSuspended?: boolean;
 }
 
 export class CreateTenantDto {

@@ -39,6 +39,8 @@ describe('Tenant decider: changing settings (issue 16)', () => {
       paymentApplicationMethod: 'statementFifo',
       allowLateUsage: true,
       maxRetroactivePeriods: 1,
+      customStatuses: [{ name: 'onHold', billable: false }],
+      billWhileSuspended: false,
     };
     expect(Object.keys(all).sort()).toEqual([...SETTINGS_FIELDS].sort());
     spec.given([created()]).when(change(all)).then([changed(all)]);

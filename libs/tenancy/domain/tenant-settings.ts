@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../shared-kernel/errors';
+import { CustomStatus, validCustomStatuses } from './statuses';
 
 /** Tenant-wide billing rules; later issues read them (proration, collection, payment application). */
 export interface TenantSettings {
@@ -19,6 +20,13 @@ export interface TenantSettings {
    * tenant shows it only when set.
    */
   maxRetroactivePeriods?: number;
+  /**
+   * The tenant's own account and plan-instance statuses, besides active, suspended and terminated (statuses.ts).
+   * Tenants created before this setting existed do not have it: read absent as [].
+   */
+  customStatuses: CustomStatus[];
+  /** Whether suspended accounts and plan instances are still billed. Absent (older tenants): true. */
+  billWhileSuspended: boolean;
 }
 
 /** Ten years of a monthly plan: more than any real back-dating, and a catch-up invoice of bounded size. */
@@ -34,6 +42,8 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   netTermsThresholdBalance: 0,
   paymentApplicationMethod: 'fifo',
   allowLateUsage: false,
+  customStatuses: [],
+  billWhileSuspended: true,
 };
 
 /**
@@ -51,6 +61,12 @@ const RULES: Record<SettingsField, (value: unknown, field: string) => void> = {
   netTermsThresholdBalance: minorUnits,
   paymentApplicationMethod: oneOf(PAYMENT_APPLICATION_METHODS),
   allowLateUsage: (value, field) => {
+    if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false`);
+  },
+  customStatuses: (value, field) => {
+    validCustomStatuses(value, field);
+  },
+  billWhileSuspended: (value, field) => {
     if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false`);
   },
   maxRetroactivePeriods: (value, field) => {
@@ -97,7 +113,9 @@ export function settingsChanges(current: TenantSettings, asked: unknown): Settin
       continue;
     }
     RULES[field](value, field);
-    if (current[field] !== value) changes[field] = value;
+    // The list as checked (each { name, billable } in that order), so the same list written another way is no change.
+    const clean = field === 'customStatuses' ? (value as CustomStatus[]).map(({ name, billable }) => ({ name, billable })) : value;
+    if (!sameValue(currentValue(current, field), clean)) changes[field] = clean;
   }
   return changes as SettingsChanges;
 }
@@ -107,6 +125,17 @@ export function applySettingsChanges(settings: TenantSettings, changes: Settings
   const next: Record<string, unknown> = { ...settings, ...changes };
   for (const [field, value] of Object.entries(changes)) if (value === null) delete next[field];
   return next as unknown as TenantSettings;
+}
+
+/** Settings that tenants created before them lack read as their defaults, so setting the default changes nothing. */
+function currentValue(current: TenantSettings, field: SettingsField): unknown {
+  const value = current[field];
+  return value === undefined && (field === 'customStatuses' || field === 'billWhileSuspended') ? DEFAULT_TENANT_SETTINGS[field] : value;
+}
+
+/** Settings are JSON values: a list (customStatuses) is the same when it lists the same items in the same order. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isSettingsField(field: string): field is SettingsField {

@@ -38,7 +38,8 @@ export type TenantCommand =
         sandbox?: boolean;
         businessDate?: string;
         timeZone?: string;
-        settings?: Partial<TenantSettings>;
+        /** As the request gave them: each is checked by its rule (tenant-settings.ts). */
+        settings?: { [Field in keyof TenantSettings]?: unknown };
         apiKeyHash: string;
         /** The system date in the tenant's zone when created (production), injected by the caller. */
         today: string;
@@ -114,7 +115,7 @@ function createTenant(data: Extract<TenantCommand, { type: 'CreateTenant' }>['da
       sandbox,
       businessDate,
       timeZone,
-      settings: validSettings({ ...DEFAULT_TENANT_SETTINGS, ...definedOnly(data.settings ?? {}) }),
+      settings: validSettings({ ...DEFAULT_TENANT_SETTINGS, ...definedOnly(data.settings ?? {}) } as TenantSettings),
       createdOn: businessDate ?? data.today,
       apiKeyHash: data.apiKeyHash,
     },
