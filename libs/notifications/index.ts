@@ -10,6 +10,7 @@ import { webhookDeliveryProcessManager } from './process-managers/webhook-delive
 import { WebhooksQueryController } from './queries/webhooks.query-controller';
 import { projectors } from './read-model';
 import { SetEmailTemplateHandler } from './commands/email-templates';
+import { SetNotificationSettingsHandler } from './commands/notification-settings';
 import { EmailsCommandController } from './commands/emails.command-controller';
 import { SendEmailCommand, SendEmailHandler } from './commands/send-email';
 import { EmailSender } from './email/email-sender';
@@ -21,7 +22,7 @@ export const notificationsContext: BoundedContext = {
   name: 'notifications',
   commandControllers: [WebhooksCommandController, EmailsCommandController],
   queryControllers: [WebhooksQueryController, EmailsQueryController],
-  commandHandlers: [CreateWebhookEndpointHandler, ChangeWebhookEndpointHandler, RequestWebhookDeliveryHandler, DeliverWebhookHandler, RedeliverWebhooksHandler, SetEmailTemplateHandler, SendEmailHandler],
+  commandHandlers: [CreateWebhookEndpointHandler, ChangeWebhookEndpointHandler, RequestWebhookDeliveryHandler, DeliverWebhookHandler, RedeliverWebhooksHandler, SetEmailTemplateHandler, SendEmailHandler, SetNotificationSettingsHandler],
   providers: [
     // The key that encrypts signing secrets comes from WEBHOOK_SECRET_KEY or the data folder, never from the stores.
     { provide: SecretBox, useFactory: (config: AppConfig) => SecretBox.fromConfig(config.webhookSecretKey, config.dataDir), inject: [APP_CONFIG] },

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
+import { READ_STORE, ReadStore } from '../../libs/platform/read-store/read-store.port';
+import { EMAIL_TEMPLATES } from '../../libs/notifications/read-model';
 import { monthlyPlan } from '../support/plans';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -96,6 +101,67 @@ describe('Email over HTTP', () => {
     expect(smtp.arrived).toHaveLength(1);
   });
 
+  it("emails a dunning step's notices: one per notify action, from the template it names, under the action's email id", async () => {
+    const { apiKey: key, id: tenantId } = await t.createTenant({ name: 'Dunning mail' });
+    const before = smtp.arrived.length;
+    const set = await t.request('PUT', '/v1/email-templates/finalWarning', {
+      key,
+      body: { subject: 'Step {{step}}: {{pastDue}} {{currency}} past due', text: 'Dear {{accountName}} ({{accountId}}), as of {{date}} under {{processId}}: {{pastDue}} {{currency}}.' },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ name: 'finalWarning', variables: ['accountId', 'accountName', 'step', 'date', 'pastDue', 'currency', 'processId'], custom: true });
+    const bad = await t.request('PUT', '/v1/email-templates/Final.Warning', { key, body: { subject: 'x', text: 'x' } });
+    expect([bad.status, bad.body.details.map((d: { field: string; rule: string }) => `${d.field}:${d.rule}`)]).toEqual([400, ['name:templateName']]);
+    expect((await t.request('PUT', '/v1/email-templates/lateNotice', { key, body: { subject: '{{invoiceId}}', text: 'x' } })).body.details[0]).toMatchObject({ field: 'subject', rule: 'knownVariable' });
+    expect((await t.request('GET', '/v1/email-templates/finalWarning', { key })).body).toMatchObject({ name: 'finalWarning', custom: true, text: expect.stringContaining('Dear') });
+    expect((await t.request('GET', '/v1/email-templates/lateNotice', { key })).status).toBe(404);
+    const names = (await t.request('GET', '/v1/email-templates', { key })).body.items.map((item: { name: string }) => item.name);
+    expect(names).toEqual(['contactReminder', 'invoicePosted', 'paymentFailed', 'dunningNotice', 'webhookEndpointDisabled', 'finalWarning']);
+    // What the dunning definitions check when a process names a template.
+    await t.settledHead();
+    const store = t.app.get<ReadStore>(READ_STORE);
+    expect(await store.get(EMAIL_TEMPLATES, tenantId, 'finalWarning')).not.toBeNull();
+    expect(await store.get(EMAIL_TEMPLATES, tenantId, 'lateNotice')).toBeNull();
+
+    expect((await t.request('POST', '/v1/accounts', { key, body: { id: 'd1', name: 'Dora', currency: 'USD', contact: { email: 'dora@example.com' } } })).status).toBe(201);
+    // The dunning case's event, as the dunning context writes it (appended here directly).
+    const metadata = { tenantId, commandId: 'dun-cmd-1', correlationId: 'dun-cmd-1', causationId: 'dun-cmd-1', actor: 'system', businessDate: '2026-11-22' };
+    const data = {
+      accountId: 'd1',
+      caseId: 'd1:1',
+      processId: 'standard',
+      processVersion: 1,
+      step: 2,
+      date: '2026-11-22',
+      actions: [
+        { type: 'retryCollection', paymentId: 'dun-pay-1' },
+        { type: 'notify', template: 'finalWarning', emailId: 'c0ffee00-0000-4000-8000-000000000001' },
+        { type: 'notify', template: 'dunningNotice', emailId: 'c0ffee00-0000-4000-8000-000000000002' },
+      ],
+      currency: 'USD',
+      pastDue: 4250,
+      nextStep: null,
+      nextStepDate: null,
+    };
+    await t.app.get<EventStore>(EVENT_STORE).appendToStream(`dunning-${tenantId}.d1`, [{ id: 'c0ffee00-0000-4000-8000-0000000000ee', type: 'DunningStepAdvanced', data, metadata }], 'no_stream');
+
+    const mails = await until('both notices arrived', () => smtp.arrived.length >= before + 2 && smtp.arrived.slice(before));
+    const bySubject = Object.fromEntries(mails.map((mail) => [header(mail.raw, 'Subject'), mail]));
+    expect(Object.keys(bySubject).sort()).toEqual(['Step 2: 42.50 USD past due', 'Your account d1 is past due: 42.50 USD']);
+    expect(bySubject['Step 2: 42.50 USD past due'].raw).toContain('Dear Dora (d1), as of 2026-11-22 under standard: 42.50 USD.');
+    expect(mails.every((mail) => mail.to[0] === 'dora@example.com')).toBe(true);
+    const emails = await until('both listed as sent', async () => {
+      const items = (await t.request('GET', '/v1/emails', { key })).body.items;
+      return items.length === 2 && items.every((e: { status: string }) => e.status === 'sent') && items;
+    });
+    expect(emails.map((e: { id: string; notice: string }) => [e.id, e.notice]).sort()).toEqual([
+      ['c0ffee00-0000-4000-8000-000000000001', 'finalWarning'],
+      ['c0ffee00-0000-4000-8000-000000000002', 'dunningNotice'],
+    ]);
+    await t.settledHead();
+    expect(smtp.arrived.length).toBe(before + 2);
+  });
+
   it("keeps a sandbox tenant's email (the contact reminder) and lists it; nothing reaches the SMTP server", async () => {
     const before = smtp.arrived.length;
     const { apiKey: key } = await t.createTenant({ name: 'Sandbox mail', sandbox: true, businessDate: '2019-02-10' });
@@ -147,7 +213,7 @@ describe('Email over HTTP', () => {
     expect(await rule('paymentFailed', { subject: 'Hi', text: 'x', html: '<p>{{{secret}}}</p>' })).toEqual(['html:knownVariable']);
     expect(await rule('paymentFailed', { text: 'x' })).toEqual(['subject:required']);
     expect(await rule('paymentFailed', { subject: 'x', text: 'x', extra: 1 })).toEqual(['extra:unknownField']);
-    expect((await put('dunning', { subject: 'x', text: 'x' })).status).toBe(404);
+    expect(await rule('9lives', { subject: 'x', text: 'x' })).toEqual(['name:templateName']);
     const log = await t.app.get<EventStore>(EVENT_STORE).readAll({ after: 0, maxCount: 100_000 });
     expect(log.filter((e) => e.type === 'EmailTemplateSet' && e.metadata.tenantId === tenantId)).toEqual([]);
     const listed = (await t.request('GET', '/v1/email-templates', { key })).body.items;
@@ -155,6 +221,8 @@ describe('Email over HTTP', () => {
       ['contactReminder', false, true],
       ['invoicePosted', false, false],
       ['paymentFailed', false, true],
+      ['dunningNotice', false, true],
+      ['webhookEndpointDisabled', false, true],
     ]);
   });
 });
@@ -180,6 +248,50 @@ describe("Email over HTTP: a production tenant's contact reminder, retried", () 
     } finally {
       await t.close();
       await smtp.close();
+    }
+  });
+});
+
+describe('Email over HTTP: after a restart', () => {
+  it('sends the emails a stopped process left queued, without the process manager issuing them again', async () => {
+    const refusing = await smtpServer(Number.MAX_SAFE_INTEGER);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'billing-email-resume-'));
+    // A retry far away: the first process stops with the email queued and its retry only in its memory.
+    const first = await startTestApp({ dataDir, env: { SMTP_URL: `smtp://127.0.0.1:${refusing.port}`, WEBHOOK_RETRY_BASE_MS: '600000' } });
+    let key = '';
+    try {
+      ({ apiKey: key } = await first.createTenant({ name: 'Resume mail' }));
+      const post = (route: string, body: unknown) => first.request('POST', route, { key, body });
+      expect((await post('/v1/accounts', { id: 'q1', name: 'Quinn', currency: 'USD', contact: { email: 'quinn@example.com' } })).status).toBe(201);
+      expect((await post('/v1/accounts/q1/payment-methods', { id: 'bad', type: 'card', token: 'tok_decline' })).status).toBe(201);
+      expect((await post('/v1/payments', { id: 'pay-q', accountId: 'q1', amount: 700, currency: 'USD', source: 'paymentMethod', paymentMethodId: 'bad' })).body).toMatchObject({ status: 'failed' });
+      await until('one refused attempt', async () => {
+        const items = (await first.request('GET', '/v1/emails', { key })).body.items;
+        return items.length === 1 && items[0].attempts === 1 && items[0].status === 'queued';
+      });
+      await first.settledHead();
+    } finally {
+      await first.close({ keepData: true });
+      await refusing.close();
+    }
+
+    const smtp = await smtpServer();
+    const second = await startTestApp({ dataDir, env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WEBHOOK_RETRY_BASE_MS: '600000' } });
+    try {
+      const [mail] = await until('the queued email arrived', () => smtp.arrived.length >= 1 && smtp.arrived);
+      expect(mail.to).toEqual(['quinn@example.com']);
+      expect(header(mail.raw, 'Subject')).toBe('Your payment of 7.00 USD failed');
+      const items = await until('listed as sent', async () => {
+        const listed = (await second.request('GET', '/v1/emails', { key })).body.items;
+        return listed.length === 1 && listed[0].status === 'sent' && listed;
+      });
+      expect(items[0]).toMatchObject({ attempts: 2, notice: 'paymentFailed' });
+      await second.settledHead();
+      expect(smtp.arrived).toHaveLength(1);
+    } finally {
+      await second.close();
+      await smtp.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

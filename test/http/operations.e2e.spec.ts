@@ -55,6 +55,7 @@ describe('Operations over HTTP', () => {
         'webhook-deliveries': head,
         'email-templates': head,
         emails: head,
+        'notification-settings': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

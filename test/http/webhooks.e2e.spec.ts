@@ -66,6 +66,11 @@ describe('Webhooks over HTTP', () => {
   const post = (route: string, body: unknown = {}) => t.request('POST', route, { key, body });
   const get = async (route: string) => (await t.request('GET', route, { key })).body;
 
+  const deliveryTimers = async (endpointId: string) =>
+    (await t.app.get<EventStore>(EVENT_STORE).readAll({ after: 0, maxCount: 100_000 })).filter(
+      (e) => e.type === 'TimerScheduled' && (e.data.command as { type: string }).type === 'DeliverWebhook' && (e.data.command as { data: { endpointId: string } }).data.endpointId === endpointId,
+    );
+
   beforeAll(async () => {
     t = await startTestApp({ env: { WEBHOOK_RETRY_BASE_MS: '40', WEBHOOK_TIMEOUT_MS: '6000' } });
     ({ apiKey: key, id: tenantId } = await t.createTenant({ name: 'Hooks', sandbox: true, businessDate: '2019-02-10' }));
@@ -150,11 +155,9 @@ describe('Webhooks over HTTP', () => {
       expect(item.attempts[2].responseSnippet).toHaveLength(500);
       expect(item.attempts[0].durationMs).toEqual(expect.any(Number));
     }
-    // Each request armed a durable timer (the safety net after a restart); when it fires, delivered events are not sent again.
-    const timers = (await t.app.get<EventStore>(EVENT_STORE).readAll({ after: 0, maxCount: 100_000 })).filter(
-      (e) => e.type === 'TimerScheduled' && (e.data.command as { type: string }).type === 'DeliverWebhook' && (e.data.command as { data: { endpointId: string } }).data.endpointId === endpointId,
-    );
-    expect(timers).toHaveLength(4);
+    // A published event's request arms no durable timer (the process that made it resumes it at start-up); a day later
+    // nothing delivered is sent again.
+    expect(await deliveryTimers(endpointId)).toHaveLength(0);
     const before = live.received.length;
     expect((await post('/v1/clock/advance', { to: '2019-02-11' })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -179,11 +182,19 @@ describe('Webhooks over HTTP', () => {
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ requested: 1, eventIds: [first.eventId] });
     await until('redelivered', () => hook.received.length >= 2);
+    // A redeliver may be asked of a command API alone: its request arms the durable timer, the safety net if that process dies.
+    expect(await deliveryTimers(endpointId)).toHaveLength(1);
     expect(hook.received[1].eventId).toBe(first.eventId);
     expect((await post(`/v1/webhook-endpoints/${endpointId}/redeliver`, { eventIds: ['nope'] })).status).toBe(422);
     expect((await post(`/v1/webhook-endpoints/${endpointId}/redeliver`, {})).body.details[0]).toMatchObject({ field: 'eventIds', rule: 'oneOf' });
     const since = await post(`/v1/webhook-endpoints/${endpointId}/redeliver`, { since: '2000-01-01' });
     expect(since.body.requested).toBe(4); // every AccountCreated of the tenant (w1-w3, r1), also from before the endpoint
+
+    // Where the tenant is told; a malformed address is refused.
+    expect((await t.request('PUT', '/v1/notification-settings', { key, body: { email: 'nope' } })).body.details[0]).toMatchObject({ field: 'email', rule: 'email' });
+    expect(await get('/v1/notification-settings')).toEqual({ email: null });
+    expect((await t.request('PUT', '/v1/notification-settings', { key, body: { email: 'ops@hooks.test' } })).body).toEqual({ email: 'ops@hooks.test' });
+    expect(await get('/v1/notification-settings')).toEqual({ email: 'ops@hooks.test' });
 
     // Failing: after three days (the clock moved) the delivery is abandoned and the endpoint disabled, with an event.
     await hook.close();
@@ -195,6 +206,14 @@ describe('Webhooks over HTTP', () => {
       return endpoint.status === 'disabled' && endpoint;
     });
     expect(disabled.disabledReason).toMatch(/three days/);
+    // The tenant is told: the event (published), and an email to its notification address (kept: a sandbox tenant).
+    const log = await t.app.get<EventStore>(EVENT_STORE).readAll({ after: 0, maxCount: 100_000 });
+    expect(log.filter((e) => e.type === 'WebhookEndpointDisabled' && e.data.endpointId === endpointId).map((e) => e.data.reason)).toEqual(['failing']);
+    // (The earlier test's dead endpoint fails for three days too: one email per endpoint.)
+    const told = await until('the tenant emailed', async () =>
+      (await get('/v1/emails')).items.find((e: { notice: string; subject: string }) => e.notice === 'webhookEndpointDisabled' && e.subject.includes(endpointId)),
+    );
+    expect(told).toMatchObject({ to: 'ops@hooks.test', status: 'kept', accountId: null, subject: `Webhook endpoint ${endpointId} was disabled`, text: expect.stringContaining('deliveries failed for three days') });
     expect((await post(`/v1/webhook-endpoints/${endpointId}/enable`)).body.status).toBe('enabled');
     expect((await post(`/v1/webhook-endpoints/${endpointId}/disable`)).body.status).toBe('disabled');
     expect((await t.request('DELETE', `/v1/webhook-endpoints/${endpointId}`, { key })).body).toEqual({ id: endpointId, status: 'deleted' });

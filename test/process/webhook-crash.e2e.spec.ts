@@ -9,7 +9,8 @@ import { isPublished } from '../../libs/notifications/domain';
 import { callServer as call, ServerProcess, startServerProcess } from '../support/server-process';
 
 const ADMIN = 'webhook-crash-admin-key';
-const ACCOUNTS = 40;
+/** More than the deliverer's 32 requests in flight per endpoint: at the kill some are held in flight, others only queued in memory. */
+const ACCOUNTS = 80;
 const IN_FLIGHT = 4;
 /**
  * The receiver answers the first KILL_AFTER distinct events at once and holds its answers to the others until the kill:
@@ -29,6 +30,8 @@ async function receiver() {
   const received: Received[] = [];
   const secret = { value: '' };
   const held: ServerResponse[] = [];
+  /** The events answered 2xx: the ones the deliverer can have recorded as delivered. */
+  const answered = new Set<string>();
   const gate = { holding: true };
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -50,7 +53,10 @@ async function receiver() {
       received.push({ eventId, signatureOk: fresh && given.length === expected.length && timingSafeEqual(given, expected), bodyIdOk });
       const distinct = new Set(received.map((r) => r.eventId)).size;
       if (gate.holding && distinct > KILL_AFTER) held.push(response);
-      else response.writeHead(204).end();
+      else {
+        answered.add(eventId);
+        response.writeHead(204).end();
+      }
     });
     request.on('error', () => undefined);
   });
@@ -65,7 +71,7 @@ async function receiver() {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { received, secret, url, close, release, ids: () => new Set(received.map((r) => r.eventId)) };
+  return { received, secret, url, close, release, answered, ids: () => new Set(received.map((r) => r.eventId)) };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number): Promise<T> {
@@ -136,7 +142,7 @@ describe('A crash (kill -9) in the middle of webhook deliveries', () => {
       expect(endpoint.status).toBe(201);
       hooks.secret.value = endpoint.body.secret;
 
-      // The burst: 40 accounts, 4 requests in flight, until the kill cuts it short.
+      // The burst: ACCOUNTS accounts, 4 requests in flight, until the kill cuts it short.
       let created = 0;
       let next = 0;
       const worker = async () => {
@@ -158,6 +164,7 @@ describe('A crash (kill -9) in the middle of webhook deliveries', () => {
       await until(`the receiver to get ${KILL_AFTER} events`, () => hooks.ids().size > KILL_AFTER, 20_000);
       first.child.kill('SIGKILL');
       expect((await first.exited).signal).toBe('SIGKILL');
+      const answeredAtKill = new Set(hooks.answered);
       hooks.release();
       const atKill = hooks.ids();
       const receivedAtKill = hooks.received.length;
@@ -184,9 +191,10 @@ describe('A crash (kill -9) in the middle of webhook deliveries', () => {
           `${atKill.size} distinct (${receivedAtKill} deliveries) received before the kill, ${published.length - atKill.size} only after the restart; ` +
           `arrived more than once: ${twice} (at-least-once: receivers de-duplicate on Billing-Event-Id)`,
       );
-      // The kill landed in the middle: some events before it, some only after the restart.
-      expect(atKill.size).toBeGreaterThan(KILL_AFTER);
-      expect(published.length - atKill.size).toBeGreaterThanOrEqual(ACCOUNTS - KILL_AFTER - 2 * IN_FLIGHT);
+      // The kill landed in the middle: some events answered before it, the others (held in flight, or still queued)
+      // delivered only after the restart. (Up to 32 requests are in flight per endpoint: most were held, not queued.)
+      expect(answeredAtKill.size).toBeGreaterThanOrEqual(KILL_AFTER);
+      expect(published.filter((id) => !answeredAtKill.has(id)).length).toBeGreaterThanOrEqual(ACCOUNTS - KILL_AFTER - 2 * IN_FLIGHT);
     } finally {
       await hooks.close();
     }

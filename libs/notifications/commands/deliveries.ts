@@ -44,9 +44,10 @@ export const MAX_REDELIVER = 10_000;
 const MAX_EVENT_IDS = 100;
 
 /**
- * Writes the request, schedules the durable safety-net timer and hands the attempts to the deliverer, which does
- * not hold up this command: the process manager's batch (and every other endpoint) goes on at once. A repeat
- * (after a crash) finds the request written and only re-arms the timer and the attempt, which is what was lost.
+ * Writes the request, schedules the durable safety-net timer (for a redeliver) and hands the attempts to the
+ * deliverer, which does not hold up this command: the process manager's batch (and every other endpoint) goes on at
+ * once. A repeat (after a crash) finds the request written and only re-arms the timer and the attempt, which is what
+ * was lost.
  */
 abstract class DeliveryRequests {
   constructor(
@@ -61,7 +62,10 @@ abstract class DeliveryRequests {
     const command = { type: 'RequestWebhookDelivery' as const, data: { ...target, reason, at: this.clock.now().toISOString() } };
     const outcome = await this.runner.run(webhookDeliveryDecider, stream, command, context);
     if (outcome.state.status === 'pending') {
-      await this.armTimer(tenantId, target, outcome.state.round, context);
+      // A published event's request is made where the webhook-delivery process manager runs, whose start-up hands
+      // back every pending delivery (pending-deliveries.ts): no timer needed, and none written (it was one more
+      // commit per delivery). A redeliver may come to a command API alone: its timer resumes it if that process dies.
+      if (reason === 'redeliver') await this.armTimer(tenantId, target, outcome.state.round, context);
       this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, businessDate: context.businessDate });
     }
     return outcome.position;
@@ -137,8 +141,9 @@ export class RedeliverWebhooksHandler extends DeliveryRequests implements IComma
       throw new RuleViolationError(`webhook endpoint ${endpointId} is disabled: enable it first`, [{ field: 'id', rule: 'enabled', message: 'only an enabled endpoint is sent events' }]);
     }
     const targets: DeliveryTarget[] = [];
-    // The log is read from the start: events from before the endpoint existed may be sent too.
-    for (let after = 0; targets.length < MAX_REDELIVER; ) {
+    // Events from before the endpoint existed may be sent too, so the log is read, not the endpoint's deliveries:
+    // chosen ids from the start (there is no index by id), `since` from its first position on.
+    for (let after = eventIds ? 0 : (await firstPositionSince(this.events, since!)) - 1; targets.length < MAX_REDELIVER; ) {
       const page = await this.events.readAll({ after, maxCount: 1000 });
       if (page.length === 0) break;
       for (const event of page) {
@@ -160,6 +165,25 @@ export class RedeliverWebhooksHandler extends DeliveryRequests implements IComma
     }
     return { body: { requested: targets.length, eventIds: targets.map((target) => target.eventId) }, position };
   }
+}
+
+/**
+ * The first log position recorded at or after `since` (head + 1 if none), by binary search: the store stamps each
+ * commit with its wall clock, so recordedAt follows the log's order and about log2(head) single-event reads replace
+ * reading everything before `since`. (Were the store's clock set back, events recorded after the step but before an
+ * earlier-stamped one would be passed over; the filter on recordedAt still holds for what is read.)
+ */
+export async function firstPositionSince(events: EventStore, since: string): Promise<number> {
+  let low = 1;
+  let high = (await events.headPosition()) + 1;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    // The first event at or after `middle` (positions may have gaps on KurrentDB).
+    const [event] = await events.readAll({ after: middle - 1, maxCount: 1 });
+    if (!event || event.recordedAt >= since) high = middle;
+    else low = event.position + 1;
+  }
+  return low;
 }
 
 function redeliverInput(input: RedeliverDto): { eventIds: Set<string> | null; since: string | null } {

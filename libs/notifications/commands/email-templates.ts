@@ -5,8 +5,7 @@ import { IsOptional } from 'class-validator';
 import { SYSTEM_CLOCK, SystemClock } from '../../platform/clock/clock';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { NotFoundError } from '../../shared-kernel/errors';
-import { emailTemplatesDecider, emailTemplatesStream, isNotice, Notice, NOTICE_VARIABLES } from '../domain';
+import { emailTemplatesDecider, emailTemplatesStream, invalidTemplateName, isTemplateName, TemplateName, variablesOf } from '../domain';
 import { validTemplate } from '../email/templates';
 
 export class EmailTemplateDto {
@@ -24,7 +23,8 @@ export class EmailTemplateDto {
 }
 
 export interface EmailTemplateView {
-  name: Notice;
+  /** A built-in notice's name, or a dunning template's. */
+  name: TemplateName;
   variables: readonly string[];
   subject: string | null;
   text: string | null;
@@ -46,13 +46,14 @@ export class SetEmailTemplateHandler implements ICommandHandler<SetEmailTemplate
   ) {}
 
   async execute({ data: { tenantId, name, input }, context }: SetEmailTemplateCommand): Promise<CommandOutcome<EmailTemplateView>> {
-    if (!isNotice(name)) throw new NotFoundError('Email template', name);
+    // A built-in notice, or a dunning template the tenant names (one a dunning process's notify action can name).
+    if (!isTemplateName(name)) throw invalidTemplateName();
     const template = validTemplate(name, input);
     const at = this.clock.now().toISOString();
     const outcome = await this.runner.run(emailTemplatesDecider, emailTemplatesStream(tenantId), { type: 'SetEmailTemplate', data: { notice: name, ...template, at } }, context);
     const set = outcome.state[name]!;
     return {
-      body: { name, variables: NOTICE_VARIABLES[name], subject: set.subject, text: set.text, html: set.html, custom: true, enabled: true, updatedAt: set.setAt },
+      body: { name, variables: variablesOf(name), subject: set.subject, text: set.text, html: set.html, custom: true, enabled: true, updatedAt: set.setAt },
       position: outcome.position,
     };
   }

@@ -5,34 +5,39 @@ import { Command, CommandOutcome } from '../../platform/command-pipeline/command
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { fold } from '../../shared-kernel/decider';
-import { deterministicUuid } from '../../shared-kernel/ids';
+import { assertValidId, deterministicUuid } from '../../shared-kernel/ids';
 import { loadAccount } from '../../accounts';
 import { TenantDirectory } from '../../tenancy';
-import { emailDecider, emailPending, emailStream, emailTemplatesDecider, emailTemplatesStream, Notice, templateFor } from '../domain';
+import { emailDecider, emailPending, emailStream, emailTemplatesDecider, emailTemplatesStream, isNotice, notificationSettingsDecider, notificationSettingsStream, TemplateName, templateFor } from '../domain';
 import { EmailSender } from '../email/email-sender';
 import { render } from '../email/templates';
 
 export interface SendEmailData {
-  notice: Notice;
+  /** The template: a built-in notice, or the dunning template a dunning step's notify action names. */
+  notice: TemplateName;
   eventId: string;
   eventType: string;
-  accountId: string;
+  /** The account emailed (at its contact email); null: the tenant itself, at its notification email. */
+  accountId: string | null;
   /** The notice's variables from the event (accountId and accountName are added from the account). */
   view: Record<string, string>;
+  /** A dunning notify action's email id (the dunning case refers to the email by it); else derived from the event and the notice. */
+  emailId?: string;
 }
 
-/** Issued by the email-notices process manager, one per notice: its email id comes from the event and the notice. */
+/** Issued by the email-notices process manager, one per notice (or per dunning notify action): the email's id is stable, so a repeat is recognised. */
 export class SendEmailCommand extends Command<SendEmailData> {}
 
-export function emailIdOf(tenantId: string, eventId: string, notice: Notice): string {
+export function emailIdOf(tenantId: string, eventId: string, notice: TemplateName): string {
   return deterministicUuid(tenantId, 'email', eventId, notice);
 }
 
 /**
- * Renders the tenant's template (or the default) with the account's name to the account's contact email and records
- * EmailQueued (and, for a sandbox tenant, EmailKept: never sent), then hands it to the sender without waiting. A
- * repeat (a crash re-issued it) finds the email in its stream and only hands it over again if it is still pending.
- * Nothing is written when the notice is off (no template) or the account has no email.
+ * Renders the tenant's template (or the default) with the account's name to the account's contact email (or, for a
+ * notice to the tenant, to its notification email) and records EmailQueued (and, for a sandbox tenant, EmailKept:
+ * never sent), then hands it to the sender without waiting. A repeat (a crash re-issued it) finds the email in its
+ * stream and only hands it over again if it is still pending. Nothing is written when the notice is off (no
+ * template) or there is no address.
  */
 @CommandHandler(SendEmailCommand)
 export class SendEmailHandler implements ICommandHandler<SendEmailCommand, CommandOutcome<{ emailId: string; status: string } | null>> {
@@ -46,7 +51,8 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
 
   async execute({ data, context }: SendEmailCommand): Promise<CommandOutcome<{ emailId: string; status: string } | null>> {
     const { tenantId } = context;
-    const emailId = emailIdOf(tenantId, data.eventId, data.notice);
+    if (data.emailId !== undefined) assertValidId(data.emailId, 'emailId');
+    const emailId = data.emailId ?? emailIdOf(tenantId, data.eventId, data.notice);
     const stream = emailStream(tenantId, emailId);
     const job = { tenantId, emailId, businessDate: context.businessDate };
     const existing = fold(emailDecider, (await this.events.readStream(stream)) as never[]);
@@ -54,23 +60,36 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
       if (emailPending(existing)) this.sender.enqueue(job);
       return { body: { emailId, status: existing.status }, position: 0 };
     }
-    const template = templateFor(fold(emailTemplatesDecider, (await this.events.readStream(emailTemplatesStream(tenantId))) as never[]), data.notice);
+    const templates = fold(emailTemplatesDecider, (await this.events.readStream(emailTemplatesStream(tenantId))) as never[]);
+    // A dunning template the tenant has not set (its process was checked when defined; templates are never removed,
+    // so only a hand-made log gets here): the dunning notice still goes out, in the tenant's dunningNotice wording.
+    const template = templateFor(templates, data.notice) ?? (isNotice(data.notice) ? null : templateFor(templates, 'dunningNotice'));
     if (!template) return { body: null, position: 0 };
-    const account = await loadAccount(this.events, tenantId, data.accountId);
-    if (!account?.email) return { body: null, position: 0 };
+    const recipient = await this.recipient(tenantId, data.accountId);
+    if (!recipient) return { body: null, position: 0 };
     const tenant = await this.directory.byId(tenantId);
     if (!tenant) throw new Error(`tenant ${tenantId} is not in the tenants' read model`);
-    const rendered = render(template, { ...data.view, accountId: account.id, accountName: account.name });
+    const rendered = render(template, { ...data.view, ...recipient.view });
     const outcome = await this.runner.run(
       emailDecider,
       stream,
       {
         type: 'QueueEmail',
-        data: { emailId, notice: data.notice, eventId: data.eventId, eventType: data.eventType, accountId: account.id, to: account.email, ...rendered, sandbox: tenant.sandbox, at: this.clock.now().toISOString() },
+        data: { emailId, notice: data.notice, eventId: data.eventId, eventType: data.eventType, accountId: data.accountId, to: recipient.to, ...rendered, sandbox: tenant.sandbox, at: this.clock.now().toISOString() },
       },
       context,
     );
     if (emailPending(outcome.state)) this.sender.enqueue(job);
     return { body: { emailId, status: outcome.state.status }, position: outcome.position };
+  }
+
+  /** The account's contact email and the variables it gives, or the tenant's notification email; null: nowhere to send. */
+  private async recipient(tenantId: string, accountId: string | null): Promise<{ to: string; view: Record<string, string> } | null> {
+    if (accountId === null) {
+      const settings = fold(notificationSettingsDecider, (await this.events.readStream(notificationSettingsStream(tenantId))) as never[]);
+      return settings.email ? { to: settings.email, view: {} } : null;
+    }
+    const account = await loadAccount(this.events, tenantId, accountId);
+    return account?.email ? { to: account.email, view: { accountId: account.id, accountName: account.name } } : null;
   }
 }

@@ -4,8 +4,8 @@ export interface RetryingQueueOptions<Job> {
   /** Jobs of one lane run at most `concurrency` at a time; lanes run side by side (one per webhook endpoint, say). */
   laneOf(job: Job): string;
   concurrency: number;
-  /** A job already waiting is not queued twice. */
-  sameJob(a: Job, b: Job): boolean;
+  /** A job already waiting (same key) is not queued twice. */
+  keyOf(job: Job): string;
   /** One attempt: the attempts made so far when the job is to be tried again later, or null when it is done. */
   attempt(job: Job): Promise<number | null>;
   /** Back-off base (WEBHOOK_RETRY_BASE_MS): base × 2^(n−1), capped, jittered. */
@@ -14,12 +14,19 @@ export interface RetryingQueueOptions<Job> {
   onError(error: unknown, job: Job): void;
 }
 
+interface Lane<Job> {
+  queue: Job[];
+  /** The keys of the queued jobs. */
+  waiting: Set<string>;
+  running: number;
+}
+
 /**
  * In-process background work with retries, off the command path: webhook deliveries and emails. Memory only: the
  * log is the truth (each attempt re-reads its stream), and what a restart drops is handed back by its owner.
  */
 export class RetryingQueue<Job> {
-  private readonly lanes = new Map<string, { queue: Job[]; running: number }>();
+  private readonly lanes = new Map<string, Lane<Job>>();
   private readonly retries = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private halted = false;
@@ -34,8 +41,13 @@ export class RetryingQueue<Job> {
     if (this.halted) return;
     const key = this.options.laneOf(job);
     let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { queue: [], running: 0 }));
-    if (!lane.queue.some((queued) => this.options.sameJob(queued, job))) lane.queue.push(job);
+    if (!lane) this.lanes.set(key, (lane = { queue: [], waiting: new Set(), running: 0 }));
+    // A set, not a scan of the queue: a dead endpoint's lane holds every event published since it died.
+    const jobKey = this.options.keyOf(job);
+    if (!lane.waiting.has(jobKey)) {
+      lane.waiting.add(jobKey);
+      lane.queue.push(job);
+    }
     this.drain(key, lane);
   }
 
@@ -48,9 +60,10 @@ export class RetryingQueue<Job> {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private drain(key: string, lane: { queue: Job[]; running: number }): void {
+  private drain(key: string, lane: Lane<Job>): void {
     while (!this.halted && lane.running < this.options.concurrency && lane.queue.length > 0) {
       const job = lane.queue.shift()!;
+      lane.waiting.delete(this.options.keyOf(job));
       lane.running++;
       const running = this.options
         .attempt(job)

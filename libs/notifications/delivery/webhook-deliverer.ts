@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { Lifecycle } from '../../platform/app/lifecycle';
 import { SYSTEM_CLOCK, SystemClock } from '../../platform/clock/clock';
@@ -30,8 +31,14 @@ export interface DeliveryJob {
   businessDate: string;
 }
 
-/** Deliveries to one endpoint run at most this many at a time; other endpoints never wait for them. */
-const PER_ENDPOINT_CONCURRENCY = 4;
+/** At most this many requests are in flight to one endpoint; other endpoints never wait for them. */
+const REQUESTS_PER_ENDPOINT = 32;
+/**
+ * Attempts of one endpoint under way at a time: reading, then waiting for one of its request slots, then recording.
+ * Many more than the requests, so that recording the answers (an append each) shares group commits: with the
+ * attempt and its slot one and the same, each endpoint waited for one commit per 4 deliveries (about 200/s).
+ */
+const ATTEMPTS_PER_ENDPOINT = 64;
 
 /**
  * Makes the HTTP attempts, in the background of the process that requested them: one lane per endpoint, so a
@@ -45,6 +52,9 @@ const PER_ENDPOINT_CONCURRENCY = 4;
 export class WebhookDeliverer {
   private readonly abort = new AbortController();
   private readonly queue: RetryingQueue<DeliveryJob>;
+  private readonly requestSlots = new Map<string, Slots>();
+  /** The last secret decrypted per endpoint, by its ciphertext (a rotation changes it): one AES-GCM per attempt was 5% of the CPU. */
+  private readonly secrets = new Map<string, { ciphertext: string; secret: string }>();
 
   constructor(
     private readonly runner: DeciderRunner,
@@ -57,12 +67,14 @@ export class WebhookDeliverer {
   ) {
     this.queue = new RetryingQueue<DeliveryJob>({
       laneOf: (job) => `${job.tenantId}.${job.endpointId}`,
-      concurrency: PER_ENDPOINT_CONCURRENCY,
-      sameJob: (a, b) => a.eventId === b.eventId,
+      concurrency: ATTEMPTS_PER_ENDPOINT,
+      keyOf: (job) => job.eventId,
       attempt: (job) => this.attempt(job),
       retryBaseMs: config.webhookRetryBaseMs,
       onError: (error, job) => this.logger.warn({ err: error, ...job }, 'webhook delivery attempt could not be recorded; trying again later'),
     });
+    // Every request in flight (32 per endpoint, endpoints side by side) listens to the one shutdown signal.
+    setMaxListeners(0, this.abort.signal);
     lifecycle.onStop(() => this.stop());
   }
 
@@ -98,11 +110,15 @@ export class WebhookDeliverer {
       position: event.position,
       data: publicPayload(event.data),
     });
-    const secret = this.box.decrypt(endpoint.secretCiphertext, `${tenantId}.${endpointId}`);
-    const seconds = Math.floor(this.clock.now().getTime() / 1000);
-    const headers = { 'Billing-Event-Id': event.id, 'Billing-Event-Position': String(event.position), 'Billing-Signature': signatureHeader(secret, seconds, body) };
+    const secret = this.secretOf(`${tenantId}.${endpointId}`, endpoint.secretCiphertext);
     const allowPrivate = endpoint.sandbox || this.config.webhookAllowPrivateUrls;
-    const result = await postJson(endpoint.url, body, headers, { timeoutMs: this.config.webhookTimeoutMs, allowPrivate, signal: this.abort.signal });
+    // Signed once a request slot is free: the timestamp is when it is sent, not when it began waiting.
+    const post = () => {
+      const seconds = Math.floor(this.clock.now().getTime() / 1000);
+      const headers = { 'Billing-Event-Id': event.id, 'Billing-Event-Position': String(event.position), 'Billing-Signature': signatureHeader(secret, seconds, body) };
+      return postJson(endpoint.url, body, headers, { timeoutMs: this.config.webhookTimeoutMs, allowPrivate, signal: this.abort.signal });
+    };
+    const result = await this.slotsOf(`${tenantId}.${endpointId}`).run(post);
     if (this.queue.stopped) return null; // cut short by the shutdown: not an answer of the endpoint's
 
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
@@ -130,8 +146,45 @@ export class WebhookDeliverer {
     return after.status === 'pending' ? after.attempts : null;
   }
 
+  private secretOf(endpoint: string, ciphertext: string): string {
+    const known = this.secrets.get(endpoint);
+    if (known?.ciphertext === ciphertext) return known.secret;
+    const secret = this.box.decrypt(ciphertext, endpoint);
+    this.secrets.set(endpoint, { ciphertext, secret });
+    return secret;
+  }
+
+  private slotsOf(key: string): Slots {
+    let slots = this.requestSlots.get(key);
+    if (!slots) this.requestSlots.set(key, (slots = new Slots(REQUESTS_PER_ENDPOINT, () => this.requestSlots.delete(key))));
+    return slots;
+  }
+
   private context(job: DeliveryJob, what: string): CommandContext {
     const stream = webhookDeliveryStream(job.tenantId, job.endpointId, job.eventId);
     return { tenantId: job.tenantId, actor: 'webhooks', correlationId: job.eventId, causationId: job.eventId, commandId: deterministicUuid(stream, what), businessDate: job.businessDate };
+  }
+}
+
+/** A counting semaphore: at most `size` tasks at a time, the others waiting in order; `idle` when none is left. */
+class Slots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly idle: () => void,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes on as it is
+      else if (--this.running === 0) this.idle();
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { specFor } from '../../shared-kernel/testing/given-when-then';
 import { EmailEvent, emailDecider, MAX_EMAIL_ATTEMPTS, QueuedEmail } from './email.decider';
-import { emailTemplatesDecider, EmailTemplatesEvent, templateFor } from './email-templates';
+import { emailTemplatesDecider, EmailTemplatesEvent, isTemplateName, templateFor } from './email-templates';
+import { InvalidInputError } from '../../shared-kernel/errors';
 import { fold } from '../../shared-kernel/decider';
 
 const spec = specFor(emailDecider);
@@ -72,5 +73,17 @@ describe('email templates decider', () => {
     expect(templateFor({}, 'invoicePosted')).toBeNull();
     expect(templateFor({}, 'contactReminder')?.subject).toBe('Please complete your contact details');
     expect(templateFor(fold(emailTemplatesDecider, [set]), 'invoicePosted')).toEqual({ subject: 'S', text: 'T', html: null });
+  });
+
+  it('takes dunning templates by name, not a malformed name; a missing dunning template has no default', () => {
+    const dunning: EmailTemplatesEvent = { type: 'EmailTemplateSet', data: { notice: 'final-notice_2', subject: 'S', text: 'T', html: null, setAt: AT } };
+    templates.given([]).when({ type: 'SetEmailTemplate', data: { notice: 'final-notice_2', subject: 'S', text: 'T', html: null, at: AT } }).then([dunning]);
+    for (const bad of ['Final', '9steps', 'a.b', 'has space', `a${'b'.repeat(64)}`, '']) {
+      expect(isTemplateName(bad)).toBe(false);
+      templates.given([]).when({ type: 'SetEmailTemplate', data: { notice: bad, subject: 'S', text: 'T', html: null, at: AT } }).thenThrows(InvalidInputError);
+    }
+    expect(templateFor(fold(emailTemplatesDecider, [dunning]), 'final-notice_2')).toEqual({ subject: 'S', text: 'T', html: null });
+    expect(templateFor({}, 'final-notice_2')).toBeNull();
+    expect(templateFor({}, 'dunningNotice')?.subject).toContain('past due');
   });
 });

@@ -1,16 +1,18 @@
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { streamName } from '../../shared-kernel/streams';
-import type { Notice } from './email-templates';
+import type { TemplateName } from './email-templates';
 
 /** An email is given up (EmailNotSent) after this many failed attempts. */
 export const MAX_EMAIL_ATTEMPTS = 8;
 
 export interface QueuedEmail {
   emailId: string;
-  notice: Notice;
+  /** The template it was rendered from: a built-in notice or a dunning template. */
+  notice: TemplateName;
   eventId: string;
   eventType: string;
-  accountId: string;
+  /** null: a notice to the tenant itself (its notification email), not to an account. */
+  accountId: string | null;
   to: string;
   subject: string;
   text: string;
@@ -18,7 +20,7 @@ export interface QueuedEmail {
   sandbox: boolean;
 }
 
-/** One email (stream `email-<tenant>.<emailId>`, the id derived from the event and the notice). */
+/** One email (stream `email-<tenant>.<emailId>`, the id derived from the event and the notice, or a dunning action's). */
 export type EmailEvent =
   | { type: 'EmailQueued'; data: QueuedEmail & { queuedAt: string } }
   | { type: 'EmailKept'; data: { emailId: string; keptAt: string } }

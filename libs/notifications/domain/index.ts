@@ -4,3 +4,4 @@ export * from './webhook-endpoint.decider';
 export * from './webhook-delivery.decider';
 export * from './email-templates';
 export * from './email.decider';
+export * from './notification-settings';

@@ -53,7 +53,7 @@ export class EmailSender {
     this.queue = new RetryingQueue<EmailJob>({
       laneOf: () => '', // one lane: at most CONCURRENCY emails at a time
       concurrency: CONCURRENCY,
-      sameJob: (a, b) => a.tenantId === b.tenantId && a.emailId === b.emailId,
+      keyOf: (job) => `${job.tenantId}.${job.emailId}`,
       attempt: (job) => this.attempt(job),
       retryBaseMs: config.webhookRetryBaseMs,
       onError: (error, job) => this.logger.warn({ err: error, ...job }, 'email attempt could not be recorded; trying again later'),

@@ -32,4 +32,12 @@ describe('email templates (Mustache)', () => {
     const out = render({ subject: 'Hi {{accountName}}\n!', text: 'A & {{accountName}}', html: '<p>{{accountName}}</p>' }, { accountName: 'Ada & <Co>' });
     expect(out).toEqual({ subject: 'Hi Ada & <Co> !', text: 'A & Ada & <Co>', html: '<p>Ada &amp; &lt;Co&gt;</p>' });
   });
+
+  it("gives a dunning template (the built-in dunningNotice or a tenant's own name) the dunning variables", () => {
+    const text = '{{accountName}}: step {{step}} on {{date}}, {{pastDue}} {{currency}} past due ({{processId}}, {{accountId}})';
+    expect(validTemplate('dunningNotice', { subject: 'x', text }).text).toBe(text);
+    expect(validTemplate('finalWarning', { subject: 'x', text }).text).toBe(text);
+    expect(refusal(() => validTemplate('finalWarning', { subject: '{{invoiceId}}', text: 'x' }))).toEqual(['subject:knownVariable']);
+    expect(refusal(() => validTemplate('webhookEndpointDisabled', { subject: 'x', text: '{{accountName}}' }))).toEqual(['text:knownVariable']);
+  });
 });

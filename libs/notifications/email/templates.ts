@@ -1,6 +1,6 @@
 import Mustache from 'mustache';
 import { InvalidInputError } from '../../shared-kernel/errors';
-import { EmailTemplate, Notice, NOTICE_VARIABLES, TEMPLATE_MAX_LENGTH } from '../domain';
+import { EmailTemplate, TEMPLATE_MAX_LENGTH, TemplateName, variablesOf } from '../domain';
 
 type Field = keyof typeof TEMPLATE_MAX_LENGTH;
 type Token = [string, string, number, number, Token[]?, number?];
@@ -10,14 +10,14 @@ type Token = [string, string, number, number, Token[]?, number?];
  * `{{#x}}…{{/x}}`). Refused with the field and the rule: `required`/`string`/`maxLength`, `templateSyntax` (it does
  * not parse), `knownVariable` (a variable the notice does not give).
  */
-export function validTemplate(notice: Notice, input: { subject?: unknown; text?: unknown; html?: unknown }): EmailTemplate {
+export function validTemplate(notice: TemplateName, input: { subject?: unknown; text?: unknown; html?: unknown }): EmailTemplate {
   const subject = checked(notice, 'subject', input.subject, true)!;
   const text = checked(notice, 'text', input.text, true)!;
   const html = checked(notice, 'html', input.html, false);
   return { subject, text, html };
 }
 
-function checked(notice: Notice, field: Field, value: unknown, required: boolean): string | null {
+function checked(notice: TemplateName, field: Field, value: unknown, required: boolean): string | null {
   if (value === undefined || value === null) {
     if (required) throw InvalidInputError.forField(field, 'required', `${field} is required`);
     return null;
@@ -30,10 +30,10 @@ function checked(notice: Notice, field: Field, value: unknown, required: boolean
   } catch (error) {
     throw InvalidInputError.forField(field, 'templateSyntax', `${field} is not a valid template: ${(error as Error).message}`);
   }
-  const known: readonly string[] = NOTICE_VARIABLES[notice];
+  const known = variablesOf(notice);
   for (const name of variables(tokens)) {
     if (!known.includes(name)) {
-      throw InvalidInputError.forField(field, 'knownVariable', `${field} uses {{${name}}}, which the ${notice} notice does not give (it gives ${known.join(', ')})`);
+      throw InvalidInputError.forField(field, 'knownVariable', `${field} uses {{${name}}}, which the ${notice} template is not given (its variables: ${known.join(', ')})`);
     }
   }
   return value;

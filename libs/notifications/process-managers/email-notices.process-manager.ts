@@ -2,15 +2,23 @@ import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { PmCommand, ProcessManager } from '../../platform/process-manager-runtime/process-manager';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { toMajorString } from '../../shared-kernel/money';
-import { Notice } from '../domain';
+import { TemplateName } from '../domain';
 import { EMAIL_TEMPLATES, emailTemplatesProjection } from '../read-model';
-import { ReadModelAt } from './read-model-at';
+import { ReadModelAt } from '../../platform/process-manager-runtime/read-model-at';
 
 /** Whether the tenant set its invoicePosted template (the notice is off until it does), from the templates' read model. */
 const invoicePostedOn = new ReadModelAt(emailTemplatesProjection.name, async (store: ReadStore, tenantId: string) => (await store.get(EMAIL_TEMPLATES, tenantId, 'invoicePosted')) !== null);
 
-function sendEmail(event: RecordedEvent, notice: Notice, accountId: string, view: Record<string, string>): PmCommand {
-  return { type: 'SendEmail', data: { notice, eventId: event.id, eventType: event.type, accountId, view }, key: `email:${notice}`, lane: accountId };
+function sendEmail(event: RecordedEvent, notice: TemplateName, accountId: string | null, view: Record<string, string>, emailId?: string): PmCommand {
+  const data = { notice, eventId: event.id, eventType: event.type, accountId, view, ...(emailId ? { emailId } : {}) };
+  return { type: 'SendEmail', data, key: emailId ? `email:dunning:${emailId}` : `email:${notice}`, lane: accountId ?? '_tenant' };
+}
+
+/** A dunning step's notify action, as DunningStepAdvanced (dunning context) carries it; read by type name, not imported. */
+interface NotifyAction {
+  type: 'notify';
+  template: string;
+  emailId: string;
 }
 
 /**
@@ -19,10 +27,14 @@ function sendEmail(event: RecordedEvent, notice: Notice, accountId: string, view
  * → invoicePosted, only once the tenant set that template (off by default: a 100,000-invoice bill run of a tenant
  * without it costs one read-model lookup per event and no command). One SendEmail per notice, its id derived from
  * the event, so a crash re-issues it and it is recognised as done.
+ * DunningStepAdvanced → one email per notify action, rendered from the template it names (dunningNotice or the
+ * tenant's own), its id the action's emailId (the dunning case refers to the email by it; the command key names it
+ * too, so two notify actions of one step are two emails). WebhookEndpointDisabled for failing → webhookEndpointDisabled
+ * to the tenant's notification email (when it set one).
  */
 export const emailNoticesProcessManager: ProcessManager = {
   name: 'email-notices',
-  eventTypes: ['AccountContactReminderSent', 'PaymentFailed', 'PlanInstanceBilled'],
+  eventTypes: ['AccountContactReminderSent', 'PaymentFailed', 'PlanInstanceBilled', 'DunningStepAdvanced', 'WebhookEndpointDisabled'],
   lanesAcrossEvents: true,
   async react(event, context) {
     const data = event.data as Record<string, any>;
@@ -42,6 +54,19 @@ export const emailNoticesProcessManager: ProcessManager = {
         if (!(await invoicePostedOn.at(context.store, event.metadata.tenantId, event.position))) return [];
         const { invoiceId, invoiceDate, dueDate, currency, total } = invoice;
         return [sendEmail(event, 'invoicePosted', invoice.accountId, { invoiceId, invoiceDate, dueDate, currency, total: toMajorString({ amount: total, currency }) })];
+      }
+      case 'DunningStepAdvanced': {
+        const { accountId, processId, step, date, pastDue, currency } = data;
+        const view = { step: String(step), date, pastDue: toMajorString({ amount: pastDue, currency }), currency, processId };
+        return ((data.actions as { type: string }[]) ?? [])
+          .filter((action): action is NotifyAction => action.type === 'notify')
+          .map((action) => sendEmail(event, action.template, accountId, view, action.emailId));
+      }
+      case 'WebhookEndpointDisabled': {
+        // The tenant's own choice needs no telling; an endpoint failing for three days does.
+        if (data.reason !== 'failing') return [];
+        const { endpointId, url, detail, disabledAt } = data;
+        return [sendEmail(event, 'webhookEndpointDisabled', null, { endpointId, url, detail: detail ?? 'deliveries failed for three days', disabledAt })];
       }
       default:
         return [];

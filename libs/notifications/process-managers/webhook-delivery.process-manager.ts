@@ -2,7 +2,7 @@ import { PmCommand, ProcessManager } from '../../platform/process-manager-runtim
 import { endpointWants, PUBLISHED_TYPES } from '../domain';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { WEBHOOK_ENDPOINTS, WebhookEndpointDoc, webhookEndpointsProjection } from '../read-model';
-import { ReadModelAt } from './read-model-at';
+import { ReadModelAt } from '../../platform/process-manager-runtime/read-model-at';
 
 /** A tenant's enabled endpoints, from their read model once it passed the event (every endpoint created before it is there). */
 const enabledEndpoints = new ReadModelAt(webhookEndpointsProjection.name, async (store: ReadStore, tenantId: string) =>
@@ -11,7 +11,7 @@ const enabledEndpoints = new ReadModelAt(webhookEndpointsProjection.name, async 
 
 /**
  * Webhooks from the log: each published event becomes one RequestWebhookDelivery per enabled endpoint of its tenant
- * whose filter takes it, in a lane per endpoint. The command only records the request and hands the HTTP attempt to
+ * whose filter takes it, each in a lane of its own. The command only records the request and hands the HTTP attempt to
  * the deliverer, so this consumer never waits for an endpoint: its checkpoint moves once the requests are written,
  * and from then on the log holds every delivery still owed (a crash delays a delivery, never loses it).
  */
@@ -29,7 +29,9 @@ export const webhookDeliveryProcessManager: ProcessManager = {
           type: 'RequestWebhookDelivery',
           data: { endpointId: endpoint.endpointId, eventId: event.id, eventType: event.type, position: event.position, occurredAt: event.recordedAt },
           key: `webhook:${endpoint.endpointId}`,
-          lane: endpoint.endpointId,
+          // A lane per delivery, not per endpoint: each request is its own stream, so they share group commits
+          // (per endpoint they ran one commit after another: 84 deliveries/s). Receivers order on the position.
+          lane: `${endpoint.endpointId}.${event.id}`,
         }),
       );
   },

@@ -6,9 +6,16 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
-import { DEFAULT_TEMPLATES, isNotice, Notice, NOTICE_VARIABLES, NOTICES } from '../domain';
-import { EMAIL_TEMPLATES, EMAILS, EmailDoc, EmailTemplateDoc } from '../read-model';
+import { DEFAULT_TEMPLATES, isDunningTemplateName, isNotice, Notice, NOTICE_VARIABLES, NOTICES, variablesOf } from '../domain';
+import { EMAIL_TEMPLATES, EMAILS, EmailDoc, EmailTemplateDoc, NOTIFICATION_SETTINGS, NotificationSettingsDoc } from '../read-model';
 import type { EmailTemplateView } from '../commands/email-templates';
+
+/** Listed with the notices' (a tenant has a handful; the list is not paged). */
+const MAX_DUNNING_TEMPLATES = 1000;
+
+function custom(set: EmailTemplateDoc): EmailTemplateView {
+  return { name: set.notice, variables: variablesOf(set.notice), subject: set.subject, text: set.text, html: set.html, custom: true, enabled: true, updatedAt: set.updatedAt };
+}
 
 @ApiTags('notifications')
 @UseInterceptors(MinPositionInterceptor)
@@ -17,16 +24,30 @@ export class EmailsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
   @Get('email-templates')
-  @ApiOperation({ summary: "The tenant's email templates, one per notice: { items: [{ name, variables, subject, text, html, custom, enabled, updatedAt }] } (the default where the tenant set none)" })
+  @ApiOperation({
+    summary:
+      "The tenant's email templates, one per notice (the default where the tenant set none), then its dunning templates by name: { items: [{ name, variables, subject, text, html, custom, enabled, updatedAt }] }",
+  })
   async list(@CurrentTenant() tenant: TenantView) {
-    return { items: await Promise.all(NOTICES.map((notice) => this.template(tenant.id, notice))) };
+    const notices = await Promise.all(NOTICES.map((notice) => this.template(tenant.id, notice)));
+    const dunning = (await this.store.find<EmailTemplateDoc>(EMAIL_TEMPLATES, tenant.id, { limit: MAX_DUNNING_TEMPLATES })).items.filter((doc) => !isNotice(doc.notice));
+    return { items: [...notices, ...dunning.sort((a, b) => a.notice.localeCompare(b.notice)).map(custom)] };
   }
 
   @Get('email-templates/:name')
-  @ApiOperation({ summary: 'One notice\'s email template (the default where the tenant set none; invoicePosted has none: enabled false)' })
+  @ApiOperation({ summary: "One notice's email template (the default where the tenant set none; invoicePosted has none: enabled false), or a dunning template the tenant set" })
   async get(@CurrentTenant() tenant: TenantView, @Param('name') name: string) {
-    if (!isNotice(name)) throw new NotFoundError('Email template', name);
-    return this.template(tenant.id, name);
+    if (isNotice(name)) return this.template(tenant.id, name);
+    const set = isDunningTemplateName(name) ? await this.store.get<EmailTemplateDoc>(EMAIL_TEMPLATES, tenant.id, name) : null;
+    if (!set) throw new NotFoundError('Email template', name);
+    return custom(set);
+  }
+
+  @Get('notification-settings')
+  @ApiOperation({ summary: "The tenant's notification settings: { email } (null: none set; a webhook endpoint disabled for failing is then told by its event alone)" })
+  async settings(@CurrentTenant() tenant: TenantView) {
+    const doc = await this.store.get<NotificationSettingsDoc>(NOTIFICATION_SETTINGS, tenant.id, 'settings');
+    return { email: doc?.email ?? null };
   }
 
   @Get('emails')
@@ -63,7 +84,7 @@ export class EmailsQueryController {
   private async template(tenantId: string, notice: Notice): Promise<EmailTemplateView> {
     const set = await this.store.get<EmailTemplateDoc>(EMAIL_TEMPLATES, tenantId, notice);
     const variables = NOTICE_VARIABLES[notice];
-    if (set) return { name: notice, variables, subject: set.subject, text: set.text, html: set.html, custom: true, enabled: true, updatedAt: set.updatedAt };
+    if (set) return custom(set);
     const fallback = DEFAULT_TEMPLATES[notice];
     return { name: notice, variables, subject: fallback?.subject ?? null, text: fallback?.text ?? null, html: fallback?.html ?? null, custom: false, enabled: fallback !== null, updatedAt: null };
   }

@@ -1,15 +1,23 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { Doc, DocWrite } from '../../platform/read-store/read-store.port';
 import { Projector } from '../../platform/projection-runner/projector';
-import type { EmailEvent, EmailTemplatesEvent, Notice } from '../domain';
+import type { EmailEvent, EmailTemplatesEvent, NotificationSettingsEvent, TemplateName } from '../domain';
 
-/** The templates a tenant set (id: the notice); the defaults are not stored. */
+/** The templates a tenant set (id: the template's name, a notice's or a dunning template's); the defaults are not stored. */
 export const EMAIL_TEMPLATES = 'emailTemplates';
 /** Every email of a tenant (id: the email's), with its status: GET /v1/emails. */
 export const EMAILS = 'emails';
+/** The tenant's notification settings, one document (id `settings`): GET /v1/notification-settings. */
+export const NOTIFICATION_SETTINGS = 'notificationSettings';
+
+export interface NotificationSettingsDoc extends Doc {
+  email: string | null;
+  updatedAt: string;
+}
 
 export interface EmailTemplateDoc extends Doc {
-  notice: Notice;
+  /** The template's name (the document's id): a built-in notice or a dunning template. */
+  notice: TemplateName;
   subject: string;
   text: string;
   html: string | null;
@@ -18,10 +26,10 @@ export interface EmailTemplateDoc extends Doc {
 
 export interface EmailDoc extends Doc {
   emailId: string;
-  notice: Notice;
+  notice: TemplateName;
   eventId: string;
   eventType: string;
-  accountId: string;
+  accountId: string | null;
   to: string;
   subject: string;
   text: string;
@@ -75,5 +83,16 @@ export const emailsProjection: Projector = {
       case 'EmailNotSent':
         return patch({ status: 'notSent', reason: event.data.reason });
     }
+  },
+};
+
+export const notificationSettingsProjection: Projector = {
+  name: 'notification-settings',
+  collections: [{ name: NOTIFICATION_SETTINGS, indexes: [] }],
+  eventTypes: ['NotificationEmailSet'],
+  async project(recorded) {
+    const event = recorded as unknown as RecordedEvent & NotificationSettingsEvent;
+    const doc: NotificationSettingsDoc = { email: event.data.email, updatedAt: event.data.setAt };
+    return [{ op: 'upsert', collection: NOTIFICATION_SETTINGS, tenantId: recorded.metadata.tenantId, id: 'settings', doc, position: recorded.position }];
   },
 };

@@ -1,4 +1,4 @@
-import { ReadStore } from '../../platform/read-store/read-store.port';
+import { ReadStore } from '../read-store/read-store.port';
 
 const POLL_MS = 20;
 
