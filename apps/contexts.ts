@@ -12,6 +12,7 @@ import { poolsContext } from '../libs/pools';
 import { paymentsContext } from '../libs/payments';
 import { statementsContext } from '../libs/statements';
 import { notificationsContext } from '../libs/notifications';
+import { dunningContext } from '../libs/dunning';
 
 /** The bounded contexts of the product, listed once: every app composes itself from this list. */
 export const CONTEXTS: readonly BoundedContext[] = [
@@ -25,6 +26,7 @@ export const CONTEXTS: readonly BoundedContext[] = [
   paymentsContext,
   statementsContext,
   notificationsContext,
+  dunningContext,
 ];
 
 /** Every read model: the worker (or the projector thread) runs them and `npm run rebuild` replays them. */

@@ -56,6 +56,9 @@ describe('Operations over HTTP', () => {
         'email-templates': head,
         emails: head,
         'notification-settings': head,
+        'dunning-processes': head,
+        'dunning-groups': head,
+        'dunning-cases': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

@@ -29,8 +29,12 @@ export interface CollectionOutcome {
   status?: 'succeeded' | 'declined' | 'failed';
 }
 
-/** Issued by the collection process manager when an invoice posts for the account (and by its retry timers). */
-export class CollectPaymentCommand extends Command<{ accountId: string; invoiceId: string; attempt: number }> {}
+/**
+ * Issued by the collection process manager when an invoice posts for the account (and by its retry timers), and by
+ * dunning's retry steps, which name their own payment id (`dun:<caseId>:<step>`: not retried by the collection
+ * process manager, whose schedule reads `col:` ids).
+ */
+export class CollectPaymentCommand extends Command<{ accountId: string; invoiceId: string; attempt: number; paymentId?: string }> {}
 
 /**
  * Automatic collection (DOMAIN.md §8): an account with a default electronic payment method is charged its balance
@@ -49,8 +53,8 @@ export class CollectPaymentHandler implements ICommandHandler<CollectPaymentComm
     private readonly faults: FaultInjector,
   ) {}
 
-  async execute({ data: { accountId, invoiceId, attempt }, context }: CollectPaymentCommand): Promise<CommandOutcome<CollectionOutcome>> {
-    const paymentId = collectionPaymentId(invoiceId, attempt);
+  async execute({ data: { accountId, invoiceId, attempt, paymentId: named }, context }: CollectPaymentCommand): Promise<CommandOutcome<CollectionOutcome>> {
+    const paymentId = named ?? collectionPaymentId(invoiceId, attempt);
     const { tenantId, businessDate } = context;
     // The short stream first: most accounts of a tenant on net terms are done after it.
     const method = defaultPaymentMethod(fold(paymentMethodsDecider, await this.events.readStream(paymentMethodsStream(tenantId, accountId))));

@@ -10,7 +10,8 @@ export type ApplicationMethod = 'fifo' | 'fdfo' | 'statementFifo';
 
 export const APPLICATION_METHODS: readonly ApplicationMethod[] = ['fifo', 'fdfo', 'statementFifo'];
 
-export type ReceivableKind = 'charge' | 'installment';
+/** A `fee` is a dunning late fee: owed and applied like a charge, never the basis of another fee. */
+export type ReceivableKind = 'charge' | 'installment' | 'fee';
 
 /** What the methods need to know of an open item. `postingOrder` breaks ties: earlier postings first. */
 export interface ApplicableItem {

@@ -8,7 +8,7 @@ import { ReceivablesEvent } from './receivables.events';
  * account's balance (open balances minus credit). Oldest first (the API shows newest first: reverse it).
  * Applying credit and failed payments move no balance and make no entry. `date` is the event's business date.
  */
-export type LedgerEntryType = 'invoice' | 'payment' | 'refund' | 'creditMemo' | 'writeOff' | 'reversal';
+export type LedgerEntryType = 'invoice' | 'payment' | 'refund' | 'creditMemo' | 'writeOff' | 'reversal' | 'fee';
 
 export interface LedgerEntry {
   /** The id of what the entry records: invoiceId, paymentId, refundId, creditMemoId, writeOffId, reversalId. */
@@ -36,8 +36,8 @@ export function ledger(events: readonly ReceivablesEvent[]): LedgerEntry[] {
 function entryOf(event: ReceivablesEvent): Omit<LedgerEntry, 'balanceAfter'> | null {
   switch (event.type) {
     case 'ReceivablePosted': {
-      const { invoiceId, invoiceNumber, amount, businessDate } = event.data;
-      return { id: invoiceId, type: 'invoice', date: businessDate, amount, reference: invoiceNumber ?? invoiceId };
+      const { invoiceId, invoiceNumber, amount, kind, businessDate } = event.data;
+      return { id: invoiceId, type: kind === 'fee' ? 'fee' : 'invoice', date: businessDate, amount, reference: invoiceNumber ?? invoiceId };
     }
     case 'PaymentRecorded': {
       const { paymentId, amount, reference, businessDate } = event.data;

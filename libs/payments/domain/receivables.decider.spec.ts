@@ -73,7 +73,7 @@ describe('PostReceivable', () => {
   });
 
   it('refuses malformed fields, all at once', () => {
-    const command = post('inv 1', 1.5, { invoiceDate: '2025-02-30', currency: 'usd', kind: 'fee' as 'charge', businessDate: 'today' });
+    const command = post('inv 1', 1.5, { invoiceDate: '2025-02-30', currency: 'usd', kind: 'penalty' as 'charge', businessDate: 'today' });
     expect(invalid([], command)).toEqual([
       ['invoiceId', 'id'],
       ['invoiceDate', 'isoDate'],

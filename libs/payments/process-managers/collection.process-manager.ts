@@ -37,8 +37,9 @@ export const collectionProcessManager: ProcessManager = {
     const event = recorded as unknown as RecordedEvent & (ReceivablePosted | PaymentFailed);
     switch (event.type) {
       case 'ReceivablePosted': {
-        const { accountId, invoiceId, amount } = event.data;
-        if (amount <= 0) return [];
+        const { accountId, invoiceId, amount, kind } = event.data;
+        // A late fee posts in a dunning step; the step's own retry (if it has one) collects it.
+        if (amount <= 0 || kind === 'fee') return [];
         if (await onNetTerms(context.store, recorded, accountId)) return [];
         return [{ type: 'CollectPayment', data: { accountId, invoiceId, attempt: 1 }, key: `collect:${accountId}:${invoiceId}:1`, lane: accountId }];
       }

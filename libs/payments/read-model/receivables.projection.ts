@@ -95,14 +95,17 @@ export interface TransactionDoc extends Doc {
 export const receivablesProjection: Projector = {
   name: 'receivables',
   collections: [
-    { name: RECEIVABLE_ITEMS, indexes: ['accountId', 'invoiceId'] },
+    // dueDate: dunning's daily entry check asks for the items that became past due that day.
+    { name: RECEIVABLE_ITEMS, indexes: ['accountId', 'invoiceId', 'dueDate'] },
     { name: RECEIVABLE_ACCOUNTS, indexes: [] },
     { name: PAYMENTS, indexes: ['accountId', 'sequence'] },
     { name: TRANSACTIONS, indexes: ['accountId', 'sequence'] },
   ],
-  eventTypes: [...INVOICE_EVENT_TYPES, ...RECEIVABLES_EVENT_TYPES.filter((type) => type !== 'ReceivablePosted')],
+  // ReceivablePosted only for fees (see isFee): every other posting is taken from its invoice.
+  eventTypes: [...INVOICE_EVENT_TYPES, ...RECEIVABLES_EVENT_TYPES],
   prefetch(recorded) {
     const { tenantId } = recorded.metadata;
+    if (recorded.type === 'ReceivablePosted' && !isFee(recorded)) return [];
     const shares = isInvoiceEvent(recorded)
       ? sharesOf(recorded).map(({ accountId, invoice }) => ({ accountId, invoiceId: invoice.invoiceId }))
       : invoicesTouched(recorded as unknown as ReceivablesEvent).map((invoiceId) => ({ accountId: (recorded.data as { accountId: string }).accountId, invoiceId }));
@@ -118,6 +121,11 @@ export const receivablesProjection: Projector = {
     return writes.of(recorded as unknown as ReceivablesEvent);
   },
 };
+
+/** A dunning late fee: posted to the ledger alone, with no invoice event to take it from. */
+function isFee(recorded: RecordedEvent): boolean {
+  return (recorded.data as { kind?: string }).kind === 'fee';
+}
 
 function isInvoiceEvent(recorded: RecordedEvent): boolean {
   return (INVOICE_EVENT_TYPES as readonly string[]).includes(recorded.type);
@@ -198,8 +206,16 @@ class ReceivablesWrites {
     let open = 0;
     let credit = 0;
     switch (event.type) {
-      case 'ReceivablePosted':
-        return []; // taken from the invoice itself (see the projector)
+      case 'ReceivablePosted': {
+        if (event.data.kind !== 'fee') return []; // taken from the invoice itself (see the projector)
+        const { invoiceId, invoiceDate, dueDate, currency, amount } = event.data;
+        const id = receivableItemId(accountId, invoiceId);
+        if (await this.get(RECEIVABLE_ITEMS, id)) return [];
+        const item: ReceivableItemDoc = { accountId, invoiceId, invoiceDate, dueDate, kind: 'fee', currency, amount, paid: 0, credited: 0, writtenOff: 0, balance: amount, status: 'unpaid' };
+        this.upsert(RECEIVABLE_ITEMS, id, { ...item, status: invoiceStatus(item) });
+        open += amount;
+        break;
+      }
       case 'PaymentRecorded': {
         const { paymentId, amount, currency, source, reference, paymentMethodId, applicationMethod, applications, unapplied, businessDate } = event.data;
         open -= await this.settle(accountId, applications, 'paid', 1);

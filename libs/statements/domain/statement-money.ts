@@ -13,7 +13,9 @@ import { addOpenCharge, closing, Statement } from './statement';
  *   of its invoices. Applying credit already held (CreditApplied) moves no money: it only settles charges.
  * - Settlements: each application names an invoice; the charge settled (or reopened) is the statement's that
  *   carries the account's share of that invoice, whichever statement is the latest by then.
- * ReceivablePosted is not counted: statements take what is owed from the invoice events themselves.
+ * - `fee`: a dunning late fee (ReceivablePosted of kind `fee`, which has no invoice) is a charge of the account's
+ *   latest statement, owed from its date; other ReceivablePosted are not counted: statements take what is owed from
+ *   the invoice events themselves.
  */
 
 /** `installment_due_paid` (DOMAIN.md §8) joins these when installments exist. */
@@ -37,13 +39,19 @@ export interface MoneyMovement {
   /** Credit memos and write-offs, positive. */
   credits: number;
   settlements: Settlement[];
+  /** A late fee charged. */
+  fee?: { invoiceId: string; dueDate: CalendarDate; amount: number };
 }
 
 /** The movement of a receivables event; null for those that move nothing on a statement. */
 export function moneyOf(event: ReceivablesEvent): MoneyMovement | null {
   const base = { accountId: event.data.accountId, businessDate: event.data.businessDate };
   switch (event.type) {
-    case 'ReceivablePosted': // counted from the invoice itself
+    case 'ReceivablePosted': {
+      if (event.data.kind !== 'fee') return null; // counted from the invoice itself
+      const { invoiceId, dueDate, amount, currency } = event.data;
+      return { ...base, currency, payments: 0, credits: 0, settlements: [], fee: { invoiceId, dueDate, amount } };
+    }
     case 'PaymentFailed': // no money moved
       return null;
     case 'PaymentRecorded':
@@ -60,6 +68,14 @@ export function moneyOf(event: ReceivablesEvent): MoneyMovement | null {
     default:
       return assertNever(event);
   }
+}
+
+/** The statement with a late fee among its charges, owed from its due date. */
+export function addFee(statement: Statement, fee: { dueDate: CalendarDate; amount: number }): Statement {
+  const charges = statement.charges + fee.amount;
+  const closingBalance = closing(statement.openingBalance, charges, statement.payments, statement.credits);
+  const openCharges = addOpenCharge(statement.openCharges, { dueDate: fee.dueDate, amount: fee.amount });
+  return { ...statement, charges, closingBalance, amountDue: Math.max(closingBalance, 0), dueDate: openCharges[0]?.dueDate ?? null, openCharges };
 }
 
 /** The statement with money received and credits added; its opening balance never moves. */

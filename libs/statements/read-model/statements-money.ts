@@ -4,7 +4,7 @@ import { DocKey, ProjectionView } from '../../platform/projection-runner/project
 import type { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ReceivablesEvent } from '../../payments/domain';
 import { emptyBalance, postToBalance, Statement, statementId } from '../domain/statement';
-import { addMoney, moneyOf, settleCharge } from '../domain/statement-money';
+import { addFee, addMoney, moneyOf, settleCharge } from '../domain/statement-money';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, STATEMENT_CHARGES, statementChargeId, StatementChargeDoc, StatementDoc, STATEMENTS, storedFields } from './statement-docs';
 
 /**
@@ -16,12 +16,13 @@ import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, STATEMENT_CHARGES, stat
  * share joined a statement (its own, or a section of the payer's). Read by id through the view (which sees the batch's
  * pending writes), so no commit is needed before these events: a bill run's collections stay in large batches.
  */
-export const MONEY_EVENT_TYPES: readonly ReceivablesEvent['type'][] = ['PaymentRecorded', 'CreditApplied', 'CreditMemoIssued', 'InvoiceWrittenOff', 'PaymentRefunded', 'PaymentReversed'];
+export const MONEY_EVENT_TYPES: readonly ReceivablesEvent['type'][] = ['ReceivablePosted', 'PaymentRecorded', 'CreditApplied', 'CreditMemoIssued', 'InvoiceWrittenOff', 'PaymentRefunded', 'PaymentReversed'];
 
 export function moneyPrefetch(recorded: RecordedEvent): DocKey[] {
   const { accountId } = recorded.data as { accountId: string };
   const { tenantId } = recorded.metadata;
   const movement = moneyOf(recorded as unknown as ReceivablesEvent);
+  if (movement === null) return []; // an invoice's posting (a bill run has 100,000): read nothing
   const charges = (movement?.settlements ?? []).map(({ invoiceId }) => ({ collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, invoiceId) }));
   return [{ collection: ACCOUNT_BALANCES, tenantId, id: accountId }, ...charges];
 }
@@ -49,15 +50,23 @@ export async function projectMoney(recorded: RecordedEvent, view: ProjectionView
   if ((payments !== 0 || credits !== 0) && balance.lastStatementDate !== null) {
     await change(statementId(accountId, balance.lastStatementDate), (statement) => addMoney(statement, payments, credits));
   }
+  const writes: DocWrite[] = [];
+  const { fee } = movement;
+  if (fee && balance.lastStatementDate !== null) {
+    // On the latest statement, which later payments of the fee then settle like any of its charges.
+    const feeStatementId = statementId(accountId, balance.lastStatementDate);
+    await change(feeStatementId, (statement) => addFee(statement, fee));
+    const charge: StatementChargeDoc = { statementId: feeStatementId, dueDate: fee.dueDate };
+    writes.push({ op: 'upsert', collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, fee.invoiceId), doc: charge, position });
+  }
   const charges = await chargesOf(view, tenantId, accountId, new Set(movement.settlements.map((s) => s.invoiceId)));
   for (const { invoiceId, amount } of movement.settlements) {
     const charge = charges.get(invoiceId);
     if (charge) await change(charge.statementId, (statement) => settleCharge(statement, charge.dueDate, amount, businessDate));
   }
 
-  const writes: DocWrite[] = [];
   for (const [id, doc] of touched) writes.push({ op: 'upsert', collection: STATEMENTS, tenantId, id, doc, position });
-  const after = postToBalance(balance, -(payments + credits));
+  const after = postToBalance(balance, (fee?.amount ?? 0) - (payments + credits));
   const lastStatementId = after.lastStatementDate === null ? null : statementId(accountId, after.lastStatementDate);
   const doc: AccountBalanceDoc = { ...after, lastStatementId, lastPosition: position };
   writes.push({ op: 'upsert', collection: ACCOUNT_BALANCES, tenantId, id: accountId, doc, position });
