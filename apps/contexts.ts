@@ -13,6 +13,7 @@ import { paymentsContext } from '../libs/payments';
 import { statementsContext } from '../libs/statements';
 import { notificationsContext } from '../libs/notifications';
 import { dunningContext } from '../libs/dunning';
+import { ordersContext } from '../libs/orders';
 
 /** The bounded contexts of the product, listed once: every app composes itself from this list. */
 export const CONTEXTS: readonly BoundedContext[] = [
@@ -27,6 +28,7 @@ export const CONTEXTS: readonly BoundedContext[] = [
   statementsContext,
   notificationsContext,
   dunningContext,
+  ordersContext,
 ];
 
 /** Every read model: the worker (or the projector thread) runs them and `npm run rebuild` replays them. */

@@ -59,6 +59,8 @@ describe('Operations over HTTP', () => {
         'dunning-processes': head,
         'dunning-groups': head,
         'dunning-cases': head,
+        items: head,
+        'installment-terms': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });
