@@ -415,7 +415,7 @@ async function settle(url: string, key: string, fail: (message: string) => void,
   if (settled.status !== 200 || settled.body.days !== 0) fail(`settling ${when} answered ${settled.status} ${JSON.stringify(settled.body)}`);
 }
 
-type Fail = (message: string) => void;
+export type Fail = (message: string) => void;
 type Describe = (op: Op) => string;
 
 /** Every UsageRecorded record in the log, by its record key. */
@@ -562,7 +562,7 @@ async function checkLogAfterRetries(dataDir: string, ops: Op[], fail: Fail, desc
 }
 
 /** The stopped app's read models equal what a rebuild from the log gives (as test/support/read-model-hash.ts). */
-async function checkRebuild(dataDir: string, fail: Fail): Promise<void> {
+export async function checkRebuild(dataDir: string, fail: Fail): Promise<void> {
   const events = createEventStore({ kind: 'sqlite', dataDir });
   const store = createReadStore({ kind: 'sqlite', dataDir });
   try {

@@ -4,8 +4,11 @@
  * Round n uses seed CRASH_SEED + n (CRASH_SEED defaults to one drawn now and printed), so a failing round is
  * replayed with CRASH_SEED=<its seed> CRASH_ROUNDS=1 (CRASH_VERBOSE=1 prints each resent request's answer). Exits 1
  * when a round found a missing or half-applied write, or a resent request answering unlike its first.
+ * Then the dunning rounds (scripts/crash-dunning.ts): killed on a day when many accounts take a dunning step, each step
+ * found once (CRASH_SKIP_DUNNING=1 leaves them out; CRASH_DUNNING_ACCOUNTS, CRASH_DUNNING_FAULTS).
  */
 import { formatRound, RoundResult, runRound, summarize } from './crash-rounds';
+import { dunningFaults, formatDunningCrash, runDunningCrash } from './crash-dunning';
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.CRASH_ROUNDS ?? 20);
@@ -28,6 +31,16 @@ async function main(): Promise<void> {
       `${total.failures.length} failure(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   if (total.failures.length > 0) process.exitCode = 1;
+  // Then the dunning rounds (scripts/crash-dunning.ts): a kill -9 on a day when CRASH_DUNNING_ACCOUNTS (2,000) accounts
+  // take a dunning step, each kind of kill CRASH_DUNNING_FAULTS names (default gateway,dunning,timers); CRASH_SKIP_DUNNING=1 leaves them out.
+  if (process.env.CRASH_SKIP_DUNNING !== '1') {
+    for (const fault of dunningFaults()) {
+      const result = await runDunningCrash({ fault, accounts: Number(process.env.CRASH_DUNNING_ACCOUNTS ?? 2000), log: process.env.CRASH_VERBOSE ? (line) => console.log(`  ${line}`) : undefined });
+      console.log(formatDunningCrash(result));
+      for (const failure of result.failures) console.log(`  FAILURE ${failure}`);
+      if (result.failures.length > 0) process.exitCode = 1;
+    }
+  }
 }
 
 main().catch((error) => {

@@ -234,6 +234,18 @@ describe('Dunning case decider (DOMAIN.md §9)', () => {
     ]);
   });
 
+  it('action ids stay valid ids (at most 64 characters) for the longest account ids', () => {
+    const long = 'a'.repeat(64);
+    const [first] = dunningCaseDecider.decide(
+      { type: 'CheckDunning', data: { accountId: long, date: '2025-03-02', facts: facts(10000), process: PROCESS } },
+      fold(dunningCaseDecider, []),
+    );
+    const [step] = dunningCaseDecider.decide({ type: 'TakeDunningStep', data: { accountId: long, caseId: `${long}:1`, step: 1, date: '2025-03-04', facts: facts(10000), process: PROCESS } }, fold(dunningCaseDecider, [first]));
+    const ids = (step.data as { actions: { paymentId?: string; emailId?: string }[] }).actions.map((a) => a.paymentId ?? a.emailId ?? '');
+    expect(ids).toEqual([expect.stringMatching(/^dun:[0-9a-f-]{36}$/), expect.stringMatching(/^dun:[0-9a-f-]{36}$/)]);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it('a second case after the first ended has its own id', () => {
     const ended: DunningCaseEvent = { type: 'DunningResolved', data: { accountId: A, caseId: CASE, resolvedOn: '2025-03-13', reason: 'paid', statusesSet: [] } };
     const [again] = dunningCaseDecider.decide({ type: 'CheckDunning', data: { accountId: A, date: '2025-04-02', facts: facts(10000), process: PROCESS } }, fold(dunningCaseDecider, [started, ended]));

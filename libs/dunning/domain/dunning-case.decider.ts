@@ -1,6 +1,7 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { RuleViolationError } from '../../shared-kernel/errors';
+import { deterministicUuid, ID_PATTERN } from '../../shared-kernel/ids';
 import { streamName } from '../../shared-kernel/streams';
 import { lateFeeAmount, nearestStep, stepDate } from './case-rules';
 import { DunningCaseCommand, DunningFacts, ProcessVersion } from './dunning-case.commands';
@@ -40,19 +41,28 @@ function resolved(accountId: string, open: OpenCase, date: CalendarDate, reason:
   return { type: 'DunningResolved', data: { accountId, caseId: open.caseId, resolvedOn: date, reason, statusesSet: open.statusesSet } };
 }
 
+/**
+ * An id that says what it is (`fee:<caseId>:<n>:<i>`) while it fits ids' 64 characters; a long account id makes it a
+ * UUID of the same parts after the prefix, still the same every time.
+ */
+export function actionId(prefix: string, ...parts: string[]): string {
+  const legible = [prefix, ...parts].join(':');
+  return ID_PATTERN.test(legible) ? legible : `${prefix}:${deterministicUuid(...parts)}`;
+}
+
 /** What each action of a step does today; ids derive from the case and step, so a repeat is recognised downstream. */
 function actionsOf(step: DunningStep, ordinal: number, accountId: string, open: OpenCase, facts: DunningFacts): DunningActionTaken[] {
-  const prefix = `dun:${open.caseId}:${ordinal}`;
+  const n = String(ordinal);
   return step.actions.flatMap((action, index): DunningActionTaken[] => {
     switch (action.type) {
       case 'retryCollection':
-        return [{ type: 'retryCollection', paymentId: prefix }];
+        return [{ type: 'retryCollection', paymentId: actionId('dun', open.caseId, n) }];
       case 'notify':
-        return [{ type: 'notify', template: action.template, emailId: `${prefix}:${index}` }];
+        return [{ type: 'notify', template: action.template, emailId: actionId('dun', open.caseId, n, String(index)) }];
       case 'lateFee': {
         const amount = lateFeeAmount(action, facts.pastDueCharges, open.currency);
         const fee = { flat: action.flat ?? null, percent: action.percent ?? null, basis: facts.pastDueCharges };
-        return [{ type: 'lateFee', feeId: `fee:${open.caseId}:${ordinal}:${index}`, amount, currency: open.currency, ...fee }];
+        return [{ type: 'lateFee', feeId: actionId('fee', open.caseId, n, String(index)), amount, currency: open.currency, ...fee }];
       }
       case 'setStatus': {
         const targetId = action.target === 'account' ? accountId : open.planInstanceId;

@@ -33,6 +33,12 @@ describe('email-notices process manager', () => {
     ]);
   });
 
+  it("emails a failed payment, but not a dunning step's retry: the step's own notices tell the customer", async () => {
+    const failed = (paymentId: string) => recorded('PaymentFailed', { accountId: 'a1', paymentId, amount: 10000, currency: 'USD', reason: 'declined', retryable: false, businessDate: '2026-11-22' });
+    expect(await emailNoticesProcessManager.react(failed('col:inv-1:1'), context)).toEqual([expect.objectContaining({ type: 'SendEmail', data: expect.objectContaining({ notice: 'paymentFailed' }) })]);
+    expect(await emailNoticesProcessManager.react(failed('dun:a1:1:2'), context)).toEqual([]);
+  });
+
   it('tells the tenant of an endpoint disabled for failing, not of one it disabled itself', async () => {
     const disabled = (reason: string) => recorded('WebhookEndpointDisabled', { endpointId: 'we_1', url: 'https://x.test/h', reason, detail: 'deliveries failed for three days (last: HTTP 500)', disabledAt: '2026-11-25T10:00:00.000Z' });
     expect(await emailNoticesProcessManager.react(disabled('requested'), context)).toEqual([]);

@@ -1,5 +1,6 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { PmCommand, ProcessManager } from '../../platform/process-manager-runtime/process-manager';
+import { COMMAND_CHUNK_SIZE } from '../../platform/process-manager-runtime/process-manager-consumer';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { toMajorString } from '../../shared-kernel/money';
 import { TemplateName } from '../domain';
@@ -23,7 +24,7 @@ interface NotifyAction {
 
 /**
  * Email notices from the log: AccountContactReminderSent → contactReminder (when the account has an email: a
- * reminder of a missing email cannot be emailed), PaymentFailed → paymentFailed, PlanInstanceBilled with an invoice
+ * reminder of a missing email cannot be emailed), PaymentFailed → paymentFailed (not for a dunning step's retry), PlanInstanceBilled with an invoice
  * → invoicePosted, only once the tenant set that template (off by default: a 100,000-invoice bill run of a tenant
  * without it costs one read-model lookup per event and no command). One SendEmail per notice, its id derived from
  * the event, so a crash re-issues it and it is recognised as done.
@@ -36,6 +37,8 @@ export const emailNoticesProcessManager: ProcessManager = {
   name: 'email-notices',
   eventTypes: ['AccountContactReminderSent', 'PaymentFailed', 'PlanInstanceBilled', 'DunningStepAdvanced', 'WebhookEndpointDisabled'],
   lanesAcrossEvents: true,
+  // All of a batch's emails in flight: a dunning day's 100,000 notices share group commits (32 at a time did not).
+  concurrency: COMMAND_CHUNK_SIZE,
   async react(event, context) {
     const data = event.data as Record<string, any>;
     switch (event.type) {
@@ -46,6 +49,8 @@ export const emailNoticesProcessManager: ProcessManager = {
       }
       case 'PaymentFailed': {
         const { accountId, paymentId, amount, currency, reason, businessDate } = data;
+        // A dunning step's retry (`dun:` ids): the step's own notices (the tenant's process) tell the customer.
+        if (String(paymentId).startsWith('dun:')) return [];
         return [sendEmail(event, 'paymentFailed', accountId, { paymentId, amount: toMajorString({ amount, currency }), currency, reason, businessDate })];
       }
       case 'PlanInstanceBilled': {
