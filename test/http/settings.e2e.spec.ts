@@ -16,6 +16,7 @@ describe('Tenant settings over HTTP', () => {
     allowLateUsage: false,
     customStatuses: [],
     billWhileSuspended: true,
+    autoCollectOnOrder: false,
   };
   const plan = {
     id: 'basic',
@@ -65,6 +66,7 @@ describe('Tenant settings over HTTP', () => {
       allowLateUsage: true,
       customStatuses: [{ name: 'onHold', billable: false }],
       billWhileSuspended: false,
+      autoCollectOnOrder: true,
       maxRetroactivePeriods: 1200,
     };
     expect(await patch(apiKey, all)).toMatchObject({ status: 200, body: all });

@@ -33,6 +33,13 @@ describe('What dunning reads of a ledger (DOMAIN.md §9)', () => {
     expect(dunningFacts(ledger([posted('fee-only', 500, { kind: 'fee' })]), '2025-03-01', 0)).toMatchObject({ pastDue: 500, oldestPastDue: null });
   });
 
+  it("a one-time order never starts a case (seed 001); a cancelled schedule's remainder does (seed 002)", () => {
+    const order = ledger([posted('ord:o1', 5000, { kind: 'order' })]);
+    expect(dunningFacts(order, '2025-03-01', 0)).toMatchObject({ pastDue: 5000, oldestPastDue: null });
+    const remainder = ledger([posted('ord:o1', 5000, { kind: 'order' }), posted('rem:o2', 7000, { invoiceDate: '2025-02-01', kind: 'remainder' })]);
+    expect(dunningFacts(remainder, '2025-03-01', 0)).toMatchObject({ pastDue: 12000, oldestPastDue: { invoiceId: 'rem:o2' } });
+  });
+
   it('what is paid is not past due; an empty ledger has no currency', () => {
     const state = ledger([posted('inv', 10000), paid('p1', 10000, [{ invoiceId: 'inv', amount: 10000 }], 0)]);
     expect(dunningFacts(state, '2025-03-01', 0)).toMatchObject({ pastDue: 0, oldestPastDue: null });

@@ -5,9 +5,13 @@ import { DunningFacts } from './dunning-case.commands';
 /**
  * What dunning needs of an account's receivables ledger on `date` (DOMAIN.md §9): everything past due, the charges
  * among it (a percentage fee's basis: no fees; installments only once due, as `dueDate < date` already says), and
- * the oldest past-due recurring invoice (kind `charge`: late fees and installments never start a case).
+ * the oldest past-due recurring invoice or cancelled schedule's remainder (STARTS_A_CASE: a failed order, an
+ * installment or a late fee never starts a case; DOMAIN.md §9).
  * `planInstanceId` is the caller's to fill in: the ledger does not know which plan instance billed an invoice.
  */
+/** Recurring invoices (`charge`) and a cancelled schedule's remainder start a case; orders, installments and fees never do. */
+const STARTS_A_CASE: ReadonlySet<string> = new Set(['charge', 'remainder']);
+
 export function dunningFacts(ledger: ReceivablesState, date: CalendarDate, threshold: number): DunningFacts {
   let pastDue = 0;
   let pastDueCharges = 0;
@@ -17,7 +21,7 @@ export function dunningFacts(ledger: ReceivablesState, date: CalendarDate, thres
     pastDue += item.balance;
     if (item.kind !== 'fee') pastDueCharges += item.balance;
     // Items are in posting order: a strictly earlier due date replaces, a tie keeps the earlier posting.
-    if (item.kind === 'charge' && (oldest === null || item.dueDate < oldest.dueDate)) oldest = { invoiceId: item.invoiceId, dueDate: item.dueDate };
+    if (STARTS_A_CASE.has(item.kind) && (oldest === null || item.dueDate < oldest.dueDate)) oldest = { invoiceId: item.invoiceId, dueDate: item.dueDate };
   }
   // Credit the account holds pays what is owed before anything is dunned for it.
   const settled = Math.min(ledger.credit, pastDue);

@@ -11,8 +11,8 @@ import { accountsInDunning, dunningCasesProjection } from '../read-model/dunning
 const PAGE = 1000;
 
 /**
- * Dunning's entry (DOMAIN.md §9): on each business day, every account with a recurring invoice that became past due
- * that day (due yesterday, still owed) gets a CheckDunning; its handler decides from the ledger whether the
+ * Dunning's entry (DOMAIN.md §9): on each business day, every account with a recurring invoice (or a cancelled
+ * installment schedule's remainder) that became past due that day (due yesterday, still owed) gets a CheckDunning; its handler decides from the ledger whether the
  * past-due balance is above the threshold. One query per tenant and day, on the receivables' due-date index.
  */
 export const dunningEntryProcessManager: ProcessManager = {
@@ -32,7 +32,7 @@ async function* accountsNewlyPastDue(recorded: RecordedEvent, context: ProcessMa
   do {
     const page = await context.store.find<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, { filter: { dueDate: addDays(date, -1) }, limit: PAGE, cursor });
     for (const item of page.items) {
-      if (item.kind !== 'charge' || item.balance <= 0 || seen.has(item.accountId)) continue;
+      if ((item.kind !== 'charge' && item.kind !== 'remainder') || item.balance <= 0 || seen.has(item.accountId)) continue;
       seen.add(item.accountId);
       yield { type: 'CheckDunning', data: { accountId: item.accountId }, key: `enter:${item.accountId}:${date}`, businessDate: date, lane: item.accountId };
     }

@@ -25,7 +25,7 @@ export function parseCollectionPaymentId(paymentId: string): { invoiceId: string
 export interface CollectionOutcome {
   paymentId: string;
   /** Why nothing was charged, when nothing was. */
-  skipped?: 'noDefaultPaymentMethod' | 'nothingOwed' | 'belowThreshold' | 'alreadyDone';
+  skipped?: 'noDefaultPaymentMethod' | 'nothingOwed' | 'belowThreshold' | 'alreadyDone' | 'notCollectedOnOrder';
   status?: 'succeeded' | 'declined' | 'failed';
 }
 
@@ -34,7 +34,7 @@ export interface CollectionOutcome {
  * dunning's retry steps, which name their own payment id (`dun:<caseId>:<step>`: not retried by the collection
  * process manager, whose schedule reads `col:` ids).
  */
-export class CollectPaymentCommand extends Command<{ accountId: string; invoiceId: string; attempt: number; paymentId?: string }> {}
+export class CollectPaymentCommand extends Command<{ accountId: string; invoiceId: string; attempt: number; paymentId?: string; order?: boolean }> {}
 
 /**
  * Automatic collection (DOMAIN.md §8): an account with a default electronic payment method is charged its balance
@@ -53,9 +53,11 @@ export class CollectPaymentHandler implements ICommandHandler<CollectPaymentComm
     private readonly faults: FaultInjector,
   ) {}
 
-  async execute({ data: { accountId, invoiceId, attempt, paymentId: named }, context }: CollectPaymentCommand): Promise<CommandOutcome<CollectionOutcome>> {
+  async execute({ data: { accountId, invoiceId, attempt, paymentId: named, order }, context }: CollectPaymentCommand): Promise<CommandOutcome<CollectionOutcome>> {
     const paymentId = named ?? collectionPaymentId(invoiceId, attempt);
     const { tenantId, businessDate } = context;
+    // Seed 002's "auto collect on order invoicing": off unless the tenant turned it on.
+    if (order && (await this.directory.byId(tenantId))?.settings.autoCollectOnOrder !== true) return { body: { paymentId, skipped: 'notCollectedOnOrder' }, position: 0 };
     // The short stream first: most accounts of a tenant on net terms are done after it.
     const method = defaultPaymentMethod(fold(paymentMethodsDecider, await this.events.readStream(paymentMethodsStream(tenantId, accountId))));
     if (!method) return { body: { paymentId, skipped: 'noDefaultPaymentMethod' }, position: 0 };

@@ -10,8 +10,13 @@ export type ApplicationMethod = 'fifo' | 'fdfo' | 'statementFifo';
 
 export const APPLICATION_METHODS: readonly ApplicationMethod[] = ['fifo', 'fdfo', 'statementFifo'];
 
-/** A `fee` is a dunning late fee: owed and applied like a charge, never the basis of another fee. */
-export type ReceivableKind = 'charge' | 'installment' | 'fee';
+/**
+ * What an open item is: `charge` (a recurring or pool invoice's share, posted from its invoice event), `installment`
+ * (a row of an order's installment schedule), `order` (a one-time order's invoice without installments), `remainder`
+ * (what a cancelled schedule leaves due at once), `fee` (a dunning late fee: never the basis of another fee). All but
+ * installments are applied like charges; all but `charge` exist in the ledger alone, with no invoice event.
+ */
+export type ReceivableKind = 'charge' | 'installment' | 'order' | 'remainder' | 'fee';
 
 /** What the methods need to know of an open item. `postingOrder` breaks ties: earlier postings first. */
 export interface ApplicableItem {

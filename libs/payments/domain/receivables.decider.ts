@@ -61,7 +61,7 @@ export function receivablesStream(tenantId: string, accountId: string): string {
   return streamName('receivables', tenantId, accountId);
 }
 
-const KINDS = ['charge', 'installment', 'fee'] as const;
+const KINDS = ['charge', 'installment', 'order', 'remainder', 'fee'] as const;
 const SOURCES = ['external', 'paymentMethod'] as const;
 
 /** Posting the same invoice again decides nothing; then any credit is applied to what is owed. */

@@ -41,7 +41,9 @@ export const collectionProcessManager: ProcessManager = {
         // A late fee posts in a dunning step; the step's own retry (if it has one) collects it.
         if (amount <= 0 || kind === 'fee') return [];
         if (await onNetTerms(context.store, recorded, accountId)) return [];
-        return [{ type: 'CollectPayment', data: { accountId, invoiceId, attempt: 1 }, key: `collect:${accountId}:${invoiceId}:1`, lane: accountId }];
+        // A one-time order is collected only when the tenant says so (autoCollectOnOrder): the handler reads the setting.
+        const order = kind === 'order' ? { order: true } : {};
+        return [{ type: 'CollectPayment', data: { accountId, invoiceId, attempt: 1, ...order }, key: `collect:${accountId}:${invoiceId}:1`, lane: accountId }];
       }
       case 'PaymentFailed': {
         const { accountId, paymentId, retryable } = event.data;

@@ -101,11 +101,11 @@ export const receivablesProjection: Projector = {
     { name: PAYMENTS, indexes: ['accountId', 'sequence'] },
     { name: TRANSACTIONS, indexes: ['accountId', 'sequence'] },
   ],
-  // ReceivablePosted only for fees (see isFee): every other posting is taken from its invoice.
+  // ReceivablePosted only for what has no invoice event (see postedAlone): a charge is taken from its invoice.
   eventTypes: [...INVOICE_EVENT_TYPES, ...RECEIVABLES_EVENT_TYPES],
   prefetch(recorded) {
     const { tenantId } = recorded.metadata;
-    if (recorded.type === 'ReceivablePosted' && !isFee(recorded)) return [];
+    if (recorded.type === 'ReceivablePosted' && !postedAlone(recorded)) return [];
     const shares = isInvoiceEvent(recorded)
       ? sharesOf(recorded).map(({ accountId, invoice }) => ({ accountId, invoiceId: invoice.invoiceId }))
       : invoicesTouched(recorded as unknown as ReceivablesEvent).map((invoiceId) => ({ accountId: (recorded.data as { accountId: string }).accountId, invoiceId }));
@@ -122,9 +122,9 @@ export const receivablesProjection: Projector = {
   },
 };
 
-/** A dunning late fee: posted to the ledger alone, with no invoice event to take it from. */
-function isFee(recorded: RecordedEvent): boolean {
-  return (recorded.data as { kind?: string }).kind === 'fee';
+/** A posting with no invoice event to take it from (a late fee, an order, an installment, a remainder): any but `charge`. */
+function postedAlone(recorded: RecordedEvent): boolean {
+  return (recorded.data as { kind?: string }).kind !== 'charge';
 }
 
 function isInvoiceEvent(recorded: RecordedEvent): boolean {
@@ -207,11 +207,11 @@ class ReceivablesWrites {
     let credit = 0;
     switch (event.type) {
       case 'ReceivablePosted': {
-        if (event.data.kind !== 'fee') return []; // taken from the invoice itself (see the projector)
-        const { invoiceId, invoiceDate, dueDate, currency, amount } = event.data;
+        if (event.data.kind === 'charge') return []; // taken from the invoice itself (see the projector)
+        const { invoiceId, invoiceDate, dueDate, currency, amount, kind } = event.data;
         const id = receivableItemId(accountId, invoiceId);
         if (await this.get(RECEIVABLE_ITEMS, id)) return [];
-        const item: ReceivableItemDoc = { accountId, invoiceId, invoiceDate, dueDate, kind: 'fee', currency, amount, paid: 0, credited: 0, writtenOff: 0, balance: amount, status: 'unpaid' };
+        const item: ReceivableItemDoc = { accountId, invoiceId, invoiceDate, dueDate, kind, currency, amount, paid: 0, credited: 0, writtenOff: 0, balance: amount, status: 'unpaid' };
         this.upsert(RECEIVABLE_ITEMS, id, { ...item, status: invoiceStatus(item) });
         open += amount;
         break;

@@ -13,9 +13,9 @@ import { addOpenCharge, closing, Statement } from './statement';
  *   of its invoices. Applying credit already held (CreditApplied) moves no money: it only settles charges.
  * - Settlements: each application names an invoice; the charge settled (or reopened) is the statement's that
  *   carries the account's share of that invoice, whichever statement is the latest by then.
- * - `fee`: a dunning late fee (ReceivablePosted of kind `fee`, which has no invoice) is a charge of the account's
- *   latest statement, owed from its date; other ReceivablePosted are not counted: statements take what is owed from
- *   the invoice events themselves.
+ * - `posted`: what the ledger holds with no invoice event (ReceivablePosted of any kind but `charge`: a late fee, a
+ *   one-time order, an installment when it is invoiced, a cancelled schedule's remainder) is a charge of the account's
+ *   latest statement, owed from its due date; a `charge` is not counted here: statements take it from its invoice event.
  */
 
 /** `installment_due_paid` (DOMAIN.md §8) joins these when installments exist. */
@@ -39,8 +39,8 @@ export interface MoneyMovement {
   /** Credit memos and write-offs, positive. */
   credits: number;
   settlements: Settlement[];
-  /** A late fee charged. */
-  fee?: { invoiceId: string; dueDate: CalendarDate; amount: number };
+  /** A charge posted to the ledger alone (a late fee, an order, an installment, a remainder). */
+  posted?: { invoiceId: string; dueDate: CalendarDate; amount: number };
 }
 
 /** The movement of a receivables event; null for those that move nothing on a statement. */
@@ -48,9 +48,9 @@ export function moneyOf(event: ReceivablesEvent): MoneyMovement | null {
   const base = { accountId: event.data.accountId, businessDate: event.data.businessDate };
   switch (event.type) {
     case 'ReceivablePosted': {
-      if (event.data.kind !== 'fee') return null; // counted from the invoice itself
+      if (event.data.kind === 'charge') return null; // counted from the invoice itself
       const { invoiceId, dueDate, amount, currency } = event.data;
-      return { ...base, currency, payments: 0, credits: 0, settlements: [], fee: { invoiceId, dueDate, amount } };
+      return { ...base, currency, payments: 0, credits: 0, settlements: [], posted: { invoiceId, dueDate, amount } };
     }
     case 'PaymentFailed': // no money moved
       return null;
@@ -70,11 +70,11 @@ export function moneyOf(event: ReceivablesEvent): MoneyMovement | null {
   }
 }
 
-/** The statement with a late fee among its charges, owed from its due date. */
-export function addFee(statement: Statement, fee: { dueDate: CalendarDate; amount: number }): Statement {
-  const charges = statement.charges + fee.amount;
+/** The statement with a charge posted to the ledger alone among its charges, owed from its due date. */
+export function addPostedCharge(statement: Statement, posted: { dueDate: CalendarDate; amount: number }): Statement {
+  const charges = statement.charges + posted.amount;
   const closingBalance = closing(statement.openingBalance, charges, statement.payments, statement.credits);
-  const openCharges = addOpenCharge(statement.openCharges, { dueDate: fee.dueDate, amount: fee.amount });
+  const openCharges = addOpenCharge(statement.openCharges, { dueDate: posted.dueDate, amount: posted.amount });
   return { ...statement, charges, closingBalance, amountDue: Math.max(closingBalance, 0), dueDate: openCharges[0]?.dueDate ?? null, openCharges };
 }
 

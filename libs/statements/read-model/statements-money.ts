@@ -4,7 +4,7 @@ import { DocKey, ProjectionView } from '../../platform/projection-runner/project
 import type { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ReceivablesEvent } from '../../payments/domain';
 import { emptyBalance, postToBalance, Statement, statementId } from '../domain/statement';
-import { addFee, addMoney, moneyOf, settleCharge } from '../domain/statement-money';
+import { addMoney, addPostedCharge, moneyOf, settleCharge } from '../domain/statement-money';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, STATEMENT_CHARGES, statementChargeId, StatementChargeDoc, StatementDoc, STATEMENTS, storedFields } from './statement-docs';
 
 /**
@@ -51,13 +51,13 @@ export async function projectMoney(recorded: RecordedEvent, view: ProjectionView
     await change(statementId(accountId, balance.lastStatementDate), (statement) => addMoney(statement, payments, credits));
   }
   const writes: DocWrite[] = [];
-  const { fee } = movement;
-  if (fee && balance.lastStatementDate !== null) {
-    // On the latest statement, which later payments of the fee then settle like any of its charges.
-    const feeStatementId = statementId(accountId, balance.lastStatementDate);
-    await change(feeStatementId, (statement) => addFee(statement, fee));
-    const charge: StatementChargeDoc = { statementId: feeStatementId, dueDate: fee.dueDate };
-    writes.push({ op: 'upsert', collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, fee.invoiceId), doc: charge, position });
+  const { posted } = movement;
+  if (posted && balance.lastStatementDate !== null) {
+    // On the latest statement, which later payments then settle like any of its charges.
+    const postedOn = statementId(accountId, balance.lastStatementDate);
+    await change(postedOn, (statement) => addPostedCharge(statement, posted));
+    const charge: StatementChargeDoc = { statementId: postedOn, dueDate: posted.dueDate };
+    writes.push({ op: 'upsert', collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, posted.invoiceId), doc: charge, position });
   }
   const charges = await chargesOf(view, tenantId, accountId, new Set(movement.settlements.map((s) => s.invoiceId)));
   for (const { invoiceId, amount } of movement.settlements) {
@@ -66,7 +66,7 @@ export async function projectMoney(recorded: RecordedEvent, view: ProjectionView
   }
 
   for (const [id, doc] of touched) writes.push({ op: 'upsert', collection: STATEMENTS, tenantId, id, doc, position });
-  const after = postToBalance(balance, (fee?.amount ?? 0) - (payments + credits));
+  const after = postToBalance(balance, (posted?.amount ?? 0) - (payments + credits));
   const lastStatementId = after.lastStatementDate === null ? null : statementId(accountId, after.lastStatementDate);
   const doc: AccountBalanceDoc = { ...after, lastStatementId, lastPosition: position };
   writes.push({ op: 'upsert', collection: ACCOUNT_BALANCES, tenantId, id: accountId, doc, position });

@@ -72,6 +72,7 @@ describe('CreateTenant (handler, through the CommandBus)', () => {
       allowLateUsage: true,
       customStatuses: [],
       billWhileSuspended: true,
+      autoCollectOnOrder: false,
     });
   });
 

@@ -61,6 +61,11 @@ export class TenantSettingsDto {
   @IsOptional()
   @IsBoolean()
   billWhileSuspended?: boolean;
+
+  @ApiPropertyOptional({ description: "Whether a one-time order's invoice is collected at once (future installments never are)", default: false })
+  @IsOptional()
+  @IsBoolean()
+  autoCollectOnOrder?: boolean;
 }
 
 export class CreateTenantDto {

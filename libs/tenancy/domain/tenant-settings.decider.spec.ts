@@ -41,6 +41,7 @@ describe('Tenant decider: changing settings (issue 16)', () => {
       maxRetroactivePeriods: 1,
       customStatuses: [{ name: 'onHold', billable: false }],
       billWhileSuspended: false,
+      autoCollectOnOrder: true,
     };
     expect(Object.keys(all).sort()).toEqual([...SETTINGS_FIELDS].sort());
     spec.given([created()]).when(change(all)).then([changed(all)]);

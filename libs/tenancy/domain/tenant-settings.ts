@@ -27,6 +27,11 @@ export interface TenantSettings {
   customStatuses: CustomStatus[];
   /** Whether suspended accounts and plan instances are still billed. Absent (older tenants): true. */
   billWhileSuspended: boolean;
+  /**
+   * Whether a one-time order's invoice is collected at once from the default payment method (seed 002's "auto collect
+   * on order invoicing"; future installments never are). Absent (older tenants): false.
+   */
+  autoCollectOnOrder: boolean;
 }
 
 /** Ten years of a monthly plan: more than any real back-dating, and a catch-up invoice of bounded size. */
@@ -44,6 +49,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   allowLateUsage: false,
   customStatuses: [],
   billWhileSuspended: true,
+  autoCollectOnOrder: false,
 };
 
 /**
@@ -67,6 +73,9 @@ const RULES: Record<SettingsField, (value: unknown, field: string) => void> = {
     validCustomStatuses(value, field);
   },
   billWhileSuspended: (value, field) => {
+    if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false`);
+  },
+  autoCollectOnOrder: (value, field) => {
     if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false`);
   },
   maxRetroactivePeriods: (value, field) => {
@@ -130,7 +139,7 @@ export function applySettingsChanges(settings: TenantSettings, changes: Settings
 /** Settings that tenants created before them lack read as their defaults, so setting the default changes nothing. */
 function currentValue(current: TenantSettings, field: SettingsField): unknown {
   const value = current[field];
-  return value === undefined && (field === 'customStatuses' || field === 'billWhileSuspended') ? DEFAULT_TENANT_SETTINGS[field] : value;
+  return value === undefined && (field === 'customStatuses' || field === 'billWhileSuspended' || field === 'autoCollectOnOrder') ? DEFAULT_TENANT_SETTINGS[field] : value;
 }
 
 /** Settings are JSON values: a list (customStatuses) is the same when it lists the same items in the same order. */
