@@ -41,8 +41,7 @@
  * them). Its rows are labelled "with collection"; target ≥ 3,000 invoices collected per second.
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as inspector from 'node:inspector';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,8 +56,6 @@ import { AssignPlan, BillingFacts } from '../libs/plan-instances/domain/plan-ins
 import { PlanSnapshot } from '../libs/plan-instances/domain/plan-instance.events';
 import { TenantSettings } from '../libs/tenancy/domain/tenant.decider';
 import { createEventStore } from '../libs/platform/event-store';
-import { SqliteEventStore } from '../libs/platform/event-store/sqlite/sqlite-event-store';
-import { SqliteReadStore } from '../libs/platform/read-store/sqlite/sqlite-read-store';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/platform/event-store/event-store.port';
 import { usageStream, RecordUsage, usageDecider } from '../libs/usage/domain/usage.decider';
 import { usageFactsFor, usageNeeds } from '../libs/usage/read-model/usage-facts';
@@ -73,14 +70,13 @@ import { createReadStore } from '../libs/platform/read-store';
 import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
 import { billRunProcessManager } from '../libs/plan-instances/process-managers/bill-run.process-manager';
 import { allProjectors, namedCommands } from '../apps/contexts';
-import { ProjectorThread } from '../libs/platform/projection-runner/thread/projector-thread';
 import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../libs/plan-instances/read-model/invoices.projection';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../libs/plan-instances/read-model/plan-instances.projection';
 import { PaymentMethodsCommand, paymentMethodsDecider, paymentMethodsStream } from '../libs/payments/domain';
 import { PAYMENT_GATEWAY, SandboxGateway } from '../libs/payments/gateway';
 import { receivablesPostingProcessManager } from '../libs/payments/process-managers/receivables-posting.process-manager';
 import { collectionProcessManager } from '../libs/payments/process-managers/collection.process-manager';
-import { ADMIN_KEY, appendDecided, fmt, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, appendDecided, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const INSTANCES = Number(process.env.BENCH_BILL_RUN_INSTANCES ?? 100_000);
 const TARGET_INVOICES_PER_SECOND = 5000;
@@ -93,7 +89,6 @@ const SETUP_CHUNK = 1000;
 /** The bill run's own lane concurrency, for the commands issued again. */
 const REISSUE_CONCURRENCY = 128;
 const PAGE = 1000;
-const RSS_SAMPLE_MS = 50;
 const HEAD_SAMPLE_MS = 20;
 /** A day of 100,000 invoices may take longer than the default minute to settle. */
 const APP_ENV = { SETTLE_TIMEOUT_MS: '900000' };
@@ -288,7 +283,7 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   (global as { gc?: () => void }).gc?.(); // the set-up's garbage is not the day's
   const rssBefore = process.memoryUsage.rss();
   const headBefore = await events.headPosition();
-  const profiler = await cpuProfiler();
+  const profiler = await cpuProfiler(`bill-run-${WITH_USAGE ? 'usage-' : ''}${INSTANCES}`);
   const sampler = rssSampler();
   const cpuBefore = process.cpuUsage();
   const commitsBefore = commitCounts(app);
@@ -472,54 +467,6 @@ function watchHead(events: EventStore, position: number, started: number): Promi
       }, reject);
     }, HEAD_SAMPLE_MS);
   });
-}
-
-/**
- * BENCH_CPU_PROF=<folder>: a CPU profile of the day alone (not the set-up) written there as a .cpuprofile
- * (open it in Chrome DevTools); `--cpu-prof` on the child would profile the whole set-up too.
- */
-async function cpuProfiler(): Promise<{ stop(): Promise<void> }> {
-  const folder = process.env.BENCH_CPU_PROF;
-  if (!folder) return { stop: async () => undefined };
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 1000 });
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(path.join(folder, `bill-run-${WITH_USAGE ? 'usage-' : ''}${INSTANCES}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
-
-/** The SQLite stores' commit counters (0 for other adapters). */
-function commitCounts(app: NestFastifyApplication): [number, number, number] {
-  const events = app.get<EventStore>(EVENT_STORE) as Partial<SqliteEventStore>;
-  const reads = app.get<ReadStore>(READ_STORE) as Partial<SqliteReadStore>;
-  // With the projectors in their thread (PROJECTORS=thread), its own read-store connection commits too.
-  const thread = app.get(ProjectorThread, { strict: false }) as ProjectorThread | null;
-  return [events.stats?.commits ?? 0, (reads.stats?.commits ?? 0) + (thread?.stats.commits ?? 0), (reads.stats?.applies ?? 0) + (thread?.stats.applies ?? 0)];
-}
-
-function rssSampler(): { stop(): number } {
-  let most = process.memoryUsage.rss();
-  const timer = setInterval(() => (most = Math.max(most, process.memoryUsage.rss())), RSS_SAMPLE_MS);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(most, process.memoryUsage.rss());
-    },
-  };
-}
-
-function mb(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(0);
 }
 
 /** Run on its own (`node dist/scripts/bench-billing.js`), it prints its rows and its own peak RSS as JSON. */

@@ -31,9 +31,8 @@
  * Size: BENCH_DUNNING_ACCOUNTS (default 100000). BENCH_SKIP_DUNNING=1 leaves it out of `npm run bench`.
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
-import * as inspector from 'node:inspector';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -50,17 +49,14 @@ import { PlanSnapshot } from '../libs/plan-instances/domain/plan-instance.events
 import { CommandContext, eventMetadata } from '../libs/platform/command-pipeline/command-context';
 import { createEventStore } from '../libs/platform/event-store';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/platform/event-store/event-store.port';
-import { SqliteEventStore } from '../libs/platform/event-store/sqlite/sqlite-event-store';
 import { rebuildProjections } from '../libs/platform/projection-runner/rebuild';
-import { ProjectorThread } from '../libs/platform/projection-runner/thread/projector-thread';
 import { createReadStore } from '../libs/platform/read-store';
 import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
-import { SqliteReadStore } from '../libs/platform/read-store/sqlite/sqlite-read-store';
 import { Decider, DomainCommand, DomainEvent } from '../libs/shared-kernel/decider';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
 import { TenantSettings } from '../libs/tenancy/domain/tenant.decider';
 import { clockStream } from '../libs/time/domain/business-clock.decider';
-import { ADMIN_KEY, fmt, httpClient, Row, runStandalone, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_DUNNING_ACCOUNTS ?? 100_000);
 const TARGET_STEPS_PER_SECOND = 3000;
@@ -74,7 +70,6 @@ const INVOICE_TOTAL = 10000;
 const FEE = 500; // 5% of 100.00
 const SETUP_CHUNK = 1000;
 const PAGE = 5000;
-const RSS_SAMPLE_MS = 50;
 /** A day of 100,000 steps may take longer than the default minute to settle. */
 const APP_ENV = { SETTLE_TIMEOUT_MS: '1800000' };
 const PLAN = {
@@ -249,7 +244,7 @@ async function timedStepDay(app: NestFastifyApplication, tenant: SandboxTenant):
   (global as { gc?: () => void }).gc?.(); // the entry day's garbage is not the step day's
   const rssBefore = process.memoryUsage.rss();
   const headBefore = await events.headPosition();
-  const profiler = await cpuProfiler();
+  const profiler = await cpuProfiler(`dunning-step-${ACCOUNTS}`);
   const sampler = rssSampler();
   const cpuBefore = process.cpuUsage();
   const commitsBefore = commitCounts(app);
@@ -360,50 +355,6 @@ function advanceClock(app: NestFastifyApplication, tenant: SandboxTenant, to: st
     request.on('error', reject);
     request.end(body);
   });
-}
-
-/** BENCH_CPU_PROF=<folder>: a CPU profile of the step day alone, as a .cpuprofile (Chrome DevTools). */
-async function cpuProfiler(): Promise<{ stop(): Promise<void> }> {
-  const folder = process.env.BENCH_CPU_PROF;
-  if (!folder) return { stop: async () => undefined };
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 1000 });
-  await post('Profiler.start');
-  return {
-    async stop() {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(path.join(folder, `dunning-step-${ACCOUNTS}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
-
-/** The SQLite stores' commit counters (0 for other adapters), the projector thread's included. */
-function commitCounts(app: NestFastifyApplication): [number, number, number] {
-  const events = app.get<EventStore>(EVENT_STORE) as Partial<SqliteEventStore>;
-  const reads = app.get<ReadStore>(READ_STORE) as Partial<SqliteReadStore>;
-  const thread = app.get(ProjectorThread, { strict: false }) as ProjectorThread | null;
-  return [events.stats?.commits ?? 0, (reads.stats?.commits ?? 0) + (thread?.stats.commits ?? 0), (reads.stats?.applies ?? 0) + (thread?.stats.applies ?? 0)];
-}
-
-function rssSampler(): { stop(): number } {
-  let most = process.memoryUsage.rss();
-  const timer = setInterval(() => (most = Math.max(most, process.memoryUsage.rss())), RSS_SAMPLE_MS);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(most, process.memoryUsage.rss());
-    },
-  };
-}
-
-function mb(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(0);
 }
 
 /** Run on its own (`node dist/scripts/bench-dunning.js`), it prints its rows, whether its target was met and its own peak RSS as JSON. */

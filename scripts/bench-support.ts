@@ -14,6 +14,13 @@ import { CommandContext, eventMetadata } from '../libs/platform/command-pipeline
 import { Decider, DomainCommand, DomainEvent } from '../libs/shared-kernel/decider';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
 import { EVENT_STORE, EventStore, NewEvent } from '../libs/platform/event-store/event-store.port';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as inspector from 'node:inspector';
+import * as path from 'node:path';
+import { SqliteEventStore } from '../libs/platform/event-store/sqlite/sqlite-event-store';
+import { ProjectorThread } from '../libs/platform/projection-runner/thread/projector-thread';
+import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
+import { SqliteReadStore } from '../libs/platform/read-store/sqlite/sqlite-read-store';
 
 export const ADMIN_KEY = 'bench-admin';
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -112,4 +119,55 @@ export function runStandalone(bench: () => Promise<Row[] | { rows: Row[]; met?: 
       console.error(error);
       process.exit(1);
     });
+}
+
+/**
+ * BENCH_CPU_PROF=<folder>: a CPU profile of the measured part alone (not the set-up) written there as
+ * `<name>-<time>.cpuprofile` (open it in Chrome DevTools); `--cpu-prof` on the child would profile the set-up too.
+ */
+export async function cpuProfiler(name: string): Promise<{ stop(): Promise<void> }> {
+  const folder = process.env.BENCH_CPU_PROF;
+  if (!folder) return { stop: async () => undefined };
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/** The SQLite stores' commit counters (0 for other adapters): event store, read store (with the projector thread's), applies. */
+export function commitCounts(app: NestFastifyApplication): [number, number, number] {
+  const events = app.get<EventStore>(EVENT_STORE) as Partial<SqliteEventStore>;
+  const reads = app.get<ReadStore>(READ_STORE) as Partial<SqliteReadStore>;
+  // With the projectors in their thread (PROJECTORS=thread), its own read-store connection commits too.
+  const thread = app.get(ProjectorThread, { strict: false }) as ProjectorThread | null;
+  return [events.stats?.commits ?? 0, (reads.stats?.commits ?? 0) + (thread?.stats.commits ?? 0), (reads.stats?.applies ?? 0) + (thread?.stats.applies ?? 0)];
+}
+
+export const RSS_SAMPLE_MS = 50;
+
+/** The highest RSS seen between now and stop(), sampled every RSS_SAMPLE_MS. */
+export function rssSampler(): { stop(): number } {
+  let most = process.memoryUsage.rss();
+  const timer = setInterval(() => (most = Math.max(most, process.memoryUsage.rss())), RSS_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(most, process.memoryUsage.rss());
+    },
+  };
+}
+
+export function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
 }
