@@ -3,6 +3,20 @@ import { CreateInstallmentTermHandler, CreateItemHandler } from './commands/cata
 import { CatalogDefinitionsCommandController } from './commands/catalog-definitions.command-controller';
 import { CatalogDefinitionsQueryController } from './queries/catalog-definitions.query-controller';
 import { projectors } from './read-model';
+import { PlaceOrderHandler } from './commands/orders';
+import { OrdersCommandController } from './commands/orders.command-controller';
+import { OrdersQueryController } from './queries/orders.query-controller';
+import { orderPostingProcessManager } from './process-managers/order-posting.process-manager';
+import {
+  CancelInstallmentScheduleHandler,
+  CreateInstallmentScheduleCommand,
+  CreateInstallmentScheduleHandler,
+  InvoiceInstallmentCommand,
+  InvoiceInstallmentHandler,
+} from './commands/schedule-commands';
+import { ScheduleCommandsController } from './commands/schedule-commands.command-controller';
+import { ScheduleQueriesController } from './queries/schedule-queries.query-controller';
+import { installmentsDailyProcessManager, installmentsProcessManager } from './process-managers/schedule-installments.process-manager';
 
 /**
  * One-time orders (issue 19; DOMAIN.md §10): the catalog of one-time items and installment terms, and (to come)
@@ -10,9 +24,12 @@ import { projectors } from './read-model';
  */
 export const ordersContext: BoundedContext = {
   name: 'orders',
-  commandControllers: [CatalogDefinitionsCommandController],
-  queryControllers: [CatalogDefinitionsQueryController],
-  commandHandlers: [CreateItemHandler, CreateInstallmentTermHandler],
+  commandControllers: [CatalogDefinitionsCommandController, ScheduleCommandsController, OrdersCommandController],
+  queryControllers: [CatalogDefinitionsQueryController, ScheduleQueriesController, OrdersQueryController],
+  commandHandlers: [CreateItemHandler, CreateInstallmentTermHandler, CreateInstallmentScheduleHandler, InvoiceInstallmentHandler, CancelInstallmentScheduleHandler, PlaceOrderHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),
+  // Installment schedules (README "Schedules"): the daily invoicing of rows and their postings to the ledger.
+  processManagers: [installmentsProcessManager, installmentsDailyProcessManager, orderPostingProcessManager],
+  commands: { CreateInstallmentSchedule: CreateInstallmentScheduleCommand, InvoiceInstallment: InvoiceInstallmentCommand },
 };

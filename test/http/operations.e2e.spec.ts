@@ -61,6 +61,9 @@ describe('Operations over HTTP', () => {
         'dunning-cases': head,
         items: head,
         'installment-terms': head,
+        'installment-schedules': head,
+        'account-comments': head,
+        orders: head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

@@ -42,6 +42,14 @@ export const EVENT_CATALOG: readonly PublishedEvent[] = [
   { type: 'PaymentMethodRemoved', description: 'A payment method was removed' },
   { type: 'DefaultPaymentMethodChanged', description: "An account's default payment method changed" },
   { type: 'TenantSettingsChanged', description: "The tenant's settings changed" },
+  {
+    type: 'InstallmentScheduleCreated',
+    code: 760,
+    description:
+      'Account Installment Assigned: an order was put on an installment schedule, delivered on the destination account (data.accountId). ' +
+      'data: { scheduleId, accountId, orderId, planInstanceId, termId, scheduleType: aligned|independent, currency, total, orderDate, ' +
+      'installments: [{ number (0: the lump sum), kind: lumpSum|installment, invoiceDate, dueDate, amount }] } (amounts in minor units)',
+  },
   { type: 'WebhookEndpointDisabled', description: 'A webhook endpoint was disabled (by you, or after failing for three days)' },
 ];
 

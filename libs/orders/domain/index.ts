@@ -77,3 +77,25 @@ export {
   installmentTermStream,
   InstallmentTermView,
 } from './installment-term.decider';
+export { installmentInvoiceId, orderInvoiceId, remainderInvoiceId, scheduleIdOf } from './invoice-ids';
+export {
+  createScheduleCommand,
+  MAX_ORDER_LINES,
+  MAX_ORDER_QUANTITY,
+  OrderCommand,
+  orderDecider,
+  OrderEvent,
+  OrderInvoice,
+  OrderItemFacts,
+  OrderLine,
+  OrderPlaced,
+  OrderPlanInstanceFacts,
+  OrderState,
+  orderStream,
+  orderView,
+  OrderView,
+  PlaceOrder,
+  PlaceOrderInput,
+  PlacedSchedule,
+} from './order.decider';
+export { AlignedPlanInstance, upcomingInvoiceDates } from './order.invoice-dates';

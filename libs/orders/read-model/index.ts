@@ -2,11 +2,31 @@ import { Projector } from '../../platform/projection-runner/projector';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { InstallmentTerm } from '../domain';
 import { INSTALLMENT_TERMS, InstallmentTermDoc, installmentTermsProjection, ItemDoc, ITEMS, itemsProjection } from './catalog.projection';
+import { installmentSchedulesProjection } from './schedules.projection';
+import { accountCommentsProjection } from './comments.projection';
+import { ordersProjection } from './orders.projection';
 
 /** This context's read models, in order: the manifest lists them, and the projector thread loads this module alone. */
-export const projectors: Projector[] = [itemsProjection, installmentTermsProjection];
+export const projectors: Projector[] = [itemsProjection, installmentTermsProjection, installmentSchedulesProjection, accountCommentsProjection, ordersProjection];
 
 export { INSTALLMENT_TERMS, InstallmentTermDoc, installmentTermsProjection, ItemDoc, ITEMS, itemsProjection } from './catalog.projection';
+export {
+  INSTALLMENT_ROWS,
+  INSTALLMENT_SCHEDULES,
+  InstallmentRowDoc,
+  InstallmentRowView,
+  InstallmentScheduleDoc,
+  installmentScheduleById,
+  installmentSchedulesProjection,
+  InstallmentScheduleView,
+  rowId,
+  RowStatus,
+  rowsDueBy,
+  scheduleViewOf,
+  scheduleViewOfDoc,
+} from './schedules.projection';
+export { ORDERS, OrderDoc, ordersProjection } from './orders.projection';
+export { ACCOUNT_COMMENTS, AccountCommentDoc, accountCommentsProjection, COMMENT_SUBJECTS } from './comments.projection';
 
 /** A one-time item of the tenant's catalog; null when the tenant has no such item. */
 export async function itemById(store: ReadStore, tenantId: string, id: string): Promise<ItemDoc | null> {
