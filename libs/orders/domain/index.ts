@@ -99,3 +99,4 @@ export {
   PlacedSchedule,
 } from './order.decider';
 export { AlignedPlanInstance, upcomingInvoiceDates } from './order.invoice-dates';
+export { completionReason, SettledItemFacts } from './installment-completion';

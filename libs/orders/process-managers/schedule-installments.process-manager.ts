@@ -84,15 +84,19 @@ const schedulesReached = new WeakMap<ReadStore, number>();
  * it: this projector alone, not every read model, and its checkpoint asked once per projector batch, not per event.
  */
 async function scheduleAt(recorded: RecordedEvent, context: ProcessManagerContext, scheduleId: string): Promise<InstallmentScheduleDoc | null> {
-  const { store } = context;
-  for (const deadline = Date.now() + WAIT_MS; (schedulesReached.get(store) ?? 0) < recorded.position; ) {
+  await schedulesReadModelAt(recorded.position, context);
+  return installmentScheduleById(context.store, recorded.metadata.tenantId, scheduleId);
+}
+
+/** Resolves once the schedules read model (this projector alone) has passed `position` (also the completion process manager's wait). */
+export async function schedulesReadModelAt(position: number, { store }: ProcessManagerContext): Promise<void> {
+  for (const deadline = Date.now() + WAIT_MS; (schedulesReached.get(store) ?? 0) < position; ) {
     const reached = (await store.getCheckpoint(installmentSchedulesProjection.name)) ?? 0;
     schedulesReached.set(store, Math.max(reached, schedulesReached.get(store) ?? 0));
-    if (reached >= recorded.position) break;
-    if (Date.now() > deadline) throw new Error(`the ${installmentSchedulesProjection.name} read model did not reach position ${recorded.position} in ${WAIT_MS} ms`);
+    if (reached >= position) break;
+    if (Date.now() > deadline) throw new Error(`the ${installmentSchedulesProjection.name} read model did not reach position ${position} in ${WAIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  return installmentScheduleById(store, recorded.metadata.tenantId, scheduleId);
 }
 
 async function postInstallment(recorded: RecordedEvent, context: ProcessManagerContext): Promise<PmCommand[]> {

@@ -11,6 +11,7 @@ export const projectors: Projector[] = [itemsProjection, installmentTermsProject
 
 export { INSTALLMENT_TERMS, InstallmentTermDoc, installmentTermsProjection, ItemDoc, ITEMS, itemsProjection } from './catalog.projection';
 export {
+  alignedSchedulesOf,
   INSTALLMENT_ROWS,
   INSTALLMENT_SCHEDULES,
   InstallmentRowDoc,
@@ -22,6 +23,7 @@ export {
   rowId,
   RowStatus,
   rowsDueBy,
+  scheduleIdsOfInvoices,
   scheduleViewOf,
   scheduleViewOfDoc,
 } from './schedules.projection';

@@ -67,6 +67,8 @@ export interface InstallmentRowDoc extends Doc {
   number: number;
   invoiceDate: CalendarDate;
   status: RowStatus;
+  /** The receivable it was posted as, once invoiced: completion maps a settled ledger item to its schedule by it. */
+  invoiceId: string | null;
 }
 
 const EVENT_TYPES = ['InstallmentScheduleCreated', 'InstallmentInvoiced', 'InstallmentsRealigned', 'InstallmentScheduleCancelled', 'InstallmentScheduleCompleted'] as const;
@@ -74,8 +76,8 @@ const EVENT_TYPES = ['InstallmentScheduleCreated', 'InstallmentInvoiced', 'Insta
 export const installmentSchedulesProjection: Projector = {
   name: 'installment-schedules',
   collections: [
-    { name: INSTALLMENT_SCHEDULES, indexes: ['accountId', 'sequence'] },
-    { name: INSTALLMENT_ROWS, indexes: ['status', 'invoiceDate'] },
+    { name: INSTALLMENT_SCHEDULES, indexes: ['accountId', 'sequence', 'planInstanceId'] },
+    { name: INSTALLMENT_ROWS, indexes: ['status', 'invoiceDate', 'invoiceId'] },
   ],
   // InstallmentCreated repeats a row of InstallmentScheduleCreated: nothing to add.
   eventTypes: EVENT_TYPES,
@@ -97,7 +99,7 @@ export const installmentSchedulesProjection: Projector = {
     const rows = doc.installments
       .filter((row) => before.get(row.number)?.status !== row.status || before.get(row.number)?.invoiceDate !== row.invoiceDate)
       .map((row): DocWrite => {
-        const rowDoc: InstallmentRowDoc = { scheduleId, accountId: doc.accountId, number: row.number, invoiceDate: row.invoiceDate, status: row.status };
+        const rowDoc: InstallmentRowDoc = { scheduleId, accountId: doc.accountId, number: row.number, invoiceDate: row.invoiceDate, status: row.status, invoiceId: row.invoiceId };
         return { op: 'upsert', collection: INSTALLMENT_ROWS, tenantId, id: rowId(scheduleId, row.number), doc: rowDoc, position };
       });
     return [{ op: 'upsert', collection: INSTALLMENT_SCHEDULES, tenantId, id: scheduleId, doc, position }, ...rows];
@@ -168,6 +170,27 @@ export async function* rowsDueBy(store: ReadStore, tenantId: string, date: Calen
   do {
     const page = await store.find<InstallmentRowDoc>(INSTALLMENT_ROWS, tenantId, { filter: { status: 'scheduled', invoiceDate: { lte: date } }, limit: pageSize, cursor });
     yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/**
+ * The schedules whose rows were billed on these receivables (ids of rows not billed, or of other receivables, name
+ * none), deduplicated. Rows written before the `invoiceId` index existed have none: a replay fills them.
+ */
+export async function scheduleIdsOfInvoices(store: ReadStore, tenantId: string, invoiceIds: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    [...new Set(invoiceIds)].map(async (invoiceId) => (await store.find<InstallmentRowDoc>(INSTALLMENT_ROWS, tenantId, { filter: { invoiceId }, limit: 1 })).items[0]?.scheduleId),
+  );
+  return [...new Set(found.filter((id): id is string => id !== undefined))];
+}
+
+/** The active aligned schedules tied to a plan instance (what a change of its billing interval moves), page by page. */
+export async function* alignedSchedulesOf(store: ReadStore, tenantId: string, planInstanceId: string, pageSize = 500): AsyncGenerator<InstallmentScheduleDoc & { id: string }> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.find<InstallmentScheduleDoc>(INSTALLMENT_SCHEDULES, tenantId, { filter: { planInstanceId }, limit: pageSize, cursor });
+    yield* page.items.filter((doc) => doc.scheduleType === 'aligned' && doc.status === 'active');
     cursor = page.nextCursor;
   } while (cursor);
 }
