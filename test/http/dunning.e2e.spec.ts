@@ -100,6 +100,11 @@ describe('Dunning over HTTP', () => {
       [3, '2025-03-21'],
     ]);
     expect((await get('/v1/accounts/declines/transactions')).items.filter((tx: { type: string }) => tx.type === 'fee')).toHaveLength(1);
+    // A fee is a receivable of its own: shown and written off as an invoice is.
+    expect(await get('/v1/invoices/fee:declines:1:2:0')).toMatchObject({ accountId: 'declines', kind: 'fee', total: 500, balance: 500, status: 'unpaid', lines: [] });
+    expect((await post('/v1/invoices/fee:declines:1:2:0/write-off', { reason: 'goodwill' })).status).toBe(201);
+    expect(await get('/v1/invoices/fee:declines:1:2:0')).toMatchObject({ balance: 0, status: 'writtenOff' });
+    expect((await get('/v1/invoices/fee:nobody')).statusCode).toBe(404);
     // pays-late stays out: nothing of it is past due.
     expect(await status('pays-late')).toBe('active');
     expect(await dunning('pays-late')).toMatchObject({ status: 'none' });

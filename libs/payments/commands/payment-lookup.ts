@@ -3,7 +3,7 @@ import { assertValidId } from '../../shared-kernel/ids';
 import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { INVOICES, InvoiceDoc } from '../../plan-instances/read-model';
 import { owedBy } from '../../plan-instances/domain';
-import { PAYMENTS, PaymentDoc } from '../read-model';
+import { PAYMENTS, PaymentDoc, RECEIVABLE_ITEMS, ReceivableItemDoc } from '../read-model';
 
 /** The account a payment belongs to (its receivables ledger decides the rest); 404 for an unknown payment. */
 export async function accountOfPayment(store: ReadStore, tenantId: string, paymentId: string): Promise<string> {
@@ -21,7 +21,7 @@ export async function accountOfPayment(store: ReadStore, tenantId: string, payme
 export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId: string, named: unknown): Promise<string> {
   assertValidId(invoiceId, 'invoiceId');
   const invoice = await store.get<InvoiceDoc>(INVOICES, tenantId, invoiceId);
-  if (!invoice) throw new NotFoundError('Invoice', invoiceId);
+  if (!invoice) return ledgerItemAccount(store, tenantId, invoiceId, named);
   const payers = owedBy(invoice).filter((share) => share.amount !== 0).map((share) => share.accountId);
   if (named !== undefined) {
     assertValidId(named, 'accountId');
@@ -37,4 +37,24 @@ export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId
   throw new RuleViolationError(`Several accounts owe shares of invoice ${invoiceId}: name one`, [
     { field: 'accountId', rule: 'required', message: `accountId is required: one of ${payers.join(', ')}` },
   ]);
+}
+
+/**
+ * A receivable with no invoice document (a late fee, a one-time order, an installment, a remainder: posted to one
+ * account's ledger alone) belongs to that account; 404 when no ledger holds it.
+ */
+export async function ledgerItem(store: ReadStore, tenantId: string, invoiceId: string): Promise<ReceivableItemDoc | null> {
+  const found = await store.find<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, { filter: { invoiceId }, limit: 1 });
+  return found.items[0] ?? null;
+}
+
+async function ledgerItemAccount(store: ReadStore, tenantId: string, invoiceId: string, named: unknown): Promise<string> {
+  const item = await ledgerItem(store, tenantId, invoiceId);
+  if (!item) throw new NotFoundError('Invoice', invoiceId);
+  if (named !== undefined && named !== item.accountId) {
+    throw new RuleViolationError(`Account ${String(named)} owes no share of invoice ${invoiceId}`, [
+      { field: 'accountId', rule: 'owesShare', message: `accountId must be one of the accounts that owe a share: ${item.accountId}` },
+    ]);
+  }
+  return item.accountId;
 }

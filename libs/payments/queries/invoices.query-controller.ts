@@ -8,6 +8,7 @@ import { ACCOUNTS } from '../../accounts/read-model';
 import { InvoiceDoc, INVOICES } from '../../plan-instances/read-model';
 import { owedBy } from '../../plan-instances/domain';
 import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
+import { ledgerItem } from '../commands/payment-lookup';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 
@@ -33,7 +34,7 @@ export class InvoicesQueryController {
   })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     const doc = await this.store.get<InvoiceDoc>(INVOICES, tenant.id, id);
-    if (!doc) throw new NotFoundError('Invoice', id);
+    if (!doc) return this.ledgerOnly(tenant.id, id);
     const shares = await this.sharesOf(tenant.id, [{ ...doc, id }]);
     const split = shares.length > 1 || shares.some((share) => share.accountId !== doc.accountId);
     return {
@@ -76,6 +77,14 @@ export class InvoicesQueryController {
       return { invoiceId, accountId, amount, balance, status: item ? item.status : balance > 0 ? 'unpaid' : 'paid' };
     });
   }
+
+  /** A receivable posted to a ledger alone (a late fee, an order, an installment, a remainder): no lines, its kind. */
+  private async ledgerOnly(tenantId: string, id: string) {
+    const item = await ledgerItem(this.store, tenantId, id);
+    if (!item) throw new NotFoundError('Invoice', id);
+    const { accountId, invoiceDate, dueDate, currency, amount, balance, status, kind } = item;
+    return { id, accountId, kind, invoiceDate, dueDate, currency, total: amount, balance, status, lines: [] };
+  }
 }
 
 interface Share {
@@ -91,4 +100,5 @@ function toInvoiceItem(id: string, doc: InvoiceDoc, shares: readonly Share[]) {
   const { number, accountId, planInstanceId, invoiceDate, dueDate, currency, total } = doc;
   const own = shares.find((share) => share.invoiceId === id && share.accountId === accountId);
   return { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance: own?.balance ?? 0, status: own?.status ?? 'paid' };
+
 }
