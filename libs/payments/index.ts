@@ -2,6 +2,8 @@ import { BoundedContext } from '../platform/app/bounded-context';
 import { Lifecycle } from '../platform/app/lifecycle';
 import { AppConfig, APP_CONFIG } from '../platform/config/config';
 import { CollectPaymentCommand, CollectPaymentHandler } from './commands/collect-payment';
+import { ApplyCreditCommand, ApplyCreditHandler } from './commands/apply-credit';
+import { creditApplicationProcessManager } from './process-managers/credit-application.process-manager';
 import { AddPaymentMethodHandler, RemovePaymentMethodHandler } from './commands/payment-methods';
 import { createSandboxGateway, PAYMENT_GATEWAY } from './gateway';
 import { collectionProcessManager } from './process-managers/collection.process-manager';
@@ -29,6 +31,7 @@ export const paymentsContext: BoundedContext = {
     AddPaymentMethodHandler,
     RemovePaymentMethodHandler,
     CollectPaymentHandler,
+    ApplyCreditHandler,
   ],
   providers: [
     {
@@ -45,6 +48,6 @@ export const paymentsContext: BoundedContext = {
   ],
   projectors,
   projectorsModule: require.resolve('./read-model'),
-  processManagers: [receivablesPostingProcessManager, collectionProcessManager],
-  commands: { PostReceivable: PostReceivableCommand, CollectPayment: CollectPaymentCommand },
+  processManagers: [receivablesPostingProcessManager, collectionProcessManager, creditApplicationProcessManager],
+  commands: { PostReceivable: PostReceivableCommand, CollectPayment: CollectPaymentCommand, ApplyCredit: ApplyCreditCommand },
 };

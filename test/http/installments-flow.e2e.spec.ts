@@ -79,6 +79,18 @@ describe('Installments end to end (DOMAIN.md §10, §8, §9)', () => {
     expect(await balance('fifo')).toEqual({ balance: 43334, open: 43334, pastDue: 0, credit: 0 });
   });
 
+  it('Statement FIFO: credit paid ahead waits for each installment until it is due, then settles it that day (no other posting needed)', async () => {
+    expect((await post('/v1/accounts', { id: 'waits', name: 'waits', currency: 'USD' })).status).toBe(201);
+    await order('waits', 'o-waits', 'net10'); // rows invoiced 01-10, 02-10, 03-10, due 01-20, 02-20, 03-20
+    await t.settledHead();
+    expect(await pay('pay-waits', 'waits', 100000)).toEqual({ applications: [], unapplied: 100000 });
+    await advance('2025-01-19');
+    expect(await get('/v1/invoices/ins:o-waits:1')).toMatchObject({ kind: 'installment', balance: 33334 });
+    await advance('2025-01-20');
+    expect(await get('/v1/invoices/ins:o-waits:1')).toMatchObject({ balance: 0, status: 'paid' });
+    expect(await balance('waits')).toEqual({ balance: -66666, open: 0, pastDue: 0, credit: 66666 });
+  });
+
   it('early payoff on day one: the charge, the installment due today, and the rest is credit (Statement FIFO never pays ahead)', async () => {
     const [charge] = await chargeOf('early');
     expect(await pay('early-all', 'early', 110000)).toEqual({ applications: [{ invoiceId: charge, amount: 10000 }, { invoiceId: 'ins:o-early:1', amount: 33334 }], unapplied: 66666 });

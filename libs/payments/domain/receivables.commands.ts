@@ -95,8 +95,15 @@ export type ReversePayment = DomainCommand<
   { accountId: string; reversalId: string; paymentId: string; reason: string; actor: string; businessDate: string }
 >;
 
+/**
+ * Apply the account's credit by the method as of the business date: under Statement FIFO, credit waits for an
+ * installment until it is due, and nothing else is posted on that day to apply it.
+ */
+export type ApplyCredit = DomainCommand<'ApplyCredit', { accountId: string; applicationMethod: ApplicationMethod; businessDate: string }>;
+
 export type ReceivablesCommand =
   | PostReceivable
+  | ApplyCredit
   | RecordPayment
   | RecordPaymentFailure
   | IssueCreditMemo

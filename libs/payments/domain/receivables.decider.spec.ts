@@ -3,7 +3,7 @@ import { specFor } from '../../shared-kernel/testing/given-when-then';
 import { receivablesDecider, receivablesStream } from './receivables.decider';
 import { ReceivablesCommand } from './receivables.commands';
 import { ReceivablesEvent } from './receivables.events';
-import { creditApplied, fail, failed, memoIssued, paid, pay, post, posted } from './testing/receivables-fixtures';
+import { ACCOUNT, creditApplied, fail, failed, memoIssued, paid, pay, post, posted } from './testing/receivables-fixtures';
 
 const spec = specFor(receivablesDecider);
 
@@ -65,6 +65,17 @@ describe('PostReceivable', () => {
       .given([paid('pay-1', 3000, [], 3000)])
       .when(post('inst-2', 5000, { kind: 'installment', dueDate: '2025-04-01', applicationMethod: 'statementFifo', businessDate: '2025-03-01' }))
       .then([posted('inst-2', 5000, { kind: 'installment', dueDate: '2025-04-01', businessDate: '2025-03-01' })]);
+  });
+
+  it('applies that credit once the installment is due (ApplyCredit, sent on its due date); before it, nothing', () => {
+    const waiting = [paid('pay-1', 3000, [], 3000), posted('inst-2', 5000, { kind: 'installment', dueDate: '2025-04-01', businessDate: '2025-03-01' })];
+    const apply = (businessDate: string) => ({ type: 'ApplyCredit' as const, data: { accountId: ACCOUNT, applicationMethod: 'statementFifo' as const, businessDate } });
+    spec.given(waiting).when(apply('2025-03-31')).then([]);
+    spec
+      .given(waiting)
+      .when(apply('2025-04-01'))
+      .then([creditApplied([{ invoiceId: 'inst-2', amount: 3000, sourceType: 'payment', sourceId: 'pay-1' }], { applicationMethod: 'statementFifo', businessDate: '2025-04-01' })]);
+    spec.given([posted('inv-1', 6000)]).when(apply('2025-04-01')).then([]);
   });
 
   it('refuses another currency than the ledger’s', () => {

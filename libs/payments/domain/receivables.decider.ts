@@ -38,6 +38,10 @@ export const receivablesDecider: Decider<ReceivablesCommand, ReceivablesEvent, R
     switch (command.type) {
       case 'PostReceivable':
         return postReceivable(command.data, state);
+      case 'ApplyCredit': {
+        const applied = creditApplication(state, command.data.applicationMethod, command.data.businessDate);
+        return applied ? [applied] : [];
+      }
       case 'RecordPayment':
         return recordPayment(command.data, state);
       case 'RecordPaymentFailure':
