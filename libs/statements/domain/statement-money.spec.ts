@@ -1,7 +1,7 @@
 import type { Invoice, InvoiceLine } from '../../plan-instances/domain/invoice';
 import type { ReceivablesEvent } from '../../payments/domain';
 import { AccountBalance, addToStatement, contributionsOf, emptyBalance, openStatement, postToBalance, Statement, statementDateFor } from './statement';
-import { accountStatus, addMoney, moneyOf, outstanding, settleCharge, statementStatus } from './statement-money';
+import { accountStatus, addMoney, addPostedCharge, moneyOf, outstanding, settleCharge, settleInstallment, statementStatus } from './statement-money';
 
 const line = (amount: number, type: InvoiceLine['type'] = amount < 0 ? 'credit' : 'recurring'): InvoiceLine => ({
   type,
@@ -111,6 +111,23 @@ describe('statements: payments, credits, status (DOMAIN.md §8)', () => {
     expect(statement.closingBalance).toBe(statement.openingBalance + statement.charges - statement.payments - statement.credits);
     expect(statement.amountDue).toBe(Math.max(statement.closingBalance, 0));
     expect(statementStatus(statement, '2024-03-01')).toBe(status);
+  });
+
+  it("installment_due_paid (seed 002): everything due is paid and only installments not yet due are owed; an installment's own due date decides", () => {
+    const base = run([invoice('i1', 10000, '2024-01-01', '2024-01-15')]).statements.get('2024-01-01')!;
+    // An installment of 333.34 invoiced onto it, due 2024-02-10; the plan charge paid on time.
+    const withInstallment = addPostedCharge(base, { dueDate: '2024-02-10', amount: 33334, installment: true });
+    const chargePaid = settleCharge(withInstallment, '2024-01-15', 10000, '2024-01-14');
+    expect(statementStatus(chargePaid, '2024-01-20')).toBe('installment_due_paid');
+    expect(statementStatus(chargePaid, '2024-02-10')).toBe('unpaid'); // due today
+    expect(statementStatus(chargePaid, '2024-02-11')).toBe('late');
+    // The plan charge still owed before its due date: unpaid, not installment_due_paid.
+    expect(statementStatus(withInstallment, '2024-01-10')).toBe('unpaid');
+    // A fee or an order posted alone is not an installment.
+    expect(statementStatus(settleCharge(addPostedCharge(base, { dueDate: '2024-02-10', amount: 500 }), '2024-01-15', 10000, '2024-01-14'), '2024-01-20')).toBe('unpaid');
+    // The installment paid too: paid.
+    const allPaid = settleInstallment(settleCharge(chargePaid, '2024-02-10', 33334, '2024-02-01'), 33334);
+    expect(statementStatus(allPaid, '2024-02-20')).toBe('paid');
   });
 
   it('unpaid before its due date; a statement with no charges of its own is paid', () => {

@@ -18,8 +18,8 @@ import { addOpenCharge, closing, Statement } from './statement';
  *   latest statement, owed from its due date; a `charge` is not counted here: statements take it from its invoice event.
  */
 
-/** `installment_due_paid` (DOMAIN.md §8) joins these when installments exist. */
-export type StatementStatus = 'paid' | 'unpaid' | 'late' | 'late_ok';
+/** DOMAIN.md §8 and seed 002; `installment_due_paid`: everything due is paid, only installments not yet due are owed. */
+export type StatementStatus = 'paid' | 'unpaid' | 'late' | 'late_ok' | 'installment_due_paid';
 
 /** An application with a sign: > 0 settles that much of the invoice's share, < 0 reopens it. */
 export interface Settlement {
@@ -40,7 +40,7 @@ export interface MoneyMovement {
   credits: number;
   settlements: Settlement[];
   /** A charge posted to the ledger alone (a late fee, an order, an installment, a remainder). */
-  posted?: { invoiceId: string; dueDate: CalendarDate; amount: number };
+  posted?: { invoiceId: string; dueDate: CalendarDate; amount: number; installment: boolean };
 }
 
 /** The movement of a receivables event; null for those that move nothing on a statement. */
@@ -49,8 +49,8 @@ export function moneyOf(event: ReceivablesEvent): MoneyMovement | null {
   switch (event.type) {
     case 'ReceivablePosted': {
       if (event.data.kind === 'charge') return null; // counted from the invoice itself
-      const { invoiceId, dueDate, amount, currency } = event.data;
-      return { ...base, currency, payments: 0, credits: 0, settlements: [], posted: { invoiceId, dueDate, amount } };
+      const { invoiceId, dueDate, amount, currency, kind } = event.data;
+      return { ...base, currency, payments: 0, credits: 0, settlements: [], posted: { invoiceId, dueDate, amount, installment: kind === 'installment' } };
     }
     case 'PaymentFailed': // no money moved
       return null;
@@ -71,11 +71,17 @@ export function moneyOf(event: ReceivablesEvent): MoneyMovement | null {
 }
 
 /** The statement with a charge posted to the ledger alone among its charges, owed from its due date. */
-export function addPostedCharge(statement: Statement, posted: { dueDate: CalendarDate; amount: number }): Statement {
+export function addPostedCharge(statement: Statement, posted: { dueDate: CalendarDate; amount: number; installment?: boolean }): Statement {
   const charges = statement.charges + posted.amount;
   const closingBalance = closing(statement.openingBalance, charges, statement.payments, statement.credits);
   const openCharges = addOpenCharge(statement.openCharges, { dueDate: posted.dueDate, amount: posted.amount });
-  return { ...statement, charges, closingBalance, amountDue: Math.max(closingBalance, 0), dueDate: openCharges[0]?.dueDate ?? null, openCharges };
+  const installments = posted.installment ? { openInstallments: (statement.openInstallments ?? 0) + posted.amount } : {};
+  return { ...statement, charges, closingBalance, amountDue: Math.max(closingBalance, 0), dueDate: openCharges[0]?.dueDate ?? null, openCharges, ...installments };
+}
+
+/** An installment's charge settled (amount > 0) or reopened (< 0): what of the open charges is installments follows. */
+export function settleInstallment(statement: Statement, amount: number): Statement {
+  return { ...statement, openInstallments: Math.max((statement.openInstallments ?? 0) - amount, 0) };
 }
 
 /** The statement with money received and credits added; its opening balance never moves. */
@@ -104,15 +110,17 @@ export function settleCharge(statement: Statement, dueDate: CalendarDate, amount
 
 /**
  * DOMAIN.md §8, on the tenant's business date, over the statement's own charges: `paid` when none is owed (or it
- * had none); `late_ok` when none is owed but one was settled after its due date (seed 002: a statement whose due
+ * had none); `installment_due_paid` when what is owed is only installments not yet due (seed 002); `late_ok` when none is owed but one was settled after its due date (seed 002: a statement whose due
  * was not paid on time is `late`, and once settled it stays marked, `late_ok`); `late` when one is owed past its due
  * date; else `unpaid`. Carried balances are the earlier statements' to show.
  */
-export function statementStatus(statement: Pick<Statement, 'openCharges' | 'settledLate'>, businessDate: CalendarDate): StatementStatus {
+export function statementStatus(statement: Pick<Statement, 'openCharges' | 'settledLate' | 'openInstallments'>, businessDate: CalendarDate): StatementStatus {
   const oldest = statement.openCharges[0];
   if (oldest === undefined) return statement.settledLate ? 'late_ok' : 'paid';
-  // installment_due_paid goes here: owed charges that are all installments not yet due, everything due paid.
-  return isAfter(businessDate, oldest.dueDate) ? 'late' : 'unpaid';
+  if (isAfter(businessDate, oldest.dueDate)) return 'late';
+  // Seed 002: everything due is paid and what is owed is only installments not yet due (an installment's own due date decides).
+  const onlyFutureInstallments = isAfter(oldest.dueDate, businessDate) && (statement.openInstallments ?? 0) >= outstanding(statement);
+  return onlyFutureInstallments ? (statement.settledLate ? 'late_ok' : 'installment_due_paid') : 'unpaid';
 }
 
 /** An account's status now (GET balance): `paid` when nothing is due, `late` when owed past `dueDate`, else `unpaid`. */

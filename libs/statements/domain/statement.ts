@@ -67,6 +67,8 @@ export interface Statement {
   openCharges: OpenCharge[];
   /** One of its charges was settled (paid, credited, written off) after its due date: `late_ok` once nothing is owed. */
   settledLate: boolean;
+  /** How much of `openCharges` is installments (seed 002's `installment_due_paid`); absent: none. */
+  openInstallments?: number;
   /** The account's own invoices on this statement (the invoices of sections are named on their lines). */
   invoiceIds: string[];
   /** The account's own invoice lines, with `owed` and `paidBy`. */

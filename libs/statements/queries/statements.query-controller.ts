@@ -15,7 +15,7 @@ import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from
 
 const STATEMENT_SHAPE =
   '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
-  'dueDate, outstanding, status: paid|unpaid|late|late_ok, invoiceIds, lines, sections: [{ accountId, name, lines, total, sections: [...] }] }. ' +
+  'dueDate, outstanding, status: paid|unpaid|late|late_ok|installment_due_paid, invoiceIds, lines, sections: [{ accountId, name, lines, total, sections: [...] }] }. ' +
   'Amounts in minor units. payments: money received while it was the latest statement, less refunds and reversals; credits ' +
   '(shown positive): invoice credit lines, credit memos and write-offs; closingBalance = openingBalance + charges − payments − credits; ' +
   'amountDue: the closing balance when positive, else 0. outstanding: what is still owed now of the charges on it (its invoices and ' +
@@ -23,7 +23,7 @@ const STATEMENT_SHAPE =
   'invoiceDate, dueDate, owed (what this account owes of it) and paidBy (the other accounts owing part of it). ' +
   "Sections: the accounts whose charges this account pays, nested as the tree is, in account-id order; total = owed for the section and its sections. " +
   "Status from the tenant's business date, over its own charges: paid (none owed), late_ok (none owed, but one was settled after its due date), " +
-  'late (owed past dueDate), else unpaid.';
+  'late (owed past dueDate), installment_due_paid (only installments not yet due are owed), else unpaid.';
 
 @ApiTags('statements')
 @UseInterceptors(MinPositionInterceptor)

@@ -16,6 +16,8 @@ export interface StatementChargeDoc {
   [field: string]: unknown;
   statementId: string;
   dueDate: string;
+  /** An installment's charge (seed 002's `installment_due_paid` follows what of a statement is installments). */
+  installment?: true;
 }
 
 export function statementChargeId(accountId: string, invoiceId: string): string {

@@ -4,7 +4,7 @@ import { DocKey, ProjectionView } from '../../platform/projection-runner/project
 import type { CalendarDate } from '../../shared-kernel/calendar-date';
 import { ReceivablesEvent } from '../../payments/domain';
 import { emptyBalance, postToBalance, Statement, statementId } from '../domain/statement';
-import { addMoney, addPostedCharge, moneyOf, settleCharge } from '../domain/statement-money';
+import { addMoney, addPostedCharge, moneyOf, settleCharge, settleInstallment } from '../domain/statement-money';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, balanceOf, STATEMENT_CHARGES, statementChargeId, StatementChargeDoc, StatementDoc, STATEMENTS, storedFields } from './statement-docs';
 
 /**
@@ -56,13 +56,17 @@ export async function projectMoney(recorded: RecordedEvent, view: ProjectionView
     // On the latest statement, which later payments then settle like any of its charges.
     const postedOn = statementId(accountId, balance.lastStatementDate);
     await change(postedOn, (statement) => addPostedCharge(statement, posted));
-    const charge: StatementChargeDoc = { statementId: postedOn, dueDate: posted.dueDate };
+    const charge: StatementChargeDoc = { statementId: postedOn, dueDate: posted.dueDate, ...(posted.installment ? { installment: true } : {}) };
     writes.push({ op: 'upsert', collection: STATEMENT_CHARGES, tenantId, id: statementChargeId(accountId, posted.invoiceId), doc: charge, position });
   }
   const charges = await chargesOf(view, tenantId, accountId, new Set(movement.settlements.map((s) => s.invoiceId)));
   for (const { invoiceId, amount } of movement.settlements) {
     const charge = charges.get(invoiceId);
-    if (charge) await change(charge.statementId, (statement) => settleCharge(statement, charge.dueDate, amount, businessDate));
+    if (!charge) continue;
+    await change(charge.statementId, (statement) => {
+      const settled = settleCharge(statement, charge.dueDate, amount, businessDate);
+      return charge.installment ? settleInstallment(settled, amount) : settled;
+    });
   }
 
   for (const [id, doc] of touched) writes.push({ op: 'upsert', collection: STATEMENTS, tenantId, id, doc, position });
@@ -74,11 +78,11 @@ export async function projectMoney(recorded: RecordedEvent, view: ProjectionView
 }
 
 /** The statement carrying the account's share of each invoice, and its due date (written when the invoice joined it). */
-async function chargesOf(view: ProjectionView, tenantId: string, accountId: string, invoiceIds: Set<string>): Promise<Map<string, { statementId: string; dueDate: CalendarDate }>> {
-  const found = new Map<string, { statementId: string; dueDate: CalendarDate }>();
+async function chargesOf(view: ProjectionView, tenantId: string, accountId: string, invoiceIds: Set<string>): Promise<Map<string, { statementId: string; dueDate: CalendarDate; installment: boolean }>> {
+  const found = new Map<string, { statementId: string; dueDate: CalendarDate; installment: boolean }>();
   for (const invoiceId of invoiceIds) {
     const charge = (await view.get(STATEMENT_CHARGES, tenantId, statementChargeId(accountId, invoiceId))) as StatementChargeDoc | null;
-    if (charge) found.set(invoiceId, { statementId: charge.statementId, dueDate: charge.dueDate });
+    if (charge) found.set(invoiceId, { statementId: charge.statementId, dueDate: charge.dueDate, installment: charge.installment === true });
   }
   return found;
 }
