@@ -1,6 +1,7 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { PmCommand, ProcessManager, ProcessManagerContext } from '../../platform/process-manager-runtime/process-manager';
 import { ReadStore } from '../../platform/read-store/read-store.port';
+import { readModelReached } from '../../platform/process-manager-runtime/read-model-at';
 import { COMMAND_CHUNK_SIZE } from '../../platform/process-manager-runtime/process-manager-consumer';
 import { CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
 import { deterministicUuid } from '../../shared-kernel/ids';
@@ -74,8 +75,6 @@ async function* rowsDueToday(recorded: RecordedEvent, context: ProcessManagerCon
   for await (const row of rowsDueBy(context.store, tenantId, date)) yield invoice(recorded, row.accountId, row.scheduleId, row.number, date);
 }
 
-const POLL_MS = 20;
-const WAIT_MS = 10 * 60_000;
 /** How far the schedules read model is known to have reached, per store (one per app): asked again only beyond it. */
 const schedulesReached = new WeakMap<ReadStore, number>();
 
@@ -90,13 +89,8 @@ async function scheduleAt(recorded: RecordedEvent, context: ProcessManagerContex
 
 /** Resolves once the schedules read model (this projector alone) has passed `position` (also the completion process manager's wait). */
 export async function schedulesReadModelAt(position: number, { store }: ProcessManagerContext): Promise<void> {
-  for (const deadline = Date.now() + WAIT_MS; (schedulesReached.get(store) ?? 0) < position; ) {
-    const reached = (await store.getCheckpoint(installmentSchedulesProjection.name)) ?? 0;
-    schedulesReached.set(store, Math.max(reached, schedulesReached.get(store) ?? 0));
-    if (reached >= position) break;
-    if (Date.now() > deadline) throw new Error(`the ${installmentSchedulesProjection.name} read model did not reach position ${position} in ${WAIT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  if ((schedulesReached.get(store) ?? 0) >= position) return;
+  schedulesReached.set(store, await readModelReached(store, installmentSchedulesProjection.name, position));
 }
 
 async function postInstallment(recorded: RecordedEvent, context: ProcessManagerContext): Promise<PmCommand[]> {
