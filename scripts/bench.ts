@@ -28,6 +28,9 @@
  *  - webhooks (./bench-notifications.ts): published events delivered/s to a local receiver ≥ 2,000, and the lag from
  *    append to delivery at 500 events/s, p99 < 1 s, a dead endpoint beside the live one; BENCH_NOTIFICATION_EVENTS
  *    (default 20000), BENCH_NOTIFICATION_RATE (500), BENCH_NOTIFICATION_SECONDS (10); BENCH_SKIP_NOTIFICATIONS=1
+ *  - orders (./bench-orders.ts): orders of 12 installments/s over HTTP ≥ 1,000, and the day on which their 2nd rows fall
+ *    due, installments invoiced and posted/s ≥ 3,000; BENCH_ORDER_COUNT (default 100000), BENCH_ORDER_IN_FLIGHT (32);
+ *    BENCH_SKIP_ORDERS=1
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -82,6 +85,8 @@ async function main(): Promise<void> {
   const dunning = process.env.BENCH_SKIP_DUNNING === '1' ? SKIPPED : benchInChildProcess('bench-dunning.js', 'dunning');
   // Webhook deliveries/s and the lag at 500 events/s, a dead endpoint beside (./bench-notifications.ts); BENCH_SKIP_NOTIFICATIONS=1 leaves it out.
   const notifications = process.env.BENCH_SKIP_NOTIFICATIONS === '1' ? SKIPPED : benchInChildProcess('bench-notifications.js', 'notifications');
+  // Orders of 12 installments over HTTP and the day their 2nd rows fall due (./bench-orders.ts); BENCH_SKIP_ORDERS=1 leaves it out.
+  const orders = process.env.BENCH_SKIP_ORDERS === '1' ? SKIPPED : benchInChildProcess('bench-orders.js', 'orders');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -100,10 +105,11 @@ async function main(): Promise<void> {
     ...collection.rows,
     ...dunning.rows,
     ...notifications.rows,
+    ...orders.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 
