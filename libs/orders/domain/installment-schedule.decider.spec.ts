@@ -80,10 +80,11 @@ const installmentCreated = (row: ScheduledInstallment): InstallmentCreated => ({
 const history = [created, ...rows.map(installmentCreated)];
 
 const invoice = (number: number, invoiceId = `inv-${number}`): InvoiceInstallment => ({ type: 'InvoiceInstallment', data: { scheduleId: 'sched-1', number, invoiceId } });
-const invoiced = (number: number, amount: number, invoiceId = `inv-${number}`): InstallmentInvoiced => ({
-  type: 'InstallmentInvoiced',
-  data: { scheduleId: 'sched-1', number, invoiceId, amount },
-});
+const invoiced = (number: number, amount: number, invoiceId = `inv-${number}`): InstallmentInvoiced => {
+  const row = rows.find((r) => r.number === number)!;
+  const { accountId, currency } = created.data;
+  return { type: 'InstallmentInvoiced', data: { scheduleId: 'sched-1', number, invoiceId, amount, accountId, currency, invoiceDate: row.invoiceDate, dueDate: row.dueDate } };
+};
 const cancel = (effective: string, requestedOn = '2024-02-15'): CancelInstallmentSchedule => ({
   type: 'CancelInstallmentSchedule',
   data: { scheduleId: 'sched-1', effective, requestedOn },

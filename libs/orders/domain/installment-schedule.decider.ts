@@ -138,7 +138,9 @@ function invoiceInstallment(data: InvoiceInstallment['data'], state: Installment
   }
   // Moved to a cancellation's remainder line, or the schedule was settled early: nothing is left to bill on its own.
   if (row.inRemainder || current.status === 'completed') return [];
-  return [{ type: 'InstallmentInvoiced', data: { scheduleId: data.scheduleId, number: row.number, invoiceId: data.invoiceId, amount: row.amount } }];
+  const { accountId, currency } = current.header;
+  const { number, amount, invoiceDate, dueDate } = row;
+  return [{ type: 'InstallmentInvoiced', data: { scheduleId: data.scheduleId, number, invoiceId: data.invoiceId, amount, accountId, currency, invoiceDate, dueDate } }];
 }
 
 function realign(data: RealignInstallments['data'], state: InstallmentScheduleState): InstallmentScheduleEvent[] {

@@ -36,7 +36,14 @@ export type InstallmentScheduleCreated = DomainEvent<
 export type InstallmentCreated = DomainEvent<'InstallmentCreated', { scheduleId: string; accountId: string; currency: string } & ScheduledInstallment>;
 
 /** The business day reached the installment's invoice date and the caller billed it on `invoiceId`. */
-export type InstallmentInvoiced = DomainEvent<'InstallmentInvoiced', { scheduleId: string; number: number; invoiceId: string; amount: number }>;
+/**
+ * `accountId`, `currency` and the row's dates let the ledger posting be made from the event alone (no read model to
+ * wait for); events recorded before they were added lack them, and the posting reads the schedule instead.
+ */
+export type InstallmentInvoiced = DomainEvent<
+  'InstallmentInvoiced',
+  { scheduleId: string; number: number; invoiceId: string; amount: number; accountId?: string; currency?: string; invoiceDate?: CalendarDate; dueDate?: CalendarDate }
+>;
 
 /** The installments not billed yet follow the aligned plan instance's new billing interval; amounts unchanged. */
 export type InstallmentsRealigned = DomainEvent<

@@ -99,6 +99,21 @@ describe('installments process manager', () => {
     expect(context.waited).toEqual([]); // the schedules read model alone, by its checkpoint
   });
 
+  it('an invoiced row that carries its account, currency and dates is posted from the event alone, reading nothing', async () => {
+    const store = new Proxy({}, { get: () => () => Promise.reject(new Error('no read model is read')) });
+    const context = { store, readModelsAt: async () => undefined, waited: [], pages: 0 } as unknown as ProcessManagerContext & { waited: number[]; pages: number };
+    const data = { scheduleId: 'o9', number: 2, invoiceId: 'ins:o9:2', amount: 30000, accountId: 'acc9', currency: 'EUR', invoiceDate: '2026-02-28', dueDate: '2026-03-10' };
+    const invoiced = recorded({ type: 'InstallmentInvoiced', data }, '2026-02-28');
+    expect(await commandsOf(invoiced, context)).toEqual([
+      {
+        type: 'PostReceivable',
+        data: { accountId: 'acc9', invoiceId: 'ins:o9:2', invoiceNumber: null, invoiceDate: '2026-02-28', dueDate: '2026-03-10', currency: 'EUR', amount: 30000, kind: 'installment' },
+        key: `post:${invoiced.id}`,
+        lane: 'acc9',
+      },
+    ]);
+  });
+
   it('a posting waits until the schedules read model has passed its event', async () => {
     const invoiced = recorded({ type: 'InstallmentInvoiced', data: { scheduleId: 'o1', number: 3, invoiceId: 'ins:o1:3', amount: 30000 } }, '2026-03-31');
     checkpoint = invoiced.position - 1;

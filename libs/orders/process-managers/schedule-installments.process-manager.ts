@@ -94,7 +94,12 @@ export async function schedulesReadModelAt(position: number, { store }: ProcessM
 }
 
 async function postInstallment(recorded: RecordedEvent, context: ProcessManagerContext): Promise<PmCommand[]> {
-  const { scheduleId, number, invoiceId, amount } = (recorded as unknown as InstallmentInvoiced).data;
+  const { scheduleId, number, invoiceId, amount, accountId: owner, currency: owed, invoiceDate, dueDate } = (recorded as unknown as InstallmentInvoiced).data;
+  if (owner && owed && invoiceDate && dueDate) {
+    const posting = { accountId: owner, invoiceId, invoiceNumber: null, invoiceDate, dueDate, currency: owed, amount, kind: 'installment' };
+    return [{ type: 'PostReceivable', data: posting, key: `post:${recorded.id}`, lane: owner }];
+  }
+  // Recorded before the event carried the posting's facts: the schedule's read model has them.
   const schedule = await scheduleAt(recorded, context, scheduleId);
   const row = schedule?.installments.find((r) => r.number === number);
   if (!schedule || !row) throw new Error(`installments: schedule ${scheduleId} row ${number} is not in the read model at position ${recorded.position}`);
