@@ -40,6 +40,11 @@ describe('Dunning over HTTP', () => {
   });
   afterAll(() => t.close());
 
+  it("dunning's events and status changes are published to webhooks (API.md: DunningStarted, DunningStepAdvanced, DunningResolved)", async () => {
+    const types = (await get('/v1/webhook-events')).items.map((entry: { type: string }) => entry.type);
+    expect(types).toEqual(expect.arrayContaining(['DunningStarted', 'DunningStepAdvanced', 'DunningMigrated', 'DunningResolved', 'AccountStatusChanged', 'PlanInstanceStatusChanged']));
+  });
+
   it('an invoice not yet past due is not dunned; the day after its due date the account enters', async () => {
     const [invoice] = (await get('/v1/accounts/declines/invoices')).items;
     expect(invoice).toMatchObject({ invoiceDate: '2025-03-01', dueDate: '2025-03-01', total: 10000, balance: 10000 });

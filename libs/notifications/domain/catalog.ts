@@ -50,6 +50,16 @@ export const EVENT_CATALOG: readonly PublishedEvent[] = [
       'data: { scheduleId, accountId, orderId, planInstanceId, termId, scheduleType: aligned|independent, currency, total, orderDate, ' +
       'installments: [{ number (0: the lump sum), kind: lumpSum|installment, invoiceDate, dueDate, amount }] } (amounts in minor units)',
   },
+  { type: 'OrderPlaced', description: 'A one-time order was placed and invoiced (lines, total, invoice, its installment schedule if any)' },
+  { type: 'InstallmentInvoiced', description: 'An installment of a schedule was invoiced (posted to the account as owed)' },
+  { type: 'InstallmentScheduleCancelled', description: 'An installment schedule was cancelled: the remainder is due at once' },
+  { type: 'InstallmentScheduleCompleted', description: 'An installment schedule was paid off or written off' },
+  { type: 'AccountStatusChanged', description: "An account's status changed (by an operator with a reason, or by a dunning step)" },
+  { type: 'PlanInstanceStatusChanged', description: "A plan instance's status changed (by an operator with a reason, or by a dunning step)" },
+  { type: 'DunningStarted', description: 'An account entered dunning: its process version, the past-due invoice it counts from, the next step and its date' },
+  { type: 'DunningStepAdvanced', description: 'An account in dunning took a step: what each action did (retry, notice, late fee, status), the next step' },
+  { type: 'DunningMigrated', description: "An account's dunning case moved to another process or version (an operator, or a plan switch)" },
+  { type: 'DunningResolved', description: 'An account left dunning: its past-due balance was settled, or an operator ended the case' },
   { type: 'WebhookEndpointDisabled', description: 'A webhook endpoint was disabled (by you, or after failing for three days)' },
 ];
 
