@@ -224,6 +224,10 @@ describe('Dunning processes and groups over HTTP', () => {
       expect((await post('/v1/dunning-groups', { id: 'gold', processId: 'p-gold' })).status).toBe(409);
       expect((await get('/v1/dunning-groups/nope')).status).toBe(404);
       expect((await put('/v1/dunning-groups/nope', { processId: 'p-gold' })).status).toBe(404);
+      // "match" is the matching route's: a group of that id could never be read.
+      const reserved = await post('/v1/dunning-groups', { id: 'match', processId: 'p-gold' });
+      expect(reserved.status).toBe(400);
+      expect(reserved.body.details).toEqual([expect.objectContaining({ field: 'id', rule: 'reservedId' })]);
     });
 
     it('generates an id when none is given', async () => {

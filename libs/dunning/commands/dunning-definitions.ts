@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../shared-kernel/errors';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -191,6 +192,8 @@ export class CreateDunningGroupHandler implements ICommandHandler<CreateDunningG
 
   async execute({ data: input, context }: CreateDunningGroupCommand): Promise<CommandOutcome<DunningGroup>> {
     const { id, ...definition } = input;
+    // GET /v1/dunning-groups/match is a route of its own: a group of that id could never be read by id.
+    if (id === 'match') throw InvalidInputError.forField('id', 'reservedId', 'id "match" is reserved (GET /v1/dunning-groups/match); choose another');
     const groupId = id ?? generatedId('dg', context.commandId);
     const references = await referencesOf(this.store, context.tenantId, definition);
     const outcome = await this.runner.run(
