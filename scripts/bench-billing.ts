@@ -42,8 +42,6 @@
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { accountStream, accountDecider } from '../libs/accounts/domain/account.decider';
@@ -76,7 +74,7 @@ import { PaymentMethodsCommand, paymentMethodsDecider, paymentMethodsStream } fr
 import { PAYMENT_GATEWAY, SandboxGateway } from '../libs/payments/gateway';
 import { receivablesPostingProcessManager } from '../libs/payments/process-managers/receivables-posting.process-manager';
 import { collectionProcessManager } from '../libs/payments/process-managers/collection.process-manager';
-import { ADMIN_KEY, appendDecided, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, advanceClock, appendDecided, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const INSTANCES = Number(process.env.BENCH_BILL_RUN_INSTANCES ?? 100_000);
 const TARGET_INVOICES_PER_SECOND = 5000;
@@ -322,26 +320,6 @@ async function timedBillRun(app: NestFastifyApplication, tenant: SandboxTenant):
   const counter = await app.get<ReadStore>(READ_STORE).get<InvoiceCounterDoc>(INVOICE_COUNTERS, tenant.id, INVOICE_COUNTER_ID);
   if (counter?.last !== 2 * INSTANCES) throw new Error(`expected invoice number ${2 * INSTANCES} last (assignment and bill run), found ${counter?.last}`);
   return { seconds, generatedSeconds, cpuSeconds, commits, rssBefore, rssDuring, rssAfter, event, head: await events.headPosition() };
-}
-
-/**
- * POST /v1/clock/advance through node:http, which waits for the answer as long as it takes: fetch gives up
- * after 300 s without one, and a slow machine may need longer for this day.
- */
-function advanceClock(app: NestFastifyApplication, tenant: SandboxTenant, to: string): Promise<{ days: number }> {
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const body = JSON.stringify({ to });
-  const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/clock/advance', headers }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text) as { days: number }) : reject(new Error(`POST /v1/clock/advance: ${response.statusCode} ${text}`))));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 /**

@@ -32,8 +32,6 @@
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { allProcessManagers, allProjectors } from '../apps/contexts';
@@ -46,17 +44,15 @@ import { PAYMENT_GATEWAY, SandboxGateway } from '../libs/payments/gateway';
 import { AssignPlan, BillingFacts } from '../libs/plan-instances/domain/plan-instance.commands';
 import { planInstanceDecider, planInstanceStream } from '../libs/plan-instances/domain/plan-instance.decider';
 import { PlanSnapshot } from '../libs/plan-instances/domain/plan-instance.events';
-import { CommandContext, eventMetadata } from '../libs/platform/command-pipeline/command-context';
+import { CommandContext } from '../libs/platform/command-pipeline/command-context';
 import { createEventStore } from '../libs/platform/event-store';
-import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/platform/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-store.port';
 import { rebuildProjections } from '../libs/platform/projection-runner/rebuild';
 import { createReadStore } from '../libs/platform/read-store';
 import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
-import { Decider, DomainCommand, DomainEvent } from '../libs/shared-kernel/decider';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
 import { TenantSettings } from '../libs/tenancy/domain/tenant.decider';
-import { clockStream } from '../libs/time/domain/business-clock.decider';
-import { ADMIN_KEY, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runStandalone, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, advanceClock, appendDecided, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runStandalone, settled, startApp, Tenant, tenantEventsAfter, lastDay } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_DUNNING_ACCOUNTS ?? 100_000);
 const TARGET_STEPS_PER_SECOND = 3000;
@@ -69,7 +65,6 @@ const STEP_DAY = '2025-03-03';
 const INVOICE_TOTAL = 10000;
 const FEE = 500; // 5% of 100.00
 const SETUP_CHUNK = 1000;
-const PAGE = 5000;
 /** A day of 100,000 steps may take longer than the default minute to settle. */
 const APP_ENV = { SETTLE_TIMEOUT_MS: '1800000' };
 const PLAN = {
@@ -162,13 +157,13 @@ async function writeAccounts(dataDir: string, tenant: SandboxTenant): Promise<vo
       for (let i = from; i < Math.min(from + SETUP_CHUNK, ACCOUNTS); i++) {
         const id = accountId(i);
         const contact = { email: `a${i}@example.com`, phone: '+1 555 0100' };
-        appends.push(append(events, accountDecider, accountStream(tenant.id, id), { type: 'CreateAccount', data: { accountId: id, name: `Account ${i}`, currency: 'USD', contact, createdOn: START } }, setupContext(tenant, `account-${i}`)));
+        appends.push(appendDecided(events, accountDecider, accountStream(tenant.id, id), { type: 'CreateAccount', data: { accountId: id, name: `Account ${i}`, currency: 'USD', contact, createdOn: START } }, setupContext(tenant, `account-${i}`)));
         const card: PaymentMethodsCommand = { type: 'AddPaymentMethod', data: { accountId: id, paymentMethodId: 'card', type: 'card', token: 'tok_decline', last4: '0002' } };
-        appends.push(append(events, paymentMethodsDecider, paymentMethodsStream(tenant.id, id), card, setupContext(tenant, `card-${i}`)));
+        appends.push(appendDecided(events, paymentMethodsDecider, paymentMethodsStream(tenant.id, id), card, setupContext(tenant, `card-${i}`)));
         const planInstanceId = deterministicUuid(tenant.id, 'planInstance', id, '1');
         const assign: AssignPlan = { type: 'AssignPlan', data: { ...facts, planId: plan.id, planInstanceId, accountId: id, account: { currency: 'USD' }, plan } };
         appends.push(
-          append(events, planInstanceDecider, planInstanceStream(tenant.id, planInstanceId), assign, setupContext(tenant, `assign-${i}`)).then((decided) => {
+          appendDecided(events, planInstanceDecider, planInstanceStream(tenant.id, planInstanceId), assign, setupContext(tenant, `assign-${i}`)).then((decided) => {
             const billed = decided.find((event) => event.type === 'PlanInstanceBilled')?.data.invoice as { invoiceId: string; invoiceNumber?: string | null; invoiceDate: string; dueDate: string; currency: string; total: number } | undefined;
             if (!billed || billed.total !== INVOICE_TOTAL || billed.dueDate !== START) throw new Error(`the assignment of ${id} invoiced ${JSON.stringify(billed)}; expected ${INVOICE_TOTAL} due ${START}`);
             // As receivables-posting posts it (PostReceivableHandler adds the application method and the business date).
@@ -176,7 +171,7 @@ async function writeAccounts(dataDir: string, tenant: SandboxTenant): Promise<vo
               type: 'PostReceivable',
               data: { accountId: id, invoiceId: billed.invoiceId, invoiceDate: billed.invoiceDate, dueDate: billed.dueDate, currency: billed.currency, amount: billed.total, kind: 'charge', businessDate: START },
             };
-            return append(events, receivablesDecider, receivablesStream(tenant.id, id), post, setupContext(tenant, `receivable-${i}`));
+            return appendDecided(events, receivablesDecider, receivablesStream(tenant.id, id), post, setupContext(tenant, `receivable-${i}`));
           }),
         );
       }
@@ -192,18 +187,6 @@ async function writeAccounts(dataDir: string, tenant: SandboxTenant): Promise<vo
 }
 
 /** What DeciderRunner appends for a command on a new stream (ids from the command id); returns the decided events. */
-async function append<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, context: CommandContext): Promise<NewEvent[]> {
-  const decided: NewEvent[] = decider.decide(command, decider.initialState).map((event, index) => ({
-    id: deterministicUuid(context.commandId, stream, String(index)),
-    type: event.type,
-    data: event.data as Record<string, unknown>,
-    metadata: eventMetadata(context),
-  }));
-  if (decided.length === 0) throw new Error(`${command.type} on ${stream} decided nothing`);
-  await events.appendToStream(stream, decided, 'no_stream');
-  return decided;
-}
-
 function setupContext(tenant: SandboxTenant, name: string): CommandContext {
   const commandId = deterministicUuid(tenant.id, 'bench-dunning', name);
   return { tenantId: tenant.id, actor: 'bench', correlationId: commandId, causationId: commandId, commandId, businessDate: START };
@@ -216,9 +199,9 @@ async function timedEntryDay(app: NestFastifyApplication, tenant: SandboxTenant)
   const body = await advanceClock(app, tenant, ENTRY_DAY);
   const seconds = (performance.now() - started) / 1000;
   if (body.days !== 1) throw new Error(`expected to advance 1 day to ${ENTRY_DAY}, advanced ${body.days}`);
-  const day = await lastDay(events, tenant, ENTRY_DAY);
+  const day = await lastDay(events, tenant.id, ENTRY_DAY);
   const started_ = new Set<string>();
-  await scan(events, day.position, tenant.id, (event) => {
+  await tenantEventsAfter(events, day.position, tenant.id, (event) => {
     if (event.type !== 'DunningStarted') return;
     const { accountId: id, nextStepDate } = event.data as { accountId: string; nextStepDate: string };
     if (started_.has(id) || nextStepDate !== STEP_DAY) throw new Error(`${id}: a second DunningStarted, or its step not on ${STEP_DAY}: ${JSON.stringify(event.data)}`);
@@ -264,7 +247,7 @@ async function timedStepDay(app: NestFastifyApplication, tenant: SandboxTenant):
 
 /** Every account took step 1 exactly once, and each of its actions happened once; nothing unexpected was written. */
 async function checkStepDay(app: NestFastifyApplication, events: EventStore, tenant: SandboxTenant): Promise<void> {
-  const day = await lastDay(events, tenant, STEP_DAY);
+  const day = await lastDay(events, tenant.id, STEP_DAY);
   const steps = new Set<string>();
   const fees = new Set<string>();
   const failures = new Set<string>();
@@ -275,7 +258,7 @@ async function checkStepDay(app: NestFastifyApplication, events: EventStore, ten
     if (set.has(id)) throw new Error(`${what} ${id} twice on ${STEP_DAY}`);
     set.add(id);
   };
-  await scan(events, day.position, tenant.id, (event) => {
+  await tenantEventsAfter(events, day.position, tenant.id, (event) => {
     counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
     const data = event.data as Record<string, any>;
     switch (event.type) {
@@ -320,41 +303,6 @@ async function checkStepDay(app: NestFastifyApplication, events: EventStore, ten
     throw new Error(`the gateway's books: ${charges.length} dunning charges over ${keys.size} keys, expected ${ACCOUNTS} declined once each; wrong: ${JSON.stringify(wrong.slice(0, 3))}`);
   }
   for (let i = 0; i < ACCOUNTS; i++) if (!keys.has(chargeKey(tenant.id, retryId(accountId(i))))) throw new Error(`no retry charge for ${accountId(i)}`);
-}
-
-/** The clock's last BusinessDayStarted, which must be `date`. */
-async function lastDay(events: EventStore, tenant: SandboxTenant, date: string): Promise<RecordedEvent> {
-  const clock = await events.readStream(clockStream(tenant.id));
-  const event = clock[clock.length - 1];
-  if (event?.type !== 'BusinessDayStarted' || event.data.date !== date) throw new Error(`the clock's last event is not ${date} starting`);
-  return event;
-}
-
-/** Every event of the tenant after `position`, in pages. */
-async function scan(events: EventStore, position: number, tenantId: string, visit: (event: RecordedEvent) => void): Promise<void> {
-  for (let after = position; ; ) {
-    const page = await events.readAll({ after, maxCount: PAGE });
-    if (page.length === 0) return;
-    for (const event of page) if (event.metadata.tenantId === tenantId) visit(event);
-    after = page[page.length - 1].position;
-  }
-}
-
-/** POST /v1/clock/advance through node:http, which waits as long as the day takes (fetch gives up after 300 s). */
-function advanceClock(app: NestFastifyApplication, tenant: SandboxTenant, to: string): Promise<{ days: number }> {
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const body = JSON.stringify({ to });
-  const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/clock/advance', headers, timeout: 0 }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text) as { days: number }) : reject(new Error(`POST /v1/clock/advance: ${response.statusCode} ${text}`))));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 /** Run on its own (`node dist/scripts/bench-dunning.js`), it prints its rows, whether its target was met and its own peak RSS as JSON. */

@@ -20,13 +20,10 @@
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../libs/platform/event-store/event-store.port';
-import { clockStream } from '../libs/time/domain/business-clock.decider';
-import { ADMIN_KEY, commitCounts, cpuProfiler, fmt, Http, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runPool, runStandalone, settled as settledOnce, startApp, Tenant } from './bench-support';
+import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-store.port';
+import { ADMIN_KEY, advanceClock, commitCounts, cpuProfiler, fmt, Http, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runPool, runStandalone, settled as settledOnce, startApp, Tenant, tenantEventsAfter, lastDay } from './bench-support';
 
 const ORDERS = Number(process.env.BENCH_ORDER_COUNT ?? 100_000);
 const IN_FLIGHT = Number(process.env.BENCH_ORDER_IN_FLIGHT ?? 32);
@@ -39,7 +36,6 @@ const DAY_BEFORE = '2025-02-14';
 const DUE_DAY = '2025-02-15';
 const INSTALLMENTS = 12;
 const ROW_AMOUNT = 10000; // 1,200.00 in 12
-const PAGE = 5000;
 /** A day of 100,000 installments may take longer than the default minute to settle. */
 const APP_ENV = { SETTLE_TIMEOUT_MS: '3600000' };
 const ITEM = { id: 'kit', name: 'Installation kit', currency: 'USD', unitPrice: '1200.00' };
@@ -196,7 +192,7 @@ async function timedDueDay(app: NestFastifyApplication, tenant: Tenant): Promise
 
 /** Exactly one InstallmentInvoiced (row 2) and one ReceivablePosted of kind installment per schedule, nothing else billed. */
 async function checkDueDay(events: EventStore, tenant: Tenant): Promise<void> {
-  const day = await lastDay(events, tenant, DUE_DAY);
+  const day = await lastDay(events, tenant.id, DUE_DAY);
   const invoiced = new Set<string>();
   const posted = new Set<string>();
   const counts = new Map<string, number>();
@@ -204,7 +200,7 @@ async function checkDueDay(events: EventStore, tenant: Tenant): Promise<void> {
     if (set.has(id)) throw new Error(`${what} ${id} twice on ${DUE_DAY}`);
     set.add(id);
   };
-  await scan(events, day.position, tenant.id, (event) => {
+  await tenantEventsAfter(events, day.position, tenant.id, (event) => {
     counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
     const data = event.data as Record<string, any>;
     if (event.type === 'InstallmentInvoiced') {
@@ -223,41 +219,6 @@ async function checkDueDay(events: EventStore, tenant: Tenant): Promise<void> {
     if (set.size !== ORDERS) throw new Error(`${set.size} ${name} on ${DUE_DAY}, expected ${ORDERS}; the day's events: ${JSON.stringify(Object.fromEntries(counts))}`);
   }
   for (let i = 0; i < ORDERS; i++) if (!invoiced.has(orderId(i)) || !posted.has(orderId(i))) throw new Error(`${orderId(i)}'s 2nd row not invoiced and posted on ${DUE_DAY}`);
-}
-
-/** The clock's last BusinessDayStarted, which must be `date`. */
-async function lastDay(events: EventStore, tenant: Tenant, date: string): Promise<RecordedEvent> {
-  const clock = await events.readStream(clockStream(tenant.id));
-  const event = clock[clock.length - 1];
-  if (event?.type !== 'BusinessDayStarted' || event.data.date !== date) throw new Error(`the clock's last event is not ${date} starting`);
-  return event;
-}
-
-/** Every event of the tenant after `position`, in pages. */
-async function scan(events: EventStore, position: number, tenantId: string, visit: (event: RecordedEvent) => void): Promise<void> {
-  for (let after = position; ; ) {
-    const page = await events.readAll({ after, maxCount: PAGE });
-    if (page.length === 0) return;
-    for (const event of page) if (event.metadata.tenantId === tenantId) visit(event);
-    after = page[page.length - 1].position;
-  }
-}
-
-/** POST /v1/clock/advance through node:http, which waits as long as the day takes (fetch gives up after 300 s). */
-function advanceClock(app: NestFastifyApplication, tenant: Tenant, to: string): Promise<{ days: number }> {
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const body = JSON.stringify({ to });
-  const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/clock/advance', headers, timeout: 0 }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text) as { days: number }) : reject(new Error(`POST /v1/clock/advance: ${response.statusCode} ${text}`))));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 /** Run on its own (`node dist/scripts/bench-orders.js`), it prints its rows, whether its targets were met and its own peak RSS as JSON. */

@@ -13,7 +13,10 @@ import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
 import { CommandContext, eventMetadata } from '../libs/platform/command-pipeline/command-context';
 import { Decider, DomainCommand, DomainEvent } from '../libs/shared-kernel/decider';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
-import { EVENT_STORE, EventStore, NewEvent } from '../libs/platform/event-store/event-store.port';
+import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/platform/event-store/event-store.port';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { clockStream } from '../libs/time/domain/business-clock.decider';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
@@ -95,14 +98,54 @@ export function fmt(n: number): string {
 }
 
 /** What DeciderRunner appends for a command on a new stream: the decider's events, ids from the command id (set-up without HTTP). */
-export async function appendDecided<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, context: CommandContext): Promise<void> {
+export async function appendDecided<C extends DomainCommand, E extends DomainEvent, S>(events: EventStore, decider: Decider<C, E, S>, stream: string, command: C, context: CommandContext): Promise<NewEvent[]> {
   const decided: NewEvent[] = decider.decide(command, decider.initialState).map((event, index) => ({
     id: deterministicUuid(context.commandId, stream, String(index)),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: eventMetadata(context),
   }));
+  if (decided.length === 0) throw new Error(`${command.type} on ${stream} decided nothing`);
   await events.appendToStream(stream, decided, 'no_stream');
+  return decided;
+}
+
+/**
+ * POST /v1/clock/advance through node:http, which waits for the answer as long as it takes: fetch gives up
+ * after 300 s without one, and a slow machine may need longer for a busy day.
+ */
+export function advanceClock(app: NestFastifyApplication, tenant: { apiKey: string }, to: string): Promise<{ days: number }> {
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const body = JSON.stringify({ to });
+  const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/clock/advance', headers, timeout: 0 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text) as { days: number }) : reject(new Error(`POST /v1/clock/advance: ${response.statusCode} ${text}`))));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** The tenant clock's last BusinessDayStarted, which must be `date`. */
+export async function lastDay(events: EventStore, tenantId: string, date: string): Promise<RecordedEvent> {
+  const clock = await events.readStream(clockStream(tenantId));
+  const event = clock[clock.length - 1];
+  if (event?.type !== 'BusinessDayStarted' || event.data.date !== date) throw new Error(`the clock's last event is not ${date} starting`);
+  return event;
+}
+
+/** Every event of the tenant after `position`, read a page at a time. */
+export async function tenantEventsAfter(events: EventStore, position: number, tenantId: string, visit: (event: RecordedEvent) => void): Promise<void> {
+  for (let after = position; ; ) {
+    const page = await events.readAll({ after, maxCount: 5000 });
+    if (page.length === 0) return;
+    for (const event of page) if (event.metadata.tenantId === tenantId) visit(event);
+    after = page[page.length - 1].position;
+  }
 }
 
 /**
