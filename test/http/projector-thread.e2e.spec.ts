@@ -46,7 +46,7 @@ async function billedTenant(t: TestApp, accounts: number) {
 /** `count` accounts created straight in the log, as the accounts decider decides them (no HTTP: fast). */
 async function appendAccounts(dataDir: string, tenantId: string, count: number): Promise<void> {
   const events = createEventStore({ kind: 'sqlite', dataDir });
-  const appends: Array<Promise<void>> = [];
+  const appends: Array<Promise<unknown>> = [];
   for (let i = 0; i < count; i++) {
     const accountId = `bulk-${i}`;
     const commandId = deterministicUuid(tenantId, 'projector-thread-spec', accountId);
