@@ -1,7 +1,7 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { Doc, DocWrite } from '../../platform/read-store/read-store.port';
 import { Projector } from '../../platform/projection-runner/projector';
-import type { EmailEvent, EmailTemplatesEvent, NotificationSettingsEvent, TemplateName } from '../domain';
+import type { EmailEvent, EmailTemplatesEvent, NotificationSettingsEvent, QueuedEmail, TemplateName } from '../domain';
 
 /** The templates a tenant set (id: the template's name, a notice's or a dunning template's); the defaults are not stored. */
 export const EMAIL_TEMPLATES = 'emailTemplates';
@@ -24,17 +24,8 @@ export interface EmailTemplateDoc extends Doc {
   updatedAt: string;
 }
 
-export interface EmailDoc extends Doc {
-  emailId: string;
-  notice: TemplateName;
-  eventId: string;
-  eventType: string;
-  accountId: string | null;
-  to: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  sandbox: boolean;
+/** The email as queued, and what became of it. */
+export interface EmailDoc extends Doc, QueuedEmail {
   status: 'queued' | 'kept' | 'sent' | 'notSent';
   attempts: number;
   lastError: string | null;
