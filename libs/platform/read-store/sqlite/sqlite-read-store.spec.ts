@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -214,6 +214,33 @@ describe('SqliteReadStore', () => {
       await store.close();
     }
   });
+
+  it('declares its collections while another process commits to the file (the split deployment starts three at once)', async () => {
+    // A deferred transaction that read the schema and then must write (ALTER TABLE) fails at once with
+    // SQLITE_BUSY_SNAPSHOT, without waiting, when another connection committed in between: the command API
+    // failed to start that way in CI. Declaring takes the write lock first, so it waits its turn instead.
+    const file = newFile();
+    const first = new SqliteReadStore({ file });
+    await first.ensureCollections([{ name: 'items', indexes: [] }]);
+    const writer = `const Database = require('better-sqlite3'); const db = new Database(process.argv[1], { timeout: 5000 });
+      db.exec('CREATE TABLE IF NOT EXISTS busy (n INTEGER)'); const insert = db.prepare('INSERT INTO busy VALUES (1)');
+      process.stdout.write('ready\\n'); const end = Date.now() + 20000; while (Date.now() < end) insert.run();`;
+    const child = spawn(process.execPath, ['-e', writer, file], { cwd: join(__dirname, '../../../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
+      for (let round = 0; round < 40; round += 1) {
+        const store = new SqliteReadStore({ file });
+        try {
+          await store.ensureCollections([{ name: 'items', indexes: [`field${round}`] }]);
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await first.close();
+    }
+  }, 30_000);
 
   it('keeps the index columns equal to json_extract of the documents through upserts, patches, deletes', async () => {
     const store = new SqliteReadStore({ file: newFile() });

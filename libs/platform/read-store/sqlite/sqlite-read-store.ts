@@ -193,9 +193,11 @@ export class SqliteReadStore implements ReadStore {
 
   async ensureCollections(specs: CollectionSpec[]): Promise<void> {
     const planned = specs.map((spec) => ({ name: spec.name, paths: CollectionRegistry.indexPaths(spec) }));
+    // IMMEDIATE: the schema is read and then written. A deferred transaction that must upgrade to a write after
+    // another process committed fails at once (SQLITE_BUSY_SNAPSHOT, no busy wait): processes starting together.
     this.db.transaction(() => {
       for (const { name, paths } of planned) this.createCollection(name, paths);
-    })();
+    }).immediate();
     for (const { name, paths } of planned) this.registry.add(name, paths);
   }
 
