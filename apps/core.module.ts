@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppConfig, APP_CONFIG } from '../libs/platform/config/config';
@@ -93,6 +93,7 @@ export class CoreModule {
           useValue: new AuthFailureLimiter(options.config.authFailureLimit, options.config.authFailureWindowMs),
         },
         { provide: FaultInjector, useValue: new FaultInjector(options.config.fault) },
+        ...coreProviders,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(logger) },
@@ -111,9 +112,17 @@ export class CoreModule {
         ReadYourWrites,
         Lifecycle,
         FaultInjector,
+        ...coreProviders.map(tokenOf),
       ],
     };
   }
+}
+
+/** What the contexts give the core (the customer session authenticator). */
+const coreProviders: Provider[] = CONTEXTS.flatMap((context) => context.coreProviders ?? []);
+
+function tokenOf(provider: Provider) {
+  return typeof provider === 'function' ? provider : provider.provide;
 }
 
 export function eventStoreConfig(config: AppConfig) {

@@ -9,7 +9,7 @@ export interface ErrorDetail {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly status: 400 | 404 | 409 | 422;
+  abstract readonly status: 400 | 403 | 404 | 409 | 422;
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],
@@ -46,4 +46,12 @@ export class ConflictError extends DomainError {
 /** A rule of the domain refuses the command (422). */
 export class RuleViolationError extends DomainError {
   readonly status = 422 as const;
+}
+
+/** The caller may not do this, though the input is well formed: e.g. a customer sets what only an operator may (403). */
+export class ForbiddenError extends DomainError {
+  readonly status = 403 as const;
+  static forField(field: string, rule: string, message: string): ForbiddenError {
+    return new ForbiddenError(message, [{ field, rule, message }]);
+  }
 }

@@ -5,6 +5,7 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  Optional,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -16,11 +17,25 @@ import { hashApiKey, sameHash } from './api-keys';
 import { TenantDirectory } from './tenant-directory';
 import { EVENT_STORE, EventStore } from '../platform/event-store/event-store.port';
 import { ReadYourWrites } from '../platform/app/read-your-writes';
+import { READ_STORE, ReadStore } from '../platform/read-store/read-store.port';
+import {
+  CUSTOMER_ACCESS,
+  CUSTOMER_SESSIONS,
+  CUSTOMER_TOKEN_PREFIX,
+  CustomerAccess,
+  CustomerSession,
+  CustomerSessionAuthenticator,
+} from '../platform/http/customer-access';
+import { NotFoundError } from '../shared-kernel/errors';
 
 /** How long an unknown key may wait for the tenants read model to catch up (a tenant created a moment ago). */
 const NEW_KEY_WAIT_MS = 2000;
 
-export type Principal = { kind: 'admin'; keyHash: string } | { kind: 'tenant'; tenant: TenantView; keyHash: string };
+export type Principal =
+  | { kind: 'admin'; keyHash: string }
+  | { kind: 'tenant'; tenant: TenantView; keyHash: string }
+  /** A signed-in customer (self-service): `keyHash` is the session token's hash. */
+  | { kind: 'customer'; tenant: TenantView; keyHash: string; session: CustomerSession };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,6 +70,8 @@ export class ApiKeyGuard implements CanActivate {
     private readonly readYourWrites: ReadYourWrites,
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly failures: AuthFailureLimiter,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Optional() @Inject(CUSTOMER_SESSIONS) private readonly sessions: CustomerSessionAuthenticator | null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -64,6 +81,10 @@ export class ApiKeyGuard implements CanActivate {
     const key = bearerKey(request.headers.authorization);
     const keyHash = key === null ? null : hashApiKey(key);
     try {
+      if (key !== null && key.startsWith(CUSTOMER_TOKEN_PREFIX)) {
+        const customerAccess = this.reflector.getAllAndOverride<CustomerAccess | undefined>(CUSTOMER_ACCESS, [context.getHandler(), context.getClass()]);
+        return await this.authenticateCustomer(request, access, key, keyHash!, customerAccess);
+      }
       return await this.authenticate(request, access, keyHash);
     } catch (error) {
       // Only failed authentications count (a 401, not a 403 of a valid key); over the limit they answer 429.
@@ -82,8 +103,60 @@ export class ApiKeyGuard implements CanActivate {
     const tenant = await this.tenantFor(keyHash);
     if (!tenant) throw new UnauthorizedException('The API key is not valid');
     if (access === 'admin') throw new ForbiddenException('This route needs the admin key');
+    if (access === 'customer') throw new ForbiddenException("This route is a signed-in customer's: send the session token, not an API key");
     request.principal = { kind: 'tenant', tenant, keyHash };
     return true;
+  }
+
+  /**
+   * A customer session: valid (self-service's authenticator), on a route customers may use, for an account the
+   * session covers. Another account's ids answer 404 as if they did not exist (nothing is revealed about them).
+   */
+  private async authenticateCustomer(request: FastifyRequest, access: Access, token: string, keyHash: string, customerAccess: CustomerAccess | undefined): Promise<boolean> {
+    const session = this.sessions ? await this.sessions.authenticate(token) : null;
+    if (!session) throw new UnauthorizedException('The session is not valid (expired, idle too long or signed out): sign in again');
+    const tenant = await this.tenants.byId(session.tenantId);
+    if (!tenant) throw new UnauthorizedException('The session is not valid (expired, idle too long or signed out): sign in again');
+    if (access === 'admin') throw new ForbiddenException('This route needs the admin key');
+    request.principal = { kind: 'customer', tenant, keyHash, session };
+    if (access === 'customer') return true;
+    if (!customerAccess) throw new ForbiddenException('Customers may not use this route: it needs the tenant\'s API key');
+    await this.checkAccount(request, session, tenant, customerAccess);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const params = (request.params ?? {}) as Record<string, string>;
+    for (const policy of customerAccess.policies) policy({ body: typeof body === 'object' ? body : {}, params, settings: tenant.settings });
+    return true;
+  }
+
+  private async checkAccount(request: FastifyRequest, session: CustomerSession, tenant: TenantView, { accountOf }: CustomerAccess): Promise<void> {
+    if (accountOf === 'session' || accountOf === 'catalog') return;
+    const params = (request.params ?? {}) as Record<string, string>;
+    if ('body' in accountOf) {
+      const accountId = ((request.body ?? {}) as Record<string, unknown>)[accountOf.body];
+      // Missing or not a string: the route's validation answers 400 for it; nothing is acted on.
+      if (typeof accountId === 'string' && !(await this.sessions!.covers(session, accountId))) throw new NotFoundError('Account', accountId);
+      return;
+    }
+    const id = params[accountOf.param] ?? '';
+    if (!('collection' in accountOf)) {
+      if (!(await this.sessions!.covers(session, id))) throw new NotFoundError('Account', id);
+      return;
+    }
+    const owner = await this.ownerOf(tenant.id, accountOf.collection, id, accountOf.field ?? 'accountId');
+    if (owner === null || !(await this.sessions!.covers(session, owner))) throw new NotFoundError(entityName(accountOf.collection), id);
+  }
+
+  /** The account a read-model document belongs to; one written a moment ago may need the read models to catch up. */
+  private async ownerOf(tenantId: string, collection: string, id: string, field: string): Promise<string | null> {
+    const find = async () => {
+      const doc = await this.store.get<Record<string, unknown>>(collection, tenantId, id).catch(() => null);
+      const owner = doc?.[field];
+      return typeof owner === 'string' ? owner : null;
+    };
+    const owner = await find();
+    if (owner !== null) return owner;
+    const caughtUp = await this.readYourWrites.waitFor(await this.events.headPosition(), NEW_KEY_WAIT_MS);
+    return caughtUp ? find() : null;
   }
 
   /**
@@ -98,6 +171,13 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
+/** `invoices` → `Invoice`, `planInstances` → `Plan instance`: the 404 reads like the route's own. */
+function entityName(collection: string): string {
+  const singular = collection.replace(/s$/, '');
+  const words = singular.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function bearerKey(header: string | undefined): string | null {
   return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null;
 }
@@ -105,6 +185,7 @@ function bearerKey(header: string | undefined): string | null {
 /** The tenant whose API key authenticated the request. */
 export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): TenantView => {
   const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
-  if (principal?.kind !== 'tenant') throw new UnauthorizedException('A tenant API key is required');
+  // A customer session acts inside its tenant too, on the routes the guard let it through.
+  if (principal?.kind !== 'tenant' && principal?.kind !== 'customer') throw new UnauthorizedException('A tenant API key is required');
   return principal.tenant;
 });

@@ -21,3 +21,4 @@ export const tenancyContext: BoundedContext = {
 export { AdminKey, ApiKeyGuard, CurrentTenant } from './auth';
 export { resolveAdminKey } from './admin-key';
 export { TenantDirectory } from './tenant-directory';
+export { acceptedPaymentMethodType, customerMaySeePlan, offeredPlan, offeredPlanIds, operatorOnly, orderingOffered, paysWithPaymentMethod } from './customer-policies';

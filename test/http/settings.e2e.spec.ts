@@ -17,6 +17,7 @@ describe('Tenant settings over HTTP', () => {
     customStatuses: [],
     billWhileSuspended: true,
     autoCollectOnOrder: false,
+    selfService: { planIds: null, paymentMethodTypes: ['card', 'bankDebit'], ordering: true },
   };
   const plan = {
     id: 'basic',
@@ -67,6 +68,7 @@ describe('Tenant settings over HTTP', () => {
       customStatuses: [{ name: 'onHold', billable: false }],
       billWhileSuspended: false,
       autoCollectOnOrder: true,
+      selfService: { planIds: ['basic'], paymentMethodTypes: ['card'], ordering: false },
       maxRetroactivePeriods: 1200,
     };
     expect(await patch(apiKey, all)).toMatchObject({ status: 200, body: all });

@@ -13,6 +13,7 @@ import { UpdateAccountContactCommand } from './update-account-contact';
 import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
 import { SetParentCommand, SetParentDto } from './set-parent';
 import { ChangeAccountStatusCommand, StatusChangeDto } from './change-account-status';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 const PAYER_SHARES = {
   type: 'array',
@@ -43,6 +44,7 @@ export class AccountsCommandController {
     return this.gateway.execute<Account>(new CreateAccountCommand(input, context), reply);
   }
 
+  @CustomerMay({ param: 'id' })
   @Patch(':id/contact')
   @ApiOperation({ summary: 'Change contact details: a given field replaces, null clears, an absent field stays (200 with the account)' })
   updateContact(

@@ -12,6 +12,7 @@ import { PaymentResponsibility } from '../domain/payment-responsibility';
 import { withDefaults } from '../domain/payment-responsibility.decider';
 import { DEFAULT_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 @ApiTags('accounts')
 @UseInterceptors(MinPositionInterceptor)
@@ -22,6 +23,7 @@ export class AccountsQueryController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
+  @CustomerMay({ param: 'id' })
   @Get(':id')
   @ApiOperation({ summary: 'An account, from its read model' })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {

@@ -8,6 +8,7 @@ import { FindOptions, Page, READ_STORE, ReadStore, StoredDoc, Doc } from '../../
 import { HIERARCHY, HIERARCHY_LINKS, HierarchyDoc, HierarchyLinkDoc, subtreeRange } from '../read-model/hierarchy.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { badCursor, DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 export const DEFAULT_TREE_DEPTH = 1;
 export const MAX_TREE_DEPTH = 10;
@@ -34,6 +35,7 @@ interface Named {
 export class HierarchyQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay({ param: 'id' })
   @Get(':id/children')
   @ApiOperation({ summary: "The account's direct children, sorted by id, a page at a time: { items: [{ id, name }], nextCursor? }" })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
@@ -76,6 +78,7 @@ export class HierarchyQueryController {
     return this.named(tenant.id, chain);
   }
 
+  @CustomerMay({ param: 'id' })
   @Get(':id/descendants')
   @ApiOperation({
     summary: "Every account below, depth first (path order), a page at a time: { items: [{ id, name, parentAccountId, depth }], nextCursor? }; depth 1 = a child",

@@ -7,6 +7,8 @@ import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { TenantView } from '../../tenancy/domain';
 import { OrderView } from '../domain';
 import { PlaceOrderCommand, PlaceOrderDto } from './orders';
+import { CustomerMay } from '../../platform/http/customer-access';
+import { orderingOffered } from '../../tenancy';
 
 @ApiTags('orders')
 @Controller('v1')
@@ -16,6 +18,7 @@ export class OrdersCommandController {
     private readonly directory: TenantDirectory,
   ) {}
 
+  @CustomerMay({ param: 'id' }, orderingOffered)
   @Post('accounts/:id/orders')
   @ApiOperation({
     summary:

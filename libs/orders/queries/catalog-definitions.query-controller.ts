@@ -4,7 +4,8 @@ import { MinPositionInterceptor } from '../../platform/http/min-position.interce
 import { findPage, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
-import { CurrentTenant } from '../../tenancy';
+import { CurrentTenant, orderingOffered } from '../../tenancy';
+import { CustomerMay } from '../../platform/http/customer-access';
 import { TenantView } from '../../tenancy/domain';
 import { INSTALLMENT_TERMS, installmentTermById, InstallmentTermDoc, itemById, ItemDoc, ITEMS } from '../read-model';
 
@@ -14,6 +15,7 @@ import { INSTALLMENT_TERMS, installmentTermById, InstallmentTermDoc, itemById, I
 export class CatalogDefinitionsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay('catalog', orderingOffered)
   @Get('items')
   @ApiOperation({ summary: 'One-time items, sorted by id, a page at a time: { items: [{ id, name, currency, unitPrice, createdOn }], nextCursor? }' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
@@ -23,6 +25,7 @@ export class CatalogDefinitionsQueryController {
     return withCursor(page.items.map(itemOf), page.nextCursor);
   }
 
+  @CustomerMay('catalog', orderingOffered)
   @Get('items/:id')
   @ApiOperation({ summary: 'A one-time item' })
   async getItem(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
@@ -31,6 +34,7 @@ export class CatalogDefinitionsQueryController {
     return itemOf(doc);
   }
 
+  @CustomerMay('catalog', orderingOffered)
   @Get('installment-terms')
   @ApiOperation({
     summary:
@@ -43,6 +47,7 @@ export class CatalogDefinitionsQueryController {
     return withCursor(page.items.map(termOf), page.nextCursor);
   }
 
+  @CustomerMay('catalog', orderingOffered)
   @Get('installment-terms/:id')
   @ApiOperation({ summary: 'An installment term' })
   async getInstallmentTerm(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {

@@ -9,6 +9,7 @@ import { CurrentTenant } from '../../tenancy';
 import { TenantView } from '../../tenancy/domain';
 import { OrderView } from '../domain';
 import { INSTALLMENT_SCHEDULES, InstallmentScheduleDoc, OrderDoc, ORDERS } from '../read-model';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 const SHAPE =
   '{ id, accountId, currency, lines: [{ itemId, name, quantity, unitPrice, amount }], total, invoice: { id, invoiceDate, dueDate, total }, planInstanceId, ' +
@@ -21,6 +22,7 @@ const SHAPE =
 export class OrdersQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay({ param: 'id', collection: 'orders' })
   @Get('orders/:id')
   @ApiOperation({ summary: `An order: ${SHAPE}` })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
@@ -30,6 +32,7 @@ export class OrdersQueryController {
     return order;
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/orders')
   @ApiOperation({ summary: `The account's orders, newest first, a page at a time: { items: [${SHAPE}], nextCursor? }` })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../shared-kernel/errors';
 import { CurrentTenant } from '../../tenancy';
 import { TenantView } from '../../tenancy/domain';
 import { ACCOUNT_COMMENTS, AccountCommentDoc, INSTALLMENT_SCHEDULES, installmentScheduleById, InstallmentScheduleDoc, scheduleViewOfDoc } from '../read-model';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 const SCHEDULE_SHAPE =
   '{ id, accountId, orderId, planInstanceId, termId, scheduleType, currency, total, orderDate, status: active|completed|cancelled, ' +
@@ -20,6 +21,7 @@ const SCHEDULE_SHAPE =
 export class ScheduleQueriesController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay({ param: 'id', collection: 'installmentSchedules' })
   @Get('installment-schedules/:id')
   @ApiOperation({ summary: `An installment schedule: ${SCHEDULE_SHAPE}` })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
@@ -28,6 +30,7 @@ export class ScheduleQueriesController {
     return scheduleViewOfDoc(doc);
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/installment-schedules')
   @ApiOperation({ summary: "The account's installment schedules, oldest first, a page at a time: { items: [schedule], nextCursor? }" })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })

@@ -10,6 +10,8 @@ import { CreditMemoDto, IssueCreditMemoCommand, WriteOffDto, WriteOffInvoiceComm
 import { AddPaymentMethodCommand, AddPaymentMethodDto, PaymentMethodView, RemovePaymentMethodCommand } from './payment-methods';
 import { RecordPaymentCommand, RecordPaymentDto } from './record-payment';
 import { RefundPaymentDto, ReversePaymentDto, TakeBackPaymentCommand } from './refund-payment';
+import { CustomerMay } from '../../platform/http/customer-access';
+import { acceptedPaymentMethodType, operatorOnly, paysWithPaymentMethod } from '../../tenancy';
 
 const PREVIEW = 'doWrite: false previews it: the same answer with 200 instead of 201, nothing written.';
 
@@ -21,6 +23,7 @@ export class PaymentsCommandController {
     private readonly directory: TenantDirectory,
   ) {}
 
+  @CustomerMay({ body: 'accountId' }, paysWithPaymentMethod, operatorOnly('applicationMethod'))
   @Post('payments')
   @ApiOperation({
     summary:
@@ -78,6 +81,7 @@ export class PaymentsCommandController {
     return this.send(new WriteOffInvoiceCommand({ tenantId: tenant.id, invoiceId, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);
   }
 
+  @CustomerMay({ param: 'id' }, acceptedPaymentMethodType)
   @Post('accounts/:id/payment-methods')
   @ApiOperation({
     summary:
@@ -88,6 +92,7 @@ export class PaymentsCommandController {
     return this.gateway.execute<PaymentMethodView>(new AddPaymentMethodCommand({ tenantId: tenant.id, accountId, input: { ...input } }, this.contextOf(request, tenant)), reply);
   }
 
+  @CustomerMay({ param: 'id' })
   @Delete('accounts/:id/payment-methods/:paymentMethodId')
   @ApiOperation({ summary: 'Remove a payment method (200 with it, status removed). Removing the default leaves the account on net terms until another is made default.' })
   removePaymentMethod(

@@ -11,6 +11,7 @@ import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-m
 import { ledgerItem } from '../commands/payment-lookup';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 /**
  * Invoices as the plan-instances context posts them, with what is still owed on them (this context's receivables):
@@ -23,6 +24,7 @@ import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from
 export class InvoicesQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay({ param: 'id', collection: 'invoices' })
   @Get('invoices/:id')
   @ApiOperation({
     summary:
@@ -46,6 +48,7 @@ export class InvoicesQueryController {
     };
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/invoices')
   @ApiOperation({
     summary:

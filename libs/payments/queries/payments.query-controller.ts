@@ -8,6 +8,7 @@ import { ACCOUNTS } from '../../accounts/read-model';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 import { PAYMENT_METHODS, PaymentMethodDoc, PAYMENTS, PaymentDoc, TRANSACTIONS, TransactionDoc } from '../read-model';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 const PAGING = [
   { name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` },
@@ -20,6 +21,7 @@ const PAGING = [
 export class PaymentsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay({ param: 'id', collection: 'payments' })
   @Get('payments/:id')
   @ApiOperation({ summary: 'A payment: { id, accountId, date, amount, currency, status: succeeded|failed, failureReason, source, reference, applications, unapplied, refunded, reversed }' })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
@@ -28,6 +30,7 @@ export class PaymentsQueryController {
     return paymentOf(doc);
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/payments')
   @ApiOperation({ summary: "The account's payments, newest first, a page at a time: { items, nextCursor? }" })
   @ApiQuery(PAGING[0])
@@ -38,6 +41,7 @@ export class PaymentsQueryController {
     return withCursor(page.items.map(paymentOf), page.nextCursor);
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/transactions')
   @ApiOperation({
     summary:
@@ -55,6 +59,7 @@ export class PaymentsQueryController {
     );
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/payment-methods')
   @ApiOperation({ summary: "The account's payment methods in the order added: { items: [{ id, accountId, type, last4, status: active|removed, isDefault }] } (never the gateway token)" })
   async paymentMethods(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {

@@ -11,6 +11,8 @@ import { commandContextFrom } from '../../platform/http/request-context';
 import { AssignPlanCommand, AssignPlanDto } from './assign-plan';
 import { CancelPlanDto, ChangePlanInstanceCommand, ChangeQuantityDto, PlanInstanceChange, SwitchPlanDto } from './change-plan-instance';
 import { PlanInstanceResponse } from './plan-instance-response';
+import { CustomerMay } from '../../platform/http/customer-access';
+import { offeredPlan, operatorOnly } from '../../tenancy';
 
 const SAME_SHAPE = 'Answers { planInstanceId, billDay, nextBillDate, status, warnings, invoice } with credit lines (negative) for refunded days; 201, or 200 for a preview (doWrite: false), which writes nothing.';
 
@@ -22,6 +24,7 @@ export class PlanInstancesCommandController {
     private readonly directory: TenantDirectory,
   ) {}
 
+  @CustomerMay({ param: 'id' }, offeredPlan('planId'), operatorOnly('prorationRule', 'retroactiveStartDate', 'altBillDay', 'invoicingOption', 'billingGroupId', 'dunningGroupId', 'status'))
   @Post('accounts/:id/plan-instances')
   @ApiOperation({
     summary:
@@ -33,18 +36,21 @@ export class PlanInstancesCommandController {
     return this.send(new AssignPlanCommand({ tenant, accountId, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);
   }
 
+  @CustomerMay({ param: 'id', collection: 'planInstances' }, offeredPlan('planId'), operatorOnly('prorationRule'))
   @Post('plan-instances/:id/switch')
   @ApiOperation({ summary: 'Switch to another plan now (unused days credited, the rest charged at the new price) or at the next bill date. ' + SAME_SHAPE })
   switchPlan(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: SwitchPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.change(tenant, id, { type: 'SwitchPlan', input: { ...input } }, request, reply);
   }
 
+  @CustomerMay({ param: 'id', collection: 'planInstances' }, operatorOnly('prorationRule'))
   @Post('plan-instances/:id/quantity')
   @ApiOperation({ summary: 'Change the quantity from today: unused days of the old quantity credited, the rest charged at the new one. ' + SAME_SHAPE })
   changeQuantity(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: ChangeQuantityDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.change(tenant, id, { type: 'ChangePlanQuantity', input: { ...input } }, request, reply);
   }
 
+  @CustomerMay({ param: 'id', collection: 'planInstances' }, operatorOnly('prorationRule'))
   @Post('plan-instances/:id/cancel')
   @ApiOperation({ summary: 'Cancel now, at the next bill date or on a date (the first day without the service); unused days credited. A cancelled instance cannot be changed (422). ' + SAME_SHAPE })
   cancel(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: CancelPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {

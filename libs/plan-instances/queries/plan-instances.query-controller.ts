@@ -8,6 +8,7 @@ import { ACCOUNTS } from '../../accounts/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 @ApiTags('billing')
 @UseInterceptors(MinPositionInterceptor)
@@ -15,6 +16,7 @@ import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from
 export class PlanInstancesQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
+  @CustomerMay({ param: 'id', collection: 'planInstances' })
   @Get('plan-instances/:id')
   @ApiOperation({
     summary:
@@ -28,6 +30,7 @@ export class PlanInstancesQueryController {
     return toPlanInstance(id, doc);
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/plan-instances')
   @ApiOperation({ summary: "The account's plan instances (cancelled ones included), sorted by id, a page at a time: { items, nextCursor? }" })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })

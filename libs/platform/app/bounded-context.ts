@@ -19,6 +19,11 @@ export interface BoundedContext {
   commandHandlers?: Type[];
   /** What its handlers and routes inject besides the core (lookups, loaders). */
   providers?: Provider[];
+  /**
+   * What the core itself needs from it, in every app (the customer session authenticator the guard asks:
+   * CUSTOMER_SESSIONS). They may inject only the core's providers.
+   */
+  coreProviders?: Provider[];
   /** Its read models, in the order the worker starts them and a rebuild replays them. */
   projectors?: Projector[];
   /**

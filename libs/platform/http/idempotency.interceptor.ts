@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { from, mergeMap, Observable, of } from 'rxjs';
 import { ConflictError } from '../../shared-kernel/errors';
 import { READ_STORE, ReadStore, SYSTEM_TENANT } from '../read-store/read-store.port';
-import { idempotencyKeyOf } from './request-context';
+import { idempotencyKeyOf, ownIdempotencyKey } from './request-context';
 
 export const IDEMPOTENCY_KEYS = 'idempotencyKeys';
 export const IDEMPOTENCY_COLLECTION = { name: IDEMPOTENCY_KEYS, indexes: [] };
@@ -39,8 +39,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = ['POST', 'PUT', 'PATCH'].includes(request.method) ? idempotencyKeyOf(request) : undefined;
     if (key === undefined) return next.handle();
 
-    const scope = request.principal?.kind === 'tenant' ? request.principal.tenant.id : SYSTEM_TENANT;
-    const id = sha256(key);
+    const principal = request.principal;
+    const scope = principal?.kind === 'tenant' || principal?.kind === 'customer' ? principal.tenant.id : SYSTEM_TENANT;
+    const id = sha256(ownIdempotencyKey(request, key));
     const fingerprint = sha256(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`);
     return from(this.store.get<IdempotencyRecord>(IDEMPOTENCY_KEYS, scope, id)).pipe(
       mergeMap((record) => {

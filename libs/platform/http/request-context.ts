@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { CommandContext } from '../command-pipeline/command-context';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import { InvalidInputError } from '../../shared-kernel/errors';
+import { customerSessionOf } from './customer-access';
 
 /**
  * The command context of an HTTP request. With an Idempotency-Key the command id is derived from the
@@ -11,16 +12,34 @@ import { InvalidInputError } from '../../shared-kernel/errors';
 export function commandContextFrom(request: FastifyRequest, tenantId: string, businessDate: string): CommandContext {
   const idempotencyKey = idempotencyKeyOf(request);
   const principal = request.principal;
-  const actor = actorOf(request, principal ? `${principal.kind}-key:${principal.keyHash.slice(0, 12)}` : 'anonymous');
+  const actor = actorOf(request, principalName(request));
   return {
     tenantId,
     actor,
     correlationId: String(request.id),
     causationId: String(request.id),
-    commandId: idempotencyKey ? deterministicUuid(tenantId, 'idempotency-key', idempotencyKey) : randomUUID(),
+    commandId: idempotencyKey ? deterministicUuid(tenantId, 'idempotency-key', ownIdempotencyKey(request, idempotencyKey)) : randomUUID(),
     ...(idempotencyKey ? { idempotencyKey } : {}),
     businessDate,
   };
+}
+
+/** The key that authenticated the request, or the signed-in customer user (self-service). */
+function principalName(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (!principal) return 'anonymous';
+  const session = customerSessionOf(request);
+  if (session) return `customer:${session.userId}`;
+  return `${principal.kind}-key:${principal.keyHash.slice(0, 12)}`;
+}
+
+/**
+ * A customer's Idempotency-Key is its own: the same string from the tenant's key (or another customer) names
+ * another request, so it neither replays that one's answer nor makes its command a no-op.
+ */
+export function ownIdempotencyKey(request: FastifyRequest, key: string): string {
+  const session = customerSessionOf(request);
+  return session ? `customer:${session.userId}:${key}` : key;
 }
 
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {

@@ -12,6 +12,7 @@ import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEME
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { RECEIVABLE_ACCOUNTS, RECEIVABLE_ITEMS, ReceivableAccountDoc, ReceivableItemDoc } from '../../payments/read-model';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 const STATEMENT_SHAPE =
   '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
@@ -34,6 +35,7 @@ export class StatementsQueryController {
     private readonly directory: TenantDirectory,
   ) {}
 
+  @CustomerMay({ param: 'id', collection: 'statements' })
   @Get('statements/:id')
   @ApiOperation({ summary: `A statement (id "<accountId>:<YYYY-MM-DD>"): ${STATEMENT_SHAPE}` })
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
@@ -42,6 +44,7 @@ export class StatementsQueryController {
     return this.toApi(tenant, id, statementOf(doc));
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/statements')
   @ApiOperation({ summary: `The account's statements, newest first, a page at a time: { items: [statement], nextCursor? }. A statement: ${STATEMENT_SHAPE}` })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
@@ -56,6 +59,7 @@ export class StatementsQueryController {
     return withCursor(items, page.nextCursor);
   }
 
+  @CustomerMay({ param: 'id' })
   @Get('accounts/:id/balance')
   @ApiOperation({
     summary:

@@ -73,7 +73,13 @@ describe('CreateTenant (handler, through the CommandBus)', () => {
       customStatuses: [],
       billWhileSuspended: true,
       autoCollectOnOrder: false,
+      selfService: { planIds: null, paymentMethodTypes: ['card', 'bankDebit'], ordering: true },
     });
+  });
+
+  it('takes self-service rules at creation, the absent ones at their defaults', async () => {
+    const { events } = await harness.when(new CreateTenantCommand(input({ settings: { selfService: { planIds: ['basic'] } } }), context()));
+    expect((events[0].data as { settings: { selfService: unknown } }).settings.selfService).toEqual({ planIds: ['basic'], paymentMethodTypes: ['card', 'bankDebit'], ordering: true });
   });
 
   it('another command id creates another tenant, even with the same name', async () => {

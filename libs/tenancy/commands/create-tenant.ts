@@ -66,6 +66,16 @@ export class TenantSettingsDto {
   @IsOptional()
   @IsBoolean()
   autoCollectOnOrder?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'What customers see and may do in self-service: planIds (null: every plan) they may choose, paymentMethodTypes they may add, ' +
+      'whether they may order one-time items. Absent fields take their defaults; operators are not bound by these rules.',
+    default: { planIds: null, paymentMethodTypes: ['card', 'bankDebit'], ordering: true },
+    example: { planIds: ['basic', 'pro'], paymentMethodTypes: ['card'], ordering: false },
+  })
+  @IsOptional()
+  selfService?: unknown; // checked by the domain (tenant-settings.ts), which names the field and the rule
 }
 
 export class CreateTenantDto {

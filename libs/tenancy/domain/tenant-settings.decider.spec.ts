@@ -42,6 +42,7 @@ describe('Tenant decider: changing settings (issue 16)', () => {
       customStatuses: [{ name: 'onHold', billable: false }],
       billWhileSuspended: false,
       autoCollectOnOrder: true,
+      selfService: { planIds: ['basic'], paymentMethodTypes: ['card'], ordering: false },
     };
     expect(Object.keys(all).sort()).toEqual([...SETTINGS_FIELDS].sort());
     spec.given([created()]).when(change(all)).then([changed(all)]);
@@ -108,6 +109,28 @@ describe('Tenant decider: refusing a change of settings, with the rules of creat
   ])('%s = %j: 400 %s', (field, value, rule, message) => {
     const error = spec.given([created()]).when(change({ [field]: value })).thenThrows(InvalidInputError, message);
     expect(error.details).toEqual([{ field, rule, message }]);
+  });
+
+  it.each([
+    [[], 'selfService', 'object', 'selfService must be an object { planIds?, paymentMethodTypes?, ordering? }'],
+    [{ plans: [] }, 'selfService.plans', 'unknownField', 'selfService.plans is not a self-service rule; they are planIds, paymentMethodTypes, ordering'],
+    [{ planIds: 'basic' }, 'selfService.planIds', 'planIdList', 'selfService.planIds must be null (every plan) or a list of at most 200 distinct plan ids'],
+    [{ planIds: ['a', 'a'] }, 'selfService.planIds', 'planIdList', 'selfService.planIds must be null (every plan) or a list of at most 200 distinct plan ids'],
+    [{ paymentMethodTypes: ['cash'] }, 'selfService.paymentMethodTypes', 'oneOf', 'selfService.paymentMethodTypes must list distinct types among card, bankDebit'],
+    [{ ordering: 'no' }, 'selfService.ordering', 'boolean', 'selfService.ordering must be true or false'],
+  ])('selfService = %j: 400 naming %s (%s)', (value, field, rule, message) => {
+    const error = spec.given([created()]).when(change({ selfService: value })).thenThrows(InvalidInputError, message);
+    expect(error.details).toEqual([{ field, rule, message }]);
+  });
+
+  it('selfService: absent rules take their defaults, and the defaults again are no change (also for a tenant from before the rules)', () => {
+    spec
+      .given([created()])
+      .when(change({ selfService: { ordering: false } }))
+      .then([changed({ selfService: { planIds: null, paymentMethodTypes: ['card', 'bankDebit'], ordering: false } })]);
+    spec.given([created()]).when(change({ selfService: {} })).then([]);
+    const { selfService: _absent, ...older } = DEFAULT_TENANT_SETTINGS;
+    spec.given([created(older as TenantSettings)]).when(change({ selfService: { planIds: null } })).then([]);
   });
 
   it('refuses the whole change when one field is bad: nothing is half applied', () => {

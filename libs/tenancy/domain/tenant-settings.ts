@@ -32,6 +32,30 @@ export interface TenantSettings {
    * on order invoicing"; future installments never are). Absent (older tenants): false.
    */
   autoCollectOnOrder: boolean;
+  /** What customers see and may do in self-service (issue 20). Absent (older tenants): DEFAULT_SELF_SERVICE. */
+  selfService: SelfServiceRules;
+}
+
+/** The tenant's rules for its customers (self-service): operators are not bound by them. */
+export interface SelfServiceRules {
+  /** The plans customers may see and choose (assign, switch to); null: every plan of the catalog. */
+  planIds: string[] | null;
+  /** The payment-method types customers may add ([]: none). */
+  paymentMethodTypes: Array<(typeof CUSTOMER_PAYMENT_METHOD_TYPES)[number]>;
+  /** Whether customers may order one-time items. */
+  ordering: boolean;
+}
+
+export const CUSTOMER_PAYMENT_METHOD_TYPES = ['card', 'bankDebit'] as const;
+/** A list customers choose from on one page: the customer's plan list is read whole, one get per plan. */
+export const MAX_OFFERED_PLANS = 200;
+
+/** Every plan, both payment-method types, ordering on: a tenant narrows them (PATCH /v1/settings { selfService }). */
+export const DEFAULT_SELF_SERVICE: SelfServiceRules = { planIds: null, paymentMethodTypes: ['card', 'bankDebit'], ordering: true };
+
+/** The self-service rules of a tenant, also one created before they existed. */
+export function selfServiceRules(settings: Pick<TenantSettings, 'selfService'> | undefined): SelfServiceRules {
+  return settings?.selfService ?? DEFAULT_SELF_SERVICE;
 }
 
 /** Ten years of a monthly plan: more than any real back-dating, and a catch-up invoice of bounded size. */
@@ -50,6 +74,7 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
   customStatuses: [],
   billWhileSuspended: true,
   autoCollectOnOrder: false,
+  selfService: DEFAULT_SELF_SERVICE,
 };
 
 /**
@@ -78,6 +103,9 @@ const RULES: Record<SettingsField, (value: unknown, field: string) => void> = {
   autoCollectOnOrder: (value, field) => {
     if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false`);
   },
+  selfService: (value, field) => {
+    validSelfServiceRules(value, field);
+  },
   maxRetroactivePeriods: (value, field) => {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_RETROACTIVE_PERIODS_LIMIT) {
       throw InvalidInputError.forField(
@@ -98,7 +126,8 @@ export function validSettings(settings: TenantSettings, prefix = 'settings.'): T
     if (field === 'maxRetroactivePeriods' && settings[field] === undefined) continue;
     RULES[field](settings[field], `${prefix}${field}`);
   }
-  return settings;
+  // The self-service rules in their whole shape, the absent ones at their defaults.
+  return { ...settings, selfService: validSelfServiceRules(settings.selfService, `${prefix}selfService`) };
 }
 
 /**
@@ -123,7 +152,12 @@ export function settingsChanges(current: TenantSettings, asked: unknown): Settin
     }
     RULES[field](value, field);
     // The list as checked (each { name, billable } in that order), so the same list written another way is no change.
-    const clean = field === 'customStatuses' ? (value as CustomStatus[]).map(({ name, billable }) => ({ name, billable })) : value;
+    const clean =
+      field === 'customStatuses'
+        ? (value as CustomStatus[]).map(({ name, billable }) => ({ name, billable }))
+        : field === 'selfService'
+          ? validSelfServiceRules(value, field)
+          : value;
     if (!sameValue(currentValue(current, field), clean)) changes[field] = clean;
   }
   return changes as SettingsChanges;
@@ -139,7 +173,9 @@ export function applySettingsChanges(settings: TenantSettings, changes: Settings
 /** Settings that tenants created before them lack read as their defaults, so setting the default changes nothing. */
 function currentValue(current: TenantSettings, field: SettingsField): unknown {
   const value = current[field];
-  return value === undefined && (field === 'customStatuses' || field === 'billWhileSuspended' || field === 'autoCollectOnOrder') ? DEFAULT_TENANT_SETTINGS[field] : value;
+  return value === undefined && (field === 'customStatuses' || field === 'billWhileSuspended' || field === 'autoCollectOnOrder' || field === 'selfService')
+    ? DEFAULT_TENANT_SETTINGS[field]
+    : value;
 }
 
 /** Settings are JSON values: a list (customStatuses) is the same when it lists the same items in the same order. */
@@ -149,6 +185,34 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function isSettingsField(field: string): field is SettingsField {
   return Object.prototype.hasOwnProperty.call(RULES, field);
+}
+
+/**
+ * `{ planIds?, paymentMethodTypes?, ordering? }`, each absent one at its default: the rules as a whole, in a fixed
+ * shape (so the same rules written another way are no change). Unknown fields are refused.
+ */
+function validSelfServiceRules(value: unknown, field: string): SelfServiceRules {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw InvalidInputError.forField(field, 'object', `${field} must be an object { planIds?, paymentMethodTypes?, ordering? }`);
+  }
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in DEFAULT_SELF_SERVICE)) throw InvalidInputError.forField(`${field}.${key}`, 'unknownField', `${field}.${key} is not a self-service rule; they are planIds, paymentMethodTypes, ordering`);
+  }
+  const planIds = given.planIds === undefined ? DEFAULT_SELF_SERVICE.planIds : given.planIds;
+  if (
+    planIds !== null &&
+    (!Array.isArray(planIds) || planIds.length > MAX_OFFERED_PLANS || planIds.some((id) => typeof id !== 'string' || id.length === 0) || new Set(planIds).size !== planIds.length)
+  ) {
+    throw InvalidInputError.forField(`${field}.planIds`, 'planIdList', `${field}.planIds must be null (every plan) or a list of at most ${MAX_OFFERED_PLANS} distinct plan ids`);
+  }
+  const types = given.paymentMethodTypes === undefined ? DEFAULT_SELF_SERVICE.paymentMethodTypes : given.paymentMethodTypes;
+  if (!Array.isArray(types) || types.some((type) => !CUSTOMER_PAYMENT_METHOD_TYPES.includes(type)) || new Set(types).size !== types.length) {
+    throw InvalidInputError.forField(`${field}.paymentMethodTypes`, 'oneOf', `${field}.paymentMethodTypes must list distinct types among ${CUSTOMER_PAYMENT_METHOD_TYPES.join(', ')}`);
+  }
+  const ordering = given.ordering === undefined ? DEFAULT_SELF_SERVICE.ordering : given.ordering;
+  if (typeof ordering !== 'boolean') throw InvalidInputError.forField(`${field}.ordering`, 'boolean', `${field}.ordering must be true or false`);
+  return { planIds: planIds === null ? null : [...(planIds as string[])], paymentMethodTypes: [...types], ordering };
 }
 
 function minorUnits(value: unknown, field: string): void {

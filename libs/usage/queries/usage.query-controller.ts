@@ -10,6 +10,7 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { ACCOUNTS } from '../../accounts/read-model';
 import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../read-model/usage.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { CustomerMay } from '../../platform/http/customer-access';
 
 export interface ServiceUsageTotal {
   serviceId: string;
@@ -29,6 +30,7 @@ export class UsageQueryController {
     private readonly directory: TenantDirectory,
   ) {}
 
+  @CustomerMay({ param: 'id' })
   @Get(':id/usage')
   @ApiOperation({
     summary:
