@@ -14,6 +14,7 @@ import { statementsContext } from '../libs/statements';
 import { notificationsContext } from '../libs/notifications';
 import { dunningContext } from '../libs/dunning';
 import { ordersContext } from '../libs/orders';
+import { selfServiceContext } from '../libs/self-service';
 
 /** The bounded contexts of the product, listed once: every app composes itself from this list. */
 export const CONTEXTS: readonly BoundedContext[] = [
@@ -29,6 +30,7 @@ export const CONTEXTS: readonly BoundedContext[] = [
   notificationsContext,
   dunningContext,
   ordersContext,
+  selfServiceContext,
 ];
 
 /** Every read model: the worker (or the projector thread) runs them and `npm run rebuild` replays them. */

@@ -31,6 +31,9 @@
  *  - orders (./bench-orders.ts): orders of 12 installments/s over HTTP ≥ 1,000, and the day on which their 2nd rows fall
  *    due, installments invoiced and posted/s ≥ 3,000; BENCH_ORDER_COUNT (default 100000), BENCH_ORDER_IN_FLIGHT (32);
  *    BENCH_SKIP_ORDERS=1
+ *  - self-service (./bench-self-service.ts): what validating a customer session adds to GET /v1/accounts/{id} at the
+ *    median, < 1 ms, against the same route with the API key; sign-ins/s (bounded by the password hash, stated);
+ *    BENCH_SELF_SERVICE_USERS (default 200), BENCH_SELF_SERVICE_REQUESTS (5000); BENCH_SKIP_SELF_SERVICE=1
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
   const notifications = process.env.BENCH_SKIP_NOTIFICATIONS === '1' ? SKIPPED : benchInChildProcess('bench-notifications.js', 'notifications');
   // Orders of 12 installments over HTTP and the day their 2nd rows fall due (./bench-orders.ts); BENCH_SKIP_ORDERS=1 leaves it out.
   const orders = process.env.BENCH_SKIP_ORDERS === '1' ? SKIPPED : benchInChildProcess('bench-orders.js', 'orders');
+  // Session validation's cost per request and sign-ins/s (./bench-self-service.ts); BENCH_SKIP_SELF_SERVICE=1 leaves it out.
+  const selfService = process.env.BENCH_SKIP_SELF_SERVICE === '1' ? SKIPPED : benchInChildProcess('bench-self-service.js', 'self-service');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -106,10 +111,11 @@ async function main(): Promise<void> {
     ...dunning.rows,
     ...notifications.rows,
     ...orders.rows,
+    ...selfService.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 

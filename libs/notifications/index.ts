@@ -39,3 +39,5 @@ export const notificationsContext: BoundedContext = {
 };
 
 export { EVENT_CATALOG } from './domain';
+/** Self-service (issue 20) sends its set-password and reset emails with it (`to` the user, notice customerInvite or passwordReset). */
+export { SendEmailCommand, SendEmailData } from './commands/send-email';

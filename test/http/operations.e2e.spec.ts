@@ -64,6 +64,7 @@ describe('Operations over HTTP', () => {
         'installment-schedules': head,
         'account-comments': head,
         orders: head,
+        'customer-users': head,
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });

@@ -23,6 +23,11 @@ export interface SendEmailData {
   view: Record<string, string>;
   /** A dunning notify action's email id (the dunning case refers to the email by it); else derived from the event and the notice. */
   emailId?: string;
+  /**
+   * An address the issuer names (a customer user's, for the self-service notices): the email goes there, not to the
+   * account's contact; `accountId` then only says which account it is about.
+   */
+  to?: string;
 }
 
 /** Issued by the email-notices process manager, one per notice (or per dunning notify action): the email's id is stable, so a repeat is recognised. */
@@ -65,7 +70,7 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
     // so only a hand-made log gets here): the dunning notice still goes out, in the tenant's dunningNotice wording.
     const template = templateFor(templates, data.notice) ?? (isNotice(data.notice) ? null : templateFor(templates, 'dunningNotice'));
     if (!template) return { body: null, position: 0 };
-    const recipient = await this.recipient(tenantId, data.accountId);
+    const recipient = data.to !== undefined ? { to: data.to, view: {} } : await this.recipient(tenantId, data.accountId);
     if (!recipient) return { body: null, position: 0 };
     const tenant = await this.directory.byId(tenantId);
     if (!tenant) throw new Error(`tenant ${tenantId} is not in the tenants' read model`);

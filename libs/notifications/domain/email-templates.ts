@@ -32,8 +32,39 @@ export const DUNNING_TEMPLATE_NAME = /^[a-z][a-zA-Z0-9_-]{0,63}$/;
 export type TemplateName = string;
 
 export function isDunningTemplateName(value: unknown): boolean {
-  return typeof value === 'string' && DUNNING_TEMPLATE_NAME.test(value) && !isNotice(value);
+  return typeof value === 'string' && DUNNING_TEMPLATE_NAME.test(value) && !isNotice(value) && !isCustomerNotice(value);
 }
+
+/**
+ * Emails to a customer user of the self-service context (issue 20), sent to the address its `SendEmail` names
+ * (`to`), not to an account's contact: the set-password invitation and the password reset. Their wording is
+ * fixed (not yet a tenant's template: they carry a single-use link), so they are not listed with the notices.
+ */
+export const CUSTOMER_NOTICE_VARIABLES = {
+  customerInvite: ['email', 'link', 'expiresAt', 'tenantName'],
+  passwordReset: ['email', 'link', 'expiresAt', 'tenantName'],
+} as const;
+
+export type CustomerNotice = keyof typeof CUSTOMER_NOTICE_VARIABLES;
+
+export function isCustomerNotice(value: unknown): value is CustomerNotice {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CUSTOMER_NOTICE_VARIABLES, value);
+}
+
+export const CUSTOMER_NOTICE_TEMPLATES: Record<CustomerNotice, EmailTemplate> = {
+  customerInvite: {
+    subject: 'Set your password for {{tenantName}}',
+    text:
+      'Hello,\n\nAn account for {{email}} was opened for you at {{tenantName}}. Choose your password here (the link works once, until {{expiresAt}}):\n\n{{link}}\n',
+    html: null,
+  },
+  passwordReset: {
+    subject: 'Reset your password for {{tenantName}}',
+    text:
+      'Hello,\n\nSomeone asked to reset the password of {{email}} at {{tenantName}}. If it was you, choose a new password here (the link works once, until {{expiresAt}}):\n\n{{link}}\n\nIf it was not you, ignore this email: your password stays as it is.\n',
+    html: null,
+  },
+};
 
 export function isTemplateName(value: unknown): value is TemplateName {
   return isNotice(value) || isDunningTemplateName(value);
@@ -127,6 +158,7 @@ export function invalidTemplateName(): InvalidInputError {
 
 /** The template in force: the tenant's, else the default (null: the notice is off, or no such dunning template). */
 export function templateFor(state: EmailTemplatesState, name: TemplateName): EmailTemplate | null {
+  if (isCustomerNotice(name)) return CUSTOMER_NOTICE_TEMPLATES[name];
   const set = state[name];
   if (set) return { subject: set.subject, text: set.text, html: set.html };
   return isNotice(name) ? DEFAULT_TEMPLATES[name] : null;

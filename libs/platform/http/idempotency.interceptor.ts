@@ -18,8 +18,8 @@ type IdempotencyRecord = {
   logPosition?: string;
 };
 
-/** Secrets shown once (a new tenant's API key) are never kept; a replay returns the body without them. */
-const NEVER_STORED = new Set(['apiKey']);
+/** Secrets shown once (a new tenant's API key, a customer's session token) are never kept; a replay returns the body without them. */
+const NEVER_STORED = new Set(['apiKey', 'token']);
 
 /**
  * `Idempotency-Key` on POST/PUT/PATCH: the first response is kept; a repeat with the same key and body
