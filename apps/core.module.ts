@@ -15,6 +15,8 @@ import { AuthFailureLimiter } from '../libs/platform/http/auth-failure-limiter';
 import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from '../libs/platform/http/idempotency.interceptor';
 import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../libs/platform/app/lifecycle';
+import { Metrics } from '../libs/platform/metrics/metrics';
+import { MetricsController } from '../libs/platform/metrics/metrics.controller';
 import { HealthController } from '../libs/platform/app/health.controller';
 import { ParkedEventsController } from '../libs/platform/app/parked-events.controller';
 import { PARKED_EVENTS_COLLECTION, ParkedEvents } from '../libs/platform/subscriptions/parked-events';
@@ -41,7 +43,7 @@ export class CoreModule {
     const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
     return {
       module: CoreModule,
-      controllers: [HealthController, ParkedEventsController],
+      controllers: [HealthController, ParkedEventsController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         {
@@ -64,6 +66,8 @@ export class CoreModule {
           },
         },
         { provide: ParkedEvents, useFactory: (store: ReadStore) => new ParkedEvents(store), inject: [READ_STORE] },
+        // One registry per app (tests run several apps in one process).
+        { provide: Metrics, useFactory: () => new Metrics() },
         { provide: DeciderRunner, useFactory: (events: EventStore) => new DeciderRunner(events), inject: [EVENT_STORE] },
         {
           provide: TenantDirectory,
@@ -112,6 +116,7 @@ export class CoreModule {
         ReadYourWrites,
         Lifecycle,
         FaultInjector,
+        Metrics,
         ...coreProviders.map(tokenOf),
       ],
     };

@@ -12,6 +12,7 @@ import { redactUrl } from '../logging/redact-url';
 import { registerBodyLimits } from './body-limits';
 import { errorBody } from './error-body';
 import { createValidationPipe } from './validation';
+import { Metrics } from '../metrics/metrics';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -59,7 +60,10 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
   fastify.addHook('onSend', async (_request, reply) => {
     if (closing) void reply.header('connection', 'close');
   });
+  // Latency per route pattern and status (GET /metrics); a router 404 has no pattern.
+  const metrics = app.get(Metrics, { strict: false });
   fastify.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     logger.info(
       { correlationId: request.id, method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
