@@ -27,7 +27,13 @@ export async function createApp(
 
 export async function bootstrap(name: string, modules: Array<Type | DynamicModule>): Promise<void> {
   let config: AppConfig;
-  const logger = createLogger();
+  let logger: Logger;
+  try {
+    logger = createLogger();
+  } catch (error) {
+    process.stderr.write(`invalid configuration: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   try {
     config = loadConfig();
   } catch (error) {

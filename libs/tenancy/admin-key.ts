@@ -49,7 +49,9 @@ async function recordGenerated(events: EventStore, print: (line: string) => void
     const key = generateApiKey('adm');
     const keyHash = hashApiKey(key);
     if (await tryRecord(events, keyHash, revision, 'generated', businessDate)) {
-      print(`Admin API key (shown once, store it now; set BILLING_ADMIN_KEY to choose your own): ${key}`);
+      // Set apart from the log lines around it: it is the one thing an operator must copy from this start.
+      const rule = '='.repeat(100);
+      for (const line of ['', rule, `Admin API key (shown once, store it now; set BILLING_ADMIN_KEY to choose your own): ${key}`, rule, '']) print(line);
       return keyHash;
     }
   }

@@ -15,6 +15,7 @@ import { createValidationPipe } from './validation';
 import { Metrics } from '../metrics/metrics';
 
 const CORRELATION_HEADER = 'x-correlation-id';
+const POLLED_ROUTES = new Set(['/health', '/metrics']);
 const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /**
@@ -64,10 +65,10 @@ export async function createHttpApp(root: DynamicModule, logger: Logger, title: 
   const metrics = app.get(Metrics, { strict: false });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    logger.info(
-      { correlationId: request.id, method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    const line = { correlationId: request.id, method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    // A monitor's polls of /health and /metrics would drown the requests that matter: at debug, unless they fail.
+    if (reply.statusCode < 400 && POLLED_ROUTES.has(request.routeOptions.url ?? '')) logger.debug(line, 'request');
+    else logger.info(line, 'request');
   });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
