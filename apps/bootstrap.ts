@@ -6,6 +6,7 @@ import { AppConfig, loadConfig } from '../libs/platform/config/config';
 import { CoreModule, CoreOptions } from './core.module';
 import { createHttpApp } from '../libs/platform/http/app-factory';
 import { createLogger } from '../libs/platform/logging/logger';
+import { markRunning } from '../libs/platform/config/running-processes';
 import { AdminKey } from '../libs/tenancy';
 
 @Module({})
@@ -43,6 +44,8 @@ export async function bootstrap(name: string, modules: Array<Type | DynamicModul
   try {
     const app = await createApp(name, modules, { config, logger });
     await app.listen({ port: config.port, host: config.host });
+    // Offline tools (npm run rebuild) refuse to run while this process serves the embedded stores' folder.
+    if (config.eventStore === 'sqlite' || config.readStore === 'sqlite') markRunning(config.dataDir, name);
     // Only now, with the server up, is a generated admin key recorded and printed (it is never shown again).
     await app.get(AdminKey).announce();
     logger.info(

@@ -9,6 +9,9 @@ export interface RebuildReport {
   millis: number;
 }
 
+/** After each chunk: how far the replay is (`position` of `head`, the log's head when it began). */
+export type RebuildProgress = (progress: { position: number; head: number; events: number; millis: number }) => void;
+
 /**
  * Drops the projectors' read models and checkpoints and replays the whole log into them. Run it while
  * the projectors are stopped (`npm run rebuild` does it offline). A chunk's writes of every projector
@@ -22,8 +25,10 @@ export async function rebuildProjections(
   projectors: Projector[],
   now: () => number,
   chunkSize = 10_000,
+  onProgress: RebuildProgress = () => undefined,
 ): Promise<RebuildReport> {
   const started = now();
+  const head = await events.headPosition();
   await store.ensureCollections(projectors.flatMap((p) => p.collections));
   await store.dropCollections(projectors.flatMap((p) => p.collections.map((c) => c.name)));
   for (const projector of projectors) await store.deleteCheckpoint(projector.name);
@@ -38,6 +43,7 @@ export async function rebuildProjections(
     await store.apply(writes);
     position = chunk[chunk.length - 1].position;
     count += chunk.length;
+    onProgress({ position, head: Math.max(head, position), events: count, millis: now() - started });
   }
   for (const projector of projectors) await store.setCheckpoint(projector.name, position);
   return { events: count, position, millis: now() - started };
