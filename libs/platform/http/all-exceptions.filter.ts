@@ -28,7 +28,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
+/** The API's error body for any exception (also written as the last line of a streamed answer). */
+export function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
   if (exception instanceof DomainError) return errorBody(exception.status, exception.message, exception.details);
   if (exception instanceof WrongExpectedRevisionError) {
     return errorBody(409, 'The entity was changed by a concurrent request; retry', [

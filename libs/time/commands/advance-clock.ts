@@ -32,7 +32,17 @@ export interface AdvancedClock {
   days: number;
 }
 
-export class AdvanceClockCommand extends Command<{ tenant: TenantView; to: string }, Pick<CommandContext, 'actor' | 'correlationId' | 'causationId'>> {}
+/** One business day started and settled by an advance: the `day`-th of `of`. */
+export interface DaySettled {
+  businessDate: string;
+  day: number;
+  of: number;
+}
+
+export class AdvanceClockCommand extends Command<
+  { tenant: TenantView; to: string; onDaySettled?: (progress: DaySettled) => void },
+  Pick<CommandContext, 'actor' | 'correlationId' | 'causationId'>
+> {}
 
 /**
  * Moves a sandbox tenant's clock day by day: each day starts (one BusinessDayStarted) and settles (every
@@ -50,7 +60,7 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
     @Inject(ParkedEvents) private readonly parked: ParkedEvents,
   ) {}
 
-  async execute({ data: { tenant, to }, context }: AdvanceClockCommand): Promise<CommandOutcome<AdvancedClock>> {
+  async execute({ data: { tenant, to, onDaySettled }, context }: AdvanceClockCommand): Promise<CommandOutcome<AdvancedClock>> {
     if (!tenant.sandbox) {
       throw new RuleViolationError("Only a sandbox tenant's clock can be advanced; a production tenant follows the system clock", [
         { field: 'to', rule: 'sandboxOnly', message: 'the tenant is not a sandbox' },
@@ -68,9 +78,13 @@ export class AdvanceClockHandler implements ICommandHandler<AdvanceClockCommand,
     }
     try {
       await this.settle(tenant.id, 0); // effects of an earlier, interrupted advance finish before the next day starts
+      const from = await clockDate(this.events, tenant);
+      const of = daysBetween(from, target);
+      let settledDays = 0;
       const started = await startBusinessDays(this.bus, this.events, tenant, target, context, async (day) => {
         this.faults.pass('after-business-day');
         await this.settle(tenant.id, day.position);
+        onDaySettled?.({ businessDate: day.date, day: ++settledDays, of });
       });
       const position = started.length > 0 ? started[started.length - 1].position : 0;
       // Days this call started: parallel advances to the same date share the days out (found item 8 of issue 15).
