@@ -7,6 +7,7 @@ import { ChangePasswordHandler, ConfirmPasswordResetHandler, RequestPasswordRese
 import { SelfServiceCommandController } from './commands/self-service.command-controller';
 import { SignInHandler, SignInLimiter, signInLimiterFrom, SignOutHandler } from './commands/sessions';
 import { SelfServiceQueryController } from './queries/self-service.query-controller';
+import { PortalController } from './portal';
 import { projectors } from './read-model';
 import { PasswordHasher } from './security/passwords';
 import { SelfServiceSessions } from './sessions/customer-session-authenticator';
@@ -19,7 +20,8 @@ import { SelfServiceSessions } from './sessions/customer-session-authenticator';
 export const selfServiceContext: BoundedContext = {
   name: 'self-service',
   commandControllers: [SelfServiceCommandController],
-  queryControllers: [SelfServiceQueryController],
+  // The portal's page and files: read routes, so the query API (and all-in-one) serves them, once.
+  queryControllers: [SelfServiceQueryController, PortalController],
   commandHandlers: [CreateCustomerUserHandler, SignInHandler, SignOutHandler, RequestPasswordResetHandler, ConfirmPasswordResetHandler, ChangePasswordHandler],
   providers: [
     { provide: PasswordHasher, useFactory: () => new PasswordHasher().prepare() },

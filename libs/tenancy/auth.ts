@@ -142,21 +142,26 @@ export class ApiKeyGuard implements CanActivate {
       if (!(await this.sessions!.covers(session, id))) throw new NotFoundError('Account', id);
       return;
     }
-    const owner = await this.ownerOf(tenant.id, accountOf.collection, id, accountOf.field ?? 'accountId');
-    if (owner === null || !(await this.sessions!.covers(session, owner))) throw new NotFoundError(entityName(accountOf.collection), id);
+    const owners = await this.ownersOf(tenant.id, accountOf, id);
+    for (const owner of owners) if (await this.sessions!.covers(session, owner)) return;
+    throw new NotFoundError(entityName(accountOf.collection), id);
   }
 
-  /** The account a read-model document belongs to; one written a moment ago may need the read models to catch up. */
-  private async ownerOf(tenantId: string, collection: string, id: string, field: string): Promise<string | null> {
-    const find = async () => {
-      const doc = await this.store.get<Record<string, unknown>>(collection, tenantId, id).catch(() => null);
-      const owner = doc?.[field];
-      return typeof owner === 'string' ? owner : null;
+  /** The accounts a read-model document belongs to; one written a moment ago may need the read models to catch up. */
+  private async ownersOf(tenantId: string, accountOf: { collection: string; field?: string; alsoIn?: { collection: string; key: string } }, id: string): Promise<string[]> {
+    const field = accountOf.field ?? 'accountId';
+    const find = async (): Promise<string[]> => {
+      const doc = await this.store.get<Record<string, unknown>>(accountOf.collection, tenantId, id).catch(() => null);
+      if (doc) return typeof doc[field] === 'string' ? [doc[field] as string] : [];
+      if (!accountOf.alsoIn) return [];
+      const { collection, key } = accountOf.alsoIn;
+      const { items } = await this.store.find<Record<string, unknown>>(collection, tenantId, { filter: { [key]: id }, limit: 50 }).catch(() => ({ items: [] }));
+      return items.map((item) => item[field]).filter((owner): owner is string => typeof owner === 'string');
     };
-    const owner = await find();
-    if (owner !== null) return owner;
+    const owners = await find();
+    if (owners.length > 0) return owners;
     const caughtUp = await this.readYourWrites.waitFor(await this.events.headPosition(), NEW_KEY_WAIT_MS);
-    return caughtUp ? find() : null;
+    return caughtUp ? find() : [];
   }
 
   /**

@@ -164,7 +164,13 @@ describe('Self-service scoping over HTTP', () => {
     expect([paid.status, paid.body.status]).toEqual([201, 'succeeded']);
     expect((await as(alice).get('/v1/accounts/acme/balance')).body.balance).toBe(0);
 
-    expect((await as(alice).post('/v1/accounts/acme/orders', { items: [{ itemId: 'widget', quantity: 1 }] })).status).toBe(201);
+    const order = await as(alice).post('/v1/accounts/acme/orders', { items: [{ itemId: 'widget', quantity: 1 }] });
+    expect(order.status).toBe(201);
+    // An order's invoice is only in the ledger: its own customer reads it, another account's customer does not.
+    expect((await as(alice).get(`/v1/invoices/${order.body.invoice.id}`)).body).toMatchObject({ id: order.body.invoice.id, total: 2500 });
+    const othersOrder = await tenant().post('/v1/accounts/other/orders', { items: [{ itemId: 'widget', quantity: 1 }] });
+    expect((await as(alice).get(`/v1/invoices/${othersOrder.body.invoice.id}`)).status).toBe(404);
+    expect((await as(alice).get('/v1/self-service/me')).body.rules).toEqual({ planIds: ['basic', 'pro'], paymentMethodTypes: ['card'], ordering: true });
     expect((await tenant().patch('/v1/settings', { selfService: { planIds: ['basic', 'pro'], paymentMethodTypes: ['card'], ordering: false } })).status).toBe(200);
     await writesNothing(() => as(alice).post('/v1/accounts/acme/orders', { items: [{ itemId: 'widget', quantity: 1 }] }), 403);
     expect((await as(alice).get('/v1/items')).status).toBe(403);

@@ -116,7 +116,7 @@ describe('Self-service users and sessions over HTTP', () => {
       expect(session).toMatchObject({ tenantId, accountId: 'acc-a', email: 'ann@example.com', scope: 'account' });
       const mine = await me(response.body.token);
       expect(mine.status).toBe(200);
-      expect(mine.body).toEqual({ userId: response.body.userId, email: 'ann@example.com', accountId: 'acc-a', scope: 'account', expiresAt: response.body.expiresAt });
+      expect(mine.body).toEqual({ userId: response.body.userId, email: 'ann@example.com', accountId: 'acc-a', scope: 'account', expiresAt: response.body.expiresAt, rules: { planIds: null, paymentMethodTypes: ['card', 'bankDebit'], ordering: true } });
     });
 
     it('a wrong password, an unknown email, an unknown tenant and a user of another tenant all get the same 401', async () => {

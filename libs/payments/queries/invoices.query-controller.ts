@@ -24,7 +24,7 @@ import { CustomerMay } from '../../platform/http/customer-access';
 export class InvoicesQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  @CustomerMay({ param: 'id', collection: 'invoices' })
+  @CustomerMay({ param: 'id', collection: 'invoices', alsoIn: { collection: 'receivableItems', key: 'invoiceId' } })
   @Get('invoices/:id')
   @ApiOperation({
     summary:

@@ -39,11 +39,18 @@ export const CUSTOMER_SESSIONS = Symbol('CUSTOMER_SESSIONS');
  * - `{ param }`: the route parameter is the account id (`/v1/accounts/:id/...`);
  * - `{ body }`: a field of the JSON body is (`POST /v1/payments { accountId }`);
  * - `{ param, collection }`: the parameter is the id of a read-model document whose `accountId` field names it
- *   (`/v1/invoices/:id` → collection `invoices`); a document not found answers 404;
+ *   (`/v1/invoices/:id` → collection `invoices`); a document not found answers 404. `alsoIn`: where else such an
+ *   id may be, as an indexed field of documents that name their account (an invoice that is only in the ledger,
+ *   an order's or a fee's: `receivableItems` by `invoiceId`); any of them the session covers will do;
  * - `'session'`: the route is about the session itself (`/v1/self-service/...`), no account to check.
  * - `'catalog'`: a read of what the tenant offers (plans, items); the handler filters by the tenant's rules.
  */
-export type AccountOf = { param: string } | { body: string } | { param: string; collection: string; field?: string } | 'session' | 'catalog';
+export type AccountOf =
+  | { param: string }
+  | { body: string }
+  | { param: string; collection: string; field?: string; alsoIn?: { collection: string; key: string } }
+  | 'session'
+  | 'catalog';
 
 /** A check of the request a customer makes, beyond the account (e.g. the plan is one the tenant offers). */
 export type CustomerPolicy = (request: { body: Record<string, unknown>; params: Record<string, string>; settings: unknown }) => void;

@@ -7,7 +7,7 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { NotFoundError } from '../../shared-kernel/errors';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { CurrentTenant } from '../../tenancy';
-import { TenantView } from '../../tenancy/domain';
+import { selfServiceRules, TenantView } from '../../tenancy/domain';
 import { CUSTOMER_USERS, CustomerUserDoc } from '../read-model';
 
 /** Bound of one account's users listed at once (an account has a handful). */
@@ -29,9 +29,13 @@ export class SelfServiceQueryController {
 
   @CustomersOnly()
   @Get('self-service/me')
-  @ApiOperation({ summary: 'The signed-in customer: { userId, email, accountId, scope, expiresAt }' })
-  me(@CurrentCustomer() session: CustomerSession) {
+  @ApiOperation({
+    summary:
+      'The signed-in customer: { userId, email, accountId, scope, expiresAt, rules: { planIds, paymentMethodTypes, ordering } } ' +
+      '(rules: what the tenant lets its customers choose, so a page can offer only that)',
+  })
+  me(@CurrentCustomer() session: CustomerSession, @CurrentTenant() tenant: TenantView) {
     const { userId, email, accountId, scope, expiresAt } = session;
-    return { userId, email, accountId, scope, expiresAt };
+    return { userId, email, accountId, scope, expiresAt, rules: selfServiceRules(tenant.settings) };
   }
 }

@@ -16,3 +16,4 @@ export {
   StatusChangeRequest,
   StatusSettings,
 } from './statuses';
+export { DEFAULT_SELF_SERVICE, SelfServiceRules, selfServiceRules } from './tenant-settings';

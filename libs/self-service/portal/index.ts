@@ -1,0 +1,1 @@
+export { PortalController, PORTAL_CSP, portalStaticDir, loadPortalFiles } from './portal.controller';
