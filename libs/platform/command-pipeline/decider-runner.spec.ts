@@ -63,6 +63,8 @@ class InterferingStore implements EventStore {
   readStream = (...args: Parameters<EventStore['readStream']>) => this.inner.readStream(...args);
   readStreams = (...args: Parameters<EventStore['readStreams']>) => this.inner.readStreams(...args);
   readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
+  readTenant = (...args: Parameters<EventStore['readTenant']>) => this.inner.readTenant(...args);
+  readPositions = (...args: Parameters<EventStore['readPositions']>) => this.inner.readPositions(...args);
   subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);
   headPosition = () => this.inner.headPosition();
   close = () => this.inner.close();

@@ -421,6 +421,122 @@ export function eventStoreContract(
       }
     });
 
+    describe('readPositions', () => {
+      it('reads the events at the positions asked for, in position order, each once, as readAll reads them', async () => {
+        const head = await store.headPosition();
+        const [a, b] = [newStream(), newStream()];
+        await appendAndRead(a, 3, 'no_stream');
+        await appendAndRead(b, 2, 'no_stream');
+        const ours = (await store.readAll({ after: head })).filter((e) => e.streamName === a || e.streamName === b);
+        const wanted = [ours[3], ours[0], ours[4], ours[0]].map((e) => e.position);
+
+        const read = await store.readPositions(wanted);
+
+        expect(read).toEqual([ours[0], ours[3], ours[4]]);
+        expect(read[1].metadata).toEqual(ours[3].metadata);
+        expect(await store.readPositions([])).toEqual([]);
+      });
+
+      it('refuses a number that is not a position', async () => {
+        await expect(store.readPositions([-1])).rejects.toThrow(RangeError);
+        await expect(store.readPositions([1.5])).rejects.toThrow(RangeError);
+      });
+
+      if (options.gapFreePositions) {
+        // Only where every number is a position (SQLite): KurrentDB positions are byte offsets.
+        it('leaves out a position beyond the head', async () => {
+          const last = await store.appendToStream(newStream(), [newEvent()], 'no_stream');
+          const beyond = (await store.headPosition()) + 1_000_000;
+
+          const read = await store.readPositions([beyond, last.position]);
+
+          expect(read.map((e) => e.position)).toEqual([last.position]);
+        });
+      }
+    });
+
+    describe('readTenant', () => {
+      /** Appends `types` one event each, alternating between the tenant and another one, on streams of their own. */
+      async function appendTenants(tenant: string, other: string, types: string[]): Promise<RecordedEvent[]> {
+        const mine = newStream();
+        const theirs = newStream();
+        let revisions = [-1, -1];
+        for (const [i, type] of types.entries()) {
+          const own = i % 2 === 0;
+          const event = { ...newEvent(type), metadata: { ...metadataFor(), tenantId: own ? tenant : other } };
+          const side = own ? 0 : 1;
+          await store.appendToStream(own ? mine : theirs, [event], revisions[side] === -1 ? 'no_stream' : revisions[side]);
+          revisions = revisions.map((r, k) => (k === side ? r + 1 : r));
+        }
+        return store.readStream(mine);
+      }
+
+      it("reads only the tenant's events, in position order, strictly after a position, at most maxCount", async () => {
+        const tenant = `tenant-${randomUUID()}`;
+        const other = `tenant-${randomUUID()}`;
+        const start = await store.headPosition();
+        const mine = await appendTenants(tenant, other, ['A', 'B', 'A', 'B', 'A', 'B', 'A', 'B']);
+
+        const all = await store.readTenant(tenant, { after: start });
+        expect(all.events.map((e) => e.id)).toEqual(mine.map((e) => e.id));
+        expect(all.events.map((e) => e.position)).toEqual(mine.map((e) => e.position));
+        expect(all.events.every((e) => e.metadata.tenantId === tenant)).toBe(true);
+        // An adapter that gives the stored data text gives exactly the data's JSON, event for event.
+        if (all.storedData !== undefined) expect(all.storedData).toEqual(all.events.map((e) => JSON.stringify(e.data)));
+        // Read to the head: nothing of the tenant is left beyond `through`.
+        expect(all.through).toBe(all.head);
+        expect(all.head).toBeGreaterThanOrEqual(mine[mine.length - 1].position);
+
+        const firstTwo = await store.readTenant(tenant, { after: start, maxCount: 2 });
+        expect(firstTwo.events.map((e) => e.id)).toEqual(mine.slice(0, 2).map((e) => e.id));
+        expect(firstTwo.through).toBe(mine[1].position);
+        expect(firstTwo.through).toBeLessThan(firstTwo.head);
+
+        const rest = await store.readTenant(tenant, { after: firstTwo.through });
+        expect(rest.events.map((e) => e.id)).toEqual(mine.slice(2).map((e) => e.id));
+        expect(await store.readTenant(tenant, { after: start, maxCount: 0 })).toMatchObject({ events: [], through: start });
+        expect((await store.readTenant(`tenant-${randomUUID()}`, { after: start })).events).toEqual([]);
+      });
+
+      it('with types: only those types, paged by `through` to the same events as one read', async () => {
+        const tenant = `tenant-${randomUUID()}`;
+        const start = await store.headPosition();
+        const mine = await appendTenants(tenant, `tenant-${randomUUID()}`, ['Wanted', 'Wanted', 'Other', 'Wanted', 'Also', 'Other', 'Wanted', 'Wanted', 'Other', 'Wanted']);
+        const wanted = mine.filter((e) => e.type === 'Wanted' || e.type === 'Also');
+
+        const one = await store.readTenant(tenant, { after: start, types: ['Wanted', 'Also'] });
+        expect(one.events.map((e) => e.id)).toEqual(wanted.map((e) => e.id));
+        expect(one.through).toBe(one.head);
+
+        const paged: RecordedEvent[] = [];
+        let after = start;
+        for (let reads = 0; reads < 50; reads++) {
+          const page = await store.readTenant(tenant, { after, maxCount: 1, types: ['Wanted', 'Also'] });
+          expect(page.events.length).toBeLessThanOrEqual(1);
+          expect(page.through).toBeGreaterThanOrEqual(after);
+          expect(page.events.every((e) => e.position > after && e.position <= page.through)).toBe(true);
+          paged.push(...page.events);
+          if (page.through >= page.head) break;
+          after = page.through;
+        }
+        expect(paged.map((e) => e.id)).toEqual(wanted.map((e) => e.id));
+
+        // No types at all: nothing, and the whole log looked at.
+        expect(await store.readTenant(tenant, { after: start, types: [] })).toMatchObject({ events: [] });
+        expect((await store.readTenant(tenant, { after: start, types: ['Unheard'] })).events).toEqual([]);
+      });
+
+      it('reads nothing after the head, and refuses bad arguments with a RangeError', async () => {
+        await streamWith(1);
+        const head = await store.headPosition();
+
+        expect(await store.readTenant('tenant-contract', { after: head })).toMatchObject({ events: [], through: head });
+        await expect(store.readTenant('', {})).rejects.toThrow(RangeError);
+        await expect(store.readTenant('tenant-contract', { after: -1 })).rejects.toThrow(RangeError);
+        await expect(store.readTenant('tenant-contract', { maxCount: 1.5 })).rejects.toThrow(RangeError);
+      });
+    });
+
     describe('concurrency', () => {
       it('lets exactly one of many concurrent appends with the same expected revision win', async () => {
         const stream = newStream();

@@ -15,6 +15,8 @@ export interface EventMetadata {
   businessDate: string;
   /** Set when the command came with an Idempotency-Key (or a process manager's deterministic key). */
   idempotencyKey?: string;
+  /** Why: the reason the request gave (its body's `reason`), when it gave one (decision 0018). */
+  reason?: string;
   [key: string]: unknown;
 }
 
@@ -64,6 +66,34 @@ export interface ReadAllOptions {
   /** Read events strictly after this global position. Default 0 (from the beginning). */
   after?: number;
   maxCount?: number;
+}
+
+export interface ReadTenantOptions {
+  /** Read the tenant's events strictly after this global position. Default 0 (from the beginning). */
+  after?: number;
+  /** At most this many events. Default 1,000. */
+  maxCount?: number;
+  /** Only events of these types (an empty list reads none). Default: every type. */
+  types?: readonly string[];
+}
+
+/**
+ * One read of a tenant's events (`readTenant`). `through` is how far the read looked: every event of the tenant
+ * (of the types asked for) with `after < position <= through` is in `events`, and none later. It is at least the
+ * last event's position, and further when the events after it were another tenant's, of other types, or when the
+ * adapter stopped looking (a bound on the events it examines per call, so a read never scans a huge stretch of
+ * events it would leave out). Read again `after: through` for what follows: `through` is a stable cursor.
+ */
+export interface TenantEventsRead {
+  events: RecordedEvent[];
+  through: number;
+  /** The log's head when the read began: `through < head` means more of the log remains to be read. */
+  head: number;
+  /**
+   * Where the adapter has it (SQLite): each event's data as stored, JSON text (`JSON.stringify(data)` of the append),
+   * index for index with `events`, so a reader that only writes the data out again (the event feed) need not parse it.
+   */
+  storedData?: string[];
 }
 
 export interface SubscribeOptions {
@@ -125,6 +155,18 @@ export interface EventStore {
   readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events of the whole log in position order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The events at these log positions (positions the store handed out), in position order, each once; a position
+   * holding no event is left out. For an index kept elsewhere (an account's history) that names its events by
+   * position: one read of a page's events instead of a scan.
+   */
+  readPositions(positions: readonly number[]): Promise<RecordedEvent[]>;
+  /**
+   * The events of one tenant (`metadata.tenantId`), optionally of some types only, in position order, strictly
+   * after `after` (see TenantEventsRead for `through` and `head`). For readers of a tenant's log (the tenant event
+   * feed): SQLite answers from an index on the tenant, without reading other tenants' events; KurrentDB filters $all.
+   */
+  readTenant(tenantId: string, options?: ReadTenantOptions): Promise<TenantEventsRead>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;
   /** Position of the last event in the log (0 when empty). */
   headPosition(): Promise<number>;

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: every line that knows the client library is in this one file (below).
+ *
  * KurrentDB (EventStoreDB) adapter. Every line that knows the client library is in this file, so moving from
  * `@eventstore/db-client` to `@kurrent/kurrentdb-client` (same API, renamed) is a change of imports here.
  *
@@ -39,9 +41,11 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadTenantOptions,
   RecordedEvent,
   StreamAppend,
   SubscribeOptions,
+  TenantEventsRead,
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
@@ -60,6 +64,9 @@ export interface KurrentDbEventStoreOptions {
 }
 
 type ClientRecordedEvent = NonNullable<ResolvedEvent['event']>;
+
+/** `readTenant` examines at most this many events of $all per call (every tenant's: $all has no tenant index). */
+const TENANT_SCAN_LIMIT = 20_000;
 
 /** Stream reads on servers before 22.6 report this (2^64 - 1) instead of the $all position. */
 const UNKNOWN_POSITION = 18446744073709551615n;
@@ -138,6 +145,76 @@ export class KurrentDbEventStore implements EventStore {
     // The client counts system events too, so read unbounded and stop once enough user events are in.
     const read = this.client.readAll({ fromPosition: readPositionAfter(after), direction: FORWARDS });
     return take(read, maxCount, (resolved) => fromAllReadAfter(resolved, after));
+  }
+
+  /**
+   * One $all read per position, side by side (KurrentDB has no read by a set of positions): a read from a
+   * position includes the event there, so the first user event read is it when it is at exactly that position.
+   */
+  async readPositions(positions: readonly number[]): Promise<RecordedEvent[]> {
+    const wanted = [...new Set(positions)].sort((a, b) => a - b);
+    for (const position of wanted) assertValidCount('position', position);
+    const read = await Promise.all(
+      wanted.map(async (position) => {
+        if (position === 0) return undefined;
+        const from: Position = { commit: BigInt(position), prepare: BigInt(position) };
+        const [event] = await take(this.client.readAll({ fromPosition: from, direction: FORWARDS }), 1, (resolved) =>
+          fromAllReadAfter(resolved, position - 1),
+        );
+        return event?.position === position ? event : undefined;
+      }),
+    );
+    return read.filter((event): event is RecordedEvent => event !== undefined);
+  }
+
+  /**
+   * Best effort, and not run against a real server here (no KurrentDB in this environment; the in-memory stand-in
+   * client runs the contract): $all read forwards from `after`, the tenant and the types filtered on this side (the
+   * client's readAll has no server-side filter), at most TENANT_SCAN_LIMIT events examined per call, so a tenant
+   * whose events are rare in a busy log pages through it with `through`. For a heavy feed on KurrentDB, a server-side
+   * projection to a stream per tenant (`$by_tenant`-style, or a category per tenant) would be the efficient read.
+   */
+  async readTenant(tenantId: string, options: ReadTenantOptions = {}): Promise<TenantEventsRead> {
+    if (typeof tenantId !== 'string' || tenantId.length === 0) throw new RangeError('readTenant: tenantId must be a non-empty string');
+    const after = options.after ?? 0;
+    assertValidCount('after', after);
+    const maxCount = options.maxCount ?? 1_000;
+    assertValidCount('maxCount', maxCount);
+    const types = options.types;
+    if (types !== undefined && (!Array.isArray(types) || types.some((type) => typeof type !== 'string'))) {
+      throw new RangeError('readTenant: types must be an array of strings');
+    }
+    const head = await this.headPosition();
+    if (head <= after || maxCount === 0) return { events: [], through: after, head };
+    if (types !== undefined && types.length === 0) return { events: [], through: head, head };
+    const wanted = types === undefined ? undefined : new Set(types);
+    const read = this.client.readAll({ fromPosition: readPositionAfter(after), direction: FORWARDS });
+    const events: RecordedEvent[] = [];
+    // Until the loop stops early, everything up to the head is examined.
+    let through = head;
+    let examined = 0;
+    try {
+      for await (const resolved of read) {
+        const event = fromAllReadAfter(resolved, after);
+        if (!event) continue;
+        if (event.position > head) break;
+        if (event.metadata?.tenantId === tenantId && (wanted === undefined || wanted.has(event.type))) {
+          events.push(event);
+          if (events.length >= maxCount) {
+            through = event.position;
+            break;
+          }
+        }
+        examined += 1;
+        if (examined >= TENANT_SCAN_LIMIT) {
+          through = event.position;
+          break;
+        }
+      }
+    } finally {
+      if (!read.readableEnded) await read.cancel().catch(() => undefined);
+    }
+    return { events, through, head };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {

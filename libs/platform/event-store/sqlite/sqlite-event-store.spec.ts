@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -324,6 +325,45 @@ describe('SqliteEventStore', () => {
       await store.appendToStream('account-1', [newEvent()], 'no_stream');
 
       expect(await store.headPosition()).toBe(1);
+    });
+  });
+
+  describe('readTenant', () => {
+    const of = (tenantId: string, type: string): NewEvent => ({ ...newEvent(), type, metadata: { ...newEvent().metadata, tenantId } });
+
+    it('with types, examines at most tenantScanLimit of the tenant\'s events per call, and `through` pages on past them', async () => {
+      const store = open({ tenantScanLimit: 3 });
+      // t1: 7 usage events, then one published; t2's events in between.
+      const appended = [...Array.from({ length: 7 }, () => of('t1', 'UsageRecorded')), of('t2', 'Wanted'), of('t1', 'Wanted')];
+      for (const [i, event] of appended.entries()) await store.appendToStream(`s-${i}`, [event], 'no_stream');
+
+      const first = await store.readTenant('t1', { types: ['Wanted'], maxCount: 1 });
+      expect(first).toMatchObject({ events: [], through: 3, head: 9 });
+      const second = await store.readTenant('t1', { after: first.through, types: ['Wanted'], maxCount: 1 });
+      expect(second).toMatchObject({ events: [], through: 6, head: 9 });
+      const third = await store.readTenant('t1', { after: second.through, types: ['Wanted'], maxCount: 1 });
+      expect(third.events.map((e) => [e.position, e.type, e.metadata.tenantId])).toEqual([[9, 'Wanted', 't1']]);
+      expect(third.through).toBe(9);
+    });
+
+    it('uses the tenant index, which a file from before it is given when first opened', async () => {
+      const file = join(dir, 'events.sqlite');
+      const before = open({ file });
+      await before.appendToStream('s-1', [of('t1', 'A'), of('t2', 'A'), of('t1', 'B')], 'no_stream');
+      await before.close();
+      // A file as the previous version left it: no tenant index.
+      const raw = new Database(file);
+      raw.exec('DROP INDEX events_tenant_position');
+      raw.close();
+
+      const store = open({ file });
+      expect((await store.readTenant('t1')).events.map((e) => e.type)).toEqual(['A', 'B']);
+      const check = new Database(file, { readonly: true });
+      const plan = check
+        .prepare("EXPLAIN QUERY PLAN SELECT position FROM events WHERE json_extract(metadata, '$.tenantId') = ? AND position > ? ORDER BY position")
+        .all('t1', 0) as Array<{ detail: string }>;
+      check.close();
+      expect(plan.map((row) => row.detail).join(' ')).toContain('events_tenant_position');
     });
   });
 
