@@ -19,7 +19,7 @@ describe('Account payment terms over HTTP', () => {
   const create = (body: Record<string, unknown>) => t.request('POST', '/v1/accounts', { key, body: { name: 'T', currency: 'USD', ...body } });
   const putTerms = (id: string, body: unknown, headers?: Record<string, string>) =>
     t.request('PUT', `/v1/accounts/${id}/payment-terms`, { key, body, headers });
-  const history = async (id: string) => (await t.request('GET', `/v1/accounts/${id}/history`, { key })).body as any[];
+  const history = async (id: string) => (await t.request('GET', `/v1/accounts/${id}/history`, { key })).body.items as any[];
 
   describe('on creation', () => {
     it('records the terms given, shows them on the account and carries them in loadAccount', async () => {

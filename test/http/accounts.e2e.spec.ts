@@ -47,8 +47,9 @@ describe('Accounts over HTTP', () => {
 
     const history = await t.request('GET', '/v1/accounts/acme-hq/history', { key });
     expect(history.status).toBe(200);
-    expect(history.body).toHaveLength(1);
-    expect(history.body[0]).toMatchObject({
+    expect(history.body.items).toHaveLength(1);
+    expect(history.body.nextCursor).toBeUndefined();
+    expect(history.body.items[0]).toMatchObject({
       position,
       revision: 0,
       type: 'AccountCreated',
@@ -56,9 +57,9 @@ describe('Accounts over HTTP', () => {
       data: { accountId: 'acme-hq', name: 'Acme HQ', currency: 'USD' },
       metadata: { tenantId, correlationId: 'corr-create-1', causationId: 'corr-create-1', businessDate: '2019-02-10' },
     });
-    expect(history.body[0].metadata.actor).toMatch(/^ada@ops \(tenant-key:[0-9a-f]{12}\)$/);
-    expect(history.body[0].metadata.commandId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(new Date(history.body[0].recordedAt).toString()).not.toBe('Invalid Date');
+    expect(history.body.items[0].metadata.actor).toEqual({ type: 'apiKey', id: expect.stringMatching(/^[0-9a-f]{12}$/), name: 'ada@ops' });
+    expect(history.body.items[0].metadata.commandId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Date(history.body.items[0].recordedAt).toString()).not.toBe('Invalid Date');
   });
 
   it('generates an id when none is given', async () => {
@@ -85,11 +86,11 @@ describe('Accounts over HTTP', () => {
     expect(read.body.contact).toEqual(contact);
     expect(read.body.email).toBe('grace@example.com');
     const history = await t.request('GET', '/v1/accounts/contact-1/history', { key });
-    expect(history.body.map((e: any) => [e.revision, e.type])).toEqual([
+    expect(history.body.items.map((e: any) => [e.revision, e.type])).toEqual([
       [0, 'AccountCreated'],
       [1, 'AccountContactUpdated'],
     ]);
-    expect(history.body[1].data.changed).toEqual(['firstName', 'email', 'phone', 'address.postalCode']);
+    expect(history.body.items[1].data.changed).toEqual(['firstName', 'email', 'phone', 'address.postalCode']);
   });
 
   it('writes nothing when a contact change changes nothing', async () => {
@@ -137,7 +138,7 @@ describe('Accounts over HTTP', () => {
       const answers = await Promise.all([1, 2, 3].map(() => t.request('POST', '/v1/accounts', { key, body, headers })));
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
       const history = await t.request('GET', '/v1/accounts/race-1/history', { key });
-      expect(history.body).toHaveLength(1);
+      expect(history.body.items).toHaveLength(1);
     });
 
     it('keeps keys per tenant: another tenant may use the same key', async () => {
@@ -236,8 +237,8 @@ describe('Accounts over HTTP', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(25).fill(200));
     const history = await t.request('GET', '/v1/accounts/busy/history', { key });
-    expect(history.body).toHaveLength(26);
-    expect(history.body.map((e: any) => e.revision)).toEqual(Array.from({ length: 26 }, (_, i) => i));
+    expect(history.body.items).toHaveLength(26);
+    expect(history.body.items.map((e: any) => e.revision)).toEqual(Array.from({ length: 26 }, (_, i) => i));
   });
 
   it('waits for a position given in X-Min-Position, and refuses a malformed one', async () => {

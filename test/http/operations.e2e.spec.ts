@@ -43,6 +43,7 @@ describe('Operations over HTTP', () => {
         'payment-responsibilities': head,
         plans: head,
         hierarchy: head,
+        'account-history': head,
         'price-overrides': head,
         planInstances: head,
         receivables: head,

@@ -182,7 +182,7 @@ describe('Self-service scoping over HTTP', () => {
     const history = (await tenant().get('/v1/accounts/acme/history')).body;
     const events = history.items ?? history;
     const contact = events.filter((event: { type: string }) => event.type === 'AccountContactUpdated').pop();
-    expect(contact.metadata.actor).toBe(`customer:${aliceUserId}`);
+    expect(contact.metadata.actor).toEqual({ type: 'customer', id: aliceUserId });
 
     // The same key from the tenant and from the customer: two requests, neither replays the other's answer.
     const headers = { 'Idempotency-Key': 'same-key' };

@@ -42,8 +42,9 @@ describe('Rebuilding read models from the log', () => {
     const live = await hashReadModels(store, allProjectors);
     // tenants, API keys (one rotated away), accounts, a contact-reminder timer per account (none has a phone),
     // one payment-responsibility setting, a hierarchy node per account, three link periods, a plan and its
-    // two versions, one price override
-    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1 + 60 + 3 + 1 + 2 + 1);
+    // two versions, one price override; the account histories' entries: 60 creations, 20 contact changes, the three
+    // links by child, parent and previous parent (2 + 2 + 3), the override, the responsibility by account and payers (3)
+    expect(live.documents).toBe(2 + 2 + 60 + 60 + 1 + 60 + 3 + 1 + 2 + 1 + (60 + 20 + 7 + 1 + 3));
 
     const report = await rebuildProjections(events, store, allProjectors, () => Date.now());
     expect(report.events).toBe(await events.headPosition());

@@ -1,11 +1,12 @@
-import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
-import { accountStream } from '../domain/account.decider';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/http/paging';
+import { accountHistoryPage, parseHistoryQuery } from './account-history';
 import { ACCOUNTS } from '../read-model/accounts.projection';
 import { PAYMENT_RESPONSIBILITIES } from '../read-model/payment-responsibilities.projection';
 import { PaymentResponsibility } from '../domain/payment-responsibility';
@@ -43,18 +44,26 @@ export class AccountsQueryController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: "The account's events in order, read from the log itself (the audit trail)" })
-  async history(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
-    const events = await this.events.readStream(accountStream(tenant.id, id));
-    if (events.length === 0) throw new NotFoundError('Account', id);
-    return events.map((event) => ({
-      position: event.position,
-      revision: event.revision,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-      recordedAt: event.recordedAt,
-      businessDate: event.metadata.businessDate,
-    }));
+  @ApiOperation({
+    summary:
+      "Everything that happened to the account, from every stream it touches (its own, hierarchy links, plan instances, invoices, payments, credits, dunning, orders and installments, pools, payment responsibility), in log order, read from the log itself",
+  })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: `1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @ApiQuery({ name: 'type', required: false, description: 'Only these event types (comma-separated)' })
+  @ApiQuery({ name: 'from', required: false, description: 'Business date YYYY-MM-DD, inclusive' })
+  @ApiQuery({ name: 'to', required: false, description: 'Business date YYYY-MM-DD, inclusive, not before from' })
+  async history(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Query('cursor') cursor?: unknown,
+    @Query('limit') limit?: unknown,
+    @Query('type') type?: unknown,
+    @Query('from') from?: unknown,
+    @Query('to') to?: unknown,
+  ) {
+    const query = parseHistoryQuery({ cursor, limit, type, from, to });
+    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+    return accountHistoryPage(this.store, this.events, tenant.id, id, query);
   }
 }

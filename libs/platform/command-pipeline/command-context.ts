@@ -13,6 +13,8 @@ export interface CommandContext {
   idempotencyKey?: string;
   /** The tenant's business date at the time the command is handled. */
   businessDate: string;
+  /** Why, when the request gave a reason (its body's `reason`): kept in every event's metadata (decision 0018). */
+  reason?: string;
 }
 
 export function eventMetadata(context: CommandContext): EventMetadata {
@@ -25,5 +27,6 @@ export function eventMetadata(context: CommandContext): EventMetadata {
     businessDate: context.businessDate,
   };
   if (context.idempotencyKey !== undefined) metadata.idempotencyKey = context.idempotencyKey;
+  if (context.reason !== undefined) metadata.reason = context.reason;
   return metadata;
 }

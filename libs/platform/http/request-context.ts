@@ -21,7 +21,19 @@ export function commandContextFrom(request: FastifyRequest, tenantId: string, bu
     commandId: idempotencyKey ? deterministicUuid(tenantId, 'idempotency-key', ownIdempotencyKey(request, idempotencyKey)) : randomUUID(),
     ...(idempotencyKey ? { idempotencyKey } : {}),
     businessDate,
+    ...reasonOf(request),
   };
+}
+
+/** The longest body `reason` kept in the events' metadata; a longer one is left to the command's own check. */
+export const MAX_METADATA_REASON = 500;
+
+/** The request body's `reason`, when it is a non-empty string of at most 500 characters (decision 0018). */
+function reasonOf(request: FastifyRequest): { reason?: string } {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const reason = (body as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason.trim().length > 0 && reason.length <= MAX_METADATA_REASON ? { reason } : {};
 }
 
 /** The key that authenticated the request, or the signed-in customer user (self-service). */
