@@ -34,6 +34,12 @@
  *  - self-service (./bench-self-service.ts): what validating a customer session adds to GET /v1/accounts/{id} at the
  *    median, < 1 ms, against the same route with the API key; sign-ins/s (bounded by the password hash, stated);
  *    BENCH_SELF_SERVICE_USERS (default 200), BENCH_SELF_SERVICE_REQUESTS (5000); BENCH_SKIP_SELF_SERVICE=1
+ *  - history (./bench-history.ts, no target given): GET /v1/accounts/{id}/history, a page of 100 of an account with
+ *    BENCH_HISTORY_ACCOUNT_EVENTS (1,000) events among BENCH_HISTORY_EVENTS (200,000) of its tenant: p50 and p95;
+ *    BENCH_SKIP_HISTORY=1 leaves it out
+ *  - event feed (./bench-event-feed.ts): a tenant's published events read through GET /v1/events in pages of 1,000,
+ *    one request in flight, ≥ 50,000 events/s; BENCH_FEED_EVENTS (default 200000), BENCH_FEED_OTHER_EVENTS (20000,
+ *    another tenant's, interleaved); BENCH_SKIP_EVENT_FEED=1 leaves it out
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -92,6 +98,10 @@ async function main(): Promise<void> {
   const orders = process.env.BENCH_SKIP_ORDERS === '1' ? SKIPPED : benchInChildProcess('bench-orders.js', 'orders');
   // Session validation's cost per request and sign-ins/s (./bench-self-service.ts); BENCH_SKIP_SELF_SERVICE=1 leaves it out.
   const selfService = process.env.BENCH_SKIP_SELF_SERVICE === '1' ? SKIPPED : benchInChildProcess('bench-self-service.js', 'self-service');
+  // The tenant event feed read in pages of 1,000 over HTTP (./bench-event-feed.ts); BENCH_SKIP_EVENT_FEED=1 leaves it out.
+  const eventFeed = process.env.BENCH_SKIP_EVENT_FEED === '1' ? SKIPPED : benchInChildProcess('bench-event-feed.js', 'event feed');
+  // An account's history: a page of 100 of an account with 1,000 events among 200,000 of its tenant (./bench-history.ts); BENCH_SKIP_HISTORY=1 leaves it out.
+  const history = process.env.BENCH_SKIP_HISTORY === '1' ? SKIPPED : benchInChildProcess('bench-history.js', 'history');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -112,10 +122,12 @@ async function main(): Promise<void> {
     ...notifications.rows,
     ...orders.rows,
     ...selfService.rows,
+    ...history.rows,
+    ...eventFeed.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService, history, eventFeed].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 

@@ -16,12 +16,13 @@ import { SendEmailCommand, SendEmailHandler } from './commands/send-email';
 import { EmailSender } from './email/email-sender';
 import { emailNoticesProcessManager } from './process-managers/email-notices.process-manager';
 import { EmailsQueryController } from './queries/emails.query-controller';
+import { EventsFeedQueryController } from './queries/events-feed.query-controller';
 
 /** Notifications: the public event catalog, webhook endpoints, signed deliveries from the log with retries, and email notices. */
 export const notificationsContext: BoundedContext = {
   name: 'notifications',
   commandControllers: [WebhooksCommandController, EmailsCommandController],
-  queryControllers: [WebhooksQueryController, EmailsQueryController],
+  queryControllers: [WebhooksQueryController, EmailsQueryController, EventsFeedQueryController],
   commandHandlers: [CreateWebhookEndpointHandler, ChangeWebhookEndpointHandler, RequestWebhookDeliveryHandler, DeliverWebhookHandler, RedeliverWebhooksHandler, SetEmailTemplateHandler, SendEmailHandler, SetNotificationSettingsHandler],
   providers: [
     // The key that encrypts signing secrets comes from WEBHOOK_SECRET_KEY or the data folder, never from the stores.

@@ -11,8 +11,7 @@ import { LOGGER } from '../../platform/logging/logger';
 import { DomainEvent, fold } from '../../shared-kernel/decider';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import {
-  codeOf,
-  publicPayload,
+  publishedEvent,
   webhookDeliveryDecider,
   webhookDeliveryStream,
   webhookEndpointDecider,
@@ -99,17 +98,8 @@ export class WebhookDeliverer {
     const [event] = await this.events.readAll({ after: delivery.position - 1, maxCount: 1 });
     if (!event || event.id !== eventId) throw new Error(`event ${eventId} is not at log position ${delivery.position}`);
 
-    const code = codeOf(event.type);
-    const body = JSON.stringify({
-      id: event.id,
-      type: event.type,
-      ...(code !== undefined ? { code } : {}),
-      tenantId,
-      occurredAt: event.recordedAt,
-      businessDate: event.metadata.businessDate,
-      position: event.position,
-      data: publicPayload(event.data),
-    });
+    // The published shape, the same as GET /v1/events gives.
+    const body = JSON.stringify(publishedEvent(event, tenantId));
     const secret = this.secretOf(`${tenantId}.${endpointId}`, endpoint.secretCiphertext);
     const allowPrivate = endpoint.sandbox || this.config.webhookAllowPrivateUrls;
     // Signed once a request slot is free: the timestamp is when it is sent, not when it began waiting.
