@@ -168,9 +168,9 @@ describe('Tenant settings over HTTP', () => {
       { type: 'TenantSettingsChanged', effectiveDate: '2019-02-10', changes: { prorationRule: 'none' } },
       { type: 'TenantCreated', effectiveDate: '2019-02-10', changes: defaults },
     ]);
-    expect(history.body.items[0].actor).toMatch(/^tenant-key:[0-9a-f]{12}$/);
-    expect(history.body.items[1].actor).toMatch(/^ops@acme \(tenant-key:[0-9a-f]{12}\)$/);
-    expect(history.body.items[2].actor).toMatch(/^admin-key:/);
+    expect(history.body.items[0].actor).toEqual({ type: 'apiKey', id: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(history.body.items[1].actor).toEqual({ type: 'apiKey', id: expect.stringMatching(/^[0-9a-f]{12}$/), name: 'ops@acme' });
+    expect(history.body.items[2].actor).toEqual({ type: 'admin', id: expect.any(String) });
   });
 
   it('the same Idempotency-Key again writes nothing and answers the same settings', async () => {

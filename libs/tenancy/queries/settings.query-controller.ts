@@ -6,6 +6,7 @@ import { CurrentTenant } from '../auth';
 import { TenantEvent, TenantView, tenantStream } from '../domain/tenant.decider';
 import { SettingsChanges, TenantSettings } from '../domain/tenant-settings';
 import { TenantDirectory } from '../tenant-directory';
+import { Actor, actorOf } from '../../platform/event-store/actor';
 
 /** One entry of the settings history: what was set, from which business date, by whom. */
 export interface SettingsHistoryItem {
@@ -13,7 +14,8 @@ export interface SettingsHistoryItem {
   type: 'TenantCreated' | 'TenantSettingsChanged';
   effectiveDate: string;
   changes: SettingsChanges;
-  actor: string;
+  /** Who changed them (API.md "Audit"), as every answer that shows an event's actor does. */
+  actor: Actor;
   position: number;
   recordedAt: string;
 }
@@ -46,7 +48,7 @@ export class SettingsQueryController {
 }
 
 function historyItem(event: RecordedEvent & TenantEvent): SettingsHistoryItem[] {
-  const common = { actor: event.metadata.actor, position: event.position, recordedAt: event.recordedAt };
+  const common = { actor: actorOf(event.metadata), position: event.position, recordedAt: event.recordedAt };
   switch (event.type) {
     case 'TenantCreated':
       return [{ type: event.type, effectiveDate: event.data.createdOn, changes: event.data.settings, ...common }];
