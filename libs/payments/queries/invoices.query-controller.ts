@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
@@ -12,6 +13,11 @@ import { ledgerItem } from '../commands/payment-lookup';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
+import { documentHtml, DocumentFormat, negotiateDocument, safeFileName } from '../../shared-kernel/documents';
+import { AccountForDocument, InvoiceForDocument, invoiceDocument } from '../documents/invoice-document';
+import { renderPdf } from '../../platform/documents/pdf-renderer';
+
+const INVOICE_ACCESS = { param: 'id', collection: 'invoices', alsoIn: { collection: 'receivableItems', key: 'invoiceId' } };
 
 /**
  * Invoices as the plan-instances context posts them, with what is still owed on them (this context's receivables):
@@ -24,7 +30,7 @@ import { CustomerMay } from '../../platform/http/customer-access';
 export class InvoicesQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  @CustomerMay({ param: 'id', collection: 'invoices', alsoIn: { collection: 'receivableItems', key: 'invoiceId' } })
+  @CustomerMay(INVOICE_ACCESS)
   @Get('invoices/:id')
   @ApiOperation({
     summary:
@@ -32,9 +38,50 @@ export class InvoicesQueryController {
       "balance is what the invoiced account itself still owes of it; with split billing, shares: [{ accountId, amount, balance, status }] is each payer's part. " +
       'Numbers run 1, 2, 3, … per tenant without gaps, in the order invoices were posted. Amounts in minor units. ' +
       'Lines of type usage are billed in arrears (late: true for late usage); a line another account pays has payers ' +
-      '[{ accountId, amount }] (split billing), and the invoice then has the account\'s ancestors, nearest first.',
+      '[{ accountId, amount }] (split billing), and the invoice then has the account\'s ancestors, nearest first. ' +
+      'With Accept: application/pdf the invoice as a PDF (also at /v1/invoices/{id}.pdf), with Accept: text/html as a page (also {id}.html).',
   })
-  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+  @ApiProduces('application/json', 'application/pdf', 'text/html')
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const format = negotiateDocument(accept);
+    void reply.header('vary', 'Accept');
+    if (format === 'json') return this.invoice(tenant, id);
+    return this.document(tenant, id, format, reply);
+  }
+
+  @CustomerMay(INVOICE_ACCESS)
+  @Get('invoices/:id.pdf')
+  @ApiOperation({ summary: "An invoice as a PDF: the tenant's name, the account's name and address, dates, every line, total, balance and status, amounts for the currency and the account's language" })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  pdf(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.document(tenant, id, 'pdf', reply);
+  }
+
+  @CustomerMay(INVOICE_ACCESS)
+  @Get('invoices/:id.html')
+  @ApiOperation({ summary: 'An invoice as a small standalone HTML page (for the portal): the same content as the PDF' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
+  html(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.document(tenant, id, 'html', reply);
+  }
+
+  /** The invoice's PDF or HTML page; another tenant's or an unknown id is 404 as for the JSON. */
+  private async document(tenant: TenantView, id: string, format: Exclude<DocumentFormat, 'json'>, reply: FastifyReply): Promise<Buffer | string> {
+    const invoice = (await this.invoice(tenant, id)) as InvoiceForDocument;
+    const account = await this.store.get<AccountForDocument>(ACCOUNTS, tenant.id, invoice.accountId);
+    const model = invoiceDocument(invoice, account, tenant.name);
+    const name = `invoice-${safeFileName(String(invoice.number ?? invoice.id))}`;
+    if (format === 'html') {
+      void reply.header('content-type', 'text/html; charset=utf-8');
+      return documentHtml(model, account?.language);
+    }
+    void reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`);
+    return renderPdf(model, invoice.invoiceDate);
+  }
+
+  private async invoice(tenant: TenantView, id: string) {
     const doc = await this.store.get<InvoiceDoc>(INVOICES, tenant.id, id);
     if (!doc) return this.ledgerOnly(tenant.id, id);
     const shares = await this.sharesOf(tenant.id, [{ ...doc, id }]);

@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { nestSections, Statement, StatementSection } from '../domain/statement';
 import { accountStatus, outstanding, statementStatus } from '../domain/statement-money';
@@ -13,6 +14,9 @@ import { MinPositionInterceptor } from '../../platform/http/min-position.interce
 import { RECEIVABLE_ACCOUNTS, RECEIVABLE_ITEMS, ReceivableAccountDoc, ReceivableItemDoc } from '../../payments/read-model';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
+import { AccountForDocument, documentHtml, DocumentFormat, negotiateDocument, safeFileName } from '../../shared-kernel/documents';
+import { statementDocument } from '../documents/statement-document';
+import { renderPdf } from '../../platform/documents/pdf-renderer';
 
 const STATEMENT_SHAPE =
   '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
@@ -37,11 +41,59 @@ export class StatementsQueryController {
 
   @CustomerMay({ param: 'id', collection: 'statements' })
   @Get('statements/:id')
-  @ApiOperation({ summary: `A statement (id "<accountId>:<YYYY-MM-DD>"): ${STATEMENT_SHAPE}` })
-  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
+  @ApiOperation({
+    summary:
+      `A statement (id "<accountId>:<YYYY-MM-DD>"): ${STATEMENT_SHAPE} ` +
+      'With Accept: application/pdf the statement as a PDF (also at /v1/statements/{id}.pdf), with Accept: text/html as a page (also {id}.html).',
+  })
+  @ApiProduces('application/json', 'application/pdf', 'text/html')
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const format = negotiateDocument(accept);
+    void reply.header('vary', 'Accept');
+    if (format === 'json') return this.statement(tenant, id);
+    return this.document(tenant, id, format, reply);
+  }
+
+  @CustomerMay({ param: 'id', collection: 'statements' })
+  @Get('statements/:id.pdf')
+  @ApiOperation({
+    summary:
+      "A statement as a PDF: the tenant's name, the account's name and address, opening balance, charges, credits, payments, closing balance, " +
+      "amount due, due date, its lines and nested sections, amounts for the currency and the account's language",
+  })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  pdf(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.document(tenant, id, 'pdf', reply);
+  }
+
+  @CustomerMay({ param: 'id', collection: 'statements' })
+  @Get('statements/:id.html')
+  @ApiOperation({ summary: 'A statement as a small standalone HTML page (for the portal): the same content as the PDF' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
+  html(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.document(tenant, id, 'html', reply);
+  }
+
+  private async statement(tenant: TenantView, id: string) {
     const doc = await this.store.get<StatementDoc>(STATEMENTS, tenant.id, id);
     if (!doc) throw new NotFoundError('Statement', id);
     return this.toApi(tenant, id, statementOf(doc));
+  }
+
+  /** The statement's PDF or HTML page; another tenant's or an unknown id is 404 as for the JSON. */
+  private async document(tenant: TenantView, id: string, format: Exclude<DocumentFormat, 'json'>, reply: FastifyReply): Promise<Buffer | string> {
+    const statement = await this.statement(tenant, id);
+    const account = await this.store.get<AccountForDocument>(ACCOUNTS, tenant.id, statement.accountId);
+    const model = statementDocument(statement, account, tenant.name);
+    if (format === 'html') {
+      void reply.header('content-type', 'text/html; charset=utf-8');
+      return documentHtml(model, account?.language);
+    }
+    const name = `statement-${safeFileName(`${statement.accountId}-${statement.statementDate}`)}`;
+    void reply.header('content-type', 'application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`);
+    return renderPdf(model, statement.statementDate);
   }
 
   @CustomerMay({ param: 'id' })
