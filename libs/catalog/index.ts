@@ -1,6 +1,8 @@
 import { BoundedContext } from '../platform/app/bounded-context';
 import { projectors } from './read-model';
+import { ChangePlanMetadataHandler } from './commands/change-plan-metadata';
 import { CreatePlanHandler } from './commands/create-plan';
+import { PlanMetadataCommandController } from './commands/plan-metadata.command-controller';
 import { PlansCommandController } from './commands/plans.command-controller';
 import { PriceOverridesCommandController } from './commands/price-overrides.command-controller';
 import { RevisePlanHandler } from './commands/revise-plan';
@@ -11,9 +13,9 @@ import { PlansQueryController } from './queries/plans.query-controller';
 /** The catalog and special pricing: plans and their versions, and price overrides along a hierarchy. */
 export const catalogContext: BoundedContext = {
   name: 'catalog',
-  commandControllers: [PlansCommandController, PriceOverridesCommandController],
+  commandControllers: [PlansCommandController, PriceOverridesCommandController, PlanMetadataCommandController],
   queryControllers: [PlansQueryController, EffectivePricingQueryController],
-  commandHandlers: [CreatePlanHandler, RevisePlanHandler, SetPriceOverrideHandler],
+  commandHandlers: [CreatePlanHandler, RevisePlanHandler, SetPriceOverrideHandler, ChangePlanMetadataHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),
 };

@@ -14,6 +14,7 @@ import { PostReceivableCommand, PostReceivableHandler } from './commands/post-re
 import { RecordPaymentHandler } from './commands/record-payment';
 import { TakeBackPaymentHandler } from './commands/refund-payment';
 import { receivablesPostingProcessManager } from './process-managers/receivables-posting.process-manager';
+import { InvoiceListsQueryController } from './queries/invoice-lists.query-controller';
 import { InvoicesQueryController } from './queries/invoices.query-controller';
 import { PaymentsQueryController } from './queries/payments.query-controller';
 
@@ -21,7 +22,7 @@ import { PaymentsQueryController } from './queries/payments.query-controller';
 export const paymentsContext: BoundedContext = {
   name: 'payments',
   commandControllers: [PaymentsCommandController],
-  queryControllers: [PaymentsQueryController, InvoicesQueryController],
+  queryControllers: [PaymentsQueryController, InvoicesQueryController, InvoiceListsQueryController],
   commandHandlers: [
     PostReceivableHandler,
     RecordPaymentHandler,

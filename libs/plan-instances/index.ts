@@ -3,6 +3,8 @@ import { BILLING_FAILURES, projectors } from './read-model';
 import { AssignPlanHandler } from './commands/assign-plan';
 import { BillPlanInstanceCommand, BillPlanInstanceHandler } from './commands/bill-plan-instance';
 import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
+import { ChangePlanInstanceMetadataHandler } from './commands/change-plan-instance-metadata';
+import { PlanInstanceMetadataCommandController } from './commands/plan-instance-metadata.command-controller';
 import {
   ChangePlanInstanceStatusCommand,
   ChangePlanInstanceStatusHandler,
@@ -11,14 +13,15 @@ import {
 } from './commands/change-plan-instance-status';
 import { PlanInstancesCommandController } from './commands/plan-instances.command-controller';
 import { billRunProcessManager } from './process-managers/bill-run.process-manager';
+import { PlanInstanceListsQueryController } from './queries/plan-instance-lists.query-controller';
 import { PlanInstancesQueryController } from './queries/plan-instances.query-controller';
 
 /** Plan instances and invoicing: assignment, changes, the daily bill run and the invoices it posts. */
 export const planInstancesContext: BoundedContext = {
   name: 'plan-instances',
-  commandControllers: [PlanInstancesCommandController],
-  queryControllers: [PlanInstancesQueryController], // invoices are answered by payments, with what is owed on them
-  commandHandlers: [AssignPlanHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler, ChangePlanInstanceStatusHandler, RestorePlanInstanceStatusAfterDunningHandler],
+  commandControllers: [PlanInstancesCommandController, PlanInstanceMetadataCommandController],
+  queryControllers: [PlanInstancesQueryController, PlanInstanceListsQueryController], // invoices are answered by payments, with what is owed on them
+  commandHandlers: [AssignPlanHandler, ChangePlanInstanceMetadataHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler, ChangePlanInstanceStatusHandler, RestorePlanInstanceStatusAfterDunningHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),
   processManagers: [billRunProcessManager],

@@ -9,7 +9,8 @@ import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { ContactDto, IsEmailAddress, IsIsoCountry, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { METADATA_DESCRIPTION } from '../../shared-kernel/metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
 import { assertNoCycle } from '../domain/hierarchy.decider';
@@ -65,6 +66,11 @@ export class CreateAccountDto {
   @IsOptional()
   @IsPaymentTermsDays()
   paymentTermsDays?: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { crmId: 'C-1042' }, description: METADATA_DESCRIPTION })
+  @IsOptional()
+  @IsObject({ message: 'metadata must be an object of string values' })
+  metadata?: Record<string, string>;
 }
 
 export class CreateAccountCommand extends Command<CreateAccountDto> {}

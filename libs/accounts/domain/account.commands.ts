@@ -23,8 +23,13 @@ export type CreateAccount = DomainCommand<
     paymentTermsDays?: number | null;
     /** The tenant's business date (YYYY-MM-DD) when the account is created. */
     createdOn: string;
+    /** String key → string value, checked by the decider (shared-kernel/metadata.ts). */
+    metadata?: unknown;
   }
 >;
+
+/** PATCH /v1/accounts/{id}/metadata: a string sets a key, null removes it, a key not named stays. */
+export type ChangeAccountMetadata = DomainCommand<'ChangeAccountMetadata', { accountId: string; metadata: unknown }>;
 
 export type UpdateAccountContact = DomainCommand<'UpdateAccountContact', { accountId: string; changes: ContactPatch }>;
 
@@ -52,4 +57,5 @@ export type AccountCommand =
   | RemindIncompleteContact
   | ChangeAccountPaymentTerms
   | ChangeAccountStatus
-  | RestoreAccountStatusAfterDunning;
+  | RestoreAccountStatusAfterDunning
+  | ChangeAccountMetadata;

@@ -7,6 +7,7 @@ import { countryCode, emailAddress, languageTag, optional, text, validateAll } f
 import { decideRestore, decideStatusChange, DunningHold, holdAfter, StatusChange } from '../../tenancy/domain';
 import {
   AccountCommand,
+  ChangeAccountMetadata,
   ChangeAccountPaymentTerms,
   ChangeAccountStatus,
   CreateAccount,
@@ -18,6 +19,7 @@ import { AccountEvent, AccountStatus } from './account.events';
 import { changedContactFields, Contact, patchContact } from './contact';
 import { DEFAULT_PAYMENT_TERMS_DAYS, paymentTermsDays } from './payment-terms';
 import { streamName } from '../../shared-kernel/streams';
+import { Metadata, parseMetadata, patchMetadata } from '../../shared-kernel/metadata';
 
 /** The account as GET /v1/accounts/{id} shows it. */
 export interface Account {
@@ -35,6 +37,8 @@ export interface Account {
   /** Days after the invoice date an invoice is due (0-365; 0: due on the invoice date). */
   paymentTermsDays: number;
   createdOn: CalendarDate;
+  /** Only when it holds something (issue 22). */
+  metadata?: Metadata;
 }
 
 /** The account and what only its decider needs: a dunning case's hold on its status (absent when none). */
@@ -67,6 +71,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return changeStatus(command.data, state);
       case 'RestoreAccountStatusAfterDunning':
         return restoreStatus(command.data, state);
+      case 'ChangeAccountMetadata':
+        return changeMetadata(command.data, state);
       default:
         return assertNever(command);
     }
@@ -94,6 +100,11 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         const hold = holdAfter(state.dunningHold, event.data);
         return hold ? { ...account, status: event.data.to, dunningHold: hold } : { ...account, status: event.data.to };
       }
+      case 'AccountMetadataChanged': {
+        if (state === null) throw new Error(`AccountMetadataChanged before AccountCreated for account ${event.data.accountId}`);
+        const { metadata: _before, ...account } = state;
+        return Object.keys(event.data.metadata).length > 0 ? { ...account, metadata: event.data.metadata } : account;
+      }
       default:
         return assertNever(event);
     }
@@ -112,6 +123,7 @@ function createAccount(data: CreateAccount['data'], state: AccountState): Accoun
     channel: () => optional(data.channel, 'channel', (value, field) => text(value, field, 50)),
     paymentTermsDays: () => optional(data.paymentTermsDays, 'paymentTermsDays', paymentTermsDays) ?? DEFAULT_PAYMENT_TERMS_DAYS,
     createdOn: () => parseCalendarDate(data.createdOn, 'createdOn'),
+    metadata: () => parseMetadata(data.metadata),
   });
   return [
     {
@@ -129,9 +141,18 @@ function createAccount(data: CreateAccount['data'], state: AccountState): Accoun
         channel: input.channel,
         paymentTermsDays: input.paymentTermsDays,
         createdOn: input.createdOn,
+        ...(Object.keys(input.metadata).length > 0 ? { metadata: input.metadata } : {}),
       },
     },
   ];
+}
+
+/** Patch semantics; a change that leaves the metadata as it was decides nothing, so a repeat is harmless. */
+function changeMetadata(data: ChangeAccountMetadata['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const { metadata, changed } = patchMetadata(state.metadata ?? {}, data.metadata);
+  if (Object.keys(changed).length === 0) return [];
+  return [{ type: 'AccountMetadataChanged', data: { accountId: state.id, metadata, changed } }];
 }
 
 /** Patch semantics; a change that leaves the contact as it was decides nothing, so a repeat is harmless. */

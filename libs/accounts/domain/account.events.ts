@@ -2,6 +2,7 @@ import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
 import type { StatusChangedBy } from '../../tenancy/domain';
 import { Contact } from './contact';
+import type { Metadata } from '../../shared-kernel/metadata';
 
 /** active, suspended, terminated or one of the tenant's own statuses (tenancy/domain/statuses.ts); created active. */
 export type AccountStatus = string;
@@ -28,6 +29,8 @@ export type AccountCreated = DomainEvent<
      */
     paymentTermsDays?: number;
     createdOn: CalendarDate;
+    /** The client's key → value pairs (issue 22); absent when none were given (and on events recorded before). */
+    metadata?: Metadata;
   }
 >;
 
@@ -58,4 +61,13 @@ export type AccountStatusChanged = DomainEvent<
   { accountId: string; from: AccountStatus; to: AccountStatus; reason: string; by: StatusChangedBy; changedOn: CalendarDate }
 >;
 
-export type AccountEvent = AccountCreated | AccountContactUpdated | AccountContactReminderSent | AccountPaymentTermsChanged | AccountStatusChanged;
+/** The account's metadata changed: `metadata` is the whole of it after, `changed` the entries that differ (null: removed). */
+export type AccountMetadataChanged = DomainEvent<'AccountMetadataChanged', { accountId: string; metadata: Metadata; changed: Record<string, string | null> }>;
+
+export type AccountEvent =
+  | AccountCreated
+  | AccountContactUpdated
+  | AccountContactReminderSent
+  | AccountPaymentTermsChanged
+  | AccountStatusChanged
+  | AccountMetadataChanged;

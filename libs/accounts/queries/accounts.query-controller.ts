@@ -3,6 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
+import { Metadata, shownMetadata } from '../../shared-kernel/metadata';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/http/paging';
@@ -30,9 +31,7 @@ export class AccountsQueryController {
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
     const doc = await this.store.get(ACCOUNTS, tenant.id, id);
     if (!doc) throw new NotFoundError('Account', id);
-    const { _position, id: _, ...account } = doc;
-    // A document projected before payment terms existed (and not rebuilt since) has no paymentTermsDays: 0.
-    return { id, ...account, paymentTermsDays: account.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS };
+    return toAccount(id, doc);
   }
 
   @Get(':id/payment-responsibility')
@@ -66,4 +65,11 @@ export class AccountsQueryController {
     if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
     return accountHistoryPage(this.store, this.events, tenant.id, id, query);
   }
+}
+
+/** The API shape of an account document: the list's search keys and `_position` stay inside. */
+export function toAccount(id: string, doc: Record<string, unknown>) {
+  const { _position, id: _, searchName, searchEmail, metadata, ...account } = doc;
+  // A document projected before payment terms existed (and not rebuilt since) has no paymentTermsDays: 0.
+  return { id, ...account, paymentTermsDays: account.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS, ...shownMetadata(metadata as Metadata | undefined) };
 }

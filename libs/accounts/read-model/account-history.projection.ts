@@ -42,6 +42,7 @@ export const ACCOUNT_HISTORY_EVENT_TYPES: readonly string[] = [
   'AccountStatusChanged',
   'AccountParented',
   'AccountDetached',
+  'AccountMetadataChanged',
   'PaymentResponsibilitySet',
   // catalog: an account's own prices
   'PriceOverrideSet',
@@ -55,6 +56,7 @@ export const ACCOUNT_HISTORY_EVENT_TYPES: readonly string[] = [
   'PlanCancelled',
   'PlanInstanceBillingFailed',
   'PlanInstanceStatusChanged',
+  'PlanInstanceMetadataChanged',
   // pools
   'UsagePoolSet',
   'PoolRated',

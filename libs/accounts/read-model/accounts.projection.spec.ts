@@ -91,4 +91,20 @@ describe('accounts projection', () => {
     await projectBatch(accountsProjection, [recorded(changed('suspended', 'active'))], store);
     expect((await doc('c'))?.status).toBe('active');
   });
+
+  it('keeps the lower-cased name and email the list searches by prefix, following contact changes (issue 22)', async () => {
+    await projectBatch(accountsProjection, [recorded(created('d', { name: 'Ünïcode Corp', email: 'Billing@Acme.TEST', contact: { email: 'Billing@Acme.TEST' } }))], store);
+    expect(await doc('d')).toMatchObject({ searchName: 'ünïcode corp', searchEmail: 'billing@acme.test' });
+    await projectBatch(accountsProjection, [recorded({ type: 'AccountContactUpdated', data: { accountId: 'd', contact: { phone: '1' }, changed: ['email', 'phone'] } })], store);
+    expect(await doc('d')).toMatchObject({ searchName: 'ünïcode corp', searchEmail: null, email: null });
+    const page = await store.find(ACCOUNTS, 't1', { filter: { searchName: { gte: 'ünï', lt: 'ünï\u{10FFFF}' } } });
+    expect(page.items.map((item) => item.id)).toEqual(['d']);
+  });
+
+  it('follows AccountMetadataChanged (issue 22): metadata given on creation, then the whole of it after each change', async () => {
+    await projectBatch(accountsProjection, [recorded(created('m', { metadata: { a: '1' } }))], store);
+    expect((await doc('m'))?.metadata).toEqual({ a: '1' });
+    await projectBatch(accountsProjection, [recorded({ type: 'AccountMetadataChanged', data: { accountId: 'm', metadata: { b: '2' }, changed: { a: null, b: '2' } } })], store);
+    expect(await doc('m')).toMatchObject({ name: 'Name of m', metadata: { b: '2' } });
+  });
 });

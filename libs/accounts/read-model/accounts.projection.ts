@@ -10,9 +10,11 @@ export const ACCOUNTS = 'accounts';
 /** The account document answered by GET /v1/accounts/{id}: one per account, in its tenant. */
 export const accountsProjection: Projector = {
   name: 'accounts',
-  // Read by id only: an index costs every write, so one is declared when a query needs it.
-  collections: [{ name: ACCOUNTS, indexes: [] }],
-  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountStatusChanged', 'AccountParented', 'AccountDetached'],
+  // GET /v1/accounts filters on status and parent and searches `searchName` / `searchEmail` (lower-cased, by prefix).
+  // An index costs every write, so only these. both are derived here: documents projected before it existed
+  // lack it until a rebuild (they are not found by `q`, but are by the other filters).
+  collections: [{ name: ACCOUNTS, indexes: ['status', 'parentAccountId', 'searchName', 'searchEmail'] }],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountStatusChanged', 'AccountParented', 'AccountDetached', 'AccountMetadataChanged'],
   project(recorded: RecordedEvent): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);
     const { tenantId } = recorded.metadata;
@@ -20,7 +22,7 @@ export const accountsProjection: Projector = {
       case 'AccountCreated': {
         // Events recorded before payment terms existed lack the field: 0, due on the invoice date.
         const { accountId, paymentTermsDays = DEFAULT_PAYMENT_TERMS_DAYS, ...account } = event.data;
-        const doc = { ...account, paymentTermsDays };
+        const doc = { ...account, paymentTermsDays, ...searchFields(account.name, account.email) };
         return [{ op: 'upsert', collection: ACCOUNTS, tenantId, id: accountId, doc, position: recorded.position }];
       }
       case 'AccountContactUpdated':
@@ -30,7 +32,7 @@ export const accountsProjection: Projector = {
             collection: ACCOUNTS,
             tenantId,
             id: event.data.accountId,
-            fields: { contact: event.data.contact, email: event.data.contact.email ?? null },
+            fields: { contact: event.data.contact, email: event.data.contact.email ?? null, searchEmail: lowerOrNull(event.data.contact.email) },
             position: recorded.position,
           },
         ];
@@ -48,6 +50,9 @@ export const accountsProjection: Projector = {
       case 'AccountStatusChanged':
         // The bill run reads the status here (per page of due instances) to skip what is not billable.
         return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { status: event.data.to }, position: recorded.position }];
+      case 'AccountMetadataChanged':
+        // The whole metadata after the change ({} once every key is removed: the GET leaves it out then).
+        return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { metadata: event.data.metadata }, position: recorded.position }];
       case 'AccountParented':
       case 'AccountDetached': {
         const parentAccountId = event.type === 'AccountParented' ? event.data.parentAccountId : null;
@@ -58,3 +63,14 @@ export const accountsProjection: Projector = {
     }
   },
 };
+
+/** The lower-cased name and email the list's `q` searches by prefix (GET /v1/accounts); the GET leaves them out. */
+export const SEARCH_FIELDS = ['searchName', 'searchEmail'] as const;
+
+function searchFields(name: unknown, email: unknown): { searchName: string | null; searchEmail: string | null } {
+  return { searchName: lowerOrNull(name), searchEmail: lowerOrNull(email) };
+}
+
+function lowerOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value.toLowerCase() : null;
+}

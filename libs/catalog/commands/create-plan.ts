@@ -1,6 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsObject, IsOptional, Matches } from 'class-validator';
+import { Metadata, METADATA_DESCRIPTION, shownMetadata } from '../../shared-kernel/metadata';
 import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
@@ -14,6 +15,11 @@ export class CreatePlanDto extends PlanDefinitionDto {
   @IsOptional()
   @Matches(ID_PATTERN, { message: 'id must be 1 to 64 characters of letters, digits, "_", ".", ":" or "-", starting with a letter or digit' })
   id?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { sku: 'GOLD-M' }, description: `${METADATA_DESCRIPTION} The plan's, outside versions: PUT keeps it; PATCH /v1/plans/{id}/metadata changes it.` })
+  @IsOptional()
+  @IsObject({ message: 'metadata must be an object of string values' })
+  metadata?: Record<string, string>;
 }
 
 export class CreatePlanCommand extends Command<CreatePlanDto> {}
@@ -35,10 +41,10 @@ export class CreatePlanHandler implements ICommandHandler<CreatePlanCommand, Com
   }
 }
 
-/** The plan as the API answers it: its current version. */
-export function currentPlan(state: PlanState): Plan {
+/** The plan as the API answers it: its current version, and the plan's metadata (outside versions) when it has some. */
+export function currentPlan(state: PlanState): Plan & { metadata?: Metadata } {
   if (state === null) throw new Error('a plan command succeeded but left no plan'); // decide guarantees it
-  return state.current;
+  return { ...state.current, ...shownMetadata(state.metadata) };
 }
 
 /** Derived from the command id, so a repeated request (same Idempotency-Key) names the same plan. */

@@ -12,9 +12,12 @@ export interface PlanDefinitionInput {
   services: unknown[];
 }
 
-export type CreatePlan = DomainCommand<'CreatePlan', { planId: string } & PlanDefinitionInput>;
+export type CreatePlan = DomainCommand<'CreatePlan', { planId: string; metadata?: unknown } & PlanDefinitionInput>;
+
+/** PATCH /v1/plans/{id}/metadata: a string sets a key, null removes it, a key not named stays; no new version. */
+export type ChangePlanMetadata = DomainCommand<'ChangePlanMetadata', { planId: string; metadata: unknown }>;
 
 /** The full new definition (PUT semantics); an identical definition decides nothing. */
 export type RevisePlan = DomainCommand<'RevisePlan', { planId: string } & PlanDefinitionInput>;
 
-export type PlanCommand = CreatePlan | RevisePlan;
+export type PlanCommand = CreatePlan | RevisePlan | ChangePlanMetadata;

@@ -4,7 +4,8 @@ import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } f
 import { assertValidId } from '../../shared-kernel/ids';
 import { text, validateAll } from '../../shared-kernel/validation';
 import { at, integerIn, listOf, objectWith, oneOf } from './input';
-import { CreatePlan, PlanCommand, PlanDefinitionInput, RevisePlan } from './plan.commands';
+import { ChangePlanMetadata, CreatePlan, PlanCommand, PlanDefinitionInput, RevisePlan } from './plan.commands';
+import { Metadata, parseMetadata, patchMetadata } from '../../shared-kernel/metadata';
 import { BILLING_INTERVAL_UNITS, BillingInterval, PlanDefinition, PlanEvent, PlanService, SERVICE_TYPES } from './plan.events';
 import { parsePricing } from './pricing';
 import { streamName } from '../../shared-kernel/streams';
@@ -19,7 +20,7 @@ export interface Plan extends PlanDefinition {
  * `versions[n - 1]` is version n: every version stays readable, because a plan instance keeps the
  * version it was assigned. null until the plan is created.
  */
-export type PlanState = { current: Plan; versions: Plan[] } | null;
+export type PlanState = { current: Plan; versions: Plan[]; /** Outside the versions; absent when none (issue 22). */ metadata?: Metadata } | null;
 
 /** The most intervals a period may span: three years of months, a year of weeks. */
 export const MAX_INTERVAL_COUNT: Record<BillingInterval['unit'], number> = { month: 36, week: 52 };
@@ -33,6 +34,8 @@ export const planDecider: Decider<PlanCommand, PlanEvent, PlanState> = {
         return createPlan(command.data, state);
       case 'RevisePlan':
         return revisePlan(command.data, state);
+      case 'ChangePlanMetadata':
+        return changeMetadata(command.data, state);
       default:
         return assertNever(command);
     }
@@ -40,11 +43,16 @@ export const planDecider: Decider<PlanCommand, PlanEvent, PlanState> = {
   evolve(state, event) {
     switch (event.type) {
       case 'PlanCreated':
-        return { current: planOf(event.data), versions: [planOf(event.data)] };
+        return { current: planOf(event.data), versions: [planOf(event.data)], ...(event.data.metadata ? { metadata: event.data.metadata } : {}) };
       case 'PlanRevised': {
         if (state === null) throw new Error(`PlanRevised before PlanCreated for plan ${event.data.planId}`);
         const plan = planOf(event.data);
-        return { current: plan, versions: [...state.versions, plan] };
+        return { ...state, current: plan, versions: [...state.versions, plan] };
+      }
+      case 'PlanMetadataChanged': {
+        if (state === null) throw new Error(`PlanMetadataChanged before PlanCreated for plan ${event.data.planId}`);
+        const { metadata: _before, ...plan } = state;
+        return Object.keys(event.data.metadata).length > 0 ? { ...plan, metadata: event.data.metadata } : plan;
       }
       default:
         return assertNever(event);
@@ -54,11 +62,20 @@ export const planDecider: Decider<PlanCommand, PlanEvent, PlanState> = {
 
 function createPlan(data: CreatePlan['data'], state: PlanState): PlanEvent[] {
   if (state !== null) throw new ConflictError(`plan ${data.planId} already exists`);
-  const { planId, definition } = validateAll({
+  const { planId, definition, metadata } = validateAll({
     planId: () => validId(data.planId, 'id'),
     definition: () => parseDefinition(data),
+    metadata: () => parseMetadata(data.metadata),
   });
-  return [{ type: 'PlanCreated', data: { planId, version: 1, ...definition } }];
+  return [{ type: 'PlanCreated', data: { planId, version: 1, ...definition, ...(Object.keys(metadata).length > 0 ? { metadata } : {}) } }];
+}
+
+/** Patch semantics, no new version; a change that leaves the metadata as it was decides nothing. */
+function changeMetadata(data: ChangePlanMetadata['data'], state: PlanState): PlanEvent[] {
+  if (state === null) throw new NotFoundError('Plan', data.planId);
+  const { metadata, changed } = patchMetadata(state.metadata ?? {}, data.metadata);
+  if (Object.keys(changed).length === 0) return [];
+  return [{ type: 'PlanMetadataChanged', data: { planId: state.current.id, metadata, changed } }];
 }
 
 /** Validation first (400), then the rules against the current version (422), then the no-op check. */

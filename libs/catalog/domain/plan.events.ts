@@ -1,5 +1,6 @@
 import { DomainEvent } from '../../shared-kernel/decider';
 import { Pricing } from './pricing';
+import type { Metadata } from '../../shared-kernel/metadata';
 
 export const BILLING_INTERVAL_UNITS = ['month', 'week'] as const;
 export type BillingIntervalUnit = (typeof BILLING_INTERVAL_UNITS)[number];
@@ -30,12 +31,18 @@ export interface PlanDefinition {
 }
 
 /** Version 1 of the plan; the data is the whole version, so a projection can store it as is. */
-export type PlanCreated = DomainEvent<'PlanCreated', { planId: string; version: 1 } & PlanDefinition>;
+export type PlanCreated = DomainEvent<'PlanCreated', { planId: string; version: 1; /** Outside the versions (issue 22); absent when none. */ metadata?: Metadata } & PlanDefinition>;
 
 /** A new version (n + 1) with the whole new definition; earlier versions stay as they were. */
 export type PlanRevised = DomainEvent<'PlanRevised', { planId: string; version: number } & PlanDefinition>;
 
-export type PlanEvent = PlanCreated | PlanRevised;
+/**
+ * The plan's metadata changed (issue 22). Metadata belongs to the plan, not to a version: a revision (PUT) keeps it
+ * and makes no version for it. `metadata` is the whole of it after, `changed` the entries that differ (null: removed).
+ */
+export type PlanMetadataChanged = DomainEvent<'PlanMetadataChanged', { planId: string; metadata: Metadata; changed: Record<string, string | null> }>;
+
+export type PlanEvent = PlanCreated | PlanRevised | PlanMetadataChanged;
 
 /**
  * The plan version a plan instance bills, copied whole into its events: a version never changes once

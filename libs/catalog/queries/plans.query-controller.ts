@@ -1,3 +1,4 @@
+import { Metadata, shownMetadata } from '../../shared-kernel/metadata';
 import { Controller, Get, Inject, Param, Query, Req, UseInterceptors } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -60,8 +61,9 @@ export class PlansQueryController {
 
 /** The API shape, fields in a fixed order; the store's bookkeeping (`_position`) stays inside. */
 function toPlan(id: string, doc: Record<string, unknown>) {
-  const { name, currency, billingInterval, services, version } = doc;
-  return { id, name, currency, billingInterval, services, version };
+  const { name, currency, billingInterval, services, version, metadata } = doc;
+  // metadata: the plan's, outside versions (the current plan's document has it, a version's has not).
+  return { id, name, currency, billingInterval, services, version, ...shownMetadata(metadata as Metadata | undefined) };
 }
 
 function versionNumber(raw: string): number {

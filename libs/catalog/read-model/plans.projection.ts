@@ -22,7 +22,7 @@ export const plansProjection: Projector = {
     { name: PLANS, indexes: ['name'] },
     { name: PLAN_VERSIONS, indexes: ['planId', 'version'] },
   ],
-  eventTypes: ['PlanCreated', 'PlanRevised'],
+  eventTypes: ['PlanCreated', 'PlanRevised', 'PlanMetadataChanged'],
   project(recorded: RecordedEvent): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & PlanEvent;
     const { tenantId } = recorded.metadata;
@@ -32,11 +32,18 @@ export const plansProjection: Projector = {
       case 'PlanRevised': {
         const { planId, version, name, currency, billingInterval, services } = event.data;
         const plan = { name, currency, billingInterval, services, version };
+        // A revision patches the current version's fields: the plan's metadata (outside versions) stays.
+        const current: DocWrite =
+          event.type === 'PlanCreated'
+            ? { op: 'upsert', collection: PLANS, tenantId, id: planId, doc: { ...plan, ...(event.data.metadata ? { metadata: event.data.metadata } : {}) }, position }
+            : { op: 'patch', collection: PLANS, tenantId, id: planId, fields: plan, position };
         return [
-          { op: 'upsert', collection: PLANS, tenantId, id: planId, doc: plan, position },
+          current,
           { op: 'upsert', collection: PLAN_VERSIONS, tenantId, id: planVersionId(planId, version), doc: { planId, ...plan }, position },
         ];
       }
+      case 'PlanMetadataChanged':
+        return [{ op: 'patch', collection: PLANS, tenantId, id: event.data.planId, fields: { metadata: event.data.metadata }, position }];
       default:
         return [];
     }

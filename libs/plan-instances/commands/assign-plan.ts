@@ -1,6 +1,7 @@
 import { Inject, Optional } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { METADATA_DESCRIPTION } from '../../shared-kernel/metadata';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { planInstanceStream } from '../domain/plan-instance.decider';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
@@ -59,6 +60,10 @@ export class AssignPlanDto extends BillingCommandDto {
   @ApiPropertyOptional({ enum: ['full', 'prorated'], default: 'full' })
   @IsOptional()
   invoicingOption?: unknown;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { contract: 'K-77' }, description: `${METADATA_DESCRIPTION} Operators only.` })
+  @IsOptional()
+  metadata?: unknown;
 }
 
 export class AssignPlanCommand extends Command<{ tenant: TenantView; accountId: string; input: AssignPlanDto }> {}

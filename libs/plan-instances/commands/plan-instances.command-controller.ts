@@ -24,7 +24,7 @@ export class PlanInstancesCommandController {
     private readonly directory: TenantDirectory,
   ) {}
 
-  @CustomerMay({ param: 'id' }, offeredPlan('planId'), operatorOnly('prorationRule', 'retroactiveStartDate', 'altBillDay', 'invoicingOption', 'billingGroupId', 'dunningGroupId', 'status'))
+  @CustomerMay({ param: 'id' }, offeredPlan('planId'), operatorOnly('prorationRule', 'retroactiveStartDate', 'altBillDay', 'invoicingOption', 'billingGroupId', 'dunningGroupId', 'status', 'metadata'))
   @Post('accounts/:id/plan-instances')
   @ApiOperation({
     summary:

@@ -84,8 +84,13 @@ export type AssignPlan = DomainCommand<
     altBillDay?: unknown;
     invoicingOption?: unknown;
     prorationRule?: unknown;
+    /** String key → string value, checked here (shared-kernel/metadata.ts). */
+    metadata?: unknown;
   }
 >;
+
+/** PATCH /v1/plan-instances/{id}/metadata: a string sets a key, null removes it, a key not named stays. */
+export type ChangePlanInstanceMetadata = DomainCommand<'ChangePlanInstanceMetadata', { planInstanceId: string; metadata: unknown }>;
 
 /** The daily bill run: apply what is due today (scheduled changes, new periods) and invoice it. */
 export type BillPlanInstance = DomainCommand<'BillPlanInstance', BillingFacts & { planInstanceId: string }>;
@@ -122,4 +127,5 @@ export type PlanInstanceCommand =
   | SwitchPlan
   | CancelPlan
   | ChangePlanInstanceStatus
-  | RestorePlanInstanceStatusAfterDunning;
+  | RestorePlanInstanceStatusAfterDunning
+  | ChangePlanInstanceMetadata;

@@ -1,3 +1,4 @@
+import { parseMetadata, patchMetadata } from '../../shared-kernel/metadata';
 import { integerIn, oneOf } from '../../catalog/domain';
 import { addDays, assertInInputRange, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { decideRestore, decideStatusChange, DEFAULT_MAX_RETROACTIVE_PERIODS, knownStatus, StatusChange } from '../../tenancy/domain';
@@ -62,6 +63,8 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
         return changeStatus(command.data, existing(state, command.data.planInstanceId));
       case 'RestorePlanInstanceStatusAfterDunning':
         return restoreStatus(command.data, existing(state, command.data.planInstanceId));
+      case 'ChangePlanInstanceMetadata':
+        return changeMetadata(command.data.metadata, existing(state, command.data.planInstanceId));
       default:
         return assertNever(command);
     }
@@ -69,6 +72,13 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
   evolve: evolvePlanInstance,
 };
 
+
+/** Patch semantics, also on a cancelled instance (billing ignores metadata); nothing differs: nothing recorded. */
+function changeMetadata(change: unknown, state: PlanInstance): PlanInstanceEvent[] {
+  const { metadata, changed } = patchMetadata(state.metadata ?? {}, change);
+  if (Object.keys(changed).length === 0) return [];
+  return [{ type: 'PlanInstanceMetadataChanged', data: { planInstanceId: state.id, accountId: state.accountId, metadata, changed } }];
+}
 
 /** DOMAIN.md §4: bill day, stub, catch-up of every period begun by today, all on the assignment's invoice. */
 function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanInstanceEvent[] {
@@ -85,6 +95,7 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
     altBillDay: () => optional(data.altBillDay, 'altBillDay', (value, field) => integerIn(value, field, 1, 31)),
     invoicingOption: () => oneOf(data.invoicingOption ?? 'full', 'invoicingOption', INVOICING_OPTIONS),
     prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
+    metadata: () => parseMetadata(data.metadata),
   });
   const plan = data.plan;
   if (plan === null) throw rule('planId', 'planExists', `plan ${input.planId} does not exist; create it with POST /v1/plans first`);
@@ -116,6 +127,7 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
       prorationRule: input.prorationRule,
       warnings,
       assignedOn: data.today,
+      ...(Object.keys(input.metadata).length > 0 ? { metadata: input.metadata } : {}),
     },
   };
   // A new instance has no usage yet (usage before its assignment was refused): its caught-up periods bill none.

@@ -1,3 +1,4 @@
+import type { Metadata } from '../../shared-kernel/metadata';
 import { BillingInterval, PlanSnapshot } from '../../catalog/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
@@ -60,6 +61,8 @@ export type PlanAssigned = DomainEvent<
     prorationRule: ProrationRule;
     warnings: string[];
     assignedOn: CalendarDate;
+    /** The client's key → value pairs (issue 22); absent when none were given (and on events recorded before). */
+    metadata?: Metadata;
   }
 >;
 
@@ -159,7 +162,14 @@ export type PlanInstanceStatusChanged = DomainEvent<
   { planInstanceId: string; accountId: string; from: PlanInstanceStatus; to: PlanInstanceStatus; reason: string; by: StatusChangedBy; changedOn: CalendarDate }
 >;
 
+/** The instance's metadata changed: `metadata` is the whole of it after, `changed` the entries that differ (null: removed). Billing ignores it. */
+export type PlanInstanceMetadataChanged = DomainEvent<
+  'PlanInstanceMetadataChanged',
+  { planInstanceId: string; accountId: string; metadata: Metadata; changed: Record<string, string | null> }
+>;
+
 export type PlanInstanceEvent =
+  | PlanInstanceMetadataChanged
   | PlanAssigned
   | PlanInstanceBilled
   | PlanQuantityChanged

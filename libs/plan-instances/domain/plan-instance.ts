@@ -1,3 +1,4 @@
+import type { Metadata } from '../../shared-kernel/metadata';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { assertNever } from '../../shared-kernel/decider';
 import { DunningHold, holdAfter } from '../../tenancy/domain';
@@ -45,6 +46,8 @@ export interface PlanInstance {
   billingFailedOn?: CalendarDate;
   /** What a dunning case changed and would restore (tenancy/domain/statuses.ts); absent when none. */
   dunningHold?: DunningHold;
+  /** The client's key → value pairs (issue 22); absent when none. */
+  metadata?: Metadata;
 }
 
 export type PlanInstanceState = PlanInstance | null;
@@ -87,6 +90,10 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
     }
     case 'PlanCancelled':
       return { ...state, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
+    case 'PlanInstanceMetadataChanged': {
+      const { metadata: _before, ...rest } = state;
+      return Object.keys(event.data.metadata).length > 0 ? { ...rest, metadata: event.data.metadata } : rest;
+    }
     default:
       return assertNever(event);
   }
@@ -113,6 +120,7 @@ export function assigned(data: PlanAssigned['data']): PlanInstance {
     cancelledOn: null,
     warnings: data.warnings,
     usage: usageFromStart(data.plan, data.startDate),
+    ...(data.metadata ? { metadata: data.metadata } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
+import { shownMetadata } from '../../shared-kernel/metadata';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
@@ -66,5 +67,7 @@ export function toPlanInstance(id: string, doc: PlanInstanceDoc) {
     pendingChange,
     // Only while the bill run cannot bill it (PlanInstanceBillingFailed); absent otherwise.
     ...(doc.billingError ? { billingError: doc.billingError } : {}),
+    // Only when it holds something (issue 22).
+    ...shownMetadata(doc.metadata),
   };
 }

@@ -115,10 +115,10 @@ describe('invoices projection', () => {
     ]);
   });
 
-  it('indexes only what is queried: an account and the number (each index is written for every invoice)', async () => {
-    expect(invoicesProjection.collections.find((spec) => spec.name === INVOICES)?.indexes).toEqual(['accountId', 'number']);
+  it('indexes only what is queried: an account, the number and the invoice date (GET /v1/invoices?from=&to=; each index is written for every invoice)', async () => {
+    expect(invoicesProjection.collections.find((spec) => spec.name === INVOICES)?.indexes).toEqual(['accountId', 'number', 'invoiceDate']);
     await expect(store.find(INVOICES, 't1', { filter: { planInstanceId: 'pi-1' } })).rejects.toThrow(/planInstanceId/);
-    await expect(store.find(INVOICES, 't1', { sortBy: 'invoiceDate' })).rejects.toThrow(/invoiceDate/);
+    await expect(store.find(INVOICES, 't1', { sortBy: 'dueDate' })).rejects.toThrow(/dueDate/);
   });
 
   it('gives no new number to a redelivered invoice, and the next new one continues without a gap', async () => {

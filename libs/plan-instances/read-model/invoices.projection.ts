@@ -61,7 +61,8 @@ export const invoicesProjection: Projector = {
   collections: [
     // Only what is queried (an account's invoices by number): every index is one more B-tree page written per
     // invoice, and planInstanceId and invoiceDate (random keys within a day) were never read (decision 0008).
-    { name: INVOICES, indexes: ['accountId', 'number'] },
+    // invoiceDate again for GET /v1/invoices?from=&to= (issue 22): the field is in every document (no rebuild needed).
+    { name: INVOICES, indexes: ['accountId', 'number', 'invoiceDate'] },
     { name: INVOICE_COUNTERS, indexes: [] },
   ],
   eventTypes: [...INVOICE_EVENT_TYPES],

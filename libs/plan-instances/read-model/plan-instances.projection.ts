@@ -1,3 +1,4 @@
+import type { Metadata } from '../../shared-kernel/metadata';
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { Doc, DocWrite, StoredDoc, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { ProjectionView, Projector } from '../../platform/projection-runner/projector';
@@ -49,6 +50,8 @@ export interface PlanInstanceDoc extends Doc {
   usageBilledTo?: Record<string, CalendarDate>;
   /** Set by PlanInstanceBillingFailed (why the bill run could not bill it), null after the next billing; absent if it never failed. */
   billingError?: BillingErrorDoc | null;
+  /** The client's key → value pairs: absent until some are given, {} once all are removed. */
+  metadata?: Metadata;
 }
 
 export interface BillingErrorDoc {
@@ -69,7 +72,8 @@ export interface BillingErrorDoc {
 export const planInstancesProjection: Projector = {
   name: 'planInstances',
   collections: [
-    { name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate'] },
+    // planId: GET /v1/plan-instances?planId= (the field is in every document: no rebuild needed for it).
+    { name: PLAN_INSTANCES, indexes: ['accountId', 'status', 'nextActionDate', 'planId'] },
     { name: BILLING_FAILURES, indexes: [] },
   ],
   eventTypes: [
@@ -81,6 +85,7 @@ export const planInstancesProjection: Projector = {
     'PlanCancelled',
     'PlanInstanceBillingFailed',
     'PlanInstanceStatusChanged',
+    'PlanInstanceMetadataChanged',
   ],
   // Every event reads its instance: a batch's instances are read in one query (a bill run's chunk: ~1,000).
   prefetch: (recorded) => [{ collection: PLAN_INSTANCES, tenantId: recorded.metadata.tenantId, id: (recorded.data as { planInstanceId: string }).planInstanceId }],
@@ -119,6 +124,7 @@ export const planInstancesProjection: Projector = {
         pendingChange: null,
         nextActionDate: startDate,
         ...usageBilledToOf(usageFromStart(plan, startDate).billedTo),
+        ...(event.data.metadata ? { metadata: event.data.metadata } : {}),
       };
       return [{ op: 'upsert', collection: PLAN_INSTANCES, tenantId, id, doc, position }];
     }
@@ -170,6 +176,8 @@ export const planInstancesProjection: Projector = {
       }
       case 'PlanInstanceStatusChanged':
         return patch({ status: event.data.to });
+      case 'PlanInstanceMetadataChanged':
+        return patch({ metadata: event.data.metadata });
       case 'PlanCancelled':
         return patch({ status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, pendingChange: null });
       default:

@@ -35,3 +35,35 @@ export async function findPage<T extends Doc>(store: ReadStore, collection: stri
 export function withCursor<T>(items: T[], nextCursor: string | undefined): { items: T[]; nextCursor?: string } {
   return nextCursor === undefined ? { items } : { items, nextCursor };
 }
+
+/**
+ * A page of the lists of issue 22 (`GET /v1/accounts`, `/v1/invoices`, `/v1/plan-instances`): `{ items, nextCursor?, hasMore }`.
+ * The older lists keep `withCursor` (no `hasMore`): their tests compare whole bodies, and changing them is one step of its own.
+ */
+export function listPage<T>(items: T[], nextCursor: string | undefined): { items: T[]; nextCursor?: string; hasMore: boolean } {
+  return nextCursor === undefined ? { items, hasMore: false } : { items, nextCursor, hasMore: true };
+}
+
+/** A query parameter that must be one of `allowed` (when given): a 400 naming the parameter otherwise. */
+export function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
+  throw InvalidInputError.forField(name, 'oneOf', `${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
+}
+
+/** A `YYYY-MM-DD` query parameter (when given): a 400 naming the parameter otherwise. */
+export function dateParameter(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+    const date = new Date(`${raw}T00:00:00Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === raw) return raw;
+  }
+  throw InvalidInputError.forField(name, 'date', `${name} must be a calendar date YYYY-MM-DD (got ${JSON.stringify(raw)})`);
+}
+
+/** A free-text query parameter (when given): a single, non-empty string of at most `max` characters. */
+export function textParameter(name: string, raw: string | undefined, max = 200): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && raw.length > 0 && raw.length <= max) return raw;
+  throw InvalidInputError.forField(name, 'text', `${name} must be a single non-empty value of at most ${max} characters`);
+}

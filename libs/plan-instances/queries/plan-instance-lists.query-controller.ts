@@ -1,0 +1,45 @@
+import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { knownStatuses, TenantView } from '../../tenancy/domain';
+import { CurrentTenant } from '../../tenancy';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { DEFAULT_PAGE_SIZE, findPage, listPage, MAX_PAGE_SIZE, oneOf, pageSize, textParameter } from '../../platform/http/paging';
+import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
+import { toPlanInstance } from './plan-instances.query-controller';
+
+/** GET /v1/plan-instances: the tenant's plan instances sorted by id, filtered on indexed fields only (accountId, status, planId). */
+@ApiTags('billing')
+@UseInterceptors(MinPositionInterceptor)
+@Controller('v1/plan-instances')
+export class PlanInstanceListsQueryController {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's plan instances (cancelled ones included) sorted by id, a page at a time: { items, nextCursor?, hasMore }" })
+  @ApiQuery({ name: 'accountId', required: false, description: 'Only this account’s instances' })
+  @ApiQuery({ name: 'status', required: false, description: "cancelled or one of the tenant's statuses (active, suspended, terminated or its own)" })
+  @ApiQuery({ name: 'planId', required: false, description: 'Only instances on this plan (any version)' })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  async list(
+    @CurrentTenant() tenant: TenantView,
+    @Query('accountId') accountId?: string,
+    @Query('status') status?: string,
+    @Query('planId') planId?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    const size = pageSize(limit);
+    const account = textParameter('accountId', accountId);
+    const plan = textParameter('planId', planId);
+    const wanted = oneOf('status', status, [...knownStatuses(tenant.settings), 'cancelled']);
+    const filter = {
+      ...(account !== undefined ? { accountId: account } : {}),
+      ...(wanted !== undefined ? { status: wanted } : {}),
+      ...(plan !== undefined ? { planId: plan } : {}),
+    };
+    const page = await findPage<PlanInstanceDoc>(this.store, PLAN_INSTANCES, tenant.id, { filter, sortBy: 'id', limit: size }, textParameter('cursor', cursor, 4096));
+    return listPage(page.items.map((doc) => toPlanInstance(doc.id, doc)), page.nextCursor);
+  }
+}
