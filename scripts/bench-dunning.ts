@@ -52,7 +52,7 @@ import { createReadStore } from '../libs/platform/read-store';
 import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.port';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
 import { TenantSettings } from '../libs/tenancy/domain/tenant.decider';
-import { ADMIN_KEY, advanceClock, appendDecided, commitCounts, cpuProfiler, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runStandalone, settled, startApp, Tenant, tenantEventsAfter, lastDay } from './bench-support';
+import { ADMIN_KEY, advanceClock, appendDecided, fmt, httpClient, mb, Row, RSS_SAMPLE_MS, runStandalone, settled, startApp, Tenant, tenantEventsAfter, lastDay, TimedDay, timedClockDay } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_DUNNING_ACCOUNTS ?? 100_000);
 const TARGET_STEPS_PER_SECOND = 3000;
@@ -211,38 +211,13 @@ async function timedEntryDay(app: NestFastifyApplication, tenant: SandboxTenant)
   return { seconds };
 }
 
-interface StepDay {
-  seconds: number;
-  cpuSeconds: number;
-  commits: [number, number, number];
-  written: number;
-  rssBefore: number;
-  rssDuring: number;
-  rssAfter: number;
-}
+type StepDay = TimedDay;
 
 /** The step day, timed alone, then checked against the log and the gateway's books. */
 async function timedStepDay(app: NestFastifyApplication, tenant: SandboxTenant): Promise<StepDay> {
-  const events = app.get<EventStore>(EVENT_STORE);
-  (global as { gc?: () => void }).gc?.(); // the entry day's garbage is not the step day's
-  const rssBefore = process.memoryUsage.rss();
-  const headBefore = await events.headPosition();
-  const profiler = await cpuProfiler(`dunning-step-${ACCOUNTS}`);
-  const sampler = rssSampler();
-  const cpuBefore = process.cpuUsage();
-  const commitsBefore = commitCounts(app);
-  const started = performance.now();
-  const body = await advanceClock(app, tenant, STEP_DAY);
-  const seconds = (performance.now() - started) / 1000;
-  const { user, system } = process.cpuUsage(cpuBefore);
-  const commits = commitCounts(app).map((count, i) => count - commitsBefore[i]) as [number, number, number];
-  const rssDuring = sampler.stop();
-  await profiler.stop();
-  const rssAfter = process.memoryUsage.rss();
-  if (body.days !== 1) throw new Error(`expected to advance 1 day to ${STEP_DAY}, advanced ${body.days}`);
-  const written = (await events.headPosition()) - headBefore;
-  await checkStepDay(app, events, tenant);
-  return { seconds, cpuSeconds: (user + system) / 1e6, commits, written, rssBefore, rssDuring, rssAfter };
+  const day = await timedClockDay(app, tenant, STEP_DAY, `dunning-step-${ACCOUNTS}`);
+  await checkStepDay(app, app.get<EventStore>(EVENT_STORE), tenant);
+  return day;
 }
 
 /** Every account took step 1 exactly once, and each of its actions happened once; nothing unexpected was written. */

@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EVENT_STORE, EventStore } from '../libs/platform/event-store/event-store.port';
-import { ADMIN_KEY, advanceClock, commitCounts, cpuProfiler, fmt, Http, httpClient, mb, Row, RSS_SAMPLE_MS, rssSampler, runPool, runStandalone, settled as settledOnce, startApp, Tenant, tenantEventsAfter, lastDay } from './bench-support';
+import { ADMIN_KEY, advanceClock, cpuProfiler, fmt, Http, httpClient, mb, Row, RSS_SAMPLE_MS, runPool, runStandalone, settled as settledOnce, startApp, Tenant, tenantEventsAfter, lastDay, TimedDay, timedClockDay } from './bench-support';
 
 const ORDERS = Number(process.env.BENCH_ORDER_COUNT ?? 100_000);
 const IN_FLIGHT = Number(process.env.BENCH_ORDER_IN_FLIGHT ?? 32);
@@ -153,41 +153,19 @@ async function timedOrders(app: NestFastifyApplication, client: Http, tenant: Te
   return { seconds, settleSeconds, cpuSeconds: (user + system) / 1e6, p50: percentile(50), p99: percentile(99) };
 }
 
-interface DueDay {
-  seconds: number;
-  cpuSeconds: number;
-  commits: [number, number, number];
-  written: number;
+interface DueDay extends TimedDay {
+  /** Events written after the advance answered (it answers once the day settled: 0). */
   late: number;
-  rssBefore: number;
-  rssDuring: number;
-  rssAfter: number;
 }
 
 /** The day on which every schedule's 2nd row falls due, timed alone, then checked against the log. */
 async function timedDueDay(app: NestFastifyApplication, tenant: Tenant): Promise<DueDay> {
   const events = app.get<EventStore>(EVENT_STORE);
-  (global as { gc?: () => void }).gc?.(); // the orders' garbage is not the day's
-  const rssBefore = process.memoryUsage.rss();
-  const headBefore = await events.headPosition();
-  const profiler = await cpuProfiler(`orders-due-day-${ORDERS}`);
-  const sampler = rssSampler();
-  const cpuBefore = process.cpuUsage();
-  const commitsBefore = commitCounts(app);
-  const started = performance.now();
-  const body = await advanceClock(app, tenant, DUE_DAY);
-  const seconds = (performance.now() - started) / 1000;
-  const { user, system } = process.cpuUsage(cpuBefore);
-  const commits = commitCounts(app).map((count, i) => count - commitsBefore[i]) as [number, number, number];
-  const rssDuring = sampler.stop();
-  await profiler.stop();
-  const rssAfter = process.memoryUsage.rss();
-  if (body.days !== 1) throw new Error(`expected to advance 1 day to ${DUE_DAY}, advanced ${body.days}`);
-  const written = (await events.headPosition()) - headBefore;
+  const day = await timedClockDay(app, tenant, DUE_DAY, `orders-due-day-${ORDERS}`);
   await settled(app);
-  const late = (await events.headPosition()) - headBefore - written; // the advance answers once the day settled: 0
+  const late = (await events.headPosition()) - day.headBefore - day.written; // the advance answers once the day settled: 0
   await checkDueDay(events, tenant);
-  return { seconds, cpuSeconds: (user + system) / 1e6, commits, written, late, rssBefore, rssDuring, rssAfter };
+  return { ...day, late };
 }
 
 /** Exactly one InstallmentInvoiced (row 2) and one ReceivablePosted of kind installment per schedule, nothing else billed. */

@@ -214,3 +214,43 @@ export function rssSampler(): { stop(): number } {
 export function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(0);
 }
+
+/** One business day advanced and timed alone: wall and CPU seconds, commits, events written, RSS around it. */
+export interface TimedDay {
+  seconds: number;
+  cpuSeconds: number;
+  commits: [number, number, number];
+  /** Events the day wrote before the advance answered. */
+  written: number;
+  /** The log's head before the day began. */
+  headBefore: number;
+  rssBefore: number;
+  rssDuring: number;
+  rssAfter: number;
+}
+
+/**
+ * Advances a sandbox tenant's clock by exactly one day to `date` and times it alone (garbage of the set-up collected
+ * first; BENCH_CPU_PROF profiles it as `profileName`): the measured day of bench-dunning and bench-orders.
+ */
+export async function timedClockDay(app: NestFastifyApplication, tenant: { apiKey: string }, date: string, profileName: string): Promise<TimedDay> {
+  const events = app.get<EventStore>(EVENT_STORE);
+  (global as { gc?: () => void }).gc?.(); // the set-up's garbage is not the day's
+  const rssBefore = process.memoryUsage.rss();
+  const headBefore = await events.headPosition();
+  const profiler = await cpuProfiler(profileName);
+  const sampler = rssSampler();
+  const cpuBefore = process.cpuUsage();
+  const commitsBefore = commitCounts(app);
+  const started = performance.now();
+  const body = await advanceClock(app, tenant, date);
+  const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  const commits = commitCounts(app).map((count, i) => count - commitsBefore[i]) as [number, number, number];
+  const rssDuring = sampler.stop();
+  await profiler.stop();
+  const rssAfter = process.memoryUsage.rss();
+  if (body.days !== 1) throw new Error(`expected to advance 1 day to ${date}, advanced ${body.days}`);
+  const written = (await events.headPosition()) - headBefore;
+  return { seconds, cpuSeconds: (user + system) / 1e6, commits, written, headBefore, rssBefore, rssDuring, rssAfter };
+}

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../shared-kernel/errors';
 import { ReadStoreError } from '../read-store/query';
 import { Doc, FindOptions, Page, ReadStore } from '../read-store/read-store.port';
+import { parseCalendarDate } from '../../shared-kernel/calendar-date';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -51,14 +52,9 @@ export function oneOf<T extends string>(name: string, raw: string | undefined, a
   throw InvalidInputError.forField(name, 'oneOf', `${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
 }
 
-/** A `YYYY-MM-DD` query parameter (when given): a 400 naming the parameter otherwise. */
+/** A `YYYY-MM-DD` query parameter (when given), checked as every input date is: a 400 naming the parameter otherwise. */
 export function dateParameter(name: string, raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw)) {
-    const date = new Date(`${raw}T00:00:00Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === raw) return raw;
-  }
-  throw InvalidInputError.forField(name, 'date', `${name} must be a calendar date YYYY-MM-DD (got ${JSON.stringify(raw)})`);
+  return raw === undefined ? undefined : parseCalendarDate(raw, name);
 }
 
 /** A free-text query parameter (when given): a single, non-empty string of at most `max` characters. */
