@@ -1,5 +1,5 @@
 import { BoundedContext } from '../platform/app/bounded-context';
-import { APP_CONFIG } from '../platform/config/config';
+import { AppConfig, APP_CONFIG } from '../platform/config/config';
 import { CUSTOMER_SESSIONS } from '../platform/http/customer-access';
 import { CreateCustomerUserHandler } from './commands/customer-users';
 import { PasswordEmails } from './commands/password-emails';
@@ -9,7 +9,7 @@ import { SignInHandler, SignInLimiter, signInLimiterFrom, SignOutHandler } from 
 import { SelfServiceQueryController } from './queries/self-service.query-controller';
 import { PortalController } from './portal';
 import { projectors } from './read-model';
-import { PasswordHasher } from './security/passwords';
+import { PasswordHasher, scryptParameters } from './security/passwords';
 import { SelfServiceSessions } from './sessions/customer-session-authenticator';
 
 /**
@@ -24,7 +24,7 @@ export const selfServiceContext: BoundedContext = {
   queryControllers: [SelfServiceQueryController, PortalController],
   commandHandlers: [CreateCustomerUserHandler, SignInHandler, SignOutHandler, RequestPasswordResetHandler, ConfirmPasswordResetHandler, ChangePasswordHandler],
   providers: [
-    { provide: PasswordHasher, useFactory: () => new PasswordHasher().prepare() },
+    { provide: PasswordHasher, useFactory: (config: AppConfig) => new PasswordHasher(scryptParameters(config.scryptLog2N)).prepare(), inject: [APP_CONFIG] },
     { provide: SignInLimiter, useFactory: signInLimiterFrom, inject: [APP_CONFIG] },
     PasswordEmails,
   ],

@@ -39,6 +39,13 @@ export interface AppConfig {
   webhookRetryBaseMs: number;
   /** Where email is sent (nodemailer: smtp://user:pass@host:port, smtps://…; ?from= sets the sender); unset: production emails are recorded as not sent. */
   smtpUrl: string | undefined;
+  /** Where customers reach the product (links in invitation and reset emails); default `http://localhost:<PORT>`, no trailing slash. */
+  publicUrl: string;
+  /** A customer session's absolute lifetime and its idle timeout (self-service). */
+  sessionLifetimeMinutes: number;
+  sessionIdleMinutes: number;
+  /** Customer password hashes cost scrypt N = 2^this (10 to 20). */
+  scryptLog2N: number;
   /** Crash tests only (see libs/process-manager-runtime/faults.ts). */
   fault: string | undefined;
 }
@@ -74,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhookTimeoutMs: integer(env.WEBHOOK_TIMEOUT_MS ?? '10000', 'WEBHOOK_TIMEOUT_MS'),
     webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS ?? '60000', 'WEBHOOK_RETRY_BASE_MS'),
     smtpUrl: env.SMTP_URL || undefined,
+    publicUrl: publicUrl(env.PUBLIC_URL, env.PORT ?? '3000'),
+    sessionLifetimeMinutes: bounded(env.SESSION_LIFETIME_MINUTES || '720', 'SESSION_LIFETIME_MINUTES', 1, MINUTES_PER_LEAP_YEAR),
+    sessionIdleMinutes: bounded(env.SESSION_IDLE_MINUTES || '30', 'SESSION_IDLE_MINUTES', 1, MINUTES_PER_LEAP_YEAR),
+    scryptLog2N: bounded(env.SELF_SERVICE_SCRYPT_LOG2N || '15', 'SELF_SERVICE_SCRYPT_LOG2N', 10, 20),
     fault: env.BILLING_FAULT || undefined,
   };
 }
@@ -88,6 +99,20 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 function integer(value: string, name: string): number {
   if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number; got "${value}"`);
   return Number(value);
+}
+
+const MINUTES_PER_LEAP_YEAR = 60 * 24 * 366;
+
+function bounded(value: string, name: string, min: number, max: number): number {
+  const number = integer(value.trim(), name);
+  if (number < min || number > max) throw new ConfigError(`${name} must be from ${min} to ${max}; got "${value}"`);
+  return number;
+}
+
+function publicUrl(value: string | undefined, port: string): string {
+  const url = value?.trim() || `http://localhost:${port}`;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new ConfigError(`PUBLIC_URL must be an http(s) address such as https://billing.example.com; got "${value}"`);
+  return url.replace(/\/+$/, '');
 }
 
 // Refused here rather than by listen(), so a bad port fails before anything is stored (e.g. a generated admin key).

@@ -9,7 +9,7 @@ import { deterministicUuid } from '../../shared-kernel/ids';
 import { SendEmailCommand } from '../../notifications';
 import { TenantDirectory } from '../../tenancy';
 import { CustomerPasswordResetRequested, CustomerUser } from '../domain';
-import { passwordLink, selfServiceSettings } from '../settings';
+import { passwordLink } from '../settings';
 
 /**
  * Emails a set-password link (an invitation, or a reset) through the notifications context's SendEmail, to the
@@ -28,7 +28,7 @@ export class PasswordEmails {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.publicUrl = selfServiceSettings(process.env, String(config.port)).publicUrl;
+    this.publicUrl = config.publicUrl;
   }
 
   /** Sends the email of the CustomerPasswordResetRequested at `revision` of `stream` (the command's last event); never throws (logged). */

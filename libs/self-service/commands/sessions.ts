@@ -85,7 +85,7 @@ export class SignInHandler implements ICommandHandler<SignInCommand, CommandOutc
     @Inject(SYSTEM_CLOCK) private readonly clock: SystemClock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.settings = selfServiceSettings(process.env, String(config.port));
+    this.settings = selfServiceSettings(config);
   }
 
   async execute({ data }: SignInCommand): Promise<CommandOutcome<SignInBody>> {

@@ -1,4 +1,5 @@
-import { defaultScryptParameters, PasswordHasher } from './passwords';
+import { loadConfig } from '../../platform/config/config';
+import { PasswordHasher, scryptParameters } from './passwords';
 import { newPasswordToken, newSessionToken, tokenHash, userIdOfPasswordToken } from './tokens';
 
 describe('password hashing (scrypt)', () => {
@@ -20,10 +21,10 @@ describe('password hashing (scrypt)', () => {
   });
 
   it('defaults to N = 2^15, r = 8, p = 1, and the production cost works (32 MiB)', async () => {
-    expect(defaultScryptParameters({})).toEqual({ N: 32768, r: 8, p: 1 });
-    expect(defaultScryptParameters({ SELF_SERVICE_SCRYPT_LOG2N: '12' })).toEqual({ N: 4096, r: 8, p: 1 });
-    expect(() => defaultScryptParameters({ SELF_SERVICE_SCRYPT_LOG2N: '8' })).toThrow(/from 10 to 20/);
-    const production = new PasswordHasher(defaultScryptParameters({}));
+    expect(scryptParameters()).toEqual({ N: 32768, r: 8, p: 1 });
+    expect(scryptParameters(loadConfig({ SELF_SERVICE_SCRYPT_LOG2N: '12' }).scryptLog2N)).toEqual({ N: 4096, r: 8, p: 1 });
+    expect(() => loadConfig({ SELF_SERVICE_SCRYPT_LOG2N: '8' })).toThrow(/SELF_SERVICE_SCRYPT_LOG2N must be from 10 to 20/);
+    const production = new PasswordHasher(scryptParameters(loadConfig({}).scryptLog2N));
     expect(await production.verify('a production password', await production.hash('a production password'))).toBe(true);
   });
 

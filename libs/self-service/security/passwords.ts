@@ -18,10 +18,8 @@ export interface ScryptParameters {
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 
-export function defaultScryptParameters(env: NodeJS.ProcessEnv = process.env): ScryptParameters {
-  const raw = env.SELF_SERVICE_SCRYPT_LOG2N;
-  const log2n = raw === undefined || raw === '' ? 15 : Number(raw);
-  if (!Number.isInteger(log2n) || log2n < 10 || log2n > 20) throw new Error(`SELF_SERVICE_SCRYPT_LOG2N must be an integer from 10 to 20; got "${raw}"`);
+/** N = 2^log2n (the configuration checks 10 to 20: SELF_SERVICE_SCRYPT_LOG2N), r = 8, p = 1. */
+export function scryptParameters(log2n = 15): ScryptParameters {
   return { N: 2 ** log2n, r: 8, p: 1 };
 }
 
@@ -34,7 +32,7 @@ function derive(password: string, salt: Buffer, { N, r, p }: ScryptParameters): 
 export class PasswordHasher {
   private dummy: Promise<string> | null = null;
 
-  constructor(private readonly parameters: ScryptParameters = defaultScryptParameters()) {}
+  constructor(private readonly parameters: ScryptParameters = scryptParameters()) {}
 
   /** Makes the dummy hash now (off the event loop), so even the first unknown email costs one hash, not two. */
   prepare(): this {

@@ -48,7 +48,7 @@ export class SelfServiceSessions implements CustomerSessionAuthenticator {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.settings = selfServiceSettings(process.env, String(config.port));
+    this.settings = selfServiceSettings(config);
   }
 
   async authenticate(token: string): Promise<CustomerSession | null> {
