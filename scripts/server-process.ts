@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { OpenApiRecorder } from './openapi-recorder';
 
 /**
  * A built app (`npm run build`) as a real child process on a free port: for the crash suite (scripts/crash-rounds.ts)
@@ -65,6 +66,8 @@ function freePort(): Promise<number> {
   });
 }
 
+const recorder = OpenApiRecorder.fromEnv();
+
 /** One JSON request to a server process; an empty answer's body is null. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function callServer(url: string, method: string, route: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
@@ -74,5 +77,6 @@ export async function callServer(url: string, method: string, route: string, key
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
+  await recorder?.record(url, method, route, response.status, response.headers.get('content-type'), text);
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 }

@@ -10,6 +10,7 @@ import { FixedClock } from '../../libs/platform/clock/clock';
 import { loadConfig } from '../../libs/platform/config/config';
 import { ReadYourWrites } from '../../libs/platform/app/read-your-writes';
 import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
+import { OpenApiRecorder } from '../../scripts/openapi-recorder';
 
 export const ADMIN_KEY = 'test-admin-key';
 
@@ -63,6 +64,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
+  const recorder = OpenApiRecorder.fromEnv();
   const request = async <T>(method: string, route: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.key !== null && opts.key !== undefined) headers.authorization = `Bearer ${opts.key}`;
@@ -71,6 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     const response = await fetch(`${url}${route}`, { method, headers, body });
     const text = await response.text();
+    await recorder?.record(url, method, route, response.status, response.headers.get('content-type'), text);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -13,6 +13,9 @@ import { registerBodyLimits } from './body-limits';
 import { errorBody } from './error-body';
 import { createValidationPipe } from './validation';
 import { Metrics } from '../metrics/metrics';
+import { completeOpenApi, RecordedResponses } from './openapi/openapi';
+import recordedResponses from './openapi/responses.json';
+import { routeFactsOf } from './openapi/route-facts';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const POLLED_ROUTES = new Set(['/health', '/metrics']);
@@ -112,9 +115,10 @@ function setUpOpenApi(app: NestFastifyApplication, title: string): void {
           'dates are YYYY-MM-DD. Authorization: Bearer <key> (admin key for /v1/tenants, a tenant API key elsewhere).',
       )
       .setVersion('0.1.0')
-      .addBearerAuth()
-      .addSecurityRequirements('bearer')
+      .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+      .addServer('/', 'This server')
       .build(),
   );
+  completeOpenApi(document, routeFactsOf(app), recordedResponses as RecordedResponses);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
 }
