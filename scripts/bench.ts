@@ -40,6 +40,10 @@
  *  - event feed (./bench-event-feed.ts): a tenant's published events read through GET /v1/events in pages of 1,000,
  *    one request in flight, ≥ 50,000 events/s; BENCH_FEED_EVENTS (default 200000), BENCH_FEED_OTHER_EVENTS (20000,
  *    another tenant's, interleaved); BENCH_SKIP_EVENT_FEED=1 leaves it out
+ *  - request path (./bench-request-path.ts): POST /v1/accounts and GET /v1/accounts/{id} over HTTP with autocannon, at
+ *    16 and 64 connections, against the product (npm start) and a bare Fastify in the same run: req/s, p50, p99 and
+ *    the share; writes ≥ 25% of bare Fastify with p99 < 20 ms at 64 connections, reads ≥ 50%. BENCH_REQUEST_SECONDS
+ *    (default 5) per run, BENCH_REQUEST_ROUNDS (1, median); BENCH_SKIP_REQUEST_PATH=1 leaves it out
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -102,6 +106,9 @@ async function main(): Promise<void> {
   const eventFeed = process.env.BENCH_SKIP_EVENT_FEED === '1' ? SKIPPED : benchInChildProcess('bench-event-feed.js', 'event feed');
   // An account's history: a page of 100 of an account with 1,000 events among 200,000 of its tenant (./bench-history.ts); BENCH_SKIP_HISTORY=1 leaves it out.
   const history = process.env.BENCH_SKIP_HISTORY === '1' ? SKIPPED : benchInChildProcess('bench-history.js', 'history');
+  // Single HTTP requests against the product and a bare Fastify, POST and GET /v1/accounts at 16 and 64 connections
+  // (./bench-request-path.ts; BENCH_REQUEST_SECONDS per run, default 5); BENCH_SKIP_REQUEST_PATH=1 leaves it out.
+  const requestPath = process.env.BENCH_SKIP_REQUEST_PATH === '1' ? SKIPPED : benchInChildProcess('bench-request-path.js', 'request path');
 
   const ratio = pipeline / raw;
   const rows: Array<[string, string, string]> = [
@@ -124,10 +131,11 @@ async function main(): Promise<void> {
     ...selfService.rows,
     ...history.rows,
     ...eventFeed.rows,
+    ...requestPath.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService, history, eventFeed].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService, history, eventFeed, requestPath].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 

@@ -27,6 +27,7 @@ import {
   CustomerSessionAuthenticator,
 } from '../platform/http/customer-access';
 import { NotFoundError } from '../shared-kernel/errors';
+import { ApiKeyCache } from './api-key-cache';
 
 /** How long an unknown key may wait for the tenants read model to catch up (a tenant created a moment ago). */
 const NEW_KEY_WAIT_MS = 2000;
@@ -63,6 +64,9 @@ export class AdminKey {
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  /** Tenants by key hash, dropped whenever the tenants read model changes (all-in-one and worker only). */
+  private readonly keys: ApiKeyCache;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tenants: TenantDirectory,
@@ -72,7 +76,9 @@ export class ApiKeyGuard implements CanActivate {
     private readonly failures: AuthFailureLimiter,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Optional() @Inject(CUSTOMER_SESSIONS) private readonly sessions: CustomerSessionAuthenticator | null,
-  ) {}
+  ) {
+    this.keys = new ApiKeyCache(readYourWrites);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access>(ACCESS, [context.getHandler(), context.getClass()]) ?? 'tenant';
@@ -169,10 +175,11 @@ export class ApiKeyGuard implements CanActivate {
    * not be there yet: when the read models are behind the log, wait for them (bounded) and look again.
    */
   private async tenantFor(keyHash: string): Promise<TenantView | null> {
-    const tenant = await this.tenants.byApiKeyHash(keyHash);
+    const read = () => this.tenants.byApiKeyHash(keyHash);
+    const tenant = await this.keys.tenantFor(keyHash, read);
     if (tenant) return tenant;
     const caughtUp = await this.readYourWrites.waitFor(await this.events.headPosition(), NEW_KEY_WAIT_MS);
-    return caughtUp ? this.tenants.byApiKeyHash(keyHash) : null;
+    return caughtUp ? this.keys.tenantFor(keyHash, read) : null;
   }
 }
 

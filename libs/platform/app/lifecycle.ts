@@ -1,3 +1,4 @@
+import { drainLogs } from '../logging/logger';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
@@ -29,5 +30,8 @@ export class Lifecycle implements OnApplicationShutdown {
     await this.events.close();
     await this.store.close();
     this.logger.info('stores closed');
+    // Logs are written asynchronously (decision 0019) and Nest re-raises the signal next, which ends the process
+    // without an 'exit' event: the buffered lines must be out before that.
+    await drainLogs();
   }
 }

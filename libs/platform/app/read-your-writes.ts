@@ -23,6 +23,16 @@ export class ReadYourWrites {
     this.runner = runner;
   }
 
+  /**
+   * Registers `listener` for the local consumers' changes (a consumer's name once it handled events of its types,
+   * told before the waiters for that position): what keeps an in-memory cache of a read model current. Null when no
+   * local runner is attached (a split deployment's API process: another process builds the read models, so nothing
+   * here would know of a change, and such a cache must not be used).
+   */
+  onChange(listener: (name: string) => void): (() => void) | null {
+    return this.runner ? this.runner.onChange(listener) : null;
+  }
+
   /** True when a command's HTTP response should wait for its read models (all-in-one). */
   get waitsAfterCommands(): boolean {
     return this.runner !== null;

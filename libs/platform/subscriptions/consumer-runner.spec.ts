@@ -238,3 +238,28 @@ describe('ConsumerRunner: one tenant’s event that cannot be handled is parked;
     expect(await new ParkedEvents(store).list()).toMatchObject([{ consumer: 'pm', tenantId: 'bad', error: 'date out of range 0000-9999' }]);
   });
 });
+
+describe('ConsumerRunner: changes (what keeps caches of read models current)', () => {
+  it('names a consumer once it handled events of its types, before the waiters hear of that position; batches of other types change nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'changes-'));
+    const events = createEventStore({ kind: 'sqlite', dataDir: dir });
+    const store = createReadStore({ kind: 'sqlite', dataDir: dir });
+    const runner = new ConsumerRunner(events, store, [projectionConsumer(notesProjector(new Set()), store)], pino({ level: 'silent' }));
+    const heard: string[] = [];
+    runner.onChange((name) => heard.push(name));
+    try {
+      await runner.start();
+      await events.appendToStream('other-1', [{ ...note('t', 1), type: 'SomethingElse', id: 'other-1' }], 'no_stream');
+      expect(await runner.waitFor(1, 10_000)).toBe(true);
+      expect(heard).toEqual([]);
+      const { position } = await events.appendToStream('note-t.2', [note('t', 2)], 'no_stream');
+      await runner.waitFor(position, 10_000).then((reached) => heard.push(`reached ${reached}`));
+      expect(heard).toEqual(['notes', 'reached true']);
+    } finally {
+      await runner.stop();
+      await events.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -76,6 +76,7 @@ export class ConsumerRunner implements PositionSource {
   private readonly running: Running[];
   private readonly waiters = new Set<() => void>();
   private readonly moveListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(name: string) => void>();
   private readonly parked: ParkedEvents;
   private readonly parking: ParkingOptions;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -146,6 +147,15 @@ export class ConsumerRunner implements PositionSource {
     return waitUntilReached(() => this.position(names) >= position, () => this.stopping, this.waiters, timeoutMs);
   }
 
+  /**
+   * Called with a consumer's name after it handled events of its types (a projector: its documents may have
+   * changed), before the waiters for that position are told: a cache of a read model drops what it holds first.
+   */
+  onChange(listener: (name: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   /** Called after a consumer's position moved (its batch committed); e.g. to report positions to another thread. */
   onMove(listener: () => void): () => void {
     this.moveListeners.add(listener);
@@ -187,6 +197,15 @@ export class ConsumerRunner implements PositionSource {
   /** The batch without the events of blocked tenants; after a failure, event by event. */
   private async handle(entry: Running, batch: EventBatch): Promise<void> {
     const events = entry.blocked.size === 0 ? batch : withoutTenants(batch, entry.blocked);
+    try {
+      await this.handleUnblocked(entry, batch, events);
+    } finally {
+      // Also after a failure: an event-by-event pass may have written some of its events.
+      if (events.length > 0) this.changed(entry.consumer.name);
+    }
+  }
+
+  private async handleUnblocked(entry: Running, batch: EventBatch, events: EventBatch): Promise<void> {
     if (!entry.isolateNext) return entry.consumer.handleBatch(events);
     const wanted = entry.consumer.eventTypes ? new Set(entry.consumer.eventTypes) : null;
     for (const event of events) {
@@ -256,6 +275,7 @@ export class ConsumerRunner implements PositionSource {
       if (wanted && !wanted.has(event.type)) continue;
       try {
         await entry.consumer.handleEvents([event]);
+        this.changed(entry.consumer.name);
       } catch (error) {
         if (this.stopping) throw error;
         const now = this.parking.now();
@@ -298,6 +318,10 @@ export class ConsumerRunner implements PositionSource {
     const run = entry.turn.then(work);
     entry.turn = run.catch(() => undefined);
     return run;
+  }
+
+  private changed(name: string): void {
+    for (const listener of [...this.changeListeners]) listener(name);
   }
 
   private notify(): void {

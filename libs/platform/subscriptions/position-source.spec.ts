@@ -41,3 +41,19 @@ describe('CombinedPositions', () => {
     await expect(combined.waitFor(9, 10)).resolves.toBe(false);
   });
 });
+
+describe('changes reported (what keeps caches of read models current)', () => {
+  it('tells the consumers that changed before it answers the waiters, through CombinedPositions too', async () => {
+    const remote = new ReportedPositions(['tenants', 'accounts']);
+    const combined = new CombinedPositions([new ReportedPositions(['pm']), remote]);
+    const heard: string[] = [];
+    const stop = combined.onChange((name) => heard.push(name));
+    const waiting = remote.waitFor(4, 1_000).then((reached) => heard.push(`reached ${reached}`));
+    remote.report({ tenants: 4, accounts: 4 }, ['tenants']);
+    await waiting;
+    expect(heard).toEqual(['tenants', 'reached true']);
+    stop();
+    remote.report({ tenants: 5 }, ['tenants']);
+    expect(heard).toEqual(['tenants', 'reached true']);
+  });
+});

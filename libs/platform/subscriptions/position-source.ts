@@ -9,6 +9,11 @@ export interface PositionSource {
   position(names?: readonly string[]): number;
   /** Resolves true once the named consumers this source knows reached `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean>;
+  /**
+   * Calls `listener` with a consumer's name once it handled events of its types (its read model may have changed),
+   * before the waiters for that position are told. Returns the unregister function.
+   */
+  onChange(listener: (name: string) => void): () => void;
 }
 
 /**
@@ -18,13 +23,16 @@ export interface PositionSource {
 export class ReportedPositions implements PositionSource {
   private readonly reached = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
+  private readonly changeListeners = new Set<(name: string) => void>();
   private closed = false;
 
   constructor(readonly names: string[]) {
     for (const name of names) this.reached.set(name, 0);
   }
 
-  report(positions: Record<string, number>): void {
+  /** `changed`: the consumers that handled events of their types since the last report (told before the waiters). */
+  report(positions: Record<string, number>, changed: readonly string[] = []): void {
+    for (const name of changed) for (const listener of [...this.changeListeners]) listener(name);
     for (const [name, position] of Object.entries(positions)) {
       const current = this.reached.get(name);
       if (current !== undefined && position > current) this.reached.set(name, position);
@@ -51,6 +59,11 @@ export class ReportedPositions implements PositionSource {
     return waitUntilReached(() => this.position(names) >= position, () => this.closed, this.waiters, timeoutMs);
   }
 
+  onChange(listener: (name: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
   private notify(): void {
     for (const check of [...this.waiters]) check();
   }
@@ -71,6 +84,11 @@ export class CombinedPositions implements PositionSource {
   async waitFor(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
     const answers = await Promise.all(this.sources.map((source) => source.waitFor(position, timeoutMs, names)));
     return answers.every(Boolean);
+  }
+
+  onChange(listener: (name: string) => void): () => void {
+    const unregister = this.sources.map((source) => source.onChange(listener));
+    return () => unregister.forEach((stop) => stop());
   }
 }
 

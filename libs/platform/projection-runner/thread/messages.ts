@@ -31,7 +31,7 @@ export interface ThreadStats {
 export type FromThread =
   /** Projectors prepared and checkpoints read; their positions. */
   | { type: 'ready'; positions: Record<string, number> }
-  /** Positions after batches committed (checkpoints included). */
-  | { type: 'positions'; positions: Record<string, number>; stats: ThreadStats }
+  /** Positions after batches committed (checkpoints included); `changed`: projectors that wrote since the last report. */
+  | { type: 'positions'; positions: Record<string, number>; stats: ThreadStats; changed?: string[] }
   /** Stopped cleanly: the last positions, stores closed. */
   | { type: 'stopped'; positions: Record<string, number>; stats: ThreadStats };

@@ -39,14 +39,19 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
     }
   });
 
-  // One message per turn however many consumers moved in it.
+  // One message per turn however many consumers moved in it; it names the projectors that handled events of their
+  // types, so the main thread's caches of read models (API keys) drop what they hold before the waiters are told.
   let reportScheduled = false;
+  let changed = new Set<string>();
+  runner.onChange((name) => changed.add(name));
   runner.onMove(() => {
     if (reportScheduled) return;
     reportScheduled = true;
     queueMicrotask(() => {
       reportScheduled = false;
-      if (!stopping) post({ type: 'positions', positions: runner.positions(), stats: { ...store.stats, failedBatches: runner.failedBatches } });
+      const names = [...changed];
+      changed = new Set();
+      if (!stopping) post({ type: 'positions', positions: runner.positions(), stats: { ...store.stats, failedBatches: runner.failedBatches }, ...(names.length > 0 ? { changed: names } : {}) });
     });
   });
 

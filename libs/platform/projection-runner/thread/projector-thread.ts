@@ -58,6 +58,10 @@ export class ProjectorThread implements PositionSource {
     return this.reported.waitFor(position, timeoutMs, names);
   }
 
+  onChange(listener: (name: string) => void): () => void {
+    return this.reported.onChange(listener);
+  }
+
   /** Resolves once the thread has prepared its projectors and read their checkpoints. */
   async start(): Promise<void> {
     this.unwatch = this.options.events.onCommitted(() => this.send({ type: 'appended' }));
@@ -98,7 +102,9 @@ export class ProjectorThread implements PositionSource {
           resolve();
         }
         if (message.type !== 'ready') this.threadStats = message.stats;
-        this.reported.report(message.positions);
+        // A (re)started thread may have committed batches it never reported (it died in between): every read model
+        // counts as changed then.
+        this.reported.report(message.positions, message.type === 'ready' ? this.reported.names : message.type === 'positions' ? message.changed : undefined);
       });
       worker.on('error', (error) => {
         logger.error({ err: error }, 'projector thread failed');
