@@ -11,7 +11,7 @@
  *    the same layer of contexts before it, so nothing circles between contexts.
  *  - apps/: composition; contexts only through their manifests.
  */
-const CONTEXT_ORDER = ['tenancy', 'time', 'accounts', 'catalog', 'plan-instances', 'pools', 'usage', 'payments', 'statements', 'notifications', 'dunning', 'orders', 'self-service'];
+const CONTEXT_ORDER = ['tenancy', 'time', 'accounts', 'catalog', 'plan-instances', 'pools', 'usage', 'payments', 'statements', 'notifications', 'dunning', 'orders', 'self-service', 'audit'];
 const CONTEXT = `(${CONTEXT_ORDER.join('|')})`;
 // Pure code may use these packages and nothing else from outside the product.
 const PURE_PACKAGES = 'node_modules/(decimal\\.js|@js-temporal/polyfill)/';

@@ -15,6 +15,7 @@ import { notificationsContext } from '../libs/notifications';
 import { dunningContext } from '../libs/dunning';
 import { ordersContext } from '../libs/orders';
 import { selfServiceContext } from '../libs/self-service';
+import { auditContext } from '../libs/audit';
 
 /** The bounded contexts of the product, listed once: every app composes itself from this list. */
 export const CONTEXTS: readonly BoundedContext[] = [
@@ -31,6 +32,7 @@ export const CONTEXTS: readonly BoundedContext[] = [
   dunningContext,
   ordersContext,
   selfServiceContext,
+  auditContext,
 ];
 
 /** Every read model: the worker (or the projector thread) runs them and `npm run rebuild` replays them. */

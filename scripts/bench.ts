@@ -37,6 +37,8 @@
  *  - history (./bench-history.ts, no target given): GET /v1/accounts/{id}/history, a page of 100 of an account with
  *    BENCH_HISTORY_ACCOUNT_EVENTS (1,000) events among BENCH_HISTORY_EVENTS (200,000) of its tenant: p50 and p95;
  *    BENCH_SKIP_HISTORY=1 leaves it out
+ *  - time travel and audit (./bench-time-travel.ts): an account as of a year back on a tenant of 1,000,000 events
+ *    (target < 50 ms at the median) and the recompute audit's events/s (target ≥ 50,000); BENCH_SKIP_TIME_TRAVEL=1
  *  - event feed (./bench-event-feed.ts): a tenant's published events read through GET /v1/events in pages of 1,000,
  *    one request in flight, ≥ 50,000 events/s; BENCH_FEED_EVENTS (default 200000), BENCH_FEED_OTHER_EVENTS (20000,
  *    another tenant's, interleaved); BENCH_SKIP_EVENT_FEED=1 leaves it out
@@ -106,6 +108,8 @@ async function main(): Promise<void> {
   const eventFeed = process.env.BENCH_SKIP_EVENT_FEED === '1' ? SKIPPED : benchInChildProcess('bench-event-feed.js', 'event feed');
   // An account's history: a page of 100 of an account with 1,000 events among 200,000 of its tenant (./bench-history.ts); BENCH_SKIP_HISTORY=1 leaves it out.
   const history = process.env.BENCH_SKIP_HISTORY === '1' ? SKIPPED : benchInChildProcess('bench-history.js', 'history');
+  // An account a year back on a tenant of 1,000,000 events, and the audit's recompute rate (./bench-time-travel.ts); BENCH_SKIP_TIME_TRAVEL=1 leaves it out.
+  const timeTravel = process.env.BENCH_SKIP_TIME_TRAVEL === '1' ? SKIPPED : benchInChildProcess('bench-time-travel.js', 'time travel and audit');
   // Single HTTP requests against the product and a bare Fastify, POST and GET /v1/accounts at 16 and 64 connections
   // (./bench-request-path.ts; BENCH_REQUEST_SECONDS per run, default 5); BENCH_SKIP_REQUEST_PATH=1 leaves it out.
   const requestPath = process.env.BENCH_SKIP_REQUEST_PATH === '1' ? SKIPPED : benchInChildProcess('bench-request-path.js', 'request path');
@@ -130,12 +134,13 @@ async function main(): Promise<void> {
     ...orders.rows,
     ...selfService.rows,
     ...history.rows,
+    ...timeTravel.rows,
     ...eventFeed.rows,
     ...requestPath.rows,
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService, history, eventFeed, requestPath].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService, history, timeTravel, eventFeed, requestPath].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 

@@ -22,7 +22,8 @@ describe('Unknown query parameters', () => {
   });
 
   it('names every unknown parameter, and refuses asOf where a route does not take it', async () => {
-    const response = await t.request('GET', '/v1/accounts/acc-1?asOf=2026-01-01&asOfPosition=3', { key });
+    // (GET /v1/accounts/{id} takes them since time travel, decision 0020; its payment responsibility does not.)
+    const response = await t.request('GET', '/v1/accounts/acc-1/payment-responsibility?asOf=2026-01-01&asOfPosition=3', { key });
     expect(response.status).toBe(400);
     expect(details(response.body)).toEqual(['asOf:unknownParameter', 'asOfPosition:unknownParameter']);
     expect(response.body.details[0].message).toContain('this route takes no query parameters');

@@ -8,6 +8,7 @@ import { MinPositionInterceptor } from '../../platform/http/min-position.interce
 import { badCursor, DEFAULT_PAGE_SIZE, listPage, MAX_PAGE_SIZE, pageSize, textParameter } from '../../platform/http/paging';
 import { ACCOUNTS } from '../read-model/accounts.projection';
 import { toAccount } from './accounts.query-controller';
+import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 /** The highest code point: `prefix + PREFIX_END` bounds every string starting with prefix, in UTF-8 and UTF-16 order alike. */
 const PREFIX_END = '\u{10FFFF}';
@@ -24,7 +25,10 @@ const PREFIX_END = '\u{10FFFF}';
 @UseInterceptors(MinPositionInterceptor)
 @Controller('v1/accounts')
 export class AccountListsQueryController {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The tenant's accounts sorted by id, a page at a time: { items, nextCursor?, hasMore }" })
@@ -33,6 +37,8 @@ export class AccountListsQueryController {
   @ApiQuery({ name: 'parentAccountId', required: false, description: 'Only the direct children of this account' })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
   async list(
     @CurrentTenant() tenant: TenantView,
     @Query('q') q?: string,
@@ -40,7 +46,10 @@ export class AccountListsQueryController {
     @Query('parentAccountId') parentAccountId?: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
   ) {
+    const past = parseAsOf({ asOf, asOfPosition });
     const size = pageSize(limit);
     const search = textParameter('q', q)?.toLowerCase();
     const parent = textParameter('parentAccountId', parentAccountId);
@@ -52,7 +61,8 @@ export class AccountListsQueryController {
       ...(parent !== undefined ? { parentAccountId: parent } : {}),
       ...(after !== undefined ? { id: { gt: after } } : {}),
     };
-    const read = async (filter: Filter) => (await this.store.find(ACCOUNTS, tenant.id, { filter, sortBy: 'id', limit: size + 1 })).items;
+    const read = (filter: Filter) =>
+      this.timeTravel.read(tenant, past, this.store, async ({ store }) => (await store.find(ACCOUNTS, tenant.id, { filter, sortBy: 'id', limit: size + 1 })).items);
     let docs: StoredDoc[];
     if (search === undefined) {
       docs = await read(base);

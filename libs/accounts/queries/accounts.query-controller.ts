@@ -15,6 +15,7 @@ import { withDefaults } from '../domain/payment-responsibility.decider';
 import { DEFAULT_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { CustomerMay } from '../../platform/http/customer-access';
+import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 @ApiTags('accounts')
 @UseInterceptors(MinPositionInterceptor)
@@ -23,15 +24,21 @@ export class AccountsQueryController {
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly timeTravel: TimeTravel,
   ) {}
 
   @CustomerMay({ param: 'id' })
   @Get(':id')
-  @ApiOperation({ summary: 'An account, from its read model' })
-  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
-    const doc = await this.store.get(ACCOUNTS, tenant.id, id);
-    if (!doc) throw new NotFoundError('Account', id);
-    return toAccount(id, doc);
+  @ApiOperation({ summary: 'An account, from its read model (or as it was: asOf, asOfPosition)' })
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
+    // Only the events about the account are replayed for its own document (decision 0020).
+    return this.timeTravel.readAccount(tenant, parseAsOf({ asOf, asOfPosition }), id, this.store, async ({ store }) => {
+      const doc = await store.get(ACCOUNTS, tenant.id, id);
+      if (!doc) throw new NotFoundError('Account', id);
+      return toAccount(id, doc);
+    });
   }
 
   @Get(':id/payment-responsibility')

@@ -9,6 +9,7 @@ import { owedBy } from '../../plan-instances/domain';
 import { InvalidInputError } from '../../shared-kernel/errors';
 import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 import { dateParameter, DEFAULT_PAGE_SIZE, findPage, listPage, MAX_PAGE_SIZE, oneOf, pageSize, textParameter } from '../../platform/http/paging';
 
 export const INVOICE_STATUSES = ['unpaid', 'partiallyPaid', 'paid', 'writtenOff'] as const;
@@ -29,7 +30,10 @@ const MAX_PAGES_READ = 5;
 @UseInterceptors(MinPositionInterceptor)
 @Controller('v1/invoices')
 export class InvoiceListsQueryController {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -43,6 +47,8 @@ export class InvoiceListsQueryController {
   @ApiQuery({ name: 'to', required: false, description: 'Invoice date YYYY-MM-DD, inclusive, not before from' })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
   async list(
     @CurrentTenant() tenant: TenantView,
     @Query('accountId') accountId?: string,
@@ -51,7 +57,10 @@ export class InvoiceListsQueryController {
     @Query('to') to?: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
   ) {
+    const past = parseAsOf({ asOf, asOfPosition });
     const size = pageSize(limit);
     const account = textParameter('accountId', accountId);
     const wanted = oneOf('status', status, INVOICE_STATUSES);
@@ -64,11 +73,16 @@ export class InvoiceListsQueryController {
       ...(account !== undefined ? { accountId: account } : {}),
       ...(start !== undefined || end !== undefined ? { invoiceDate: { ...(start !== undefined ? { gte: start } : {}), ...(end !== undefined ? { lte: end } : {}) } } : {}),
     };
-    let after = textParameter('cursor', cursor, 4096);
+    const first = textParameter('cursor', cursor, 4096);
+    return this.timeTravel.read(tenant, past, this.store, ({ store }) => this.page(store, tenant.id, filter, size, wanted, first));
+  }
+
+  private async page(store: ReadStore, tenantId: string, filter: Filter, size: number, wanted: string | undefined, first: string | undefined) {
+    let after = first;
     const items: ReturnType<typeof toListItem>[] = [];
     for (let read = 0; read < (wanted === undefined ? 1 : MAX_PAGES_READ); read++) {
-      const page = await findPage<InvoiceDoc>(this.store, INVOICES, tenant.id, { filter, sortBy: 'number', direction: 'desc', limit: size }, after);
-      const owned = await this.ownShares(tenant.id, page.items);
+      const page = await findPage<InvoiceDoc>(store, INVOICES, tenantId, { filter, sortBy: 'number', direction: 'desc', limit: size }, after);
+      const owned = await ownShares(store, tenantId, page.items);
       for (const doc of page.items) {
         const item = toListItem(doc, owned.get(doc.id));
         if (wanted !== undefined && item.status !== wanted) continue;
@@ -84,18 +98,18 @@ export class InvoiceListsQueryController {
     }
     return listPage(items, after);
   }
+}
 
-  /** The invoiced account's own receivable item of each invoice, in one read. */
-  private async ownShares(tenantId: string, invoices: StoredDoc<InvoiceDoc>[]): Promise<Map<string, { amount: number; item: ReceivableItemDoc | undefined }>> {
-    const own = invoices.map((invoice) => ({ invoice, amount: owedBy(invoice).find((share) => share.accountId === invoice.accountId)?.amount }));
-    const ids = own.filter((entry) => entry.amount !== undefined).map(({ invoice }) => receivableItemId(invoice.accountId, invoice.id));
-    const found = new Map((await this.store.getMany<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, ids)).map((item) => [item.id, item]));
-    const result = new Map<string, { amount: number; item: ReceivableItemDoc | undefined }>();
-    for (const { invoice, amount } of own) {
-      if (amount !== undefined) result.set(invoice.id, { amount, item: found.get(receivableItemId(invoice.accountId, invoice.id)) });
-    }
-    return result;
+/** The invoiced account's own receivable item of each invoice, in one read. */
+async function ownShares(store: ReadStore, tenantId: string, invoices: StoredDoc<InvoiceDoc>[]): Promise<Map<string, { amount: number; item: ReceivableItemDoc | undefined }>> {
+  const own = invoices.map((invoice) => ({ invoice, amount: owedBy(invoice).find((share) => share.accountId === invoice.accountId)?.amount }));
+  const ids = own.filter((entry) => entry.amount !== undefined).map(({ invoice }) => receivableItemId(invoice.accountId, invoice.id));
+  const found = new Map((await store.getMany<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, ids)).map((item) => [item.id, item]));
+  const result = new Map<string, { amount: number; item: ReceivableItemDoc | undefined }>();
+  for (const { invoice, amount } of own) {
+    if (amount !== undefined) result.set(invoice.id, { amount, item: found.get(receivableItemId(invoice.accountId, invoice.id)) });
   }
+  return result;
 }
 
 /** As GET /v1/invoices/{id} up to the lines: balance and status are the invoiced account's own share's (none: paid, 0). */

@@ -13,6 +13,7 @@ import { ledgerItem } from '../commands/payment-lookup';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
+import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 import { documentHtml, DocumentFormat, negotiateDocument, safeFileName } from '../../shared-kernel/documents';
 import { AccountForDocument, InvoiceForDocument, invoiceDocument } from '../documents/invoice-document';
 import { renderPdf } from '../../platform/documents/pdf-renderer';
@@ -28,7 +29,10 @@ const INVOICE_ACCESS = { param: 'id', collection: 'invoices', alsoIn: { collecti
 @UseInterceptors(MinPositionInterceptor)
 @Controller('v1')
 export class InvoicesQueryController {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
   @CustomerMay(INVOICE_ACCESS)
   @Get('invoices/:id')
@@ -84,7 +88,7 @@ export class InvoicesQueryController {
   private async invoice(tenant: TenantView, id: string) {
     const doc = await this.store.get<InvoiceDoc>(INVOICES, tenant.id, id);
     if (!doc) return this.ledgerOnly(tenant.id, id);
-    const shares = await this.sharesOf(tenant.id, [{ ...doc, id }]);
+    const shares = await this.sharesOf(this.store, tenant.id, [{ ...doc, id }]);
     const split = shares.length > 1 || shares.some((share) => share.accountId !== doc.accountId);
     return {
       ...toInvoiceItem(id, doc, shares),
@@ -104,21 +108,32 @@ export class InvoicesQueryController {
   })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async ofAccount(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
+  ) {
     const size = pageSize(limit);
-    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
-    const page = await findPage<InvoiceDoc>(this.store, INVOICES, tenant.id, { filter: { accountId: id }, sortBy: 'number', direction: 'desc', limit: size }, cursor);
-    const shares = await this.sharesOf(tenant.id, page.items);
-    return withCursor(
-      page.items.map((doc) => ({ ...toInvoiceItem(doc.id, doc, shares), lines: doc.lines })),
-      page.nextCursor,
-    );
+    return this.timeTravel.read(tenant, parseAsOf({ asOf, asOfPosition }), this.store, async ({ store }) => {
+      if (!(await store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+      const page = await findPage<InvoiceDoc>(store, INVOICES, tenant.id, { filter: { accountId: id }, sortBy: 'number', direction: 'desc', limit: size }, cursor);
+      const shares = await this.sharesOf(store, tenant.id, page.items);
+      return withCursor(
+        page.items.map((doc) => ({ ...toInvoiceItem(doc.id, doc, shares), lines: doc.lines })),
+        page.nextCursor,
+      );
+    });
   }
 
   /** Each payer's share of the invoices and what is left of it, in one read. */
-  private async sharesOf(tenantId: string, invoices: (InvoiceDoc & { id: string })[]): Promise<Share[]> {
+  private async sharesOf(store: ReadStore, tenantId: string, invoices: (InvoiceDoc & { id: string })[]): Promise<Share[]> {
     const owed = invoices.flatMap((invoice) => owedBy(invoice).map((share) => ({ invoiceId: invoice.id, ...share })));
-    const items = await this.store.getMany<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, owed.map((share) => receivableItemId(share.accountId, share.invoiceId)));
+    const items = await store.getMany<ReceivableItemDoc>(RECEIVABLE_ITEMS, tenantId, owed.map((share) => receivableItemId(share.accountId, share.invoiceId)));
     const byId = new Map(items.map((item) => [item.id, item]));
     return owed.map(({ invoiceId, accountId, amount }) => {
       const item = byId.get(receivableItemId(accountId, invoiceId));

@@ -7,13 +7,17 @@ import { MinPositionInterceptor } from '../../platform/http/min-position.interce
 import { DEFAULT_PAGE_SIZE, findPage, listPage, MAX_PAGE_SIZE, oneOf, pageSize, textParameter } from '../../platform/http/paging';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
 import { toPlanInstance } from './plan-instances.query-controller';
+import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 /** GET /v1/plan-instances: the tenant's plan instances sorted by id, filtered on indexed fields only (accountId, status, planId). */
 @ApiTags('billing')
 @UseInterceptors(MinPositionInterceptor)
 @Controller('v1/plan-instances')
 export class PlanInstanceListsQueryController {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The tenant's plan instances (cancelled ones included) sorted by id, a page at a time: { items, nextCursor?, hasMore }" })
@@ -22,6 +26,8 @@ export class PlanInstanceListsQueryController {
   @ApiQuery({ name: 'planId', required: false, description: 'Only instances on this plan (any version)' })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
   async list(
     @CurrentTenant() tenant: TenantView,
     @Query('accountId') accountId?: string,
@@ -29,7 +35,10 @@ export class PlanInstanceListsQueryController {
     @Query('planId') planId?: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
   ) {
+    const past = parseAsOf({ asOf, asOfPosition });
     const size = pageSize(limit);
     const account = textParameter('accountId', accountId);
     const plan = textParameter('planId', planId);
@@ -39,7 +48,8 @@ export class PlanInstanceListsQueryController {
       ...(wanted !== undefined ? { status: wanted } : {}),
       ...(plan !== undefined ? { planId: plan } : {}),
     };
-    const page = await findPage<PlanInstanceDoc>(this.store, PLAN_INSTANCES, tenant.id, { filter, sortBy: 'id', limit: size }, textParameter('cursor', cursor, 4096));
+    const at = textParameter('cursor', cursor, 4096);
+    const page = await this.timeTravel.read(tenant, past, this.store, ({ store }) => findPage<PlanInstanceDoc>(store, PLAN_INSTANCES, tenant.id, { filter, sortBy: 'id', limit: size }, at));
     return listPage(page.items.map((doc) => toPlanInstance(doc.id, doc)), page.nextCursor);
   }
 }

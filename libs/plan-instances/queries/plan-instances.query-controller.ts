@@ -10,12 +10,16 @@ import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.pr
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
+import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 @ApiTags('billing')
 @UseInterceptors(MinPositionInterceptor)
 @Controller('v1')
 export class PlanInstancesQueryController {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
   @CustomerMay({ param: 'id', collection: 'planInstances' })
   @Get('plan-instances/:id')
@@ -25,10 +29,14 @@ export class PlanInstancesQueryController {
       'billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange: { kind, effectiveDate, planId?, planVersion? } | null, ' +
       'billingError?: { date, reason, field, rule } (only while the bill run cannot bill it) }',
   })
-  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
-    const doc = await this.store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, id);
-    if (!doc) throw new NotFoundError('Plan instance', id);
-    return toPlanInstance(id, doc);
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
+    return this.timeTravel.read(tenant, parseAsOf({ asOf, asOfPosition }), this.store, async ({ store }) => {
+      const doc = await store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, id);
+      if (!doc) throw new NotFoundError('Plan instance', id);
+      return toPlanInstance(id, doc);
+    });
   }
 
   @CustomerMay({ param: 'id' })
@@ -36,11 +44,22 @@ export class PlanInstancesQueryController {
   @ApiOperation({ summary: "The account's plan instances (cancelled ones included), sorted by id, a page at a time: { items, nextCursor? }" })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async ofAccount(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
+  ) {
     const size = pageSize(limit);
-    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
-    const page = await findPage<PlanInstanceDoc>(this.store, PLAN_INSTANCES, tenant.id, { filter: { accountId: id }, sortBy: 'id', limit: size }, cursor);
-    return withCursor(page.items.map((doc) => toPlanInstance(doc.id, doc)), page.nextCursor);
+    return this.timeTravel.read(tenant, parseAsOf({ asOf, asOfPosition }), this.store, async ({ store }) => {
+      if (!(await store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+      const page = await findPage<PlanInstanceDoc>(store, PLAN_INSTANCES, tenant.id, { filter: { accountId: id }, sortBy: 'id', limit: size }, cursor);
+      return withCursor(page.items.map((doc) => toPlanInstance(doc.id, doc)), page.nextCursor);
+    });
   }
 }
 

@@ -65,6 +65,7 @@ class InterferingStore implements EventStore {
   readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
   readTenant = (...args: Parameters<EventStore['readTenant']>) => this.inner.readTenant(...args);
   readPositions = (...args: Parameters<EventStore['readPositions']>) => this.inner.readPositions(...args);
+  readChain = (...args: Parameters<EventStore['readChain']>) => this.inner.readChain(...args);
   subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);
   headPosition = () => this.inner.headPosition();
   close = () => this.inner.close();

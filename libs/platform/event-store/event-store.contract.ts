@@ -18,6 +18,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from './event-store.port';
+import { chainHash, computeChain, GENESIS_HASH } from './hash-chain';
 
 export interface EventStoreContractOptions {
   /** Called after the store is closed (e.g. remove a temp folder). */
@@ -534,6 +535,52 @@ export function eventStoreContract(
         await expect(store.readTenant('', {})).rejects.toThrow(RangeError);
         await expect(store.readTenant('tenant-contract', { after: -1 })).rejects.toThrow(RangeError);
         await expect(store.readTenant('tenant-contract', { maxCount: 1.5 })).rejects.toThrow(RangeError);
+      });
+    });
+
+    describe('readChain (decision 0020)', () => {
+      /** Events of the tenant (and one of another tenant between each), on a stream of their own: the tenant's as read back. */
+      async function tenantEvents(tenant: string, count: number): Promise<RecordedEvent[]> {
+        const mine = newStream();
+        for (let i = 0; i < count; i++) {
+          await store.appendToStream(mine, [{ ...newEvent(`T${i}`, { i, text: 'é "quoted" \\ ✓' }), metadata: { ...metadataFor(), tenantId: tenant } }], i === 0 ? 'no_stream' : i - 1);
+          await store.appendToStream(newStream(), [{ ...newEvent(), metadata: { ...metadataFor(), tenantId: `${tenant}-other` } }], 'no_stream');
+        }
+        return store.readStream(mine);
+      }
+
+      it("links the tenant's events 1, 2, 3, ... in log order, each hash over the previous hash and the event", async () => {
+        const tenant = `tenant-${randomUUID()}`;
+        const mine = await tenantEvents(tenant, 4);
+        const links = await store.readChain(tenant);
+        expect(links.map((link) => [link.seq, link.position])).toEqual(mine.map((event, i) => [i + 1, event.position]));
+        let previous = GENESIS_HASH;
+        mine.forEach((event, i) => {
+          previous = chainHash(previous, i + 1, event);
+          expect(links[i].hash).toBe(previous);
+        });
+        // The same as computed from the tenant's events as read; paged by seq; nothing for an unknown tenant.
+        expect(await computeChain(store, tenant)).toEqual(links);
+        expect(await store.readChain(tenant, { afterSeq: 1, maxCount: 2 })).toEqual(links.slice(1, 3));
+        expect(await store.readChain(`tenant-${randomUUID()}`)).toEqual([]);
+      });
+
+      it('links nothing for an append that failed: the next event continues the chain', async () => {
+        const tenant = `tenant-${randomUUID()}`;
+        const [first] = await tenantEvents(tenant, 1);
+        const rejected = await rejectionOf(store.appendToStream(first.streamName, [{ ...newEvent(), metadata: { ...metadataFor(), tenantId: tenant } }], 'no_stream'));
+        expect(rejected).toBeInstanceOf(WrongExpectedRevisionError);
+        await store.appendToStream(first.streamName, [{ ...newEvent('After'), metadata: { ...metadataFor(), tenantId: tenant } }], 0);
+        const [, second] = await store.readStream(first.streamName);
+        const links = await store.readChain(tenant);
+        expect(links.map((link) => link.seq)).toEqual([1, 2]);
+        expect(links[1]).toEqual({ position: second.position, seq: 2, hash: chainHash(links[0].hash, 2, second) });
+      });
+
+      it('refuses bad arguments with a RangeError', async () => {
+        await expect(store.readChain('')).rejects.toThrow(RangeError);
+        await expect(store.readChain('tenant-contract', { afterSeq: -1 })).rejects.toThrow(RangeError);
+        await expect(store.readChain('tenant-contract', { maxCount: 1.5 })).rejects.toThrow(RangeError);
       });
     });
 

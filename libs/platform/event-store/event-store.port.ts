@@ -96,6 +96,23 @@ export interface TenantEventsRead {
   storedData?: string[];
 }
 
+/**
+ * A link of a tenant's hash chain (./hash-chain.ts, decision 0020): the tenant's `seq`-th event (1, 2, 3, ... in log
+ * order, by `metadata.tenantId`) is at `position` and has `hash` = chainHash(the previous link's hash, seq, event).
+ */
+export interface ChainLink {
+  position: number;
+  seq: number;
+  hash: string;
+}
+
+export interface ReadChainOptions {
+  /** Links strictly after this seq. Default 0 (from the tenant's first event). */
+  afterSeq?: number;
+  /** At most this many. Default 1,000. */
+  maxCount?: number;
+}
+
 export interface SubscribeOptions {
   /** Deliver events strictly after this global position (a checkpoint). Default 0. */
   after?: number;
@@ -167,6 +184,12 @@ export interface EventStore {
    * feed): SQLite answers from an index on the tenant, without reading other tenants' events; KurrentDB filters $all.
    */
   readTenant(tenantId: string, options?: ReadTenantOptions): Promise<TenantEventsRead>;
+  /**
+   * The tenant's hash chain, in seq order. SQLite writes each link with its event, in the append's transaction (the
+   * chain is as old as the event: an event changed in the file later no longer matches its stored hash); KurrentDB
+   * computes it from the tenant's events when asked (decision 0020).
+   */
+  readChain(tenantId: string, options?: ReadChainOptions): Promise<ChainLink[]>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;
   /** Position of the last event in the log (0 when empty). */
   headPosition(): Promise<number>;

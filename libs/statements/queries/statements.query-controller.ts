@@ -17,6 +17,7 @@ import { CustomerMay } from '../../platform/http/customer-access';
 import { AccountForDocument, documentHtml, DocumentFormat, negotiateDocument, safeFileName } from '../../shared-kernel/documents';
 import { statementDocument } from '../documents/statement-document';
 import { renderPdf } from '../../platform/documents/pdf-renderer';
+import { AS_OF_PARAMETERS, parseAsOf, PastView, TimeTravel } from '../../platform/time-travel/time-travel';
 
 const STATEMENT_SHAPE =
   '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
@@ -37,6 +38,7 @@ export class StatementsQueryController {
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     private readonly directory: TenantDirectory,
+    private readonly timeTravel: TimeTravel,
   ) {}
 
   @CustomerMay({ param: 'id', collection: 'statements' })
@@ -47,11 +49,20 @@ export class StatementsQueryController {
       'With Accept: application/pdf the statement as a PDF (also at /v1/statements/{id}.pdf), with Accept: text/html as a page (also {id}.html).',
   })
   @ApiProduces('application/json', 'application/pdf', 'text/html')
-  async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async get(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
+  ) {
     const format = negotiateDocument(accept);
+    const past = parseAsOf({ asOf, asOfPosition });
     void reply.header('vary', 'Accept');
-    if (format === 'json') return this.statement(tenant, id);
-    return this.document(tenant, id, format, reply);
+    return this.timeTravel.read<unknown>(tenant, past, this.store, (view) => (format === 'json' ? this.statement(tenant, id, view) : this.document(tenant, id, format, reply, view)));
   }
 
   @CustomerMay({ param: 'id', collection: 'statements' })
@@ -76,16 +87,21 @@ export class StatementsQueryController {
     return this.document(tenant, id, 'html', reply);
   }
 
-  private async statement(tenant: TenantView, id: string) {
-    const doc = await this.store.get<StatementDoc>(STATEMENTS, tenant.id, id);
+  /** The statement as of the view (the live read models and today, or the past's: time travel). */
+  private async statement(tenant: TenantView, id: string, view: PastView = this.live(tenant)) {
+    const doc = await view.store.get<StatementDoc>(STATEMENTS, tenant.id, id);
     if (!doc) throw new NotFoundError('Statement', id);
-    return this.toApi(tenant, id, statementOf(doc));
+    return this.toApi(view, tenant, id, statementOf(doc));
+  }
+
+  private live(tenant: TenantView): PastView {
+    return { store: this.store, position: Number.NaN, businessDate: this.directory.businessDate(tenant) };
   }
 
   /** The statement's PDF or HTML page; another tenant's or an unknown id is 404 as for the JSON. */
-  private async document(tenant: TenantView, id: string, format: Exclude<DocumentFormat, 'json'>, reply: FastifyReply): Promise<Buffer | string> {
-    const statement = await this.statement(tenant, id);
-    const account = await this.store.get<AccountForDocument>(ACCOUNTS, tenant.id, statement.accountId);
+  private async document(tenant: TenantView, id: string, format: Exclude<DocumentFormat, 'json'>, reply: FastifyReply, view: PastView = this.live(tenant)): Promise<Buffer | string> {
+    const statement = await this.statement(tenant, id, view);
+    const account = await view.store.get<AccountForDocument>(ACCOUNTS, tenant.id, statement.accountId);
     const model = statementDocument(statement, account, tenant.name);
     if (format === 'html') {
       void reply.header('content-type', 'text/html; charset=utf-8');
@@ -101,14 +117,26 @@ export class StatementsQueryController {
   @ApiOperation({ summary: `The account's statements, newest first, a page at a time: { items: [statement], nextCursor? }. A statement: ${STATEMENT_SHAPE}` })
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async ofAccount(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @Query('asOf') asOf?: unknown,
+    @Query('asOfPosition') asOfPosition?: unknown,
+  ) {
     const size = pageSize(limit);
-    if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
-    // Newest first by id: an account's statement ids differ only in their date ("<accountId>:<YYYY-MM-DD>").
-    const page = await findPage<StatementDoc>(this.store, STATEMENTS, tenant.id, { filter: { accountId: id }, sortBy: 'id', direction: 'desc', limit: size }, cursor);
-    const items = [];
-    for (const doc of page.items) items.push(await this.toApi(tenant, doc.id, statementOf(doc)));
-    return withCursor(items, page.nextCursor);
+    return this.timeTravel.read(tenant, parseAsOf({ asOf, asOfPosition }), this.store, async (view) => {
+      const { store } = view;
+      if (!(await store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
+      // Newest first by id: an account's statement ids differ only in their date ("<accountId>:<YYYY-MM-DD>").
+      const page = await findPage<StatementDoc>(store, STATEMENTS, tenant.id, { filter: { accountId: id }, sortBy: 'id', direction: 'desc', limit: size }, cursor);
+      const items = [];
+      for (const doc of page.items) items.push(await this.toApi(view, tenant, doc.id, statementOf(doc)));
+      return withCursor(items, page.nextCursor);
+    });
   }
 
   @CustomerMay({ param: 'id' })
@@ -120,16 +148,22 @@ export class StatementsQueryController {
       "pastDue: open shares due before the business date (asOf); credit: money not yet applied; dueDate: the oldest due date of a share still owed. " +
       'An account never invoiced has balance 0 and no statement.',
   })
-  async balance(@CurrentTenant() tenant: TenantView, @Param('id') id: string) {
-    const account = await this.store.get<{ currency: string }>(ACCOUNTS, tenant.id, id);
+  @ApiQuery(AS_OF_PARAMETERS[0])
+  @ApiQuery(AS_OF_PARAMETERS[1])
+  async balance(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOfDate?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
+    return this.timeTravel.read(tenant, parseAsOf({ asOf: asOfDate, asOfPosition }), this.store, (view) => this.balanceOf(view, tenant, id));
+  }
+
+  private async balanceOf({ store, businessDate }: PastView, tenant: TenantView, id: string) {
+    const account = await store.get<{ currency: string }>(ACCOUNTS, tenant.id, id);
     if (!account) throw new NotFoundError('Account', id);
-    const statements = await this.store.get<AccountBalanceDoc>(ACCOUNT_BALANCES, tenant.id, id);
-    const totals = await this.store.get<ReceivableAccountDoc>(RECEIVABLE_ACCOUNTS, tenant.id, id);
-    const asOf = this.directory.businessDate(tenant);
+    const statements = await store.get<AccountBalanceDoc>(ACCOUNT_BALANCES, tenant.id, id);
+    const totals = await store.get<ReceivableAccountDoc>(RECEIVABLE_ACCOUNTS, tenant.id, id);
+    const asOf = businessDate;
     // What is owed comes from the payments context's receivables; the statements add where the last one is.
     let pastDue = 0;
     let dueDate: string | null = null;
-    for await (const item of findEach<ReceivableItemDoc>(this.store, RECEIVABLE_ITEMS, tenant.id, { filter: { accountId: id } })) {
+    for await (const item of findEach<ReceivableItemDoc>(store, RECEIVABLE_ITEMS, tenant.id, { filter: { accountId: id } })) {
       if (item.balance <= 0) continue;
       if (item.dueDate < asOf) pastDue += item.balance;
       if (dueDate === null || item.dueDate < dueDate) dueDate = item.dueDate;
@@ -153,11 +187,11 @@ export class StatementsQueryController {
   }
 
   /** Fields in a fixed order, status from the business date, sections nested and named. */
-  private async toApi(tenant: TenantView, id: string, statement: Statement) {
+  private async toApi({ store, businessDate }: PastView, tenant: TenantView, id: string, statement: Statement) {
     const { accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, dueDate } = statement;
-    const sections = await this.sectionsOf(tenant.id, id);
+    const sections = await this.sectionsOf(store, tenant.id, id);
     const ids = [...new Set(sections.map((section) => section.accountId))];
-    const accounts = ids.length === 0 ? [] : await this.store.getMany<{ name: string }>(ACCOUNTS, tenant.id, ids);
+    const accounts = ids.length === 0 ? [] : await store.getMany<{ name: string }>(ACCOUNTS, tenant.id, ids);
     const names = new Map(accounts.map((account) => [account.id, account.name]));
     return {
       id,
@@ -174,7 +208,7 @@ export class StatementsQueryController {
       amountDue,
       dueDate,
       outstanding: outstanding(statement),
-      status: statementStatus(statement, this.directory.businessDate(tenant)),
+      status: statementStatus(statement, businessDate),
       invoiceIds: statement.invoiceIds,
       lines: statement.lines,
       sections: nestSections(sections, (sectionAccountId) => names.get(sectionAccountId) ?? null),
@@ -182,9 +216,9 @@ export class StatementsQueryController {
   }
 
   /** Every section of the statement, in account-id order (a range of ids, a page of 1,000 at a time). */
-  private async sectionsOf(tenantId: string, id: string): Promise<StatementSection[]> {
+  private async sectionsOf(store: ReadStore, tenantId: string, id: string): Promise<StatementSection[]> {
     const sections: StatementSection[] = [];
-    for await (const { statementId, accountId, parentAccountId, lines, owed } of findEach<StatementSectionDoc>(this.store, STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(id) } })) {
+    for await (const { statementId, accountId, parentAccountId, lines, owed } of findEach<StatementSectionDoc>(store, STATEMENT_SECTIONS, tenantId, { filter: { id: sectionsRange(id) } })) {
       sections.push({ statementId, accountId, parentAccountId, lines, owed });
     }
     return sections;

@@ -1,1 +1,2 @@
 export type { BusinessClockEvent } from './business-clock.decider';
+export { clockStream } from './business-clock.decider';

@@ -48,6 +48,8 @@ import {
   TenantEventsRead,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import type { ChainLink, ReadChainOptions } from '../event-store.port';
+import { computeChain } from '../hash-chain';
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { BatchQueue } from './batch-queue';
 import { EVENT_ID_METADATA_KEY, toKurrentEventId } from './event-id';
@@ -215,6 +217,15 @@ export class KurrentDbEventStore implements EventStore {
       if (!read.readableEnded) await read.cancel().catch(() => undefined);
     }
     return { events, through, head };
+  }
+
+  /**
+   * Computed from the tenant's events when asked (readTenant from the start), not kept: KurrentDB has no transaction
+   * across streams to write a link with its event in (decision 0020). Proves the log unchanged since an export
+   * whose head hash was kept elsewhere; not run against a real server here.
+   */
+  async readChain(tenantId: string, options: ReadChainOptions = {}): Promise<ChainLink[]> {
+    return computeChain(this, tenantId, options);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AllSubscription {

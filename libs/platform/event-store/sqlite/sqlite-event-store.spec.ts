@@ -7,6 +7,7 @@ import { eventStoreContract } from '../event-store.contract';
 import { EventStore, NewEvent, RecordedEvent, WrongExpectedRevisionError } from '../event-store.port';
 import { createEventStore } from '../index';
 import { SqliteEventStore } from './sqlite-event-store';
+import { computeChain } from '../hash-chain';
 
 const contractDir = mkdtempSync(join(tmpdir(), 'event-store-contract-'));
 
@@ -364,6 +365,39 @@ describe('SqliteEventStore', () => {
         .all('t1', 0) as Array<{ detail: string }>;
       check.close();
       expect(plan.map((row) => row.detail).join(' ')).toContain('events_tenant_position');
+    });
+  });
+
+  describe('hash chain (decision 0020)', () => {
+    it('links the events of a data folder from before the chain on first open, as if they had been linked on append', async () => {
+      const store = open();
+      for (let i = 0; i < 5; i++) await store.appendToStream(`s-${i}`, [newEvent(), newEvent()], 'no_stream');
+      const linked = await store.readChain('t1');
+      await store.close();
+      const raw = new Database(join(dir, 'events.sqlite'));
+      raw.exec('DROP TABLE event_chain');
+      raw.close();
+      const reopened = open();
+      expect(await reopened.readChain('t1')).toEqual(linked);
+      expect(linked.map((link) => link.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      // And appends go on from there.
+      await reopened.appendToStream('s-next', [newEvent()], 'no_stream');
+      expect((await reopened.readChain('t1', { afterSeq: 10 })).map((link) => link.seq)).toEqual([11]);
+    });
+
+    it('keeps the hash written on append: an event changed in the file later no longer matches it', async () => {
+      const store = open();
+      await store.appendToStream('s', [newEvent(), newEvent(), newEvent()], 'no_stream');
+      const kept = await store.readChain('t1');
+      expect(await computeChain(store, 't1')).toEqual(kept);
+      const raw = new Database(join(dir, 'events.sqlite'));
+      raw.prepare("UPDATE events SET data = '{\"value\":2}' WHERE position = ?").run(kept[1].position);
+      raw.close();
+      const recomputed = await computeChain(store, 't1');
+      expect(recomputed[0]).toEqual(kept[0]);
+      expect(recomputed[1].hash).not.toBe(kept[1].hash);
+      expect(recomputed[2].hash).not.toBe(kept[2].hash);
+      expect(await store.readChain('t1')).toEqual(kept);
     });
   });
 

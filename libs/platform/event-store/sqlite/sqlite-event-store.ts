@@ -4,10 +4,12 @@ import Database from 'better-sqlite3';
 import {
   AllSubscription,
   AppendResult,
+  ChainLink,
   EventStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadChainOptions,
   ReadStreamOptions,
   ReadTenantOptions,
   RecordedEvent,
@@ -18,6 +20,7 @@ import {
 } from '../event-store.port';
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { PollingAllSubscription } from './polling-subscription';
+import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
 
 export interface SqliteEventStoreOptions {
@@ -59,7 +62,20 @@ const SCHEMA = `
   );
   CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_name, revision);
   CREATE INDEX IF NOT EXISTS events_tenant_position ON events (json_extract(metadata, '$.tenantId'), position, type);
+  CREATE TABLE IF NOT EXISTS event_chain (
+    position  INTEGER PRIMARY KEY,
+    tenant_id TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    hash      TEXT    NOT NULL
+  );
+  CREATE UNIQUE INDEX IF NOT EXISTS event_chain_tenant_seq ON event_chain (tenant_id, seq);
 `;
+
+/**
+ * The tenants' hash chains (../hash-chain.ts, decision 0020) live in \`event_chain\`: one row per event, written in the
+ * append's own savepoint, so an event and its link commit together or not at all. A file from before the chain gets
+ * its links on first open (\`chainMissingLinks\`, in log order, in one write transaction).
+ */
 
 /**
  * The tenant of an event, as the index events_tenant_position has it (a query uses an expression index only when
@@ -93,6 +109,8 @@ type EventRow = [
 /** An event serialized by the caller's own call, so bad data fails that caller alone and early. */
 interface SerializedEvent {
   id: string;
+  /** The chain it is linked into (metadata.tenantId). */
+  tenantId: string;
   type: string;
   data: string;
   metadata: string;
@@ -277,6 +295,15 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
+  async readChain(tenantId: string, options: ReadChainOptions = {}): Promise<ChainLink[]> {
+    if (typeof tenantId !== 'string' || tenantId.length === 0) throw new RangeError('readChain: tenantId must be a non-empty string');
+    const afterSeq = options.afterSeq ?? 0;
+    assertValidCount('afterSeq', afterSeq);
+    const maxCount = options.maxCount ?? DEFAULT_TENANT_READ;
+    assertValidCount('maxCount', maxCount);
+    return this.statements.readChain.all(tenantId, afterSeq, maxCount) as ChainLink[];
+  }
+
   async headPosition(): Promise<number> {
     return this.statements.headPosition.get() as number;
   }
@@ -393,7 +420,9 @@ export class SqliteEventStore implements EventStore {
         event.metadata,
         recordedAt,
       );
-      return Number(lastInsertRowid);
+      const position = Number(lastInsertRowid);
+      linkIntoChain(this.statements, position, stream, event.tenantId, event.id, event.type, event.data, event.metadata, recordedAt);
+      return position;
     } catch (error) {
       if (isUniqueIdViolation(error)) {
         throw new Error(`Stream ${stream}: event id ${event.id} is already in the log`, { cause: error });
@@ -463,7 +492,56 @@ function openDatabase(file: string, busyTimeoutMs: number, walAutocheckpointPage
   // and appends dirty pages of the id index all over the file; with the default most were read from disk again.
   db.pragma('cache_size = -65536');
   db.exec(SCHEMA);
+  chainMissingLinks(db);
   return db;
+}
+
+/** Appends the event's link to its tenant's chain (inside the append's savepoint). */
+function linkIntoChain(
+  statements: ReturnType<typeof prepareStatements>,
+  position: number,
+  stream: string,
+  tenantId: string,
+  id: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+): void {
+  const last = statements.lastLink.get(tenantId) as { seq: number; hash: string } | undefined;
+  const seq = (last?.seq ?? 0) + 1;
+  statements.insertLink.run(position, tenantId, seq, chainHashOfText(last?.hash ?? GENESIS_HASH, seq, id, type, stream, data, metadata, recordedAt));
+}
+
+/**
+ * The migration of a data folder from before the chain: links every event that has none, in log order, in one write
+ * transaction (re-checked inside it, so two processes opening the file at once link once). About 1 s per 100,000
+ * events, once.
+ */
+function chainMissingLinks(db: Database.Database): void {
+  const unlinked = () =>
+    (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) >
+    (db.prepare('SELECT COALESCE(MAX(position), 0) FROM event_chain').pluck().get() as number);
+  if (!unlinked()) return;
+  const statements = prepareStatements(db);
+  const read = db.prepare<[number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true);
+  db.transaction(() => {
+    let after = db.prepare('SELECT COALESCE(MAX(position), 0) FROM event_chain').pluck().get() as number;
+    for (;;) {
+      const rows = read.all(after, 10_000);
+      if (rows.length === 0) return;
+      for (const [position, streamName, , id, type, data, metadata, recordedAt] of rows) {
+        linkIntoChain(statements, position, streamName, tenantOf(metadata), id, type, data, metadata, recordedAt);
+      }
+      after = rows[rows.length - 1][0];
+    }
+  }).immediate();
+}
+
+/** The chain an event belongs to: its metadata's tenantId (as the index events_tenant_position reads it). */
+function tenantOf(metadataJson: string): string {
+  const tenantId = (JSON.parse(metadataJson) as { tenantId?: unknown }).tenantId;
+  return typeof tenantId === 'string' ? tenantId : '';
 }
 
 function prepareStatements(db: Database.Database) {
@@ -473,6 +551,9 @@ function prepareStatements(db: Database.Database) {
     ),
     lastRevision: db.prepare<[string]>('SELECT MAX(revision) FROM events WHERE stream_name = ?').pluck(),
     headPosition: db.prepare<[]>('SELECT COALESCE(MAX(position), 0) FROM events').pluck(),
+    lastLink: db.prepare<[string]>('SELECT seq, hash FROM event_chain WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1'),
+    insertLink: db.prepare<[number, string, number, string]>('INSERT INTO event_chain (position, tenant_id, seq, hash) VALUES (?, ?, ?, ?)'),
+    readChain: db.prepare<[string, number, number]>('SELECT position, seq, hash FROM event_chain WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     readStream: db
       .prepare<[string, number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?`)
       .raw(true),
@@ -531,8 +612,10 @@ function limitOf(maxCount: number | undefined): number {
 }
 
 function serializeEvent(event: NewEvent): SerializedEvent {
+  const tenantId = event.metadata?.tenantId;
   return {
     id: event.id,
+    tenantId: typeof tenantId === 'string' ? tenantId : '',
     type: event.type,
     data: JSON.stringify(event.data),
     metadata: JSON.stringify(event.metadata),

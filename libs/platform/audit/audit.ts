@@ -1,0 +1,289 @@
+import { ChainLink, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { chainHash, GENESIS_HASH } from '../event-store/hash-chain';
+import { Projector } from '../projection-runner/projector';
+import { Doc, ReadStore, StoredDoc } from '../read-store/read-store.port';
+import { projectChunk, scratchReadStore } from '../time-travel/replay';
+
+/**
+ * The recompute-everything audit (issue 21, Must have 5; decision 0020): one tenant's log replayed through every
+ * projector into a throwaway store, every document of the tenant compared with the stored one, and the tenant's
+ * hash chain recomputed from its events and compared with the chain the store kept. Each difference names the
+ * events whose projection wrote the document (and the one the stored document says it reflects).
+ */
+
+/** An event as a report shows it. */
+export interface EventRef {
+  position: number;
+  id: string;
+  type: string;
+  stream: string;
+  businessDate: string;
+}
+
+export interface DocumentDifference {
+  collection: string;
+  id: string;
+  /** missing: recomputed, not stored; unexpected: stored, not recomputed; changed: both, not equal. */
+  kind: 'missing' | 'unexpected' | 'changed';
+  /** The top-level fields that differ (every field of the document for missing and unexpected). */
+  fields: string[];
+  stored: Doc | null;
+  recomputed: Doc | null;
+  /** The events whose projection wrote the recomputed document (the last MAX_EVENTS_PER_DOCUMENT), and the stored one's. */
+  events: EventRef[];
+}
+
+/** A link of the kept chain that is not what the events give (an event changed, removed, inserted or reordered). */
+export interface ChainBreak {
+  seq: number;
+  position: number | null;
+  kept: string | null;
+  recomputed: string | null;
+  event: EventRef | null;
+}
+
+export interface AuditReport {
+  tenantId: string;
+  /** The log position audited through: the least of the head and the projectors' checkpoints. */
+  position: number;
+  /** The tenant's events replayed. */
+  events: number;
+  /** Documents compared (stored and recomputed, each once). */
+  documents: number;
+  /** Stored documents that reflect a later event than `position` (written while the audit ran): not compared. */
+  skipped: number;
+  /** The whole audit's time, and of it the replay (with the chain) alone. */
+  millis: number;
+  replayMillis: number;
+  /** Events audited per second of the whole audit. */
+  eventsPerSecond: number;
+  differences: DocumentDifference[];
+  /** True when more differences were found than reported (maxDifferences). */
+  truncated: boolean;
+  chain: { links: number; head: string; breaks: ChainBreak[] };
+  ok: boolean;
+}
+
+export interface AuditOptions {
+  events: EventStore;
+  /** The stored read models (the application's store). */
+  live: ReadStore;
+  projectors: readonly Projector[];
+  tenantId: string;
+  /** Audit through this position (default: the least of the head and the projectors' checkpoints). */
+  position?: number;
+  /** Report at most this many document differences and chain breaks each. Default 1,000. */
+  maxDifferences?: number;
+  now?: () => number;
+}
+
+const CHUNK = 10_000;
+const MAX_EVENTS_PER_DOCUMENT = 20;
+
+export async function auditTenant(options: AuditOptions): Promise<AuditReport> {
+  const { events, live, projectors, tenantId } = options;
+  const now = options.now ?? (() => performance.now());
+  const maxDifferences = options.maxDifferences ?? 1_000;
+  const started = now();
+  const position = options.position ?? (await auditablePosition(events, live, projectors));
+
+  // Which events wrote which document, recorded as the same projectors project them.
+  const writers = new Map<string, number[]>();
+  const recording = projectors.map((projector) => recordingWriters(projector, writers));
+  const scratch = await scratchReadStore(projectors);
+  try {
+    const chain = new ChainCheck(events, tenantId, maxDifferences);
+    let replayed = 0;
+    for (let after = 0; after < position; ) {
+      const read = await events.readTenant(tenantId, { after, maxCount: CHUNK });
+      const chunk = read.events.filter((event) => event.position <= position);
+      for (const event of chunk) await chain.next(event);
+      await projectChunk(scratch, recording, chunk);
+      replayed += chunk.length;
+      if (read.through <= after) break;
+      after = read.through;
+    }
+    await chain.end(position);
+    const replayMillis = now() - started;
+
+    const compared = await compareDocuments(live, scratch, projectors, tenantId, position, maxDifferences);
+    for (const difference of compared.differences) {
+      const positions = [...(writers.get(keyOf(difference.collection, difference.id)) ?? [])];
+      const storedPosition = difference.stored?._position;
+      if (typeof storedPosition === 'number' && !positions.includes(storedPosition)) positions.push(storedPosition);
+      difference.events = (await events.readPositions(positions.sort((a, b) => a - b))).map(refOf);
+    }
+    const millis = now() - started;
+    const breaks = chain.breaks;
+    return {
+      tenantId,
+      position,
+      events: replayed,
+      documents: compared.documents,
+      skipped: compared.skipped,
+      millis: Math.round(millis),
+      replayMillis: Math.round(replayMillis),
+      eventsPerSecond: millis > 0 ? Math.round((replayed * 1000) / millis) : replayed,
+      differences: compared.differences,
+      truncated: compared.truncated || chain.truncated,
+      chain: { links: chain.links, head: chain.head, breaks },
+      ok: compared.differences.length === 0 && breaks.length === 0 && !compared.truncated,
+    };
+  } finally {
+    await scratch.close();
+  }
+}
+
+/** The least of the head and every projector's checkpoint: what every stored read model has seen. */
+export async function auditablePosition(events: EventStore, live: ReadStore, projectors: readonly Projector[]): Promise<number> {
+  let position = await events.headPosition();
+  for (const projector of projectors) {
+    const checkpoint = await live.getCheckpoint(projector.name);
+    if (checkpoint !== null && checkpoint < position) position = checkpoint;
+  }
+  return position;
+}
+
+export function refOf(event: RecordedEvent): EventRef {
+  return { position: event.position, id: event.id, type: event.type, stream: event.streamName, businessDate: String(event.metadata.businessDate ?? '') };
+}
+
+/** The projector, recording for each document it writes the positions of the events that wrote it. */
+function recordingWriters(projector: Projector, writers: Map<string, number[]>): Projector {
+  return {
+    ...projector,
+    async project(event, view) {
+      const writes = await projector.project(event, view);
+      for (const write of writes) {
+        const key = keyOf(write.collection, write.id);
+        const positions = writers.get(key) ?? [];
+        if (positions[positions.length - 1] !== event.position) positions.push(event.position);
+        if (positions.length > MAX_EVENTS_PER_DOCUMENT) positions.shift();
+        writers.set(key, positions);
+      }
+      return writes;
+    },
+  };
+}
+
+/** Recomputes the chain event by event and compares it with the kept links, read a page at a time. */
+class ChainCheck {
+  links = 0;
+  head = GENESIS_HASH;
+  breaks: ChainBreak[] = [];
+  truncated = false;
+  private kept: ChainLink[] = [];
+  private keptIndex = 0;
+  private keptDone = false;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly tenantId: string,
+    private readonly max: number,
+  ) {}
+
+  async next(event: RecordedEvent): Promise<void> {
+    this.links += 1;
+    this.head = chainHash(this.head, this.links, event);
+    const kept = await this.keptLink();
+    if (!kept || kept.hash !== this.head || kept.position !== event.position) {
+      this.report({ seq: this.links, position: event.position, kept: kept?.hash ?? null, recomputed: this.head, event: refOf(event) });
+    }
+  }
+
+  /** Kept links beyond the events (an event removed from the log): breaks. */
+  async end(position: number): Promise<void> {
+    for (let kept = await this.keptLink(); kept && kept.position <= position; kept = await this.keptLink()) {
+      this.report({ seq: kept.seq, position: kept.position, kept: kept.hash, recomputed: null, event: null });
+    }
+  }
+
+  private report(chainBreak: ChainBreak): void {
+    if (this.breaks.length < this.max) this.breaks.push(chainBreak);
+    else this.truncated = true;
+  }
+
+  private async keptLink(): Promise<ChainLink | undefined> {
+    if (this.keptIndex >= this.kept.length && !this.keptDone) {
+      const afterSeq = this.kept.length > 0 ? this.kept[this.kept.length - 1].seq : 0;
+      this.kept = await this.events.readChain(this.tenantId, { afterSeq, maxCount: CHUNK });
+      this.keptIndex = 0;
+      this.keptDone = this.kept.length < CHUNK;
+    }
+    return this.kept[this.keptIndex++];
+  }
+}
+
+/** Every document of the tenant in the projectors' collections, stored against recomputed, each once. */
+async function compareDocuments(live: ReadStore, scratch: ReadStore, projectors: readonly Projector[], tenantId: string, position: number, max: number) {
+  const differences: DocumentDifference[] = [];
+  let documents = 0;
+  let skipped = 0;
+  let truncated = false;
+  const report = (difference: Omit<DocumentDifference, 'events'>) => {
+    if (differences.length < max) differences.push({ ...difference, events: [] });
+    else truncated = true;
+  };
+  const collections = [...new Set(projectors.flatMap((projector) => projector.collections.map((collection) => collection.name)))];
+  for (const collection of collections) {
+    // Stored documents, each against its recomputed twin.
+    for await (const page of pages(live, collection, tenantId)) {
+      const twins = new Map((await scratch.getMany(collection, tenantId, page.map((doc) => doc.id))).map((doc) => [doc.id, doc]));
+      for (const stored of page) {
+        if (stored._position > position) {
+          skipped += 1;
+          continue;
+        }
+        documents += 1;
+        const recomputed = twins.get(stored.id);
+        if (!recomputed) report({ collection, id: stored.id, kind: 'unexpected', fields: fieldsOf(stored), stored, recomputed: null });
+        else {
+          const fields = differingFields(stored, recomputed);
+          if (fields.length > 0) report({ collection, id: stored.id, kind: 'changed', fields, stored, recomputed });
+        }
+      }
+    }
+    // Recomputed documents the store does not have.
+    for await (const page of pages(scratch, collection, tenantId)) {
+      const stored = new Set((await live.getMany(collection, tenantId, page.map((doc) => doc.id))).map((doc) => doc.id));
+      for (const recomputed of page) {
+        if (stored.has(recomputed.id)) continue;
+        documents += 1;
+        report({ collection, id: recomputed.id, kind: 'missing', fields: fieldsOf(recomputed), stored: null, recomputed });
+      }
+    }
+  }
+  return { differences, documents, skipped, truncated };
+}
+
+async function* pages(store: ReadStore, collection: string, tenantId: string): AsyncGenerator<StoredDoc[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.find(collection, tenantId, { limit: 1000, ...(cursor ? { cursor } : {}) });
+    if (page.items.length > 0) yield page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+function fieldsOf(doc: Doc): string[] {
+  return Object.keys(doc).filter((field) => field !== '_position' && field !== 'id');
+}
+
+/** Top-level fields whose values differ (key order inside objects does not count: a JSON document has none). */
+export function differingFields(stored: Doc, recomputed: Doc): string[] {
+  const fields = new Set([...Object.keys(stored), ...Object.keys(recomputed)]);
+  fields.delete('_position');
+  return [...fields].filter((field) => canonical(stored[field]) !== canonical(recomputed[field])).sort();
+}
+
+function canonical(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+function keyOf(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
