@@ -355,6 +355,7 @@ describe('SqliteEventStore', () => {
       // A file as the previous version left it: no tenant index.
       const raw = new Database(file);
       raw.exec('DROP INDEX events_tenant_position');
+      raw.pragma('user_version = 0'); // as a file from before versioned migrations
       raw.close();
 
       const store = open({ file });
@@ -376,6 +377,7 @@ describe('SqliteEventStore', () => {
       await store.close();
       const raw = new Database(join(dir, 'events.sqlite'));
       raw.exec('DROP TABLE event_chain');
+      raw.pragma('user_version = 0'); // as a file from before versioned migrations
       raw.close();
       const reopened = open();
       expect(await reopened.readChain('t1')).toEqual(linked);

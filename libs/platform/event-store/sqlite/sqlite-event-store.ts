@@ -22,6 +22,7 @@ import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_
 import { PollingAllSubscription } from './polling-subscription';
 import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
+import { migrate, Migration } from '../../sqlite/migrations';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file (created 0600, its folder 0700 if missing), or ':memory:'. */
@@ -49,27 +50,48 @@ export interface SqliteEventStoreStats {
   events: number;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position    INTEGER PRIMARY KEY,
-    stream_name TEXT    NOT NULL,
-    revision    INTEGER NOT NULL,
-    id          TEXT    NOT NULL UNIQUE,
-    type        TEXT    NOT NULL,
-    data        TEXT    NOT NULL,
-    metadata    TEXT    NOT NULL,
-    recorded_at TEXT    NOT NULL
-  );
-  CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_name, revision);
-  CREATE INDEX IF NOT EXISTS events_tenant_position ON events (json_extract(metadata, '$.tenantId'), position, type);
-  CREATE TABLE IF NOT EXISTS event_chain (
-    position  INTEGER PRIMARY KEY,
-    tenant_id TEXT    NOT NULL,
-    seq       INTEGER NOT NULL,
-    hash      TEXT    NOT NULL
-  );
-  CREATE UNIQUE INDEX IF NOT EXISTS event_chain_tenant_seq ON event_chain (tenant_id, seq);
-`;
+/**
+ * The file's schema, in order (../../sqlite/migrations.ts: PRAGMA user_version). The first two are idempotent because
+ * files from before versions existed (version 0) already have some of them.
+ */
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS events (
+          position    INTEGER PRIMARY KEY,
+          stream_name TEXT    NOT NULL,
+          revision    INTEGER NOT NULL,
+          id          TEXT    NOT NULL UNIQUE,
+          type        TEXT    NOT NULL,
+          data        TEXT    NOT NULL,
+          metadata    TEXT    NOT NULL,
+          recorded_at TEXT    NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream_name, revision);`),
+  },
+  {
+    version: 2,
+    name: 'the tenant index (event feed)',
+    up: (db) => db.exec(`CREATE INDEX IF NOT EXISTS events_tenant_position ON events (json_extract(metadata, '$.tenantId'), position, type);`),
+  },
+  {
+    version: 3,
+    name: 'the tenants\' hash chains',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS event_chain (
+          position  INTEGER PRIMARY KEY,
+          tenant_id TEXT    NOT NULL,
+          seq       INTEGER NOT NULL,
+          hash      TEXT    NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS event_chain_tenant_seq ON event_chain (tenant_id, seq);`);
+    },
+  },
+];
 
 /**
  * The tenants' hash chains (../hash-chain.ts, decision 0020) live in \`event_chain\`: one row per event, written in the
@@ -491,7 +513,8 @@ function openDatabase(file: string, busyTimeoutMs: number, walAutocheckpointPage
   // 64 MiB page cache (default 2 MiB): every command reads its stream through the (stream, revision) index
   // and appends dirty pages of the id index all over the file; with the default most were read from disk again.
   db.pragma('cache_size = -65536');
-  db.exec(SCHEMA);
+  migrate(db, MIGRATIONS, `SQLite event store ${file}`);
+  // Events from before the chain (or appended by a build without it) get their links: two MAX() reads when none lack one.
   chainMissingLinks(db);
   return db;
 }
