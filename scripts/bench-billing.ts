@@ -39,6 +39,12 @@
  * after the day started, and the sandbox gateway's books hold one succeeded charge per instance, none twice.
  * January's invoices are not collected (the set-up's, not the day's work: those two process managers start past
  * them). Its rows are labelled "with collection"; target ≥ 3,000 invoices collected per second.
+ * BENCH_BILL_RUN_COUPON_TAX=1 (default off): the tenant has a 10%-off coupon (forever) and a 20% tax rate (created over
+ * HTTP), and the set-up applies the coupon to every account (one CouponApplied each on the coupon's stream, as the
+ * coupon decider decides them, appended SETUP_CHUNK at a time), so each of the day's invoices is 10.00 − 1.00 discount
+ * + 1.80 tax = 10.80 (the coupon and the rate read per page and per run, docs/decisions/0021). Checked in addition:
+ * every invoice of the day has exactly those lines and totals. Its rows are labelled "with coupon and tax"; target
+ * ≥ 4,000 invoices/s (issue 23).
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,6 +77,8 @@ import { allProjectors, namedCommands } from '../apps/contexts';
 import { INVOICE_COUNTER_ID, INVOICE_COUNTERS, InvoiceCounterDoc } from '../libs/plan-instances/read-model/invoices.projection';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../libs/plan-instances/read-model/plan-instances.projection';
 import { PaymentMethodsCommand, paymentMethodsDecider, paymentMethodsStream } from '../libs/payments/domain';
+import { CouponCommand, couponDecider, CouponEvent, CouponState, couponStream } from '../libs/catalog/domain/coupon.decider';
+import { fold } from '../libs/shared-kernel/decider';
 import { PAYMENT_GATEWAY, SandboxGateway } from '../libs/payments/gateway';
 import { receivablesPostingProcessManager } from '../libs/payments/process-managers/receivables-posting.process-manager';
 import { collectionProcessManager } from '../libs/payments/process-managers/collection.process-manager';
@@ -111,7 +119,12 @@ const PLAN = {
 /** BENCH_BILL_RUN_CARDS=1: every account pays by card, so the day's invoices are collected at once. */
 const WITH_CARDS = process.env.BENCH_BILL_RUN_CARDS === '1';
 const TARGET_COLLECTED_PER_SECOND = 3000;
-const LABEL = WITH_CARDS ? 'bill run with collection' : WITH_USAGE ? 'bill run with usage' : 'bill run';
+/** BENCH_BILL_RUN_COUPON_TAX=1: every account has a 10% coupon and the tenant a 20% tax rate. */
+const WITH_COUPON_TAX = process.env.BENCH_BILL_RUN_COUPON_TAX === '1';
+const TARGET_WITH_COUPON_TAX = 4000;
+const COUPON = { id: 'ten-off', name: 'Ten off', percentOff: '10', duration: 'forever' };
+const TAX_RATE = { id: 'vat', name: 'VAT', percent: '20' };
+const LABEL = WITH_CARDS ? 'bill run with collection' : WITH_USAGE ? 'bill run with usage' : WITH_COUPON_TAX ? 'bill run with coupon and tax' : 'bill run';
 
 /** Instance i's calls on each of USAGE_DAYS: varied per instance, always past the first tier. */
 function usageQuantities(i: number): number[] {
@@ -148,7 +161,7 @@ export async function benchBilling(): Promise<{ rows: Row[]; met: boolean }> {
     }
     const rerun = await rerunDay(dataDir, day.event, day.head);
     const rate = INSTANCES / day.seconds;
-    const target = WITH_CARDS ? TARGET_COLLECTED_PER_SECOND : TARGET_INVOICES_PER_SECOND;
+    const target = WITH_CARDS ? TARGET_COLLECTED_PER_SECOND : WITH_COUPON_TAX ? TARGET_WITH_COUPON_TAX : TARGET_INVOICES_PER_SECOND;
     const rows: Row[] = [
       [`${LABEL}: ${fmt(INSTANCES)} plan instances due on one day (s)`, day.seconds.toFixed(2), ''],
       ['log head reached the day + one event per instance: events/s', fmt(INSTANCES / day.generatedSeconds), ''],
@@ -174,6 +187,10 @@ async function createTenantAndPlan(dataDir: string): Promise<SandboxTenant> {
     const http = await httpClient(app);
     const tenant = await http.call<SandboxTenant>('POST', '/v1/tenants', ADMIN_KEY, { name: 'Bill run', sandbox: true, businessDate: ASSIGNED_ON }, 201);
     await http.call('POST', '/v1/plans', tenant.apiKey, PLAN, 201);
+    if (WITH_COUPON_TAX) {
+      await http.call('POST', '/v1/coupons', tenant.apiKey, COUPON, 201);
+      await http.call('POST', '/v1/tax-rates', tenant.apiKey, TAX_RATE, 201);
+    }
     await settled(app);
     return tenant;
   } finally {
@@ -197,6 +214,7 @@ async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<v
       paymentTermsDays: 0,
       tenantProrationRule: tenant.settings.prorationRule,
     };
+    let coupon = WITH_COUPON_TAX ? fold(couponDecider, (await events.readStream(couponStream(tenant.id, COUPON.id))) as unknown as CouponEvent[]) : null;
     for (let from = 0; from < INSTANCES; from += SETUP_CHUNK) {
       const appends: Array<Promise<unknown>> = [];
       for (let i = from; i < Math.min(from + SETUP_CHUNK, INSTANCES); i++) {
@@ -218,6 +236,7 @@ async function writeInstances(dataDir: string, tenant: SandboxTenant): Promise<v
         }
       }
       await Promise.all(appends);
+      if (WITH_COUPON_TAX) coupon = await appendCouponApplied(events, tenant, from, Math.min(from + SETUP_CHUNK, INSTANCES), coupon);
     }
     await rebuildProjections(events, store, allProjectors, () => performance.now());
     // January's invoices are the set-up's: the day alone is posted to the ledgers and collected.
@@ -250,6 +269,26 @@ async function appendUsage(events: EventStore, tenant: SandboxTenant, accountId:
   });
   if (decided.length !== USAGE_DAYS.length) throw new Error(`the usage decider wrote ${decided.length} events for account ${accountId}, expected ${USAGE_DAYS.length}`);
   await events.appendToStream(stream, decided, 'no_stream');
+}
+
+/**
+ * The coupon applied to accounts [from, to): each ApplyCoupon decided by the coupon decider on the state the earlier
+ * ones left (as ApplyCouponHandler would, one request each), the chunk's events appended to the coupon's stream at once.
+ */
+async function appendCouponApplied(events: EventStore, tenant: SandboxTenant, from: number, to: number, state: CouponState | null): Promise<CouponState | null> {
+  const stream = couponStream(tenant.id, COUPON.id);
+  const decided: NewEvent[] = [];
+  for (let i = from; i < to; i++) {
+    const context = setupContext(tenant, `coupon-${i}`);
+    const command: CouponCommand = { type: 'ApplyCoupon', data: { couponId: COUPON.id, accountId: `acc-${i}`, accountCurrency: 'USD', today: ASSIGNED_ON } };
+    for (const event of couponDecider.decide(command, state)) {
+      decided.push({ id: deterministicUuid(context.commandId, stream, '0'), type: event.type, data: event.data as unknown as Record<string, unknown>, metadata: eventMetadata(context) });
+      // The set grows in place (the set-up's own copy of the state): evolve copies it per event, quadratic over 100,000.
+      if (state) (state.appliedTo as Set<string>).add(command.data.accountId);
+    }
+  }
+  await events.appendToStream(stream, decided, 'any');
+  return state;
 }
 
 function setupContext(tenant: SandboxTenant, name: string): CommandContext {
@@ -401,17 +440,26 @@ async function countAfter(events: EventStore, position: number, tenantId: string
     if (page.length === 0) return { invoices, receivables, payments, others, usageChecked };
     for (const event of page) {
       if (event.metadata.tenantId !== tenantId) continue;
-      const invoice = event.type === 'PlanInstanceBilled' ? (event.data.invoice as { invoiceDate: string; accountId: string; total: number; lines: InvoiceLine[] } | null) : null;
+      const invoice = event.type === 'PlanInstanceBilled' ? (event.data.invoice as { invoiceDate: string; accountId: string; total: number; subtotal?: number; tax?: number; lines: InvoiceLine[] } | null) : null;
       if (invoice?.invoiceDate === DUE_DAY) invoices++;
       else if (event.type === 'ReceivablePosted') receivables++;
       else if (event.type === 'PaymentRecorded') payments++;
       else others++;
+      if (WITH_COUPON_TAX && invoice?.invoiceDate === DUE_DAY) checkCouponAndTax(invoice);
       if (WITH_USAGE && invoice?.invoiceDate === DUE_DAY) {
         checkUsageLine(invoice);
         usageChecked++;
       }
     }
     after = page[page.length - 1].position;
+  }
+}
+
+/** With a coupon and a tax rate: 10.00, −1.00 (10% off), +1.80 (20% of 9.00): 10.80, subtotal 9.00, tax 1.80. */
+function checkCouponAndTax(invoice: { accountId: string; total: number; subtotal?: number; tax?: number; lines: InvoiceLine[] }): void {
+  const lines = invoice.lines.map((line) => `${line.type}:${line.amount}`).join(',');
+  if (lines !== 'recurring:1000,discount:-100,tax:180' || invoice.total !== 1080 || invoice.subtotal !== 900 || invoice.tax !== 180) {
+    throw new Error(`invoice of ${invoice.accountId}: expected 10.00 − 1.00 + 1.80 tax = 10.80; found ${lines}, total ${invoice.total}`);
   }
 }
 

@@ -23,6 +23,8 @@
  *    flight, ≥ 2,000; and doWrite: false previews/s; BENCH_PAYMENT_ACCOUNTS (default 10000); BENCH_SKIP_PAYMENTS=1
  *  - collection (./bench-billing.ts with BENCH_BILL_RUN_CARDS=1): the bill-run day with every account on a card,
  *    invoices collected/s ≥ 3,000; BENCH_SKIP_COLLECTION=1 (or BENCH_SKIP_BILLING=1) leaves it out
+ *  - coupon and tax (./bench-billing.ts with BENCH_BILL_RUN_COUPON_TAX=1): the bill-run day with a 10% coupon on every
+ *    account and a 20% tax rate, invoices/s ≥ 4,000; BENCH_SKIP_COUPON_TAX=1 (or BENCH_SKIP_BILLING=1) leaves it out
  *  - dunning (./bench-dunning.ts): a day on which BENCH_DUNNING_ACCOUNTS (default 100000) accounts take a dunning step
  *    (retry declined by the sandbox gateway, a notice, a 5% late fee): steps/s ≥ 3,000; BENCH_SKIP_DUNNING=1 leaves it out
  *  - webhooks (./bench-notifications.ts): published events delivered/s to a local receiver ≥ 2,000, and the lag from
@@ -96,6 +98,8 @@ async function main(): Promise<void> {
   const payments = process.env.BENCH_SKIP_PAYMENTS === '1' ? SKIPPED : benchInChildProcess('bench-payments.js', 'payments');
   // The bill-run day again with every account on a card: each invoice collected at once (BENCH_SKIP_COLLECTION=1 leaves it out).
   const collection = SKIP_BILLING || process.env.BENCH_SKIP_COLLECTION === '1' ? SKIPPED : benchInChildProcess('bench-billing.js', 'collection', { BENCH_BILL_RUN_CARDS: '1' });
+  // The bill-run day again with a coupon on every account and a tax rate (BENCH_SKIP_COUPON_TAX=1 leaves it out).
+  const couponTax = SKIP_BILLING || process.env.BENCH_SKIP_COUPON_TAX === '1' ? SKIPPED : benchInChildProcess('bench-billing.js', 'coupon and tax', { BENCH_BILL_RUN_COUPON_TAX: '1' });
   // A day on which BENCH_DUNNING_ACCOUNTS (100,000) accounts take a dunning step (./bench-dunning.ts); BENCH_SKIP_DUNNING=1 leaves it out.
   const dunning = process.env.BENCH_SKIP_DUNNING === '1' ? SKIPPED : benchInChildProcess('bench-dunning.js', 'dunning');
   // Webhook deliveries/s and the lag at 500 events/s, a dead endpoint beside (./bench-notifications.ts); BENCH_SKIP_NOTIFICATIONS=1 leaves it out.
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
     ...pools.rows,
     ...payments.rows,
     ...collection.rows,
+    ...couponTax.rows,
     ...dunning.rows,
     ...notifications.rows,
     ...orders.rows,
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
   ];
   console.log('');
   for (const [name, value, target] of rows) console.log(`${name.padEnd(58)} ${value.padStart(10)}   ${target}`);
-  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, dunning, notifications, orders, selfService, history, timeTravel, eventFeed, requestPath].every((part) => part.met);
+  const met = pipeline >= 5000 && ratio >= 1 / 3 && replay >= 50_000 && peakRssMb < 300 && [clock, hierarchy, billing, usage, statements, pools, payments, collection, couponTax, dunning, notifications, orders, selfService, history, timeTravel, eventFeed, requestPath].every((part) => part.met);
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 }
 

@@ -4,6 +4,7 @@ import { AccountMetadataCommandController } from './commands/account-metadata.co
 import { AccountsCommandController } from './commands/accounts.command-controller';
 import { ChangeAccountMetadataHandler } from './commands/change-account-metadata';
 import { ChangeAccountPaymentTermsHandler } from './commands/change-payment-terms';
+import { SetAccountTaxExemptHandler } from './commands/set-tax-exempt';
 import { CreateAccountHandler } from './commands/create-account';
 import {
   ChangeAccountStatusCommand,
@@ -31,6 +32,7 @@ export const accountsContext: BoundedContext = {
     SetPaymentResponsibilityHandler,
     SetParentHandler,
     ChangeAccountPaymentTermsHandler,
+    SetAccountTaxExemptHandler,
     ChangeAccountMetadataHandler,
     RemindIncompleteContactHandler,
     ChangeAccountStatusHandler,

@@ -5,17 +5,20 @@ import { CreatePlanHandler } from './commands/create-plan';
 import { PlanMetadataCommandController } from './commands/plan-metadata.command-controller';
 import { PlansCommandController } from './commands/plans.command-controller';
 import { PriceOverridesCommandController } from './commands/price-overrides.command-controller';
+import { CouponsCommandController } from './commands/coupons.command-controller';
+import { ApplyCouponHandler, CreateCouponHandler } from './commands/coupons';
+import { CreateTaxRateHandler } from './commands/tax-rates';
 import { RevisePlanHandler } from './commands/revise-plan';
 import { SetPriceOverrideHandler } from './commands/set-price-override';
 import { EffectivePricingQueryController } from './queries/effective-pricing.query-controller';
 import { PlansQueryController } from './queries/plans.query-controller';
 
-/** The catalog and special pricing: plans and their versions, and price overrides along a hierarchy. */
+/** The catalog and special pricing: plans and their versions, price overrides and coupons along a hierarchy, and tax rates. */
 export const catalogContext: BoundedContext = {
   name: 'catalog',
-  commandControllers: [PlansCommandController, PriceOverridesCommandController, PlanMetadataCommandController],
+  commandControllers: [PlansCommandController, PriceOverridesCommandController, PlanMetadataCommandController, CouponsCommandController],
   queryControllers: [PlansQueryController, EffectivePricingQueryController],
-  commandHandlers: [CreatePlanHandler, RevisePlanHandler, SetPriceOverrideHandler, ChangePlanMetadataHandler],
+  commandHandlers: [CreatePlanHandler, RevisePlanHandler, SetPriceOverrideHandler, ChangePlanMetadataHandler, CreateCouponHandler, ApplyCouponHandler, CreateTaxRateHandler],
   projectors,
   projectorsModule: require.resolve('./read-model'),
 };

@@ -6,6 +6,7 @@ import { ChangePlanInstanceHandler } from './commands/change-plan-instance';
 import { ChangePlanInstanceMetadataHandler } from './commands/change-plan-instance-metadata';
 import { PlanInstanceMetadataCommandController } from './commands/plan-instance-metadata.command-controller';
 import {
+  BillDateResetLookups,
   ChangePlanInstanceStatusCommand,
   ChangePlanInstanceStatusHandler,
   RestorePlanInstanceStatusAfterDunningCommand,
@@ -13,6 +14,8 @@ import {
 } from './commands/change-plan-instance-status';
 import { PlanInstancesCommandController } from './commands/plan-instances.command-controller';
 import { billRunProcessManager } from './process-managers/bill-run.process-manager';
+import { billDateResetProcessManager } from './process-managers/bill-date-reset.process-manager';
+import { ResetPlanInstanceBillDateCommand, ResetPlanInstanceBillDateHandler } from './commands/reset-plan-instance-bill-date';
 import { PlanInstanceListsQueryController } from './queries/plan-instance-lists.query-controller';
 import { PlanInstancesQueryController } from './queries/plan-instances.query-controller';
 
@@ -21,15 +24,18 @@ export const planInstancesContext: BoundedContext = {
   name: 'plan-instances',
   commandControllers: [PlanInstancesCommandController, PlanInstanceMetadataCommandController],
   queryControllers: [PlanInstancesQueryController, PlanInstanceListsQueryController], // invoices are answered by payments, with what is owed on them
-  commandHandlers: [AssignPlanHandler, ChangePlanInstanceMetadataHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler, ChangePlanInstanceStatusHandler, RestorePlanInstanceStatusAfterDunningHandler],
+  commandHandlers: [AssignPlanHandler, ChangePlanInstanceMetadataHandler, ChangePlanInstanceHandler, BillPlanInstanceHandler, ChangePlanInstanceStatusHandler, RestorePlanInstanceStatusAfterDunningHandler, ResetPlanInstanceBillDateHandler],
+  providers: [BillDateResetLookups],
   projectors,
   projectorsModule: require.resolve('./read-model'),
-  processManagers: [billRunProcessManager],
+  processManagers: [billRunProcessManager, billDateResetProcessManager],
   // The status commands are issued by the dunning process manager (issue 18).
   commands: {
     BillPlanInstance: BillPlanInstanceCommand,
     ChangePlanInstanceStatus: ChangePlanInstanceStatusCommand,
     RestorePlanInstanceStatusAfterDunning: RestorePlanInstanceStatusAfterDunningCommand,
+    // Issued by the bill-date-reset process manager (issue 23).
+    ResetPlanInstanceBillDate: ResetPlanInstanceBillDateCommand,
   },
   // Instances the bill run cannot bill (PlanInstanceBillingFailed) until they are billed again.
   healthCounts: [{ name: 'failedBillings', collection: BILLING_FAILURES }],

@@ -163,6 +163,8 @@ describe('Plan instances and invoices: the query routes over HTTP', () => {
       invoiceDate: '2019-02-22',
       dueDate: '2019-02-22',
       currency: 'USD',
+      subtotal: 10000, // no discount or tax: all of it
+      tax: 0,
       total: 10000,
       balance: 10000,
       status: 'unpaid',
@@ -191,6 +193,8 @@ describe('Plan instances and invoices: the query routes over HTTP', () => {
       invoiceDate: '2019-02-10',
       dueDate: '2019-02-10',
       currency: 'USD',
+      subtotal: 6452,
+      tax: 0,
       total: 6452,
       balance: 2904, // 64.52 less the 35.48 credit of inv-4
       status: 'partiallyPaid',

@@ -45,6 +45,8 @@ describe('Operations over HTTP', () => {
         hierarchy: head,
         'account-history': head,
         'price-overrides': head,
+        coupons: head,
+        'tax-rates': head,
         planInstances: head,
         receivables: head,
         invoices: head,

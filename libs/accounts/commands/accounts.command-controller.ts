@@ -8,6 +8,7 @@ import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
 import { ContactDto } from './account.dto';
 import { ChangeAccountPaymentTermsCommand, PaymentTermsDto } from './change-payment-terms';
+import { SetAccountTaxExemptCommand, TaxExemptDto } from './set-tax-exempt';
 import { CreateAccountCommand, CreateAccountDto } from './create-account';
 import { UpdateAccountContactCommand } from './update-account-contact';
 import { PaymentResponsibilityView, SetPaymentResponsibilityCommand } from './set-payment-responsibility';
@@ -75,6 +76,23 @@ export class AccountsCommandController {
     return this.gateway.execute<Account>(new ChangeAccountPaymentTermsCommand({ accountId: id, paymentTermsDays: input.paymentTermsDays }, context), reply);
   }
 
+  @Put(':id/tax-exempt')
+  @ApiOperation({
+    summary:
+      'Set whether the account is tax-exempt: true, its invoices posted from now on carry no tax (and inclusive prices are not carved); ' +
+      'false, taxed again. The same setting again writes nothing (200 with the account).',
+  })
+  setTaxExempt(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Body() input: TaxExemptDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<Account>(new SetAccountTaxExemptCommand({ accountId: id, taxExempt: input.taxExempt }, context), reply);
+  }
+
   @Put(':id/status')
   @ApiOperation({
     summary:
@@ -91,7 +109,8 @@ export class AccountsCommandController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
-    return this.gateway.execute<Account>(new ChangeAccountStatusCommand({ accountId: id, status: input.status, reason: input.reason }, context), reply);
+    const reset = input.billDateReset !== undefined ? { billDateReset: input.billDateReset } : {};
+    return this.gateway.execute<Account>(new ChangeAccountStatusCommand({ accountId: id, status: input.status, reason: input.reason, ...reset }, context), reply);
   }
 
   @Put(':id/parent')

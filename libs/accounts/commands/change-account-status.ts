@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
@@ -16,10 +16,19 @@ export class StatusChangeDto {
   @ApiProperty({ example: 'customer asked for a pause', description: 'Why (1-500 characters); recorded with the change' })
   @IsOptional()
   reason: unknown;
+
+  @ApiPropertyOptional({
+    enum: ['keep', 'reset'],
+    description:
+      "Seed 003's bill-date reset rule for this call (overrides settings.billDateReset, default keep): on a change from a non-billable to a billable status, " +
+      '"reset" starts a whole period that day (of the plan instance, or of each of the account\'s plan instances): that day\'s day of month becomes the bill day',
+  })
+  @IsOptional()
+  billDateReset?: unknown;
 }
 
 /** Sent by an operator's route, or by the dunning process manager by name (with `dunningCaseId`). */
-export class ChangeAccountStatusCommand extends Command<{ accountId: string; status: unknown; reason: unknown; dunningCaseId?: string }> {}
+export class ChangeAccountStatusCommand extends Command<{ accountId: string; status: unknown; reason: unknown; dunningCaseId?: string; billDateReset?: unknown }> {}
 
 /** Sent by the dunning process manager when its case is resolved. */
 export class RestoreAccountStatusAfterDunningCommand extends Command<{ accountId: string; caseId: string }> {}
@@ -34,11 +43,12 @@ export class ChangeAccountStatusHandler implements ICommandHandler<ChangeAccount
 
   async execute({ data, context }: ChangeAccountStatusCommand): Promise<CommandOutcome<Account>> {
     const settings = (await this.directory.byId(context.tenantId))?.settings ?? DEFAULT_TENANT_SETTINGS;
-    const { accountId, status, reason, dunningCaseId } = data;
+    const { accountId, status, reason, dunningCaseId, billDateReset } = data;
+    const reset = billDateReset !== undefined ? { billDateReset } : {};
     const outcome = await this.runner.run(
       accountDecider,
       accountStream(context.tenantId, accountId),
-      { type: 'ChangeAccountStatus', data: { accountId, status, reason, dunningCaseId, settings, today: context.businessDate } },
+      { type: 'ChangeAccountStatus', data: { accountId, status, reason, dunningCaseId, settings, today: context.businessDate, ...reset } },
       context,
     );
     return { body: accountView(outcome.state as AccountRecord), position: outcome.position };

@@ -9,7 +9,7 @@ import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { ContactDto, IsEmailAddress, IsIsoCountry, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested, Allow } from 'class-validator';
 import { METADATA_DESCRIPTION } from '../../shared-kernel/metadata';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
@@ -71,6 +71,10 @@ export class CreateAccountDto {
   @IsOptional()
   @IsObject({ message: 'metadata must be an object of string values' })
   metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: false, description: 'true: its invoices carry no tax (DOMAIN.md §13); change it with PUT /v1/accounts/{id}/tax-exempt' })
+  @Allow()
+  taxExempt?: boolean;
 }
 
 export class CreateAccountCommand extends Command<CreateAccountDto> {}

@@ -25,8 +25,13 @@ export type CreateAccount = DomainCommand<
     createdOn: string;
     /** String key → string value, checked by the decider (shared-kernel/metadata.ts). */
     metadata?: unknown;
+    /** true: no tax on its invoices (DOMAIN.md §13); absent, null or false: taxed. */
+    taxExempt?: unknown;
   }
 >;
+
+/** PUT /v1/accounts/{id}/tax-exempt: whether its invoices are taxed from now on. */
+export type SetAccountTaxExempt = DomainCommand<'SetAccountTaxExempt', { accountId: string; taxExempt: unknown }>;
 
 /** PATCH /v1/accounts/{id}/metadata: a string sets a key, null removes it, a key not named stays. */
 export type ChangeAccountMetadata = DomainCommand<'ChangeAccountMetadata', { accountId: string; metadata: unknown }>;
@@ -45,7 +50,7 @@ export type ChangeAccountPaymentTerms = DomainCommand<'ChangeAccountPaymentTerms
  */
 export type ChangeAccountStatus = DomainCommand<
   'ChangeAccountStatus',
-  { accountId: string; status: unknown; reason: unknown; dunningCaseId?: unknown; settings: StatusSettings; today: string }
+  { accountId: string; status: unknown; reason: unknown; dunningCaseId?: unknown; settings: StatusSettings; today: string; billDateReset?: unknown }
 >;
 
 /** From the dunning process when its case is resolved: back to the status the case found, unless an operator changed it since. */
@@ -56,6 +61,7 @@ export type AccountCommand =
   | UpdateAccountContact
   | RemindIncompleteContact
   | ChangeAccountPaymentTerms
+  | SetAccountTaxExempt
   | ChangeAccountStatus
   | RestoreAccountStatusAfterDunning
   | ChangeAccountMetadata;

@@ -4,7 +4,7 @@ import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { countryCode, emailAddress, languageTag, optional, text, validateAll } from '../../shared-kernel/validation';
-import { decideRestore, decideStatusChange, DunningHold, holdAfter, StatusChange } from '../../tenancy/domain';
+import { BILL_DATE_RESET_RULES, BillDateReset, decideRestore, decideStatusChange, DunningHold, holdAfter, StatusChange } from '../../tenancy/domain';
 import {
   AccountCommand,
   ChangeAccountMetadata,
@@ -13,6 +13,7 @@ import {
   CreateAccount,
   RemindIncompleteContact,
   RestoreAccountStatusAfterDunning,
+  SetAccountTaxExempt,
   UpdateAccountContact,
 } from './account.commands';
 import { AccountEvent, AccountStatus } from './account.events';
@@ -39,6 +40,8 @@ export interface Account {
   createdOn: CalendarDate;
   /** Only when it holds something (issue 22). */
   metadata?: Metadata;
+  /** Present (true) only while the account is tax-exempt (DOMAIN.md §13). */
+  taxExempt?: true;
 }
 
 /** The account and what only its decider needs: a dunning case's hold on its status (absent when none). */
@@ -67,6 +70,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         return remindIncompleteContact(command.data, state);
       case 'ChangeAccountPaymentTerms':
         return changePaymentTerms(command.data, state);
+      case 'SetAccountTaxExempt':
+        return setTaxExempt(command.data, state);
       case 'ChangeAccountStatus':
         return changeStatus(command.data, state);
       case 'RestoreAccountStatusAfterDunning':
@@ -90,6 +95,11 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       }
       case 'AccountContactReminderSent':
         return state;
+      case 'AccountTaxExemptChanged': {
+        if (state === null) throw new Error(`AccountTaxExemptChanged before AccountCreated for account ${event.data.accountId}`);
+        const { taxExempt: _before, ...account } = state;
+        return event.data.taxExempt ? { ...account, taxExempt: true } : account;
+      }
       case 'AccountPaymentTermsChanged': {
         if (state === null) throw new Error(`AccountPaymentTermsChanged before AccountCreated for account ${event.data.accountId}`);
         return { ...state, paymentTermsDays: event.data.to };
@@ -124,6 +134,7 @@ function createAccount(data: CreateAccount['data'], state: AccountState): Accoun
     paymentTermsDays: () => optional(data.paymentTermsDays, 'paymentTermsDays', paymentTermsDays) ?? DEFAULT_PAYMENT_TERMS_DAYS,
     createdOn: () => parseCalendarDate(data.createdOn, 'createdOn'),
     metadata: () => parseMetadata(data.metadata),
+    taxExempt: () => optional(data.taxExempt, 'taxExempt', booleanOf) ?? false,
   });
   return [
     {
@@ -142,9 +153,23 @@ function createAccount(data: CreateAccount['data'], state: AccountState): Accoun
         paymentTermsDays: input.paymentTermsDays,
         createdOn: input.createdOn,
         ...(Object.keys(input.metadata).length > 0 ? { metadata: input.metadata } : {}),
+        ...(input.taxExempt ? { taxExempt: true as const } : {}),
       },
     },
   ];
+}
+
+/** The same setting again decides nothing, so a repeat is harmless. */
+function setTaxExempt(data: SetAccountTaxExempt['data'], state: AccountState): AccountEvent[] {
+  if (state === null) throw new NotFoundError('Account', data.accountId);
+  const taxExempt = booleanOf(data.taxExempt, 'taxExempt');
+  if (taxExempt === (state.taxExempt === true)) return [];
+  return [{ type: 'AccountTaxExemptChanged', data: { accountId: state.id, taxExempt } }];
+}
+
+function booleanOf(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false (got ${JSON.stringify(value)})`);
+  return value;
 }
 
 /** Patch semantics; a change that leaves the metadata as it was decides nothing, so a repeat is harmless. */
@@ -175,7 +200,18 @@ function changePaymentTerms(data: ChangeAccountPaymentTerms['data'], state: Acco
 /** The same status again decides nothing, so a repeat (or dunning asking for what an operator set) is harmless. */
 function changeStatus(data: ChangeAccountStatus['data'], state: AccountState): AccountEvent[] {
   if (state === null) throw new NotFoundError('Account', data.accountId);
-  return statusChanged(state, decideStatusChange(state.status, data, data.settings), data.today);
+  const reset = billDateResetOf(data.billDateReset);
+  const events = statusChanged(state, decideStatusChange(state.status, data, data.settings), data.today);
+  // The call's bill-date reset rule travels with the change, for the plan instances' bill-date-reset process manager.
+  return reset === null ? events : events.map((event) => (event.type === 'AccountStatusChanged' ? { ...event, data: { ...event.data, billDateReset: reset } } : event));
+}
+
+function billDateResetOf(value: unknown): BillDateReset | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !(BILL_DATE_RESET_RULES as readonly string[]).includes(value)) {
+    throw InvalidInputError.forField('billDateReset', 'oneOf', `billDateReset must be one of "keep", "reset" (got ${JSON.stringify(value)})`);
+  }
+  return value as BillDateReset;
 }
 
 function restoreStatus(data: RestoreAccountStatusAfterDunning['data'], state: AccountState): AccountEvent[] {

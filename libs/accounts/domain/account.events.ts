@@ -31,8 +31,13 @@ export type AccountCreated = DomainEvent<
     createdOn: CalendarDate;
     /** The client's key → value pairs (issue 22); absent when none were given (and on events recorded before). */
     metadata?: Metadata;
+    /** Present (true) only for an account created tax-exempt: its invoices carry no tax (DOMAIN.md §13). */
+    taxExempt?: true;
   }
 >;
+
+/** The account became tax-exempt (true) or taxed again (false); invoices already posted keep their tax. */
+export type AccountTaxExemptChanged = DomainEvent<'AccountTaxExemptChanged', { accountId: string; taxExempt: boolean }>;
 
 /** `contact` is the whole contact after the change; `changed` lists the fields that differ ("address.city"). */
 export type AccountContactUpdated = DomainEvent<
@@ -58,7 +63,16 @@ export type AccountPaymentTermsChanged = DomainEvent<
  */
 export type AccountStatusChanged = DomainEvent<
   'AccountStatusChanged',
-  { accountId: string; from: AccountStatus; to: AccountStatus; reason: string; by: StatusChangedBy; changedOn: CalendarDate }
+  {
+    accountId: string;
+    from: AccountStatus;
+    to: AccountStatus;
+    reason: string;
+    by: StatusChangedBy;
+    changedOn: CalendarDate;
+    /** The call's bill-date reset rule (seed 003, decision 0022), when it gave one; else the tenant's applies. */
+    billDateReset?: 'keep' | 'reset';
+  }
 >;
 
 /** The account's metadata changed: `metadata` is the whole of it after, `changed` the entries that differ (null: removed). */
@@ -69,5 +83,6 @@ export type AccountEvent =
   | AccountContactUpdated
   | AccountContactReminderSent
   | AccountPaymentTermsChanged
+  | AccountTaxExemptChanged
   | AccountStatusChanged
   | AccountMetadataChanged;

@@ -43,10 +43,12 @@ export const ACCOUNT_HISTORY_EVENT_TYPES: readonly string[] = [
   'AccountParented',
   'AccountDetached',
   'AccountMetadataChanged',
+  'AccountTaxExemptChanged',
   'PaymentResponsibilitySet',
   // catalog: an account's own prices
   'PriceOverrideSet',
   'PriceOverrideRemoved',
+  'CouponApplied',
   // plan instances and their invoices
   'PlanAssigned',
   'PlanInstanceBilled',
@@ -57,6 +59,8 @@ export const ACCOUNT_HISTORY_EVENT_TYPES: readonly string[] = [
   'PlanInstanceBillingFailed',
   'PlanInstanceStatusChanged',
   'PlanInstanceMetadataChanged',
+  'PlanInstanceActivated',
+  'PlanInstanceBillDateReset',
   // pools
   'UsagePoolSet',
   'PoolRated',

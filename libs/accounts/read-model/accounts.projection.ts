@@ -14,7 +14,7 @@ export const accountsProjection: Projector = {
   // An index costs every write, so only these. both are derived here: documents projected before it existed
   // lack it until a rebuild (they are not found by `q`, but are by the other filters).
   collections: [{ name: ACCOUNTS, indexes: ['status', 'parentAccountId', 'searchName', 'searchEmail'] }],
-  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountStatusChanged', 'AccountParented', 'AccountDetached', 'AccountMetadataChanged'],
+  eventTypes: ['AccountCreated', 'AccountContactUpdated', 'AccountPaymentTermsChanged', 'AccountTaxExemptChanged', 'AccountStatusChanged', 'AccountParented', 'AccountDetached', 'AccountMetadataChanged'],
   project(recorded: RecordedEvent): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & (AccountEvent | HierarchyEvent);
     const { tenantId } = recorded.metadata;
@@ -47,6 +47,9 @@ export const accountsProjection: Projector = {
             position: recorded.position,
           },
         ];
+      case 'AccountTaxExemptChanged':
+        // The bill run reads it here (with the address) to ask the tax calculation for the account's rates.
+        return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { taxExempt: event.data.taxExempt }, position: recorded.position }];
       case 'AccountStatusChanged':
         // The bill run reads the status here (per page of due instances) to skip what is not billable.
         return [{ op: 'patch', collection: ACCOUNTS, tenantId, id: event.data.accountId, fields: { status: event.data.to }, position: recorded.position }];

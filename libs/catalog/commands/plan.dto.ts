@@ -58,6 +58,9 @@ export class PlanServiceDto {
 
   @ApiProperty({ type: PricingDto })
   pricing: PricingDto;
+
+  @ApiPropertyOptional({ example: 'standard', description: 'Which tax rates apply to its lines (POST /v1/tax-rates taxCategory); absent: the rates that name no category' })
+  taxCategory?: string;
 }
 
 /** The body of PUT /v1/plans/{id}: the full new definition. */

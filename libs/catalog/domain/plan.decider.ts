@@ -2,7 +2,8 @@ import { parseCurrency } from '../../shared-kernel/currency';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
-import { text, validateAll } from '../../shared-kernel/validation';
+import { optional, text, validateAll } from '../../shared-kernel/validation';
+import { taxCategoryOf } from './tax-rate';
 import { at, integerIn, listOf, objectWith, oneOf } from './input';
 import { ChangePlanMetadata, CreatePlan, PlanCommand, PlanDefinitionInput, RevisePlan } from './plan.commands';
 import { Metadata, parseMetadata, patchMetadata } from '../../shared-kernel/metadata';
@@ -117,13 +118,17 @@ function parseServices(value: unknown, field: string): PlanService[] {
 }
 
 function parseService(value: unknown, field: string): PlanService {
-  const input = objectWith(value, field, ['id', 'name', 'type', 'pricing']);
-  return validateAll({
+  const input = objectWith(value, field, ['id', 'name', 'type', 'pricing', 'taxCategory']);
+  const service = validateAll({
     id: () => validId(input.id, at(field, 'id')),
     name: () => text(input.name, at(field, 'name'), 200),
     type: () => oneOf(input.type, at(field, 'type'), SERVICE_TYPES),
     pricing: () => parsePricing(input.pricing, at(field, 'pricing')),
+    taxCategory: () => optional(input.taxCategory, at(field, 'taxCategory'), taxCategoryOf),
   });
+  // Absent unless given, so plans defined before tax categories keep their exact shape (and revisions compare equal).
+  const { taxCategory, ...rest } = service;
+  return taxCategory === null ? rest : { ...rest, taxCategory };
 }
 
 /** Usage and overrides name a service by id, so ids are unique within a plan; the error is on the repeat. */

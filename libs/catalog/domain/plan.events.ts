@@ -20,6 +20,8 @@ export interface PlanService {
   name: string;
   type: ServiceType;
   pricing: Pricing;
+  /** Which tax rates apply to its lines (tax-rate.ts); absent: the rates that name no category. */
+  taxCategory?: string;
 }
 
 /** What a plan version says; a revision replaces all of it (except the currency, which is fixed). */

@@ -59,6 +59,8 @@ export const EVENT_CATALOG: readonly PublishedEvent[] = [
   { type: 'AccountStatusChanged', description: "An account's status changed (by an operator with a reason, or by a dunning step)" },
   { type: 'PlanInstanceMetadataChanged', description: "A plan instance's metadata changed" },
   { type: 'PlanInstanceStatusChanged', description: "A plan instance's status changed (by an operator with a reason, or by a dunning step)" },
+  { type: 'PlanInstanceActivated', description: 'A future-dated plan instance started on its start date (its first invoice follows)' },
+  { type: 'PlanInstanceBillDateReset', description: "A plan instance's bill date was reset (a change made now, or going billable, under the bill-date reset rule)" },
   { type: 'DunningStarted', description: 'An account entered dunning: its process version, the past-due invoice it counts from, the next step and its date' },
   { type: 'DunningStepAdvanced', description: 'An account in dunning took a step: what each action did (retry, notice, late fee, status), the next step' },
   { type: 'DunningMigrated', description: "An account's dunning case moved to another process or version (an operator, or a plan switch)" },

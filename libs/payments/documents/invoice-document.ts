@@ -12,6 +12,9 @@ export interface InvoiceForDocument {
   invoiceDate: string;
   dueDate: string;
   currency: string;
+  /** Present on invoices with discount or tax lines (DOMAIN.md §13): total = subtotal + tax. */
+  subtotal?: number;
+  tax?: number;
   total: number;
   balance: number;
   status: string;
@@ -57,6 +60,8 @@ export function invoiceDocument(invoice: InvoiceForDocument, account: AccountFor
       },
     ],
     totals: [
+      // Subtotal and tax only when the invoice has tax, so documents of untaxed invoices stay as they were.
+      ...(invoice.tax ? ([['Subtotal', money(invoice.subtotal ?? invoice.total - invoice.tax)], ['Tax', money(invoice.tax)]] as [string, string][]) : []),
       ['Total', money(invoice.total)],
       ['Paid and credited', money(invoice.total - invoice.balance)],
       ['Balance due', money(invoice.balance)],

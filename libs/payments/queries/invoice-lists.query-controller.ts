@@ -122,5 +122,6 @@ function toListItem(doc: StoredDoc<InvoiceDoc>, own: { amount: number; item: Rec
     balance = own.item ? own.item.balance : Math.max(own.amount, 0);
     status = own.item ? own.item.status : balance > 0 ? 'unpaid' : 'paid';
   }
-  return { id: doc.id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status };
+  // subtotal and tax (DOMAIN.md §13): documents projected before tax have neither (all subtotal, no tax).
+  return { id: doc.id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, subtotal: doc.subtotal ?? total, tax: doc.tax ?? 0, total, balance, status };
 }

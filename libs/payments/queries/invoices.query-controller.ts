@@ -164,6 +164,7 @@ interface Share {
 function toInvoiceItem(id: string, doc: InvoiceDoc, shares: readonly Share[]) {
   const { number, accountId, planInstanceId, invoiceDate, dueDate, currency, total } = doc;
   const own = shares.find((share) => share.invoiceId === id && share.accountId === accountId);
-  return { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance: own?.balance ?? 0, status: own?.status ?? 'paid' };
+  // subtotal and tax (DOMAIN.md §13): documents projected before tax have neither (all subtotal, no tax).
+  return { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, subtotal: doc.subtotal ?? total, tax: doc.tax ?? 0, total, balance: own?.balance ?? 0, status: own?.status ?? 'paid' };
 
 }

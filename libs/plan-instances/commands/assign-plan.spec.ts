@@ -134,7 +134,7 @@ describe('AssignPlan (handler, through the CommandBus)', () => {
         nextBillDate: expected.nextBillDate,
         status: 'active',
         warnings: expected.warnings,
-        invoice: { id: invoiceId(planInstanceId, 1), ...invoice },
+        invoice: { id: invoiceId(planInstanceId, 1), ...invoice, subtotal: invoice.total, tax: 0 },
       });
     });
 

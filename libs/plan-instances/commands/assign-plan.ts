@@ -53,6 +53,13 @@ export class AssignPlanDto extends BillingCommandDto {
   @IsOptional()
   retroactiveStartDate?: unknown;
 
+  @ApiPropertyOptional({
+    example: '2027-03-01',
+    description: 'A start today or later (not with retroactiveStartDate; before today 422 notInPast). Later than today: the instance is "pending", nothing is billed now; the bill run starts and bills it on that business day exactly as an assignment made that day',
+  })
+  @IsOptional()
+  startDate?: unknown;
+
   @ApiPropertyOptional({ example: 22, description: 'Bill day 1–31, honoured when invoicingOption is "prorated" (a stub pays for the days up to it); ignored with a warning otherwise' })
   @IsOptional()
   altBillDay?: unknown;
@@ -66,7 +73,8 @@ export class AssignPlanDto extends BillingCommandDto {
   metadata?: unknown;
 }
 
-export class AssignPlanCommand extends Command<{ tenant: TenantView; accountId: string; input: AssignPlanDto }> {}
+/** `withScheduledInvoice`: answer `scheduledInvoice` too (the HTTP API does; a simulation others need not pay for). */
+export class AssignPlanCommand extends Command<{ tenant: TenantView; accountId: string; input: AssignPlanDto; withScheduledInvoice?: boolean }> {}
 
 /** Two assignments racing for the same generated id: the loser takes the next one. */
 const MAX_ID_ATTEMPTS = 5;
@@ -84,7 +92,7 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
     @Optional() @Inject(DUNNING_GROUP_DIRECTORY) private readonly dunningGroups?: DunningGroupDirectory,
   ) {}
 
-  async execute({ data: { tenant, accountId, input }, context }: AssignPlanCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
+  async execute({ data: { tenant, accountId, input, withScheduledInvoice }, context }: AssignPlanCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
     const { id, doWrite, ...fields } = input;
     if (id !== undefined) assertValidId(id, 'id');
     await this.assertKnownDunningGroup(tenant.id, fields.dunningGroupId);
@@ -107,7 +115,7 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
       };
       const stream = planInstanceStream(tenant.id, planInstanceId);
       try {
-        return await decidePlanInstance(this.runner, stream, command, context, doWrite);
+        return await decidePlanInstance(this.runner, stream, command, context, doWrite, withScheduledInvoice);
       } catch (error) {
         const lostRace = error instanceof ConflictError && id === undefined && context.idempotencyKey === undefined;
         if (!lostRace || attempt >= MAX_ID_ATTEMPTS) throw error;

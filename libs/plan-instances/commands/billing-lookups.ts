@@ -1,5 +1,6 @@
 import { toDomainEvent } from '../../platform/command-pipeline/decider-runner';
-import { pricingContext } from '../../catalog/read-model';
+import { couponInForce, pricingContext } from '../../catalog/read-model';
+import { RateTableTaxCalculation, TaxCalculation, taxPlaceOf } from './tax-calculation.port';
 import { planInstanceStream, PlanInstance, PlanInstanceState, planInstanceDecider } from '../domain/plan-instance.decider';
 import { Account } from '../../accounts/domain';
 import { fold } from '../../shared-kernel/decider';
@@ -29,18 +30,28 @@ export async function billingFacts(
   accountId: string,
   planIds: readonly string[],
   usage?: UsageFacts,
+  taxCalculation: TaxCalculation = new RateTableTaxCalculation(store),
 ): Promise<BillingFacts> {
-  const [pricing, payment] = await Promise.all([pricingContext(store, tenant.id, accountId, planIds), paymentFacts(store, tenant.id, accountId)]);
+  const [pricing, payment, tax] = await Promise.all([
+    pricingContext(store, tenant.id, accountId, planIds),
+    paymentFacts(store, tenant.id, accountId),
+    taxCalculation.taxFacts(tenant.id, taxPlaceOf(accountId, account)),
+  ]);
+  // The coupon in force: the account's own, else its nearest ancestor's (DOMAIN.md §5, §13).
+  const coupon = await couponInForce(store, tenant.id, accountId, payment.ancestors);
   return {
     today,
     pricing,
     paymentTermsDays: account?.paymentTermsDays ?? 0,
     tenantProrationRule: tenant.settings.prorationRule,
+    ...(tenant.settings.billDateReset ? { tenantBillDateReset: tenant.settings.billDateReset } : {}),
     payment,
     // A change or assignment catching up due periods skips them as the bill run does while not billable.
     ...(account && !isBillableStatus(account.status, tenant.settings) ? { billable: false } : {}),
     statusSettings: { customStatuses: tenant.settings.customStatuses ?? [], billWhileSuspended: tenant.settings.billWhileSuspended ?? true },
     ...(usage ? { usage } : {}),
+    ...(coupon ? { coupon } : {}),
+    ...(tax ? { tax } : {}),
   };
 }
 

@@ -121,7 +121,7 @@ describe('ChangePlanInstance (handler, through the CommandBus)', () => {
           },
         },
       ]);
-      expect(body).toEqual({ planInstanceId: ID, billDay: 1, nextBillDate: '2024-03-01', status: 'active', warnings: [], invoice: { id: invoiceId(ID, 2), ...invoice } });
+      expect(body).toEqual({ planInstanceId: ID, billDay: 1, nextBillDate: '2024-03-01', status: 'active', warnings: [], invoice: { id: invoiceId(ID, 2), ...invoice, subtotal: invoice.total, tax: 0 } });
       expect(await harness.store.get(PLAN_INSTANCES, harness.tenant.id, ID)).toMatchObject({ planId: 'twenty-nine' });
     });
 
@@ -173,7 +173,7 @@ describe('ChangePlanInstance (handler, through the CommandBus)', () => {
           },
         },
       ]);
-      expect(body).toEqual({ planInstanceId: ID, billDay: 1, nextBillDate: '2024-03-01', status: 'active', warnings: [], invoice: { id: invoiceId(ID, 2), ...invoice } });
+      expect(body).toEqual({ planInstanceId: ID, billDay: 1, nextBillDate: '2024-03-01', status: 'active', warnings: [], invoice: { id: invoiceId(ID, 2), ...invoice, subtotal: invoice.total, tax: 0 } });
     });
 
     it('with prorationRule "none" for this call: records the change, credits and charges nothing until the next period', async () => {
@@ -221,7 +221,7 @@ describe('ChangePlanInstance (handler, through the CommandBus)', () => {
           data: { planInstanceId: ID, accountId: 'd', reason: 'change', nextBillDate: null, charges: [], invoice: { invoiceId: invoiceId(ID, 2), ...invoice } },
         },
       ]);
-      expect(body).toEqual({ planInstanceId: ID, billDay: 1, nextBillDate: null, status: 'cancelled', warnings: [], invoice: { id: invoiceId(ID, 2), ...invoice } });
+      expect(body).toEqual({ planInstanceId: ID, billDay: 1, nextBillDate: null, status: 'cancelled', warnings: [], invoice: { id: invoiceId(ID, 2), ...invoice, subtotal: invoice.total, tax: 0 } });
     });
 
     it('without effective: cancels now', async () => {

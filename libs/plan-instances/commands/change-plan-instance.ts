@@ -15,7 +15,7 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { loadAccount } from '../../accounts';
 import { loadPlanSnapshot } from '../../catalog';
 import { billingFacts, instanceUsageFacts, loadPlanInstance } from './billing-lookups';
-import { BillingCommandDto } from './plan-instance.dto';
+import { BILL_DATE_RESET, BillingCommandDto } from './plan-instance.dto';
 import { decidePlanInstance, PlanInstanceResponse } from './plan-instance-response';
 
 export class SwitchPlanDto extends BillingCommandDto {
@@ -26,12 +26,20 @@ export class SwitchPlanDto extends BillingCommandDto {
   @ApiPropertyOptional({ enum: ['now', 'nextBillDate'], default: 'now' })
   @IsOptional()
   effective?: unknown;
+
+  @ApiPropertyOptional({ enum: ['keep', 'reset'], description: BILL_DATE_RESET })
+  @IsOptional()
+  billDateReset?: unknown;
 }
 
 export class ChangeQuantityDto extends BillingCommandDto {
   @ApiProperty({ example: 3, description: 'A whole number from 1' })
   @IsOptional()
   quantity: unknown;
+
+  @ApiPropertyOptional({ enum: ['keep', 'reset'], description: BILL_DATE_RESET })
+  @IsOptional()
+  billDateReset?: unknown;
 }
 
 export class CancelPlanDto extends BillingCommandDto {
@@ -49,7 +57,8 @@ export type PlanInstanceChange =
   | { type: 'ChangePlanQuantity'; input: ChangeQuantityDto }
   | { type: 'CancelPlan'; input: CancelPlanDto };
 
-export class ChangePlanInstanceCommand extends Command<{ tenant: TenantView; planInstanceId: string; change: PlanInstanceChange }> {}
+/** `withScheduledInvoice`: answer `scheduledInvoice` too (the HTTP API does; a simulation others need not pay for). */
+export class ChangePlanInstanceCommand extends Command<{ tenant: TenantView; planInstanceId: string; change: PlanInstanceChange; withScheduledInvoice?: boolean }> {}
 
 /**
  * Switch, quantity change and cancellation: the instance's own stream says which account and plans are
@@ -64,7 +73,7 @@ export class ChangePlanInstanceHandler implements ICommandHandler<ChangePlanInst
     @Inject(READ_STORE) private readonly store: ReadStore,
   ) {}
 
-  async execute({ data: { tenant, planInstanceId, change }, context }: ChangePlanInstanceCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
+  async execute({ data: { tenant, planInstanceId, change, withScheduledInvoice }, context }: ChangePlanInstanceCommand): Promise<CommandOutcome<PlanInstanceResponse>> {
     const instance = isValidId(planInstanceId) ? await loadPlanInstance(this.events, tenant.id, planInstanceId) : null;
     if (instance === null) throw new NotFoundError('Plan instance', planInstanceId);
     const { doWrite, ...fields } = change.input;
@@ -75,6 +84,6 @@ export class ChangePlanInstanceHandler implements ICommandHandler<ChangePlanInst
     const facts = await billingFacts(this.store, tenant, context.businessDate, account, instance.accountId, planIds, usage);
     const command = { type: change.type, data: { ...fields, ...facts, planInstanceId, ...(change.type === 'SwitchPlan' ? { plan: newPlan as PlanSnapshot | null } : {}) } } as PlanInstanceCommand;
     const stream = planInstanceStream(tenant.id, planInstanceId);
-    return decidePlanInstance(this.runner, stream, command, context, doWrite);
+    return decidePlanInstance(this.runner, stream, command, context, doWrite, withScheduledInvoice);
   }
 }

@@ -14,7 +14,9 @@ import { PlanInstanceResponse } from './plan-instance-response';
 import { CustomerMay } from '../../platform/http/customer-access';
 import { offeredPlan, operatorOnly } from '../../tenancy';
 
-const SAME_SHAPE = 'Answers { planInstanceId, billDay, nextBillDate, status, warnings, invoice } with credit lines (negative) for refunded days; 201, or 200 for a preview (doWrite: false), which writes nothing.';
+const SAME_SHAPE =
+  'Answers { planInstanceId, billDay, nextBillDate, status, warnings, invoice, scheduledInvoice } with credit lines (negative) for refunded days; 201, or 200 for a preview (doWrite: false), which writes nothing. ' +
+  'scheduledInvoice: what will post on the date of a dated change this call made (a future startDate, a scheduled switch or cancellation), dated that day; null otherwise.';
 
 @ApiTags('plan instances')
 @Controller('v1')
@@ -24,7 +26,7 @@ export class PlanInstancesCommandController {
     private readonly directory: TenantDirectory,
   ) {}
 
-  @CustomerMay({ param: 'id' }, offeredPlan('planId'), operatorOnly('prorationRule', 'retroactiveStartDate', 'altBillDay', 'invoicingOption', 'billingGroupId', 'dunningGroupId', 'status', 'metadata'))
+  @CustomerMay({ param: 'id' }, offeredPlan('planId'), operatorOnly('prorationRule', 'retroactiveStartDate', 'startDate', 'altBillDay', 'invoicingOption', 'billingGroupId', 'dunningGroupId', 'status', 'metadata'))
   @Post('accounts/:id/plan-instances')
   @ApiOperation({
     summary:
@@ -33,17 +35,17 @@ export class PlanInstancesCommandController {
       SAME_SHAPE,
   })
   assign(@CurrentTenant() tenant: TenantView, @Param('id') accountId: string, @Body() input: AssignPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.send(new AssignPlanCommand({ tenant, accountId, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);
+    return this.send(new AssignPlanCommand({ tenant, accountId, input: { ...input }, withScheduledInvoice: true }, this.contextOf(request, tenant)), input.doWrite, reply);
   }
 
-  @CustomerMay({ param: 'id', collection: 'planInstances' }, offeredPlan('planId'), operatorOnly('prorationRule'))
+  @CustomerMay({ param: 'id', collection: 'planInstances' }, offeredPlan('planId'), operatorOnly('prorationRule', 'billDateReset'))
   @Post('plan-instances/:id/switch')
   @ApiOperation({ summary: 'Switch to another plan now (unused days credited, the rest charged at the new price) or at the next bill date. ' + SAME_SHAPE })
   switchPlan(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: SwitchPlanDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.change(tenant, id, { type: 'SwitchPlan', input: { ...input } }, request, reply);
   }
 
-  @CustomerMay({ param: 'id', collection: 'planInstances' }, operatorOnly('prorationRule'))
+  @CustomerMay({ param: 'id', collection: 'planInstances' }, operatorOnly('prorationRule', 'billDateReset'))
   @Post('plan-instances/:id/quantity')
   @ApiOperation({ summary: 'Change the quantity from today: unused days of the old quantity credited, the rest charged at the new one. ' + SAME_SHAPE })
   changeQuantity(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: ChangeQuantityDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -62,15 +64,17 @@ export class PlanInstancesCommandController {
     summary:
       "Change the plan instance's status (active, suspended, terminated or one of the tenant's settings.customStatuses) with a reason. " +
       "It is billed only while its status and its account's are billable; a period due meanwhile is skipped (no invoice, never billed later). " +
-      'Unknown status or missing reason 400; a cancelled instance 422; the same status again writes nothing. 200 with the plan instance.',
+      'Unknown status or missing reason 400; a cancelled instance 422; the same status again writes nothing. 200 with the plan instance. ' +
+      'From a non-billable to a billable status under the bill-date reset rule "reset" (billDateReset, else settings.billDateReset): a whole period starts today, on the answer\'s invoice.',
   })
   setStatus(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: StatusChangeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const command = new ChangePlanInstanceStatusCommand({ planInstanceId: id, status: input.status, reason: input.reason }, this.contextOf(request, tenant));
+    const reset = input.billDateReset !== undefined ? { billDateReset: input.billDateReset } : {};
+    const command = new ChangePlanInstanceStatusCommand({ planInstanceId: id, status: input.status, reason: input.reason, ...reset }, this.contextOf(request, tenant));
     return this.gateway.execute<PlanInstanceResponse>(command, reply);
   }
 
   private change(tenant: TenantView, id: string, change: PlanInstanceChange, request: FastifyRequest, reply: FastifyReply) {
-    return this.send(new ChangePlanInstanceCommand({ tenant, planInstanceId: id, change }, this.contextOf(request, tenant)), change.input.doWrite, reply);
+    return this.send(new ChangePlanInstanceCommand({ tenant, planInstanceId: id, change, withScheduledInvoice: true }, this.contextOf(request, tenant)), change.input.doWrite, reply);
   }
 
   private contextOf(request: FastifyRequest, tenant: TenantView) {

@@ -1,6 +1,8 @@
 import { BillingInterval } from '../../catalog/domain';
-import { dueDate, Invoice, invoiceTotal, InvoiceLine } from './invoice';
-import { paidByOthers, withPayers } from './payers';
+import { dueDate, Invoice, InvoiceLine } from './invoice';
+import { paidByOthers } from './payers';
+import { adjustInvoice } from './invoice-adjustments';
+import { CouponUsage } from './discounts';
 import { Decimal } from '../../shared-kernel/decimal';
 import { addDays, CalendarDate, compareDates, dayOfMonth } from '../../shared-kernel/calendar-date';
 import { deterministicUuid } from '../../shared-kernel/ids';
@@ -52,6 +54,12 @@ export class BillingRun {
    */
   private readonly skipping: boolean;
   private skipped: SkippedBilling | null = null;
+  /** A new period was billed (not skipped): the invoice counts against a coupon's once/repeating duration. */
+  private newPeriod = false;
+  /** The coupon's usage after the invoice, when it changed (set by invoice()). */
+  private couponUsage: CouponUsage | undefined;
+  /** The plan before any switch of this run: its credit lines are taxed by its services' categories. */
+  private readonly planAtStart: PlanSnapshot;
 
   constructor(
     state: PlanInstance,
@@ -61,6 +69,7 @@ export class BillingRun {
     private readonly stubRule: ProrationRule = facts.tenantProrationRule,
   ) {
     this.state = state;
+    this.planAtStart = state.plan;
     this.nextBillDate = state.nextBillDate;
     this.charges = state.charges;
     this.usage = state.usage;
@@ -90,6 +99,8 @@ export class BillingRun {
         this.billUsage(this.meteredServices(), pending.effectiveDate, false);
         this.apply(pending);
       } else if (compareDates(billOn, today) <= 0) {
+        // A future-dated assignment starts with its first period (its start date is its first bill date).
+        if (this.state.activation) this.emit({ type: 'PlanInstanceActivated', data: { planInstanceId: this.state.id, accountId: this.state.accountId, status: this.state.status, activatedOn: billOn } });
         // In arrears: the usage of the period(s) ended, on the same invoice as the new period in advance.
         this.billUsage(this.meteredServices(), billOn, false);
         this.billPeriodFrom(billOn);
@@ -114,6 +125,7 @@ export class BillingRun {
       this.charges = []; // proration none: a partial first period is not charged; billing starts on the bill day
       return;
     }
+    this.newPeriod = true;
     this.charges = this.prices().map((price) => chargeFor(price, this.state.quantity));
     for (const charge of this.charges) this.lines.push(recurringLine(this.lineInput(charge, used, full)));
   }
@@ -145,30 +157,46 @@ export class BillingRun {
    * period charged at the new price. Another interval: a new grid starts where the new plan's first whole
    * period is charged: on `date` when prorating (after the credit), else at the next bill date.
    */
-  switchTo(plan: PlanSnapshot, date: CalendarDate, rule: ProrationRule): void {
+  switchTo(plan: PlanSnapshot, date: CalendarDate, rule: ProrationRule, resetBillDate = false): void {
     const same = sameInterval(plan.billingInterval, this.state.grid.interval);
+    // A bill-date reset (seed 003) lays a new grid from `date` whatever the intervals, as another interval does.
+    const regrid = !same || resetBillDate;
     // Usage up to the switch at the old price: every service when the grid changes (its periods end here),
     // else only the services the new plan drops; the kept ones are billed at the period end at the new price.
     const kept = new Set(usageServiceIds(plan));
-    this.billUsage(same ? this.meteredServices().filter((id) => !kept.has(id)) : this.meteredServices(), date, true);
+    this.billUsage(!regrid ? this.meteredServices().filter((id) => !kept.has(id)) : this.meteredServices(), date, true);
     this.creditUnused(date, rule);
     const from = { planId: this.state.plan.id, version: this.state.plan.version };
     let grid = this.state.grid;
-    if (!same) {
-      const start = rule === 'prorate' ? date : (this.nextBillDate as CalendarDate);
+    if (regrid) {
+      const start = rule === 'prorate' || resetBillDate ? date : (this.nextBillDate as CalendarDate);
       // Anchored on `start` itself, so its first period is whole: the bill day is kept when `start` falls on it
       // (2024-04-30 is bill day 31's April date), else it becomes the start's day.
-      const keepDay = plan.billingInterval.unit === 'month' && grid.interval.unit === 'month' && gridFor(start, grid.billDay, plan.billingInterval).anchorDate === start;
+      const keepDay = !resetBillDate && plan.billingInterval.unit === 'month' && grid.interval.unit === 'month' && gridFor(start, grid.billDay, plan.billingInterval).anchorDate === start;
       grid = gridFor(start, keepDay ? grid.billDay : dayOfMonth(start), plan.billingInterval);
-      if (rule === 'prorate') this.nextBillDate = start;
+      if (rule === 'prorate' || resetBillDate) this.nextBillDate = start;
     }
     this.emit({
       type: 'PlanSwitched',
       data: { planInstanceId: this.state.id, accountId: this.state.accountId, from, plan, effectiveDate: date, grid, prorationRule: rule },
     });
     this.usage = usageAfterSwitch(this.usage, plan, date);
-    if (same) this.chargeRemaining(date, rule);
+    if (!regrid) this.chargeRemaining(date, rule);
     else this.catchUp();
+  }
+
+  /**
+   * Seed 003's bill-date reset on `date` (decision 0022): usage is billed up to it, what was charged from it is
+   * credited by `rule`, and a new grid starts on it (its day the bill day), whose first whole period is billed now.
+   */
+  resetBillDate(date: CalendarDate, rule: ProrationRule, reason: 'change' | 'billableStatus'): void {
+    this.billUsage(this.meteredServices(), date, true);
+    this.creditUnused(date, rule);
+    const grid = gridFor(date, dayOfMonth(date), this.state.grid.interval);
+    this.emit({ type: 'PlanInstanceBillDateReset', data: { planInstanceId: this.state.id, accountId: this.state.accountId, effectiveDate: date, grid, reason } });
+    this.nextBillDate = date;
+    this.charges = [];
+    this.catchUp();
   }
 
   cancel(date: CalendarDate, rule: ProrationRule): void {
@@ -214,9 +242,10 @@ export class BillingRun {
     // Plans without usage services keep the event as it was (no `usage` field).
     const usage = isEmptyUsage(this.usage) && isEmptyUsage(this.state.usage) ? {} : { usage: this.usage };
     const skipped = this.skipped ? { skipped: this.skipped } : {};
+    const coupon = this.couponUsage && JSON.stringify(this.couponUsage) !== JSON.stringify(this.state.coupon) ? { coupon: this.couponUsage } : {};
     this.emit({
       type: 'PlanInstanceBilled',
-      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice, ...usage, ...skipped },
+      data: { planInstanceId: this.state.id, accountId: this.state.accountId, reason, nextBillDate: this.nextBillDate, charges: this.charges, invoice, ...usage, ...skipped, ...coupon },
     });
     return this.events;
   }
@@ -281,9 +310,25 @@ export class BillingRun {
   private invoice(): Invoice {
     const { today, paymentTermsDays, payment } = this.facts;
     const accountId = this.state.accountId;
-    // Split billing (DOMAIN.md §7): each line owed by its payers; the tree as it is now, for the payer's statement.
-    const lines = payment ? withPayers(this.lines, accountId, payment.responsibility) : this.lines;
+    // A coupon's discount and the tax (DOMAIN.md §13), then split billing (§7): each line owed by its payers; the
+    // tree as it is now, for the payer's statement.
+    const adjusted = adjustInvoice({
+      lines: this.lines,
+      accountId,
+      planId: this.state.plan.id,
+      planInstanceId: this.state.id,
+      currency: this.state.plan.currency,
+      taxCategories: this.taxCategories(),
+      coupon: this.facts.coupon,
+      couponUsage: this.state.coupon,
+      newPeriod: this.newPeriod,
+      tax: this.facts.tax,
+      responsibility: payment?.responsibility,
+    });
+    this.couponUsage = adjusted.couponUsage;
+    const lines = adjusted.lines;
     const ancestors = payment && paidByOthers(lines, accountId) ? { ancestors: payment.ancestors } : {};
+    const taxed = this.facts.coupon || this.facts.tax ? { subtotal: adjusted.subtotal, tax: adjusted.tax } : {};
     return {
       // From the instance and its invoice count: the same id for a preview and the commit that follows it.
       invoiceId: deterministicUuid('invoice', this.state.id, String(this.state.invoiceCount + 1)),
@@ -292,10 +337,19 @@ export class BillingRun {
       invoiceDate: today,
       dueDate: dueDate(today, paymentTermsDays),
       currency: this.state.plan.currency,
-      total: invoiceTotal(lines),
+      total: adjusted.total,
+      ...taxed,
       lines,
       ...ancestors,
     };
+  }
+
+  /** The tax category of each service of the plans billed (the one in force, and one switched from on this invoice). */
+  private taxCategories(): Record<string, string> {
+    if (!this.facts.tax) return {};
+    const categories: Record<string, string> = {};
+    for (const plan of [this.planAtStart, this.state.plan]) for (const service of plan.services) if (service.taxCategory) categories[service.id] = service.taxCategory;
+    return categories;
   }
 
   private prices() {

@@ -2,9 +2,11 @@ import { addDays, CalendarDate } from '../../shared-kernel/calendar-date';
 
 /**
  * `recurring`: a charge for a service period, in advance; `credit`: unused time of an earlier charge refunded
- * (negative); `usage`: what was used in a period that ended, in arrears (DOMAIN.md §6).
+ * (negative); `usage`: what was used in a period that ended, in arrears (DOMAIN.md §6); `discount`: a coupon's
+ * amount off the other lines (negative; positive when it gives back its share of a credit); `tax`: one rate's tax
+ * on the discounted lines (DOMAIN.md §13).
  */
-export type InvoiceLineType = 'recurring' | 'credit' | 'usage';
+export type InvoiceLineType = 'recurring' | 'credit' | 'usage' | 'discount' | 'tax';
 
 /** Who owes part of a line (DOMAIN.md §7): the parts of a line add up to its amount exactly. */
 export interface LinePayer {
@@ -37,6 +39,12 @@ export interface InvoiceLine {
   late?: true;
   /** A pooled usage line: the member's share of the pool's cost (DOMAIN.md §6). */
   pool?: { ownerAccountId: string; serviceId: string; poolQuantity: string; poolAmount: number };
+  /** A discount line: the coupon it comes from. */
+  couponId?: string;
+  /** A tax line: its rate, and the amount it taxed (minor units, net of any inclusive tax). */
+  tax?: { taxRateId: string; percent: string; inclusive: boolean; taxable: number };
+  /** A charge line with a price that included tax: the part of it carved out into the tax lines (minor units). */
+  taxIncluded?: number;
 }
 
 /**
@@ -53,6 +61,10 @@ export interface Invoice {
   currency: string;
   /** Sum of the rounded lines (minor units); negative when the invoice only refunds. */
   total: number;
+  /** The lines other than tax (minor units); absent on invoices posted before tax existed (then it is `total`). */
+  subtotal?: number;
+  /** The tax lines (minor units); absent on invoices posted before tax existed (then 0). total = subtotal + tax. */
+  tax?: number;
   lines: InvoiceLine[];
   /**
    * The invoiced account's ancestors when the invoice was generated, nearest first: present when another
@@ -78,6 +90,11 @@ export function owedBy(invoice: Pick<Invoice, 'accountId' | 'lines'>): LinePayer
 /** Totals are sums of rounded lines (DOMAIN.md §2). */
 export function invoiceTotal(lines: readonly InvoiceLine[]): number {
   return lines.reduce((total, line) => total + line.amount, 0);
+}
+
+/** The invoice's subtotal and tax, for invoices posted before they were recorded too. */
+export function invoiceAmounts(invoice: Pick<Invoice, 'total' | 'subtotal' | 'tax'>): { subtotal: number; tax: number; total: number } {
+  return { subtotal: invoice.subtotal ?? invoice.total, tax: invoice.tax ?? 0, total: invoice.total };
 }
 
 /** Due `paymentTermsDays` after the invoice date; 0 (the default terms) is due on the invoice date. */

@@ -1,8 +1,9 @@
 import { PaymentResponsibility } from '../../accounts/domain';
-import { PricingContext } from '../../catalog/domain';
+import { CouponTerms, PricingContext } from '../../catalog/domain';
+import type { TaxFacts } from './tax';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainCommand } from '../../shared-kernel/decider';
-import type { StatusSettings } from '../../tenancy/domain';
+import type { BillDateReset, StatusSettings } from '../../tenancy/domain';
 import { PlanSnapshot } from './plan-instance.events';
 
 export type { PricingContext };
@@ -16,6 +17,8 @@ export interface BillingFacts {
   paymentTermsDays: number;
   /** The tenant's default, used when the call gives no prorationRule. */
   tenantProrationRule: 'prorate' | 'none';
+  /** The tenant's bill-date reset rule (settings.billDateReset), used when the call gives no billDateReset; absent: keep. */
+  tenantBillDateReset?: BillDateReset;
   /**
    * The usage of each usage service the command may bill, gathered before the decider runs. Required when
    * the plan instance's plan (or the plan it switches to) has usage services: the decider refuses to bill
@@ -34,6 +37,10 @@ export interface BillingFacts {
    * defaults. The bill run sends only what can stop billing (non-billable custom statuses, billWhileSuspended false).
    */
   statusSettings?: StatusSettings;
+  /** The coupon in force for the account: its own, else the nearest ancestor's (DOMAIN.md §5, §13). Absent: none. */
+  coupon?: CouponTerms;
+  /** The account's tax (the tax-calculation port's answer, tax.ts). Absent: no tax. */
+  tax?: TaxFacts;
 }
 
 /** Usage per usage service (by id). */
@@ -79,6 +86,8 @@ export type AssignPlan = DomainCommand<
     billingGroupId?: unknown;
     dunningGroupId?: unknown;
     retroactiveStartDate?: unknown;
+    /** A start after today: a pending instance, started and billed by the bill run on that date; today: as without it. */
+    startDate?: unknown;
     /** The tenant's settings.maxRetroactivePeriods; absent: DEFAULT_MAX_RETROACTIVE_PERIODS. */
     maxRetroactivePeriods?: number;
     altBillDay?: unknown;
@@ -95,30 +104,47 @@ export type ChangePlanInstanceMetadata = DomainCommand<'ChangePlanInstanceMetada
 /** The daily bill run: apply what is due today (scheduled changes, new periods) and invoice it. */
 export type BillPlanInstance = DomainCommand<'BillPlanInstance', BillingFacts & { planInstanceId: string }>;
 
+/** `billDateReset`: "keep" or "reset" (seed 003) for this call; absent: the tenant's rule. */
 export type ChangePlanQuantity = DomainCommand<
   'ChangePlanQuantity',
-  BillingFacts & { planInstanceId: string; quantity: unknown; prorationRule?: unknown }
+  BillingFacts & { planInstanceId: string; quantity: unknown; prorationRule?: unknown; billDateReset?: unknown }
 >;
 
 export type SwitchPlan = DomainCommand<
   'SwitchPlan',
-  BillingFacts & { planInstanceId: string; planId: unknown; plan: PlanSnapshot | null; effective?: unknown; prorationRule?: unknown }
+  BillingFacts & { planInstanceId: string; planId: unknown; plan: PlanSnapshot | null; effective?: unknown; prorationRule?: unknown; billDateReset?: unknown }
 >;
 
 /** `effective`: "now", "nextBillDate" or a date (the first day without the service). */
 export type CancelPlan = DomainCommand<'CancelPlan', BillingFacts & { planInstanceId: string; effective?: unknown; prorationRule?: unknown }>;
 
-/** From an operator (PUT /v1/plan-instances/{id}/status) or a dunning case (`dunningCaseId`); checked against the tenant's statuses. */
+/**
+ * From an operator (PUT /v1/plan-instances/{id}/status) or a dunning case (`dunningCaseId`); checked against the tenant's statuses.
+ * A change from a non-billable to a billable status resets the bill date when `billDateReset` (else the tenant's rule,
+ * `billing.tenantBillDateReset`) says "reset" and `billing` (gathered only then) is given: BillDateResetFacts.
+ */
 export type ChangePlanInstanceStatus = DomainCommand<
   'ChangePlanInstanceStatus',
-  { planInstanceId: string; status: unknown; reason: unknown; dunningCaseId?: unknown; settings: StatusSettings; today: CalendarDate }
+  { planInstanceId: string; status: unknown; reason: unknown; dunningCaseId?: unknown; settings: StatusSettings; today: CalendarDate } & BillDateResetFacts
 >;
 
 /** From the dunning process when its case is resolved: back to what the case found, unless an operator changed it since. */
 export type RestorePlanInstanceStatusAfterDunning = DomainCommand<
   'RestorePlanInstanceStatusAfterDunning',
-  { planInstanceId: string; caseId: unknown; today: CalendarDate }
+  { planInstanceId: string; caseId: unknown; today: CalendarDate } & BillDateResetFacts
 >;
+
+/** What a status change needs to reset the bill date (seed 003): the call's rule, and the billing facts when it may reset. */
+export interface BillDateResetFacts {
+  billDateReset?: unknown;
+  billing?: BillingFacts;
+}
+
+/**
+ * Sent when the instance's account went from a non-billable to a billable status under the "reset" rule: the bill
+ * date is reset on `today` if the instance is billed now (not cancelled, not pending, its own status billable).
+ */
+export type ResetPlanInstanceBillDate = DomainCommand<'ResetPlanInstanceBillDate', BillingFacts & { planInstanceId: string }>;
 
 export type PlanInstanceCommand =
   | AssignPlan
@@ -128,4 +154,5 @@ export type PlanInstanceCommand =
   | CancelPlan
   | ChangePlanInstanceStatus
   | RestorePlanInstanceStatusAfterDunning
+  | ResetPlanInstanceBillDate
   | ChangePlanInstanceMetadata;

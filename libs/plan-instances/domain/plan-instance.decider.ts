@@ -2,6 +2,7 @@ import { parseMetadata, patchMetadata } from '../../shared-kernel/metadata';
 import { integerIn, oneOf } from '../../catalog/domain';
 import { addDays, assertInInputRange, CalendarDate, compareDates, dayOfMonth, isCalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { decideRestore, decideStatusChange, DEFAULT_MAX_RETROACTIVE_PERIODS, knownStatus, StatusChange } from '../../tenancy/domain';
+import { billDateResetOf, resetOnBillableAccount, withBillDateReset } from './bill-date-reset';
 import { assertNever, Decider } from '../../shared-kernel/decider';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
@@ -46,9 +47,11 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
         // The bill run asks every due instance; one that is cancelled or already billed decides nothing.
         if (state === null || state.status === 'cancelled') return [];
         try {
-          const run = new BillingRun(state, command.data);
+          // A pending (future-dated) instance starts as if assigned that day: its stub by the assignment's rule.
+          const starting = state.activation !== undefined;
+          const run = new BillingRun(state, command.data, [], state.activation?.prorationRule);
           run.catchUp();
-          return run.finish('billRun');
+          return run.finish(starting ? 'assignment' : 'billRun');
         } catch (error) {
           return billingFailed(state, command.data.today, error);
         }
@@ -63,6 +66,8 @@ export const planInstanceDecider: Decider<PlanInstanceCommand, PlanInstanceEvent
         return changeStatus(command.data, existing(state, command.data.planInstanceId));
       case 'RestorePlanInstanceStatusAfterDunning':
         return restoreStatus(command.data, existing(state, command.data.planInstanceId));
+      case 'ResetPlanInstanceBillDate':
+        return state === null ? [] : resetOnBillableAccount(command.data, state);
       case 'ChangePlanInstanceMetadata':
         return changeMetadata(command.data.metadata, existing(state, command.data.planInstanceId));
       default:
@@ -92,6 +97,7 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
     billingGroupId: () => optional(data.billingGroupId, 'billingGroupId', validId),
     dunningGroupId: () => optional(data.dunningGroupId, 'dunningGroupId', validId),
     retroactiveStartDate: () => optional(data.retroactiveStartDate, 'retroactiveStartDate', parseCalendarDate),
+    startDate: () => optional(data.startDate, 'startDate', parseCalendarDate),
     altBillDay: () => optional(data.altBillDay, 'altBillDay', (value, field) => integerIn(value, field, 1, 31)),
     invoicingOption: () => oneOf(data.invoicingOption ?? 'full', 'invoicingOption', INVOICING_OPTIONS),
     prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
@@ -102,8 +108,9 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
   if (plan.currency !== data.account.currency) {
     throw rule('planId', 'sameCurrency', `plan ${plan.id} is priced in ${plan.currency} but account ${data.accountId} is billed in ${data.account.currency}`);
   }
-  const startDate = input.retroactiveStartDate ?? data.today;
-  if (compareDates(startDate, data.today) > 0) {
+  if (input.startDate !== null) assertFutureStart(input.startDate, input.retroactiveStartDate, data.today);
+  const startDate = input.startDate ?? input.retroactiveStartDate ?? data.today;
+  if (compareDates(startDate, data.today) > 0 && input.startDate === null) {
     throw rule('retroactiveStartDate', 'notInFuture', `retroactiveStartDate ${startDate} is after today (${data.today}); a start date may only be in the past`);
   }
   assertRetroactiveLimit(startDate, data.today, plan, data.maxRetroactivePeriods ?? DEFAULT_MAX_RETROACTIVE_PERIODS);
@@ -130,11 +137,26 @@ function assignPlan(data: AssignPlan['data'], state: PlanInstanceState): PlanIns
       ...(Object.keys(input.metadata).length > 0 ? { metadata: input.metadata } : {}),
     },
   };
+  // A future start bills nothing now: the bill run starts and bills it on its start date (PlanInstanceActivated).
+  if (compareDates(startDate, data.today) > 0) return [event];
   // A new instance has no usage yet (usage before its assignment was refused): its caught-up periods bill none.
   const noUsage = Object.fromEntries(usageServiceIds(plan).map((id) => [id, { from: startDate, lateFrom: startDate, to: addDays(data.today, 1), onTime: [], late: [] }]));
   const run = new BillingRun(assigned(event.data), { ...data, usage: noUsage }, [event], input.prorationRule);
   run.catchUp();
   return run.finish('assignment');
+}
+
+/**
+ * `startDate` is for a start today or later (a pending instance, issue 23); a start in the past is
+ * retroactiveStartDate, with its own limits. Both at once would be two starts.
+ */
+function assertFutureStart(start: CalendarDate, retroactive: CalendarDate | null, today: CalendarDate): void {
+  if (retroactive !== null) {
+    throw InvalidInputError.forField('startDate', 'oneStartDate', 'give startDate (today or later) or retroactiveStartDate (in the past), not both');
+  }
+  if (compareDates(start, today) < 0) {
+    throw rule('startDate', 'notInPast', `startDate ${start} is before today (${today}); a start in the past is retroactiveStartDate`);
+  }
 }
 
 /**
@@ -175,18 +197,27 @@ function changeQuantity(data: ChangePlanQuantity['data'], state: PlanInstance): 
   const input = validateAll({
     quantity: () => quantityOf(data.quantity),
     prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
+    billDateReset: () => billDateResetOf(data.billDateReset, data.tenantBillDateReset),
   });
   assertNotCancelled(state);
   const run = new BillingRun(state, data);
   run.catchUp();
-  if (input.quantity !== state.quantity) {
+  if (state.activation && input.quantity !== state.quantity) {
+    // Not started yet: nothing was charged, so the quantity it starts with changes, effective from its start.
+    run.emit({
+      type: 'PlanQuantityChanged',
+      data: { planInstanceId: state.id, accountId: state.accountId, from: state.quantity, to: input.quantity, effectiveDate: state.activation.on, prorationRule: input.prorationRule },
+    });
+  } else if (input.quantity !== state.quantity) {
     const today = data.today;
     run.creditUnused(today, input.prorationRule);
     run.emit({
       type: 'PlanQuantityChanged',
       data: { planInstanceId: state.id, accountId: state.accountId, from: state.quantity, to: input.quantity, effectiveDate: today, prorationRule: input.prorationRule },
     });
-    run.chargeRemaining(today, input.prorationRule);
+    // Seed 003: with "reset" a whole period at the new quantity starts today, else the rest of this one is charged.
+    if (input.billDateReset === 'reset') run.resetBillDate(today, input.prorationRule, 'change');
+    else run.chargeRemaining(today, input.prorationRule);
   }
   return run.finish('change');
 }
@@ -198,6 +229,7 @@ function switchPlan(data: SwitchPlan['data'], state: PlanInstance): PlanInstance
     planId: () => validId(data.planId, 'planId'),
     effective: () => oneOf(data.effective ?? 'now', 'effective', SWITCH_EFFECTIVE),
     prorationRule: () => prorationRuleOf(data.prorationRule, data.tenantProrationRule),
+    billDateReset: () => billDateResetOf(data.billDateReset, data.tenantBillDateReset),
   });
   assertNotCancelled(state);
   const plan = data.plan;
@@ -212,15 +244,35 @@ function switchPlan(data: SwitchPlan['data'], state: PlanInstance): PlanInstance
   }
   const run = new BillingRun(state, data);
   run.catchUp();
+  if (state.activation) {
+    switchBeforeStart(run, state, plan, state.activation.on, input.prorationRule);
+    return run.finish('change');
+  }
   // Under proration none a switch to another interval credits and charges nothing now, so the old plan keeps
   // the rest of its period and the new grid can only start at the next bill date: the switch is scheduled there.
-  const startsAtNextBill = input.prorationRule === 'none' && !sameInterval(plan.billingInterval, run.interval());
+  // A bill-date reset (seed 003) starts the new plan's grid today whatever the rule; at the next bill date it changes nothing.
+  const reset = input.billDateReset === 'reset';
+  const startsAtNextBill = input.prorationRule === 'none' && !sameInterval(plan.billingInterval, run.interval()) && !reset;
   if (input.effective === 'nextBillDate' || startsAtNextBill) {
     run.schedule({ kind: 'switch', plan, effectiveDate: run.nextBillDate as CalendarDate, prorationRule: input.prorationRule });
   } else {
-    run.switchTo(plan, data.today, input.prorationRule);
+    run.switchTo(plan, data.today, input.prorationRule, reset);
   }
   return run.finish('change');
+}
+
+/**
+ * A pending instance switched before its start starts on the new plan, as if assigned it: the grid stays when the
+ * interval is the same, else it is laid from the start date (a monthly bill day kept). Nothing to credit or charge.
+ */
+function switchBeforeStart(run: BillingRun, state: PlanInstance, plan: PlanSnapshot, start: CalendarDate, prorationRule: ProrationRule): void {
+  const same = sameInterval(plan.billingInterval, state.grid.interval);
+  const monthly = plan.billingInterval.unit === 'month' && state.grid.interval.unit === 'month';
+  const grid = same ? state.grid : gridFor(start, monthly ? state.grid.billDay : dayOfMonth(start), plan.billingInterval);
+  run.emit({
+    type: 'PlanSwitched',
+    data: { planInstanceId: state.id, accountId: state.accountId, from: { planId: state.plan.id, version: state.plan.version }, plan, effectiveDate: start, grid, prorationRule },
+  });
 }
 
 function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstanceEvent[] {
@@ -237,6 +289,14 @@ function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstance
   const effectiveDate = effectiveInput === 'now' ? data.today : effectiveInput === 'nextBillDate' ? nextBillDate : effectiveInput;
   if (compareDates(effectiveDate, data.today) > 0) {
     run.schedule({ kind: 'cancel', effectiveDate, prorationRule });
+    return run.finish('change');
+  }
+  if (state.activation) {
+    // Not started yet: nothing was charged or used, so it ends today; a date before today is refused.
+    if (compareDates(effectiveDate, data.today) < 0) {
+      throw rule('effective', 'notInPast', `plan instance ${state.id} starts on ${state.activation.on}; its cancellation may not take effect before today (${data.today}) (got ${effectiveDate})`);
+    }
+    run.cancel(effectiveDate, prorationRule);
     return run.finish('change');
   }
   const openFrom = run.currentPeriodStart();
@@ -259,16 +319,19 @@ function cancelPlan(data: CancelPlan['data'], state: PlanInstance): PlanInstance
  */
 function changeStatus(data: ChangePlanInstanceStatus['data'], state: PlanInstance): PlanInstanceEvent[] {
   const change = decideStatusChange(state.status, data, data.settings);
+  const reset = billDateResetOf(data.billDateReset, data.billing?.tenantBillDateReset);
   if (state.status === 'cancelled') {
     if (change?.by.type === 'dunning') return [];
     throw rule('status', 'notCancelled', `plan instance ${state.id} was cancelled on ${state.cancelledOn}; a cancelled plan instance cannot change status`);
   }
-  return statusChanged(state, change, data.today);
+  return withBillDateReset(state, statusChanged(state, change, data.today), reset, data, data.settings);
 }
 
 function restoreStatus(data: RestorePlanInstanceStatusAfterDunning['data'], state: PlanInstance): PlanInstanceEvent[] {
   if (state.status === 'cancelled') return [];
-  return statusChanged(state, decideRestore(state.status, state.dunningHold, data.caseId), data.today);
+  const reset = billDateResetOf(data.billDateReset, data.billing?.tenantBillDateReset);
+  const events = statusChanged(state, decideRestore(state.status, state.dunningHold, data.caseId), data.today);
+  return withBillDateReset(state, events, reset, data, data.billing?.statusSettings ?? {});
 }
 
 function statusChanged(state: PlanInstance, change: StatusChange | null, today: CalendarDate): PlanInstanceEvent[] {

@@ -4,6 +4,7 @@ import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
 import type { StatusChangedBy } from '../../tenancy/domain';
 import { Invoice } from './invoice';
+import type { CouponUsage } from './discounts';
 
 export type { PlanSnapshot };
 
@@ -60,6 +61,7 @@ export type PlanAssigned = DomainEvent<
     /** The rule in force for this call: the call's own, else the tenant's default. */
     prorationRule: ProrationRule;
     warnings: string[];
+    /** The business date of the assignment; a startDate after it is a future-dated (pending) assignment. */
     assignedOn: CalendarDate;
     /** The client's key → value pairs (issue 22); absent when none were given (and on events recorded before). */
     metadata?: Metadata;
@@ -91,6 +93,8 @@ export type PlanInstanceBilled = DomainEvent<
      * passed over with no charge (and its usage not billed), never billed later. Absent otherwise.
      */
     skipped?: SkippedBilling;
+    /** Where the account's coupon stands on this instance after this billing (DOMAIN.md §13); absent: unchanged. */
+    coupon?: CouponUsage;
   }
 >;
 
@@ -162,6 +166,26 @@ export type PlanInstanceStatusChanged = DomainEvent<
   { planInstanceId: string; accountId: string; from: PlanInstanceStatus; to: PlanInstanceStatus; reason: string; by: StatusChangedBy; changedOn: CalendarDate }
 >;
 
+/**
+ * A future-dated assignment (PlanAssigned with startDate after assignedOn) starts: on its start date, its first
+ * billing follows in the same append. `status` is the status it starts in (assigned, or changed while pending).
+ */
+export type PlanInstanceActivated = DomainEvent<
+  'PlanInstanceActivated',
+  { planInstanceId: string; accountId: string; status: PlanInstanceStatus; activatedOn: CalendarDate }
+>;
+
+/**
+ * Seed 003's bill-date reset (decision 0022): from `effectiveDate` the instance bills on `grid`, laid from that date
+ * (its day the bill day); what was charged from it is credited and a whole period from it charged, in the
+ * PlanInstanceBilled of the same append. `reason`: a quantity change or switch made now (`change`), or the
+ * instance or its account going from a non-billable to a billable status (`billableStatus`).
+ */
+export type PlanInstanceBillDateReset = DomainEvent<
+  'PlanInstanceBillDateReset',
+  { planInstanceId: string; accountId: string; effectiveDate: CalendarDate; grid: BillingGrid; reason: 'change' | 'billableStatus' }
+>;
+
 /** The instance's metadata changed: `metadata` is the whole of it after, `changed` the entries that differ (null: removed). Billing ignores it. */
 export type PlanInstanceMetadataChanged = DomainEvent<
   'PlanInstanceMetadataChanged',
@@ -170,6 +194,8 @@ export type PlanInstanceMetadataChanged = DomainEvent<
 
 export type PlanInstanceEvent =
   | PlanInstanceMetadataChanged
+  | PlanInstanceActivated
+  | PlanInstanceBillDateReset
   | PlanAssigned
   | PlanInstanceBilled
   | PlanQuantityChanged

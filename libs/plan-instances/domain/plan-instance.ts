@@ -1,7 +1,8 @@
 import type { Metadata } from '../../shared-kernel/metadata';
-import { CalendarDate } from '../../shared-kernel/calendar-date';
+import { CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
 import { assertNever } from '../../shared-kernel/decider';
 import { DunningHold, holdAfter } from '../../tenancy/domain';
+import type { CouponUsage } from './discounts';
 import {
   BillingGrid,
   ChargeInForce,
@@ -10,6 +11,7 @@ import {
   PlanInstanceEvent,
   PlanInstanceStatus,
   PlanSnapshot,
+  ProrationRule,
   ScheduledChange,
   UsageBilling,
 } from './plan-instance.events';
@@ -48,6 +50,23 @@ export interface PlanInstance {
   dunningHold?: DunningHold;
   /** The client's key → value pairs (issue 22); absent when none. */
   metadata?: Metadata;
+  /**
+   * Present while a future-dated assignment waits for its start date (the API shows status "pending"): the bill
+   * run starts it on `on` with the assignment's proration rule for a stub, as if it were assigned that day.
+   */
+  activation?: Activation;
+  /** How far the account's coupon has gone on this instance (discounts.ts); absent until one discounted it. */
+  coupon?: CouponUsage;
+}
+
+export interface Activation {
+  on: CalendarDate;
+  prorationRule: ProrationRule;
+}
+
+/** What the API calls the instance's status: "pending" until a future-dated assignment starts. */
+export function shownStatus(state: PlanInstance): PlanInstanceStatus {
+  return state.activation ? 'pending' : state.status;
 }
 
 export type PlanInstanceState = PlanInstance | null;
@@ -66,6 +85,7 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
         charges: event.data.charges,
         invoiceCount: state.invoiceCount + (event.data.invoice ? 1 : 0),
         usage: event.data.usage ?? state.usage,
+        ...(event.data.coupon ? { coupon: event.data.coupon } : {}),
       };
     }
     case 'PlanQuantityChanged':
@@ -88,8 +108,16 @@ export function evolvePlanInstance(state: PlanInstanceState, event: PlanInstance
       const hold = holdAfter(state.dunningHold, event.data);
       return hold ? { ...rest, status: event.data.to, dunningHold: hold } : { ...rest, status: event.data.to };
     }
-    case 'PlanCancelled':
-      return { ...state, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
+    case 'PlanCancelled': {
+      const { activation: _never, ...rest } = state; // cancelled before its start: it never starts
+      return { ...rest, status: 'cancelled', cancelledOn: event.data.effectiveDate, nextBillDate: null, charges: [], pending: null };
+    }
+    case 'PlanInstanceBillDateReset':
+      return { ...state, grid: event.data.grid, lastChangeOn: event.data.effectiveDate };
+    case 'PlanInstanceActivated': {
+      const { activation: _started, ...rest } = state;
+      return rest;
+    }
     case 'PlanInstanceMetadataChanged': {
       const { metadata: _before, ...rest } = state;
       return Object.keys(event.data.metadata).length > 0 ? { ...rest, metadata: event.data.metadata } : rest;
@@ -121,6 +149,7 @@ export function assigned(data: PlanAssigned['data']): PlanInstance {
     warnings: data.warnings,
     usage: usageFromStart(data.plan, data.startDate),
     ...(data.metadata ? { metadata: data.metadata } : {}),
+    ...(compareDates(data.startDate, data.assignedOn) > 0 ? { activation: { on: data.startDate, prorationRule: data.prorationRule } } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import { OverridePresence, pricingContext } from '../../catalog/read-model';
+import { couponsInForce, OverridePresence, pricingContext } from '../../catalog/read-model';
+import { RateTableTaxCalculation, taxPlaceOf } from '../commands/tax-calculation.port';
 import { PoolCoverage } from '../../pools/read-model';
 import { mergeNeeds, paymentFactsOf, PlanServicesCache, usageFactsFor, usageNeeds } from '../../usage/read-model';
 import type { ReadStore } from '../../platform/read-store/read-store.port';
@@ -13,6 +14,9 @@ import { PLAN_INSTANCES } from '../read-model/plan-instances.projection';
 import { TENANTS } from '../../tenancy/read-model';
 
 const PAGE = 500;
+
+/** What the tax calculation reads of an account's document. */
+type TaxedAccount = { country?: string | null; contact?: { address?: { country?: string; region?: string } }; taxExempt?: boolean };
 
 interface DueInstance {
   accountId: string;
@@ -52,6 +56,7 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
   const presence = new OverridePresence(context.store, tenantId);
   const plans = new PlanServicesCache(context.store, tenantId);
   const coverage = new PoolCoverage(context.store, tenantId); // pools and links read once per run
+  const taxCalculation = new RateTableTaxCalculation(context.store); // the rate table read once per run
   let cursor: string | undefined;
   do {
     const page = await context.store.find<DueInstance & Record<string, unknown>>(PLAN_INSTANCES, tenantId, {
@@ -61,11 +66,15 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
       cursor,
     });
     const accountIds = [...new Set(page.items.map((instance) => instance.accountId))];
-    const accounts = new Map((await context.store.getMany<{ paymentTermsDays?: number; status?: string }>(ACCOUNTS, tenantId, accountIds)).map((a) => [a.id, a]));
+    const accounts = new Map((await context.store.getMany<{ paymentTermsDays?: number; status?: string } & TaxedAccount>(ACCOUNTS, tenantId, accountIds)).map((a) => [a.id, a]));
     const payers = await paymentFactsOf(context.store, tenantId, accountIds);
+    // Coupons in force (the nearest along each account's ancestors) with one read per page; tax rates per place.
+    const coupons = await couponsInForce(context.store, tenantId, accountIds.map((accountId) => ({ accountId, ancestors: payers.get(accountId)?.ancestors ?? [] })));
     for (const instance of page.items) {
       const planIds = [instance.planId, ...(instance.pendingChange?.planId ? [instance.pendingChange.planId] : [])];
       const account = accounts.get(instance.accountId);
+      const coupon = coupons.get(instance.accountId);
+      const tax = await taxCalculation.taxFacts(tenantId, taxPlaceOf(instance.accountId, account));
       const data = {
         planInstanceId: instance.id,
         today: date,
@@ -77,6 +86,8 @@ async function* billRun(recorded: RecordedEvent & BusinessClockEvent, context: P
         ...(isBillableStatus(account?.status ?? 'active', settings) ? {} : { billable: false }),
         ...(statusSettings ? { statusSettings } : {}),
         ...(await dueUsage(context.store, tenantId, instance, plans, coverage, date)),
+        ...(coupon ? { coupon } : {}),
+        ...(tax ? { tax } : {}),
       };
       yield { type: 'BillPlanInstance', data, key: `bill:${instance.id}:${date}`, businessDate: date, lane: instance.id };
     }

@@ -21,6 +21,9 @@ export interface InvoiceDoc extends Doc {
   currency: string;
   /** Minor units. */
   total: number;
+  /** The lines other than tax, and the tax lines (minor units): total = subtotal + tax. Absent when the invoice has neither discount nor tax. */
+  subtotal?: number;
+  tax?: number;
   reason: InvoiceReason;
   lines: InvoiceLine[];
   /** As on the invoice: the account's ancestors when another account pays a line. */
@@ -108,6 +111,8 @@ function invoiceDoc(invoice: Invoice, reason: InvoiceReason, number: number): In
     dueDate: invoice.dueDate,
     currency: invoice.currency,
     total: invoice.total,
+    // Only on invoices that carry them (a coupon or tax was in force); readers take subtotal = total, tax = 0 otherwise.
+    ...(invoice.subtotal !== undefined ? { subtotal: invoice.subtotal, tax: invoice.tax ?? 0 } : {}),
     reason,
     lines: invoice.lines,
     ...(invoice.ancestors ? { ancestors: invoice.ancestors } : {}),

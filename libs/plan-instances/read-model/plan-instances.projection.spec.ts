@@ -99,6 +99,22 @@ describe('planInstances projection', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a future-dated assignment is "pending", due on its start date; a status change meanwhile keeps it pending; PlanInstanceActivated sets the status it starts in', async () => {
+    const future = assigned();
+    if (future.type !== 'PlanAssigned') throw new Error('PlanAssigned expected');
+    const data = { ...future.data, startDate: '2019-03-05', anchorDate: '2019-03-05', billDay: 5 };
+    await project([recorded({ type: 'PlanAssigned', data })]);
+    expect(await instance()).toMatchObject({ status: 'pending', nextBillDate: '2019-03-05', nextActionDate: '2019-03-05' });
+
+    await project([
+      recorded({ type: 'PlanInstanceStatusChanged', data: { planInstanceId: 'pi-1', accountId: 'acme', from: 'active', to: 'suspended', reason: 'r', by: { type: 'operator' }, changedOn: '2019-02-11' } }),
+    ]);
+    expect(await instance()).toMatchObject({ status: 'pending' });
+
+    await project([recorded({ type: 'PlanInstanceActivated', data: { planInstanceId: 'pi-1', accountId: 'acme', status: 'suspended', activatedOn: '2019-03-05' } }), recorded(billed('2019-04-05'))]);
+    expect(await instance()).toMatchObject({ status: 'suspended', nextBillDate: '2019-04-05', nextActionDate: '2019-04-05' });
+  });
+
   it('creates the instance on assignment, and the billing appended with it sets the next bill date', async () => {
     await project([recorded(assigned())]);
     expect(await instance()).toMatchObject({ nextBillDate: '2019-02-02', nextActionDate: '2019-02-02' });

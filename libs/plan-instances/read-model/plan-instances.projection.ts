@@ -86,6 +86,8 @@ export const planInstancesProjection: Projector = {
     'PlanInstanceBillingFailed',
     'PlanInstanceStatusChanged',
     'PlanInstanceMetadataChanged',
+    'PlanInstanceActivated',
+    'PlanInstanceBillDateReset',
   ],
   // Every event reads its instance: a batch's instances are read in one query (a bill run's chunk: ~1,000).
   prefetch: (recorded) => [{ collection: PLAN_INSTANCES, tenantId: recorded.metadata.tenantId, id: (recorded.data as { planInstanceId: string }).planInstanceId }],
@@ -103,7 +105,9 @@ export const planInstancesProjection: Projector = {
     if (current && current._position >= position) return [];
 
     if (event.type === 'PlanAssigned') {
-      const { accountId, plan, quantity, status, billingGroupId, dunningGroupId, startDate, anchorDate, billDay, invoicingOption } = event.data;
+      const { accountId, plan, quantity, billingGroupId, dunningGroupId, startDate, anchorDate, billDay, invoicingOption } = event.data;
+      // A future-dated assignment is "pending" until PlanInstanceActivated says which status it starts in.
+      const status = startDate > event.data.assignedOn ? 'pending' : event.data.status;
       const doc: PlanInstanceDoc = {
         accountId,
         planId: plan.id,
@@ -175,7 +179,12 @@ export const planInstancesProjection: Projector = {
         ];
       }
       case 'PlanInstanceStatusChanged':
-        return patch({ status: event.data.to });
+        // Before its start the instance stays "pending"; the status it starts in comes with PlanInstanceActivated.
+        return current.status === 'pending' ? [] : patch({ status: event.data.to });
+      case 'PlanInstanceActivated':
+        return patch({ status: event.data.status });
+      case 'PlanInstanceBillDateReset':
+        return patch({ billDay: event.data.grid.billDay, anchorDate: event.data.grid.anchorDate });
       case 'PlanInstanceMetadataChanged':
         return patch({ metadata: event.data.metadata });
       case 'PlanCancelled':

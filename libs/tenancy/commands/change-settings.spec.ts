@@ -101,7 +101,7 @@ describe('ChangeTenantSettings (handler, through the CommandBus)', () => {
         { timeZone: 'Europe/Paris' },
         'timeZone',
         'unknownField',
-        'timeZone is not a tenant setting; the settings are prorationRule, minimumCollectionThreshold, netTermsThresholdBalance, paymentApplicationMethod, allowLateUsage, customStatuses, billWhileSuspended, autoCollectOnOrder, selfService, maxRetroactivePeriods',
+        'timeZone is not a tenant setting; the settings are prorationRule, minimumCollectionThreshold, netTermsThresholdBalance, paymentApplicationMethod, allowLateUsage, customStatuses, billWhileSuspended, autoCollectOnOrder, selfService, maxRetroactivePeriods, billDateReset',
       ));
   });
 

@@ -76,6 +76,15 @@ export class TenantSettingsDto {
   })
   @IsOptional()
   selfService?: unknown; // checked by the domain (tenant-settings.ts), which names the field and the rule
+
+  @ApiPropertyOptional({
+    enum: ['keep', 'reset'],
+    default: 'keep',
+    description:
+      "The bill-date reset rule: reset re-anchors a plan instance's billing on the day of a quantity change or switch made now, and on the day it or its account goes from a non-billable to a billable status; a call's billDateReset overrides it",
+  })
+  @IsOptional()
+  billDateReset?: unknown; // checked by the domain (tenant-settings.ts), which names the field and the rule
 }
 
 export class CreateTenantDto {

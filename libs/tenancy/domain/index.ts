@@ -16,4 +16,4 @@ export {
   StatusChangeRequest,
   StatusSettings,
 } from './statuses';
-export { DEFAULT_SELF_SERVICE, SelfServiceRules, selfServiceRules } from './tenant-settings';
+export { BILL_DATE_RESET_RULES, BillDateReset, DEFAULT_SELF_SERVICE, SelfServiceRules, selfServiceRules } from './tenant-settings';

@@ -5,8 +5,11 @@ import { InvalidInputError } from '../../shared-kernel/errors';
  * billable or not. What a status means for billing is decided here, once, for both accounts and plan instances.
  */
 export const BUILT_IN_STATUSES = ['active', 'suspended', 'terminated'] as const;
-/** Never a status an operator sets: a plan instance is cancelled by its own command, and stays so. */
-export const RESERVED_STATUS_NAMES = [...BUILT_IN_STATUSES, 'cancelled'] as const;
+/**
+ * Never a status an operator sets: a plan instance is cancelled by its own command, and stays so; "pending" is what
+ * a future-dated plan instance shows until its start (issue 23).
+ */
+export const RESERVED_STATUS_NAMES = [...BUILT_IN_STATUSES, 'cancelled', 'pending'] as const;
 export const CUSTOM_STATUS_NAME = /^[a-z][a-zA-Z0-9_-]{0,39}$/;
 export const MAX_CUSTOM_STATUSES = 50;
 

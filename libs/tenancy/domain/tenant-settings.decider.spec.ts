@@ -43,6 +43,7 @@ describe('Tenant decider: changing settings (issue 16)', () => {
       billWhileSuspended: false,
       autoCollectOnOrder: true,
       selfService: { planIds: ['basic'], paymentMethodTypes: ['card'], ordering: false },
+      billDateReset: 'reset',
     };
     expect(Object.keys(all).sort()).toEqual([...SETTINGS_FIELDS].sort());
     spec.given([created()]).when(change(all)).then([changed(all)]);

@@ -34,7 +34,17 @@ export interface TenantSettings {
   autoCollectOnOrder: boolean;
   /** What customers see and may do in self-service (issue 20). Absent (older tenants): DEFAULT_SELF_SERVICE. */
   selfService: SelfServiceRules;
+  /**
+   * The company-wide bill-date reset rule (seed 003, issue 23; decision 0022): "reset" re-anchors a plan instance's
+   * billing on the day of a quantity change or switch made now, and on the day it goes from a non-billable to a
+   * billable status (its own or its account's); "keep" keeps the bill day. A call's own `billDateReset` overrides it.
+   * Absent (the default, also in older tenants): "keep". Kept out of the defaults so a tenant shows it only when set.
+   */
+  billDateReset?: BillDateReset;
 }
+
+export const BILL_DATE_RESET_RULES = ['keep', 'reset'] as const;
+export type BillDateReset = (typeof BILL_DATE_RESET_RULES)[number];
 
 /** The tenant's rules for its customers (self-service): operators are not bound by them. */
 export interface SelfServiceRules {
@@ -115,6 +125,7 @@ const RULES: Record<SettingsField, (value: unknown, field: string) => void> = {
       );
     }
   },
+  billDateReset: oneOf(BILL_DATE_RESET_RULES),
 };
 
 /** Every setting a tenant has today, in a stable order (errors and docs list them). */
@@ -123,7 +134,7 @@ export const SETTINGS_FIELDS = Object.keys(RULES) as SettingsField[];
 /** A whole set of settings, as at creation; `prefix` names the fields as the request did (`settings.`). */
 export function validSettings(settings: TenantSettings, prefix = 'settings.'): TenantSettings {
   for (const field of SETTINGS_FIELDS) {
-    if (field === 'maxRetroactivePeriods' && settings[field] === undefined) continue;
+    if ((field === 'maxRetroactivePeriods' || field === 'billDateReset') && settings[field] === undefined) continue;
     RULES[field](settings[field], `${prefix}${field}`);
   }
   // The self-service rules in their whole shape, the absent ones at their defaults.
@@ -173,6 +184,7 @@ export function applySettingsChanges(settings: TenantSettings, changes: Settings
 /** Settings that tenants created before them lack read as their defaults, so setting the default changes nothing. */
 function currentValue(current: TenantSettings, field: SettingsField): unknown {
   const value = current[field];
+  if (field === 'billDateReset') return value ?? 'keep';
   return value === undefined && (field === 'customStatuses' || field === 'billWhileSuspended' || field === 'autoCollectOnOrder' || field === 'selfService')
     ? DEFAULT_TENANT_SETTINGS[field]
     : value;
