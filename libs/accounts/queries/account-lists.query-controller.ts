@@ -5,10 +5,10 @@ import { knownStatus } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { Filter, READ_STORE, ReadStore, StoredDoc } from '../../platform/read-store/read-store.port';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { badCursor, DEFAULT_PAGE_SIZE, listPage, MAX_PAGE_SIZE, pageSize, textParameter } from '../../platform/http/paging';
+import { badCursor, listPage, PageQueries, pageSize, textParameter } from '../../platform/http/paging';
 import { ACCOUNTS } from '../read-model/accounts.projection';
 import { toAccount } from './accounts.query-controller';
-import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
+import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 /** The highest code point: `prefix + PREFIX_END` bounds every string starting with prefix, in UTF-8 and UTF-16 order alike. */
 const PREFIX_END = '\u{10FFFF}';
@@ -35,10 +35,8 @@ export class AccountListsQueryController {
   @ApiQuery({ name: 'q', required: false, description: 'Case-insensitive prefix of the name or the email' })
   @ApiQuery({ name: 'status', required: false, description: "One of the tenant's account statuses (active, suspended, terminated or its own)" })
   @ApiQuery({ name: 'parentAccountId', required: false, description: 'Only the direct children of this account' })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @PageQueries()
+  @AsOfQueries()
   async list(
     @CurrentTenant() tenant: TenantView,
     @Query('q') q?: string,

@@ -15,7 +15,7 @@ import { withDefaults } from '../domain/payment-responsibility.decider';
 import { DEFAULT_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { CustomerMay } from '../../platform/http/customer-access';
-import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
+import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 @ApiTags('accounts')
 @UseInterceptors(MinPositionInterceptor)
@@ -30,8 +30,7 @@ export class AccountsQueryController {
   @CustomerMay({ param: 'id' })
   @Get(':id')
   @ApiOperation({ summary: 'An account, from its read model (or as it was: asOf, asOfPosition)' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @AsOfQueries()
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
     // Only the events about the account are replayed for its own document (decision 0020).
     return this.timeTravel.readAccount(tenant, parseAsOf({ asOf, asOfPosition }), id, this.store, async ({ store }) => {

@@ -7,7 +7,7 @@ import { CurrentTenant } from '../../tenancy';
 import { FindOptions, Page, READ_STORE, ReadStore, StoredDoc, Doc } from '../../platform/read-store/read-store.port';
 import { HIERARCHY, HIERARCHY_LINKS, HierarchyDoc, HierarchyLinkDoc, subtreeRange } from '../read-model/hierarchy.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { badCursor, DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { badCursor, findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
 
 export const DEFAULT_TREE_DEPTH = 1;
@@ -38,8 +38,7 @@ export class HierarchyQueryController {
   @CustomerMay({ param: 'id' })
   @Get(':id/children')
   @ApiOperation({ summary: "The account's direct children, sorted by id, a page at a time: { items: [{ id, name }], nextCursor? }" })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @PageQueries()
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD: the hierarchy as it was on that business date' })
   async children(
     @CurrentTenant() tenant: TenantView,
@@ -83,8 +82,7 @@ export class HierarchyQueryController {
   @ApiOperation({
     summary: "Every account below, depth first (path order), a page at a time: { items: [{ id, name, parentAccountId, depth }], nextCursor? }; depth 1 = a child",
   })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @PageQueries()
   @ApiQuery({ name: 'asOf', required: false, description: `YYYY-MM-DD: the hierarchy as it was on that business date (at most ${MAX_AS_OF_DESCENDANTS} descendants)` })
   async descendants(
     @CurrentTenant() tenant: TenantView,

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
@@ -56,8 +56,7 @@ export class EmailsQueryController {
       "The tenant's emails, newest first: { items: [{ id, to, subject, text, html, notice, eventId, eventType, accountId, createdAt, status: kept|queued|sent|notSent, attempts, lastError, reason }], nextCursor? }. " +
       "A sandbox tenant's are kept (never sent).",
   })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @PageQueries()
   async emails(@CurrentTenant() tenant: TenantView, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     const page = await findPage<EmailDoc>(this.store, EMAILS, tenant.id, { sortBy: 'sequence', direction: 'desc' as const, limit: pageSize(limit) }, cursor);
     return withCursor(

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore, StoredDoc } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
@@ -44,8 +44,7 @@ export class WebhooksQueryController {
       'The delivery log, newest first: { items: [{ eventId, eventType, position, occurredAt, status: pending|delivered|abandoned, round, ' +
       'attempts: [{ round, attempt, at, ok, status, durationMs, responseSnippet, error }] (newest first) }], nextCursor? }',
   })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @PageQueries()
   async deliveries(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     await this.existing(tenant.id, id);
     const options = { filter: { endpointId: id }, sortBy: 'sequence', direction: 'desc' as const, limit: pageSize(limit) };

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { CurrentTenant } from '../../tenancy';
@@ -35,8 +35,7 @@ export class OrdersQueryController {
   @CustomerMay({ param: 'id' })
   @Get('accounts/:id/orders')
   @ApiOperation({ summary: `The account's orders, newest first, a page at a time: { items: [${SHAPE}], nextCursor? }` })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
+  @PageQueries()
   async ofAccount(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     if (!(await this.store.get(ACCOUNTS, tenant.id, id))) throw new NotFoundError('Account', id);
     const page = await findPage<OrderDoc>(this.store, ORDERS, tenant.id, { filter: { accountId: id }, sortBy: 'sequence', direction: 'desc', limit: pageSize(limit) }, cursor);

@@ -9,8 +9,8 @@ import { owedBy } from '../../plan-instances/domain';
 import { InvalidInputError } from '../../shared-kernel/errors';
 import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
-import { dateParameter, DEFAULT_PAGE_SIZE, findPage, listPage, MAX_PAGE_SIZE, oneOf, pageSize, textParameter } from '../../platform/http/paging';
+import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
+import { dateParameter, findPage, listPage, oneOf, PageQueries, pageSize, textParameter } from '../../platform/http/paging';
 
 export const INVOICE_STATUSES = ['unpaid', 'partiallyPaid', 'paid', 'writtenOff'] as const;
 
@@ -45,10 +45,8 @@ export class InvoiceListsQueryController {
   @ApiQuery({ name: 'status', required: false, enum: INVOICE_STATUSES, description: "The invoiced account's own share's status" })
   @ApiQuery({ name: 'from', required: false, description: 'Invoice date YYYY-MM-DD, inclusive' })
   @ApiQuery({ name: 'to', required: false, description: 'Invoice date YYYY-MM-DD, inclusive, not before from' })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @PageQueries()
+  @AsOfQueries()
   async list(
     @CurrentTenant() tenant: TenantView,
     @Query('accountId') accountId?: string,

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
@@ -11,9 +11,9 @@ import { owedBy } from '../../plan-instances/domain';
 import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
 import { ledgerItem } from '../commands/payment-lookup';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
-import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
+import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 import { documentHtml, DocumentFormat, negotiateDocument, safeFileName } from '../../shared-kernel/documents';
 import { AccountForDocument, InvoiceForDocument, invoiceDocument } from '../documents/invoice-document';
 import { renderPdf } from '../../platform/documents/pdf-renderer';
@@ -106,10 +106,8 @@ export class InvoicesQueryController {
       "The account's invoices, newest first (number descending), a page at a time: " +
       '{ items: [{ id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status, lines }], nextCursor? }',
   })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @PageQueries()
+  @AsOfQueries()
   async ofAccount(
     @CurrentTenant() tenant: TenantView,
     @Param('id') id: string,

@@ -4,10 +4,10 @@ import { knownStatuses, TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, listPage, MAX_PAGE_SIZE, oneOf, pageSize, textParameter } from '../../platform/http/paging';
+import { findPage, listPage, oneOf, PageQueries, pageSize, textParameter } from '../../platform/http/paging';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
 import { toPlanInstance } from './plan-instances.query-controller';
-import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
+import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 /** GET /v1/plan-instances: the tenant's plan instances sorted by id, filtered on indexed fields only (accountId, status, planId). */
 @ApiTags('billing')
@@ -24,10 +24,8 @@ export class PlanInstanceListsQueryController {
   @ApiQuery({ name: 'accountId', required: false, description: 'Only this account’s instances' })
   @ApiQuery({ name: 'status', required: false, description: "cancelled or one of the tenant's statuses (active, suspended, terminated or its own)" })
   @ApiQuery({ name: 'planId', required: false, description: 'Only instances on this plan (any version)' })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @PageQueries()
+  @AsOfQueries()
   async list(
     @CurrentTenant() tenant: TenantView,
     @Query('accountId') accountId?: string,

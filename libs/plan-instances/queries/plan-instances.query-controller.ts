@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { shownMetadata } from '../../shared-kernel/metadata';
 import { TenantView } from '../../tenancy/domain';
@@ -8,9 +8,9 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { ACCOUNTS } from '../../accounts/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
-import { AS_OF_PARAMETERS, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
+import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 @ApiTags('billing')
 @UseInterceptors(MinPositionInterceptor)
@@ -29,8 +29,7 @@ export class PlanInstancesQueryController {
       'billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange: { kind, effectiveDate, planId?, planVersion? } | null, ' +
       'billingError?: { date, reason, field, rule } (only while the bill run cannot bill it) }',
   })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @AsOfQueries()
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
     return this.timeTravel.read(tenant, parseAsOf({ asOf, asOfPosition }), this.store, async ({ store }) => {
       const doc = await store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, id);
@@ -42,10 +41,8 @@ export class PlanInstancesQueryController {
   @CustomerMay({ param: 'id' })
   @Get('accounts/:id/plan-instances')
   @ApiOperation({ summary: "The account's plan instances (cancelled ones included), sorted by id, a page at a time: { items, nextCursor? }" })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @PageQueries()
+  @AsOfQueries()
   async ofAccount(
     @CurrentTenant() tenant: TenantView,
     @Param('id') id: string,

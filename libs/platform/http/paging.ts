@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { InvalidInputError } from '../../shared-kernel/errors';
 import { ReadStoreError } from '../read-store/query';
 import { Doc, FindOptions, Page, ReadStore } from '../read-store/read-store.port';
@@ -5,6 +7,13 @@ import { parseCalendarDate } from '../../shared-kernel/calendar-date';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
+
+/** The `limit` and `cursor` query parameters of a paged list in the OpenAPI document (read with `pageSize` and the cursor). */
+export const PageQueries = () =>
+  applyDecorators(
+    ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` }),
+    ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' }),
+  );
 
 /**
  * Paging of the query API's keyset listings, shared by every route that takes `?limit=&cursor=`.

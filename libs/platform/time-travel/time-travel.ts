@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { Projector } from '../projection-runner/projector';
 import { ReadStore } from '../read-store/read-store.port';
@@ -15,10 +17,13 @@ import { projectChunk, scratchReadStore } from './replay';
 export type AsOf = { asOf: string } | { asOfPosition: number };
 
 /** The query parameters the time-travelling routes declare (`@Query('asOf')`, `@Query('asOfPosition')`). */
-export const AS_OF_PARAMETERS = [
+const AS_OF_PARAMETERS = [
   { name: 'asOf', required: false, description: 'YYYY-MM-DD: the answer as it was at the end of that business day (not before the tenant was created, not after its business date)' },
   { name: 'asOfPosition', required: false, description: 'A log position: the answer as it was right after it (not beyond the end of the log); not with asOf' },
 ] as const;
+
+/** The two time-travel query parameters in the OpenAPI document, on a route that reads them with `parseAsOf`. */
+export const AsOfQueries = () => applyDecorators(ApiQuery(AS_OF_PARAMETERS[0]), ApiQuery(AS_OF_PARAMETERS[1]));
 
 /** `null` for a live read; a 400 naming the parameter for a malformed value or both given. */
 export function parseAsOf(raw: { asOf?: unknown; asOfPosition?: unknown }): AsOf | null {

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { nestSections, Statement, StatementSection } from '../domain/statement';
@@ -12,12 +12,12 @@ import { ACCOUNTS } from '../../accounts/read-model';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../read-model/statements.projection';
 import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
 import { RECEIVABLE_ACCOUNTS, RECEIVABLE_ITEMS, ReceivableAccountDoc, ReceivableItemDoc } from '../../payments/read-model';
-import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
+import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
 import { AccountForDocument, documentHtml, DocumentFormat, negotiateDocument, safeFileName } from '../../shared-kernel/documents';
 import { statementDocument } from '../documents/statement-document';
 import { renderPdf } from '../../platform/documents/pdf-renderer';
-import { AS_OF_PARAMETERS, parseAsOf, PastView, TimeTravel } from '../../platform/time-travel/time-travel';
+import { AsOfQueries, parseAsOf, PastView, TimeTravel } from '../../platform/time-travel/time-travel';
 
 const STATEMENT_SHAPE =
   '{ id, accountId, statementDate, periodStart, periodEnd, currency, openingBalance, charges, payments, credits, closingBalance, amountDue, ' +
@@ -49,8 +49,7 @@ export class StatementsQueryController {
       'With Accept: application/pdf the statement as a PDF (also at /v1/statements/{id}.pdf), with Accept: text/html as a page (also {id}.html).',
   })
   @ApiProduces('application/json', 'application/pdf', 'text/html')
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @AsOfQueries()
   async get(
     @CurrentTenant() tenant: TenantView,
     @Param('id') id: string,
@@ -115,10 +114,8 @@ export class StatementsQueryController {
   @CustomerMay({ param: 'id' })
   @Get('accounts/:id/statements')
   @ApiOperation({ summary: `The account's statements, newest first, a page at a time: { items: [statement], nextCursor? }. A statement: ${STATEMENT_SHAPE}` })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @PageQueries()
+  @AsOfQueries()
   async ofAccount(
     @CurrentTenant() tenant: TenantView,
     @Param('id') id: string,
@@ -148,8 +145,7 @@ export class StatementsQueryController {
       "pastDue: open shares due before the business date (asOf); credit: money not yet applied; dueDate: the oldest due date of a share still owed. " +
       'An account never invoiced has balance 0 and no statement.',
   })
-  @ApiQuery(AS_OF_PARAMETERS[0])
-  @ApiQuery(AS_OF_PARAMETERS[1])
+  @AsOfQueries()
   async balance(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOfDate?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
     return this.timeTravel.read(tenant, parseAsOf({ asOf: asOfDate, asOfPosition }), this.store, (view) => this.balanceOf(view, tenant, id));
   }
