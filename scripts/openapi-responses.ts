@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { InferredSchema, inferSchema, mergeSchemas, shortExample, tidySchema } from '../libs/platform/http/openapi/schema-inference';
+import { inferSchema, mergeSchemas, shortExample, tidySchema } from '../libs/platform/http/openapi/schema-inference';
 import { RecordedResponses } from '../libs/platform/http/openapi/openapi';
 import { repositoryRoot } from './server-process';
 
@@ -42,7 +42,7 @@ function main(folder: string): void {
       answer[contentType || 'application/octet-stream'] = {};
       continue;
     }
-    const schema = tidySchema(group.map((recorded) => inferSchema(recorded.body)).reduce(mergeSchemas as (a: InferredSchema, b: InferredSchema) => InferredSchema));
+    const schema = tidySchema(group.map((recorded) => inferSchema(recorded.body)).reduce(mergeSchemas));
     answer['application/json'] = { schema, example: exampleOf(group.map((recorded) => recorded.body)) };
   }
   const out = path.join(repositoryRoot(), 'libs/platform/http/openapi/responses.json');

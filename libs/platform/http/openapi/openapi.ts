@@ -95,9 +95,8 @@ function responsesOf(method: string, route: string, facts: RouteFacts, generated
     for (const [status, response] of Object.entries(generated)) if (status.startsWith('2')) responses[status] = response;
   }
   const writes = WRITE_METHODS.has(method) && route.startsWith('/v1/');
-  for (const [status, response] of Object.entries(responses)) {
+  for (const response of Object.values(responses)) {
     response.headers = { 'X-Correlation-Id': { $ref: '#/components/headers/CorrelationId' }, ...(writes ? { 'X-Log-Position': { $ref: '#/components/headers/LogPosition' } } : {}) };
-    responses[status] = response;
   }
   const errors: Array<[string, string]> = [['400', 'BadRequest']];
   if (facts.access !== 'public') errors.push(['401', 'Unauthorized'], ['403', 'Forbidden'], ['429', 'TooManyRequests']);
