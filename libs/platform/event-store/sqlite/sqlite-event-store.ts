@@ -20,6 +20,7 @@ import {
 } from '../event-store.port';
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { PollingAllSubscription } from './polling-subscription';
+import { RecentEvents } from './recent-events';
 import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
 import { migrate, Migration } from '../../sqlite/migrations';
@@ -107,6 +108,12 @@ const MIGRATIONS: Migration[] = [
  */
 const TENANT = "json_extract(metadata, '$.tenantId')";
 
+/**
+ * The shared tail: 20,000 events (a few MB), filled at most 5,000 at a time; a subscription further behind reads
+ * the file itself, as a catch-up does.
+ */
+const RECENT_EVENTS = { capacity: 20_000, maxGap: 5_000 };
+
 /** `readTenant`'s default maxCount. */
 const DEFAULT_TENANT_READ = 1_000;
 
@@ -175,6 +182,8 @@ export class SqliteEventStore implements EventStore {
   private readonly tenantScanLimit: number;
 
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** The tail of the log the live subscriptions share (decision 0025). */
+  private readonly recent: RecentEvents;
   private readonly commitBatch: (batch: PendingAppend[], recordedAt: string) => Outcome[];
   private readonly appendOne: (append: PendingAppend, recordedAt: string) => AppendResult[];
 
@@ -195,6 +204,7 @@ export class SqliteEventStore implements EventStore {
     assertValidCount('tenantScanLimit', this.tenantScanLimit, 1);
     this.db = openDatabase(options.file, options.busyTimeoutMs ?? 5_000, options.walAutocheckpointPages ?? 10_000);
     this.statements = prepareStatements(this.db);
+    this.recent = new RecentEvents((after, through) => this.statements.readRange.all(after, through).map(toSharedRecordedEvent), RECENT_EVENTS);
 
     // Nested better-sqlite3 transactions run as SAVEPOINTs: that is what isolates one append from the others.
     this.appendOne = this.db.transaction((append: PendingAppend, recordedAt: string) =>
@@ -304,11 +314,12 @@ export class SqliteEventStore implements EventStore {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     assertValidCount('batchSize', batchSize, 1);
     const types = options.eventTypes === undefined ? undefined : JSON.stringify([...options.eventTypes]);
+    const typeSet = options.eventTypes === undefined ? undefined : new Set(options.eventTypes);
     const subscription = new PollingAllSubscription({
       after,
       batchSize,
       pollIntervalMs: this.pollIntervalMs,
-      read: (from, maxCount) => (types === undefined ? this.readAllThrough(from, maxCount) : this.readTypesThrough(from, maxCount, types)),
+      read: (from, maxCount) => this.readRecent(from, maxCount, typeSet) ?? (types === undefined ? this.readAllThrough(from, maxCount) : this.readTypesThrough(from, maxCount, types)),
       onAppend: (listener) => this.onAppend(listener),
       onClose: (closed) => this.subscriptions.delete(closed),
     });
@@ -455,6 +466,13 @@ export class SqliteEventStore implements EventStore {
 
   private readAllNow(after: number, limit: number): RecordedEvent[] {
     return this.statements.readAll.all(after, limit).map(toRecordedEvent);
+  }
+
+  /** A live subscription's read, from the tail of the log shared by them all (null: too far behind, read the file). */
+  private readRecent(after: number, limit: number, types: ReadonlySet<string> | undefined): { events: RecordedEvent[]; through: number } | null {
+    const head = this.statements.headPosition.get() as number;
+    if (head <= after) return { events: [], through: after };
+    return this.recent.read(after, head, limit, types);
   }
 
   private readAllThrough(after: number, limit: number): { events: RecordedEvent[]; through: number } {
@@ -608,6 +626,7 @@ function prepareStatements(db: Database.Database) {
       )
       .raw(true),
     // A scan of the rowid range with the type as a filter: no index on type (it would cost every append).
+    readRange: db.prepare<[number, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position`).raw(true),
     readTypes: db
       .prepare<[number, number, string, number], EventRow>(
         `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
@@ -649,6 +668,31 @@ function serializeEvent(event: NewEvent): SerializedEvent {
  * `data` is parsed on first read: every consumer reads every event, and most skip most types without
  * looking at the data (measured: a sixth of usage ingestion went into parsing data nobody read).
  */
+/** A RecordedEvent several consumers read (RecentEvents): frozen through and through, the data when first read. */
+function toSharedRecordedEvent(row: EventRow): RecordedEvent {
+  const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
+  let data: Record<string, unknown> | undefined;
+  return Object.freeze({
+    id,
+    type,
+    get data(): Record<string, unknown> {
+      return (data ??= deepFreeze(JSON.parse(json) as Record<string, unknown>));
+    },
+    metadata: deepFreeze(JSON.parse(metadata) as RecordedEvent['metadata']),
+    streamName,
+    revision,
+    position,
+    recordedAt,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
+}
+
 function toRecordedEvent(row: EventRow): RecordedEvent {
   const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
   let data: Record<string, unknown> | undefined;

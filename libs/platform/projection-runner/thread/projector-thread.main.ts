@@ -19,7 +19,9 @@ async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions
   const post = (message: FromThread) => port.postMessage(message);
   const events = new SqliteEventStore({ file: join(options.dataDir, SQLITE_EVENTS_FILE), pollIntervalMs: options.pollIntervalMs });
   // The main thread's store runs the WAL's checkpoints (readStoreConfig), so this thread's commits never do.
-  const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE), walCheckpoints: 'another-store' });
+  // Everything this connection writes the log rebuilds (read models, their checkpoints, parked events), so its
+  // commits skip the fsync: a write's answer waits for one fsync, its append's (decision 0025).
+  const store = new SqliteReadStore({ file: join(options.dataDir, READ_STORE_FILE), walCheckpoints: 'another-store', durability: 'log-derived' });
   const projectors = options.projectorModules.flatMap((file) => loadProjectors(file));
   const consumers = withInjectedFailure(projectors.map((projector) => projectionConsumer(projector, store, PROJECTOR_BATCH_SIZE)), options.fault);
   const runner = new ConsumerRunner(events, store, consumers, logger, undefined, options.parking);

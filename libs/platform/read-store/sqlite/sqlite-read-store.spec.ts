@@ -141,6 +141,38 @@ describe('SqliteReadStore', () => {
     }
   });
 
+  it('fsyncs every commit that writes documents; a commit of checkpoints alone, or on a log-derived connection, is not synced', async () => {
+    const file = newFile();
+    const store = new SqliteReadStore({ file });
+    const derived = new SqliteReadStore({ file, durability: 'log-derived' });
+    try {
+      await store.ensureCollections([spec]);
+      await derived.ensureCollections([spec]);
+      expect(store.durabilitySettings()).toEqual({ journalMode: 'wal', synchronous: 2 });
+      // Two process managers' checkpoints in one turn: one commit, not synced.
+      await Promise.all([store.setCheckpoint('pm-a', 5), store.setCheckpoint('pm-b', 5)]);
+      expect(store.stats).toMatchObject({ commits: 1, unsyncedCommits: 1 });
+      expect(store.durabilitySettings().synchronous).toBe(1);
+      // Documents in the group: synced, whatever else the group holds.
+      await Promise.all([store.setCheckpoint('pm-a', 6), store.apply([upsert('a', 6)], { name: 'proj', position: 6 })]);
+      expect(store.stats).toMatchObject({ commits: 2, unsyncedCommits: 1 });
+      expect(store.durabilitySettings().synchronous).toBe(2);
+      await store.deleteCheckpoint('pm-b');
+      expect(store.durabilitySettings().synchronous).toBe(2);
+      // The log-derived connection never syncs; its commits are visible to the other connection at once.
+      expect(derived.durabilitySettings().synchronous).toBe(1);
+      await derived.apply([upsert('b', 7)], { name: 'proj', position: 7 });
+      expect(derived.stats).toMatchObject({ commits: 1, unsyncedCommits: 1 });
+      expect(derived.durabilitySettings().synchronous).toBe(1);
+      expect(await store.get('items', 't', 'b')).toMatchObject({ amount: 7, _position: 7 });
+      expect(await store.getCheckpoint('proj')).toBe(7);
+      expect([await store.getCheckpoint('pm-a'), await store.getCheckpoint('pm-b')]).toEqual([6, null]);
+    } finally {
+      await derived.close();
+      await store.close();
+    }
+  });
+
   it('close() waits for the checkpoint thread to exit, also when nothing else keeps the process alive', () => {
     // A process of its own: under Jest something always keeps the event loop alive. It runs the build (npm test builds first).
     const built = join(__dirname, '../../../../dist/libs/platform/read-store/sqlite/sqlite-read-store.js');

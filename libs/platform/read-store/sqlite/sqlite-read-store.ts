@@ -51,6 +51,15 @@ export interface SqliteReadStoreOptions {
    * With 'thread' and 'another-store' SQLite still checkpoints at 100,000 pages, should the thread fall behind.
    */
   walCheckpoints?: 'commit' | 'thread' | 'another-store';
+  /**
+   * When a commit reaches the disk (decision 0025):
+   * - 'every-commit' (the default): `synchronous=FULL`, the WAL is fsynced by every commit that writes documents.
+   * - 'log-derived': the connection writes only what the event log can rebuild (the projector thread: read
+   *   models, their checkpoints, parked-event records), so its commits skip the fsync (`synchronous=NORMAL`):
+   *   visible at once, durable at the next fsync of the WAL (another connection's commit, a WAL checkpoint).
+   * Either way a commit of checkpoints alone skips its fsync (see `commitQueued`).
+   */
+  durability?: 'every-commit' | 'log-derived';
 }
 
 /**
@@ -139,7 +148,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly commitWhole: (group: PendingApply[]) => void;
   private readonly commitGroup: (group: PendingApply[]) => ApplyOutcome[];
   private queue: PendingApply[] = [];
-  private readonly counters = { commits: 0, applies: 0 };
+  private readonly counters = { commits: 0, applies: 0, unsyncedCommits: 0 };
+  private readonly logDerived: boolean;
+  /** The connection's `synchronous` setting now: FULL, or NORMAL for a commit that need not reach the disk. */
+  private synchronousFull: boolean | null = null;
   private commitScheduled = false;
   private readonly checkpointer: WalCheckpointer | null = null;
 
@@ -149,7 +161,8 @@ export class SqliteReadStore implements ReadStore {
     this.db.pragma('journal_mode = WAL');
     restrictSqliteCompanionFiles(options.file);
     // An acknowledged write is durable: fsync on every commit. Speed comes from batching writes per commit.
-    this.db.pragma('synchronous = FULL');
+    this.logDerived = options.durability === 'log-derived';
+    this.setSynchronousFull(!this.logDerived);
     this.db.pragma('busy_timeout = 5000');
     // 32 MiB page cache (default 2 MiB): replays touch index pages all over the file.
     this.db.pragma('cache_size = -32768');
@@ -187,14 +200,23 @@ export class SqliteReadStore implements ReadStore {
    * Group commits so far and the applies (and checkpoints) they held (`commits` < `applies` shows grouping);
    * with walCheckpoints 'thread', the checkpoints its thread made and the pages they copied.
    */
-  get stats(): { commits: number; applies: number; walCheckpoints: WalCheckpointerStats } {
+  get stats(): { commits: number; applies: number; unsyncedCommits: number; walCheckpoints: WalCheckpointerStats } {
     return { ...this.counters, walCheckpoints: this.checkpointer?.stats ?? { checkpoints: 0, frames: 0 } };
+  }
+
+  /** The connection's durability settings now (1 NORMAL, 2 FULL), for tests and health checks. */
+  durabilitySettings(): { journalMode: string; synchronous: number } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+    };
   }
 
   async ensureCollections(specs: CollectionSpec[]): Promise<void> {
     const planned = specs.map((spec) => ({ name: spec.name, paths: CollectionRegistry.indexPaths(spec) }));
     // IMMEDIATE: the schema is read and then written. A deferred transaction that must upgrade to a write after
     // another process committed fails at once (SQLITE_BUSY_SNAPSHOT, no busy wait): processes starting together.
+    this.setSynchronousFull(!this.logDerived);
     this.db.transaction(() => {
       for (const { name, paths } of planned) this.createCollection(name, paths);
     }).immediate();
@@ -276,6 +298,7 @@ export class SqliteReadStore implements ReadStore {
   async dropCollections(collections: string[]): Promise<void> {
     for (const collection of collections) this.registry.require(collection);
     this.commitQueued(); // what was applied before the drop is dropped too
+    this.setSynchronousFull(!this.logDerived);
     this.db.transaction(() => {
       for (const collection of collections) this.statement(`DELETE FROM ${tableOf(collection)}`).run();
     })();
@@ -284,6 +307,7 @@ export class SqliteReadStore implements ReadStore {
   async deleteCheckpoint(name: string): Promise<void> {
     assertCheckpointName(name);
     this.commitQueued(); // a queued setCheckpoint of the same name must not bring it back
+    this.setSynchronousFull(!this.logDerived);
     this.statement(`DELETE FROM checkpoints WHERE name = ?`).run(name);
   }
 
@@ -313,6 +337,11 @@ export class SqliteReadStore implements ReadStore {
     if (this.queue.length === 0) return;
     const group = this.queue;
     this.queue = [];
+    // A commit of checkpoints alone need not reach the disk before its callers go on: if a power loss takes it
+    // (and, WAL being a log, every later commit with it), consumers read again from their previous checkpoint,
+    // which they do after any crash. It is made durable by the next fsync of the WAL.
+    const unsynced = this.logDerived || group.every((pending) => pending.writes.length === 0);
+    this.setSynchronousFull(!unsynced);
     let outcomes: ApplyOutcome[] | null = null;
     try {
       try {
@@ -329,11 +358,19 @@ export class SqliteReadStore implements ReadStore {
     }
     this.counters.commits += 1;
     this.counters.applies += group.length;
+    if (unsynced) this.counters.unsyncedCommits += 1;
     group.forEach((pending, i) => {
       const outcome = outcomes?.[i] ?? { ok: true };
       if (outcome.ok) pending.resolve();
       else pending.reject(outcome.error);
     });
+  }
+
+  /** Outside a transaction only (SQLite ignores it inside one). */
+  private setSynchronousFull(full: boolean): void {
+    if (full === this.synchronousFull) return;
+    this.db.pragma(`synchronous = ${full ? 'FULL' : 'NORMAL'}`);
+    this.synchronousFull = full;
   }
 
   private applyWrites(writes: DocWrite[], checkpoint: Checkpoint | undefined): void {
