@@ -13,7 +13,7 @@ import { AdminKey, ApiKeyGuard, resolveAdminKey, TenantDirectory } from '../libs
 import { AllExceptionsFilter } from '../libs/platform/http/all-exceptions.filter';
 import { AuthFailureLimiter } from '../libs/platform/http/auth-failure-limiter';
 import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from '../libs/platform/http/idempotency.interceptor';
-import { QueryParametersInterceptor } from '../libs/platform/http/query-parameters.interceptor';
+import { QueryParametersGuard } from '../libs/platform/http/query-parameters.guard';
 import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../libs/platform/app/lifecycle';
 import { Metrics } from '../libs/platform/metrics/metrics';
@@ -99,9 +99,9 @@ export class CoreModule {
         },
         { provide: FaultInjector, useValue: new FaultInjector(options.config.fault) },
         ...coreProviders,
+        // In this order: a request without a valid key is 401 before its query parameters are looked at.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_INTERCEPTOR, useClass: QueryParametersInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_FILTER, useFactory: () => new AllExceptionsFilter(logger) },
       ],
       exports: [

@@ -14,6 +14,9 @@
  * (through NODE_OPTIONS, its threads included), BENCH_REQUEST_SECONDS of autocannon at 64 connections, then the main
  * thread's profile summarized on stderr: self and inclusive time by function, start-up and idle left out. The
  * `.cpuprofile` files stay in the folder (Chrome DevTools, speedscope).
+ * BENCH_REQUEST_SYNCS=1 adds, where `strace` is installed, the fsyncs per write (decision 0025): 3 s of POST at 16
+ * connections with `strace -f -c` attached to the product (which slows it, so that run gives no rate). A GET writes
+ * nothing (0 fsyncs when measured alone); right after the POSTs it would count their WAL checkpoints.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -107,6 +110,9 @@ export async function benchRequestPath(): Promise<{ rows: Row[]; met: boolean }>
         table.push(`| ${label} | ${fmt(ours.rps)} | ${ours.p50} | ${ours.p99} | ${fmt(ours.cpuUs)} | ${fmt(theirs.rps)} | ${theirs.p50} | ${theirs.p99} | ${fmt(theirs.cpuUs)} | ${(share * 100).toFixed(1)}% |`);
       }
     }
+    if (process.env.BENCH_REQUEST_SYNCS === '1') {
+      rows.push(['POST @16: fsyncs per request (strace)', (await syncsPerRequest(targets[0], 'POST')).toFixed(3), '']);
+    }
     console.error(`request path (${SECONDS} s per run, median of ${ROUNDS}):`);
     console.error('| request | req/s | p50 ms | p99 ms | CPU µs/req | bare req/s | bare p50 | bare p99 | bare CPU µs/req | share |');
     console.error('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -144,6 +150,29 @@ async function measure(target: Target, method: 'GET' | 'POST', connections: numb
   if (result.errors + result.timeouts > 0) console.error(`${target.name} ${method} @${connections}: ${result.errors} errors, ${result.timeouts} time-outs (not counted as requests served)`);
   const cpuUs = ((cpuMsOf(target.pid) - cpuBefore) * 1000) / Math.max(1, result['2xx']);
   return { rps: result['2xx'] / result.duration, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
+}
+
+/** fsync and fdatasync calls of the product's threads per request served, counted by `strace -c` attached to it. */
+async function syncsPerRequest(target: Target, method: 'POST'): Promise<number> {
+  const output = path.join(mkdtempSync(path.join(tmpdir(), 'bench-syncs-')), 'strace.txt');
+  const strace = spawn('strace', ['-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', output, '-p', String(target.pid)], { stdio: 'ignore' });
+  const ended = new Promise((resolve) => strace.on('exit', resolve));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // attached to every thread
+    const result = await autocannon({ url: `${target.url}/v1/accounts`, method, connections: 16, duration: 3, headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' }, body: ACCOUNT_BODY });
+    strace.kill('SIGINT');
+    await ended;
+    // The summary's rows: "% time  seconds  usecs/call  calls  [errors]  syscall".
+    const calls = readFileSync(output, 'utf8')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[fields.length - 1] === 'fsync' || fields[fields.length - 1] === 'fdatasync')
+      .reduce((sum, fields) => sum + Number(fields[3]), 0);
+    return calls / Math.max(1, result['2xx']);
+  } finally {
+    strace.kill('SIGKILL');
+    rmSync(path.dirname(output), { recursive: true, force: true });
+  }
 }
 
 /** User + system CPU time of a process, all threads, in ms (Linux /proc; NaN elsewhere). */

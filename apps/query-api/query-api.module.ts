@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MinPositionInterceptor } from '../../libs/platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../libs/platform/http/min-position.guard';
 import { CONTEXTS } from '../contexts';
 
 /** Reads: every context's read routes, answered only from read models (history reads the log itself). */
 @Module({
   controllers: CONTEXTS.flatMap((context) => context.queryControllers ?? []),
-  providers: [MinPositionInterceptor],
+  providers: [MinPositionGuard],
 })
 export class QueryApiModule {}

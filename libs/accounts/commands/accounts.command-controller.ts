@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Post, Put, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -26,6 +27,7 @@ const PAYER_SHARES = {
 };
 
 @ApiTags('accounts')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/accounts')
 export class AccountsCommandController {
   constructor(

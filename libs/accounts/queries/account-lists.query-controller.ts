@@ -1,10 +1,10 @@
-import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { TenantView } from '../../tenancy/domain';
 import { knownStatus } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { Filter, READ_STORE, ReadStore, StoredDoc } from '../../platform/read-store/read-store.port';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { badCursor, listPage, PageQueries, pageSize, textParameter } from '../../platform/http/paging';
 import { ACCOUNTS } from '../read-model/accounts.projection';
 import { toAccount } from './accounts.query-controller';
@@ -22,7 +22,7 @@ const PREFIX_END = '\u{10FFFF}';
  * cursor) merged by id. The cursor is this listing's own (the last id given), the same with or without `q`.
  */
 @ApiTags('accounts')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/accounts')
 export class AccountListsQueryController {
   constructor(

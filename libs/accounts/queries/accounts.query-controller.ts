@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
@@ -13,12 +13,12 @@ import { PAYMENT_RESPONSIBILITIES } from '../read-model/payment-responsibilities
 import { PaymentResponsibility } from '../domain/payment-responsibility';
 import { withDefaults } from '../domain/payment-responsibility.decider';
 import { DEFAULT_PAYMENT_TERMS_DAYS } from '../domain/payment-terms';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { CustomerMay } from '../../platform/http/customer-access';
 import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 @ApiTags('accounts')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/accounts')
 export class AccountsQueryController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
@@ -6,7 +6,7 @@ import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { FindOptions, Page, READ_STORE, ReadStore, StoredDoc, Doc } from '../../platform/read-store/read-store.port';
 import { HIERARCHY, HIERARCHY_LINKS, HierarchyDoc, HierarchyLinkDoc, subtreeRange } from '../read-model/hierarchy.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { badCursor, findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
 
@@ -30,7 +30,7 @@ interface Named {
 }
 
 @ApiTags('accounts')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/accounts')
 export class HierarchyQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

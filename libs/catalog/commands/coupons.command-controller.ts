@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -9,6 +10,7 @@ import { ApplyCouponCommand, ApplyCouponDto, CouponView, CreateCouponCommand, Cr
 import { CreateTaxRateCommand, CreateTaxRateDto } from './tax-rates';
 
 @ApiTags('pricing')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class CouponsCommandController {
   constructor(

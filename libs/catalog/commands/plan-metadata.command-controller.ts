@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Patch, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -11,6 +12,7 @@ import { ChangePlanMetadataCommand } from './change-plan-metadata';
 
 /** The plan's metadata (issue 22): kept outside versions, so changing it makes no new version. */
 @ApiTags('catalog')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/plans')
 export class PlanMetadataCommandController {
   constructor(

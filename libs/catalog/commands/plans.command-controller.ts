@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Put, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -11,6 +12,7 @@ import { RevisePlanCommand } from './revise-plan';
 import { PlanDefinitionDto } from './plan.dto';
 
 @ApiTags('catalog')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/plans')
 export class PlansCommandController {
   constructor(

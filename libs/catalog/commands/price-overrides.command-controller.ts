@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Put, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -8,6 +9,7 @@ import { commandContextFrom } from '../../platform/http/request-context';
 import { PriceOverrideDto, PriceOverrideView, SetPriceOverrideCommand } from './set-price-override';
 
 @ApiTags('pricing')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/accounts')
 export class PriceOverridesCommandController {
   constructor(

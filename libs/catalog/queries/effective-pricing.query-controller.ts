@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PlanService } from '../domain/plan.events';
 import { pricingContext } from '../read-model/pricing-context';
@@ -10,10 +10,10 @@ import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { PLANS } from '../read-model/plans.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 
 @ApiTags('pricing')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/accounts')
 export class EffectivePricingQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

@@ -1,5 +1,5 @@
 import { Metadata, shownMetadata } from '../../shared-kernel/metadata';
-import { Controller, Get, Inject, Param, Query, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
@@ -7,7 +7,7 @@ import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant, customerMaySeePlan, offeredPlanIds } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { PLAN_VERSIONS, planVersionId, PLANS } from '../read-model/plans.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay, customerSessionOf } from '../../platform/http/customer-access';
 
@@ -16,7 +16,7 @@ export const PLANS_PAGE_SIZE = 50;
 export const PLANS_MAX_PAGE_SIZE = 100;
 
 @ApiTags('catalog')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/plans')
 export class PlansQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

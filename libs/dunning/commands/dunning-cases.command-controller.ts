@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -29,6 +30,7 @@ function migration(input: MigrateDunningDto): { processId?: string; version?: nu
 }
 
 @ApiTags('dunning')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/accounts/:id/dunning')
 export class DunningCasesCommandController {
   constructor(

@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ACCOUNTS } from '../../accounts/read-model';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { CurrentTenant } from '../../tenancy';
@@ -9,7 +9,7 @@ import { TenantView } from '../../tenancy/domain';
 import { DUNNING_CASES, DunningCaseDoc } from '../read-model/dunning-cases.projection';
 
 @ApiTags('dunning')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class DunningCasesQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

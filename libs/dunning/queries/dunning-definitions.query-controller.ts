@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
@@ -13,7 +13,7 @@ const PROCESS_PAGE_SIZE = 50;
 const PROCESS_MAX_PAGE_SIZE = 100;
 
 @ApiTags('dunning')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class DunningDefinitionsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Put, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -9,6 +10,7 @@ import { EmailTemplateDto, SetEmailTemplateCommand } from './email-templates';
 import { NotificationSettingsDto, SetNotificationSettingsCommand } from './notification-settings';
 
 @ApiTags('notifications')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class EmailsCommandController {
   constructor(

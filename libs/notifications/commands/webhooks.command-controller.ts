@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -9,6 +10,7 @@ import { RedeliverDto, RedeliverWebhooksCommand } from './deliveries';
 import { ChangeWebhookEndpointCommand, CreateWebhookEndpointCommand, CreateWebhookEndpointDto, EndpointAction } from './webhook-endpoints';
 
 @ApiTags('notifications')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/webhook-endpoints')
 export class WebhooksCommandController {
   constructor(

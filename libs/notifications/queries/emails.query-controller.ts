@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -18,7 +18,7 @@ function custom(set: EmailTemplateDoc): EmailTemplateView {
 }
 
 @ApiTags('notifications')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class EmailsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { pageSize } from '../../platform/http/paging';
 import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
 import { CurrentTenant } from '../../tenancy';
@@ -27,7 +27,7 @@ export interface EventsFeedPage {
  * per request (unpublished ones, usage records for instance, are skipped but looked at); keep reading from `nextAfter`.
  */
 @ApiTags('notifications')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class EventsFeedQueryController {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}

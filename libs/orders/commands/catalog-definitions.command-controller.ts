@@ -1,4 +1,5 @@
-import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -8,6 +9,7 @@ import { TenantView } from '../../tenancy/domain';
 import { CreateInstallmentTermCommand, CreateInstallmentTermDto, CreateItemCommand, CreateItemDto } from './catalog-definitions';
 
 @ApiTags('orders')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class CatalogDefinitionsCommandController {
   constructor(

@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -11,6 +12,7 @@ import { CustomerMay } from '../../platform/http/customer-access';
 import { orderingOffered } from '../../tenancy';
 
 @ApiTags('orders')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class OrdersCommandController {
   constructor(

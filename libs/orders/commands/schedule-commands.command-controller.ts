@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -9,6 +10,7 @@ import { InstallmentScheduleView } from '../read-model';
 import { CancelInstallmentScheduleCommand, CancelInstallmentScheduleDto } from './schedule-commands';
 
 @ApiTags('orders')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/installment-schedules')
 export class ScheduleCommandsController {
   constructor(

@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -10,7 +10,7 @@ import { TenantView } from '../../tenancy/domain';
 import { INSTALLMENT_TERMS, installmentTermById, InstallmentTermDoc, itemById, ItemDoc, ITEMS } from '../read-model';
 
 @ApiTags('orders')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class CatalogDefinitionsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ACCOUNTS } from '../../accounts/read-model';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -17,7 +17,7 @@ const SHAPE =
   'rows as they are now (GET /v1/installment-schedules/{id} has the rest)';
 
 @ApiTags('orders')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class OrdersQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

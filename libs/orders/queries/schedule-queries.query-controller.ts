@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ACCOUNTS } from '../../accounts/read-model';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, pageSize, withCursor } from '../../platform/http/paging';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -16,7 +16,7 @@ const SCHEDULE_SHAPE =
   'remainder: { amount, invoiceDate, dueDate, numbers, invoiceId } | null, cancellation: { effective } | null, completion: { reason, on } | null }';
 
 @ApiTags('orders')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class ScheduleQueriesController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

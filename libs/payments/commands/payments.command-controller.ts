@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ICommand } from '@nestjs/cqrs';
@@ -16,6 +17,7 @@ import { acceptedPaymentMethodType, operatorOnly, paysWithPaymentMethod } from '
 const PREVIEW = 'doWrite: false previews it: the same answer with 200 instead of 201, nothing written.';
 
 @ApiTags('payments')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class PaymentsCommandController {
   constructor(

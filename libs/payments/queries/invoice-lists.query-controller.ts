@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
@@ -8,7 +8,7 @@ import { InvoiceDoc, INVOICES } from '../../plan-instances/read-model';
 import { owedBy } from '../../plan-instances/domain';
 import { InvalidInputError } from '../../shared-kernel/errors';
 import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 import { dateParameter, findPage, listPage, oneOf, PageQueries, pageSize, textParameter } from '../../platform/http/paging';
 
@@ -27,7 +27,7 @@ const MAX_PAGES_READ = 5;
  * invoice (late fees, orders, installments) are not invoices of this list.
  */
 @ApiTags('billing')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/invoices')
 export class InvoiceListsQueryController {
   constructor(

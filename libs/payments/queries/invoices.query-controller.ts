@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -10,7 +10,7 @@ import { InvoiceDoc, INVOICES } from '../../plan-instances/read-model';
 import { owedBy } from '../../plan-instances/domain';
 import { RECEIVABLE_ITEMS, ReceivableItemDoc, receivableItemId } from '../read-model';
 import { ledgerItem } from '../commands/payment-lookup';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
 import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
@@ -26,7 +26,7 @@ const INVOICE_ACCESS = { param: 'id', collection: 'invoices', alsoIn: { collecti
  * recurring charges owes only the rest), and `shares` lists every payer's when another account owes a part.
  */
 @ApiTags('billing')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class InvoicesQueryController {
   constructor(

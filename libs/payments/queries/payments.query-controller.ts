@@ -1,11 +1,11 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore, StoredDoc } from '../../platform/read-store/read-store.port';
 import { ACCOUNTS } from '../../accounts/read-model';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { DEFAULT_PAGE_SIZE, findPage, MAX_PAGE_SIZE, pageSize, withCursor } from '../../platform/http/paging';
 import { PAYMENT_METHODS, PaymentMethodDoc, PAYMENTS, PaymentDoc, TRANSACTIONS, TransactionDoc } from '../read-model';
 import { CustomerMay } from '../../platform/http/customer-access';
@@ -16,7 +16,7 @@ const PAGING = [
 ] as const;
 
 @ApiTags('payments')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class PaymentsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

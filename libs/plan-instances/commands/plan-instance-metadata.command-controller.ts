@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Patch, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Patch, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -10,6 +11,7 @@ import { ChangePlanInstanceMetadataCommand, PlanInstanceMetadataResponse } from 
 
 /** The plan instance's metadata (issue 22): operators only (no @CustomerMay), as on assignment. */
 @ApiTags('billing')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/plan-instances')
 export class PlanInstanceMetadataCommandController {
   constructor(

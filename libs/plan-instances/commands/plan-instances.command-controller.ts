@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post, Put, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ICommand } from '@nestjs/cqrs';
@@ -19,6 +20,7 @@ const SAME_SHAPE =
   'scheduledInvoice: what will post on the date of a dated change this call made (a future startDate, a scheduled switch or cancellation), dated that day; null otherwise.';
 
 @ApiTags('plan instances')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class PlanInstancesCommandController {
   constructor(

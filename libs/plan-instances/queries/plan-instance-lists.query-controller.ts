@@ -1,9 +1,9 @@
-import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { knownStatuses, TenantView } from '../../tenancy/domain';
 import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, listPage, oneOf, PageQueries, pageSize, textParameter } from '../../platform/http/paging';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
 import { toPlanInstance } from './plan-instances.query-controller';
@@ -11,7 +11,7 @@ import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/t
 
 /** GET /v1/plan-instances: the tenant's plan instances sorted by id, filtered on indexed fields only (accountId, status, planId). */
 @ApiTags('billing')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/plan-instances')
 export class PlanInstanceListsQueryController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { shownMetadata } from '../../shared-kernel/metadata';
@@ -7,13 +7,13 @@ import { CurrentTenant } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
 import { AsOfQueries, parseAsOf, TimeTravel } from '../../platform/time-travel/time-travel';
 
 @ApiTags('billing')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class PlanInstancesQueryController {
   constructor(

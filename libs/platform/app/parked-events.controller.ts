@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../http/idempotency.interceptor';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { AdminOnly } from '../http/access';
@@ -19,6 +20,7 @@ export type RetryOutcome =
  */
 @ApiTags('operations')
 @AdminOnly()
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/admin/parked-events')
 export class ParkedEventsController {
   constructor(@Inject(ParkedEvents) private readonly parked: ParkedEvents) {}

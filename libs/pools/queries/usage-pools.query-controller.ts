@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { addDays } from '../../shared-kernel/calendar-date';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -8,10 +8,10 @@ import { findAll } from '../../platform/read-store/find-all';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { POOL_RATINGS, PoolRatingDoc, USAGE_POOLS, UsagePoolDoc } from '../read-model/usage-pools.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 
 @ApiTags('usage')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/accounts')
 export class UsagePoolsQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

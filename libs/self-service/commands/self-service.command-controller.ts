@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Put, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -14,6 +15,7 @@ import { requestMeta } from './request-meta';
 import { SignInCommand, SignInDto, SignOutCommand } from './sessions';
 
 @ApiTags('self-service')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1')
 export class SelfServiceCommandController {
   constructor(

@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CustomersOnly } from '../../platform/http/access';
 import { CurrentCustomer, CustomerSession } from '../../platform/http/customer-access';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { ACCOUNTS } from '../../accounts/read-model';
@@ -14,7 +14,7 @@ import { CUSTOMER_USERS, CustomerUserDoc } from '../read-model';
 const MAX_USERS_LISTED = 1000;
 
 @ApiTags('self-service')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class SelfServiceQueryController {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}

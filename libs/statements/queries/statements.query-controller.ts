@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../../shared-kernel/errors';
@@ -10,7 +10,7 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { findEach } from '../../platform/read-store/find-all';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { ACCOUNT_BALANCES, AccountBalanceDoc, StatementDoc, statementOf, STATEMENT_SECTIONS, StatementSectionDoc, STATEMENTS, sectionsRange } from '../read-model/statements.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { RECEIVABLE_ACCOUNTS, RECEIVABLE_ITEMS, ReceivableAccountDoc, ReceivableItemDoc } from '../../payments/read-model';
 import { findPage, PageQueries, pageSize, withCursor } from '../../platform/http/paging';
 import { CustomerMay } from '../../platform/http/customer-access';
@@ -32,7 +32,7 @@ const STATEMENT_SHAPE =
   'late (owed past dueDate), installment_due_paid (only installments not yet due are owed), else unpaid.';
 
 @ApiTags('statements')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1')
 export class StatementsQueryController {
   constructor(

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Patch, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Patch, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,6 +18,7 @@ import { TenantSettingsDto } from './create-tenant';
 const POLL_MS = 20;
 
 @ApiTags('settings')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/settings')
 export class SettingsCommandController {
   constructor(

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -12,6 +13,7 @@ import { RotateTenantApiKeyCommand } from './rotate-api-key';
 
 @ApiTags('tenants')
 @AdminOnly()
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/tenants')
 export class TenantsController {
   constructor(

@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../platform/event-store/event-store.port';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { CurrentTenant } from '../auth';
 import { TenantEvent, TenantView, tenantStream } from '../domain/tenant.decider';
 import { SettingsChanges, TenantSettings } from '../domain/tenant-settings';
@@ -21,7 +21,7 @@ export interface SettingsHistoryItem {
 }
 
 @ApiTags('settings')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/settings')
 export class SettingsQueryController {
   constructor(

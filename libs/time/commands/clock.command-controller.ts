@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandGateway } from '../../platform/app/command-gateway';
@@ -9,6 +10,7 @@ import { toErrorBody } from '../../platform/http/all-exceptions.filter';
 import { LOGGER, Logger } from '../../platform/logging/logger';
 
 @ApiTags('clock')
+@UseInterceptors(IdempotencyInterceptor)
 @Controller('v1/clock')
 export class ClockCommandController {
   constructor(

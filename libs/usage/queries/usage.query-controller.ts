@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CalendarDate, parseCalendarDate } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
@@ -9,7 +9,7 @@ import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { USAGE_TOTALS, UsageTotalDoc, usageTotalsFilter } from '../read-model/usage.projection';
-import { MinPositionInterceptor } from '../../platform/http/min-position.interceptor';
+import { MinPositionGuard } from '../../platform/http/min-position.guard';
 import { CustomerMay } from '../../platform/http/customer-access';
 
 export interface ServiceUsageTotal {
@@ -22,7 +22,7 @@ export interface ServiceUsageTotal {
 }
 
 @ApiTags('usage')
-@UseInterceptors(MinPositionInterceptor)
+@UseGuards(MinPositionGuard)
 @Controller('v1/accounts')
 export class UsageQueryController {
   constructor(

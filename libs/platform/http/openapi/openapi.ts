@@ -25,6 +25,8 @@ export interface RouteFacts {
   customerMay: boolean;
   /** Honours X-Min-Position (the query waits for the read models to reach it). */
   minPosition: boolean;
+  /** Honours Idempotency-Key on POST, PUT and PATCH (its controller has the IdempotencyInterceptor). */
+  idempotent: boolean;
 }
 
 type Operation = {
@@ -50,7 +52,7 @@ export function completeOpenApi(document: OpenAPIObject, routes: ReadonlyMap<str
     for (const [method, value] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const operation = value as Operation;
-      const facts = routes.get(operation.operationId ?? '') ?? { access: 'tenant', customerMay: false, minPosition: false };
+      const facts = routes.get(operation.operationId ?? '') ?? { access: 'tenant', customerMay: false, minPosition: false, idempotent: false };
       operation.security = securityOf(facts);
       operation.parameters = [...(operation.parameters ?? []), ...headerParameters(method, route, facts)];
       operation.responses = responsesOf(method, route, facts, operation.responses, recorded[`${method.toUpperCase()} ${route}`]);
@@ -76,7 +78,8 @@ function securityOf(facts: RouteFacts): Array<Record<string, string[]>> {
 function headerParameters(method: string, route: string, facts: RouteFacts): Array<Record<string, unknown>> {
   const headers = [{ $ref: '#/components/parameters/CorrelationId' }];
   if (!route.startsWith('/v1/')) return headers;
-  if (['post', 'put', 'patch'].includes(method)) headers.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  // Documented only where honoured: a write route without the interceptor then fails test/http/openapi.
+  if (['post', 'put', 'patch'].includes(method) && facts.idempotent) headers.push({ $ref: '#/components/parameters/IdempotencyKey' });
   if (method === 'get' && facts.minPosition) headers.push({ $ref: '#/components/parameters/MinPosition' });
   return headers;
 }

@@ -1,9 +1,8 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, Type } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { getMetadataStorage } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { Observable } from 'rxjs';
 import { ErrorDetail, InvalidInputError } from '../../shared-kernel/errors';
 
 /**
@@ -23,18 +22,22 @@ export type DeclaredQuery = ReadonlySet<string> | 'any';
  * the whole query (`@Query()`) takes the properties of its DTO class (class-validator's metadata), or anything when
  * they cannot be read (a plain object, an interface). Only `/v1` routes (the JSON API) are checked: the portal's page
  * (`/portal?tenant=…`), `/health` and the documentation are not an API of parameters.
+ *
+ * A guard, not an interceptor (decision 0025): it only refuses, and Nest wraps each interceptor of a route in an
+ * rxjs `defer` and an `AsyncResource.bind` on every request. It is registered after the API-key guard, so a request
+ * without a valid key is still 401 first.
  */
 @Injectable()
-export class QueryParametersInterceptor implements NestInterceptor {
+export class QueryParametersGuard implements CanActivate {
   private readonly declared = new WeakMap<object, DeclaredQuery>();
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const query = request.query;
-    if (query === null || typeof query !== 'object' || !request.url.startsWith('/v1/')) return next.handle();
+    if (query === null || typeof query !== 'object' || !request.url.startsWith('/v1/')) return true;
     const given = Object.keys(query);
-    if (given.length === 0) return next.handle();
+    if (given.length === 0) return true;
     const handler = context.getHandler();
     let allowed = this.declared.get(handler);
     if (allowed === undefined) {
@@ -43,7 +46,7 @@ export class QueryParametersInterceptor implements NestInterceptor {
     }
     const unknown = unknownParameters(given, allowed);
     if (unknown.length > 0) throw unknownParametersError(unknown, allowed);
-    return next.handle();
+    return true;
   }
 }
 

@@ -1,6 +1,5 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, mergeMap, Observable } from 'rxjs';
 import { ReadYourWrites } from '../app/read-your-writes';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
@@ -10,30 +9,30 @@ import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
  * bounded, until the read models reflect that position. If they do not in time, the answer carries
  * `X-Read-Model-Behind: true` instead of failing. A position beyond the log's head was never answered by
  * any command (a typo, or another deployment's log): 409 at once, naming the head, instead of waiting in vain.
+ * A guard (it runs before the handler and never changes its answer), not an interceptor: see QueryParametersGuard.
  */
 @Injectable()
-export class MinPositionInterceptor implements NestInterceptor {
+export class MinPositionGuard implements CanActivate {
   constructor(
     private readonly readYourWrites: ReadYourWrites,
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const raw = request.headers['x-min-position'];
-    if (raw === undefined) return next.handle();
+    if (raw === undefined) return true;
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (!/^\d{1,15}$/.test(value)) {
       throw InvalidInputError.forField('X-Min-Position', 'nonNegativeInteger', 'X-Min-Position must be a log position (a whole number)');
     }
-    const position = Number(value);
-    return from(this.beyondHead(position)).pipe(
-      mergeMap(() => this.readYourWrites.waitFor(position)),
-      mergeMap((reached) => {
-        if (!reached) void context.switchToHttp().getResponse<FastifyReply>().header('x-read-model-behind', 'true');
-        return next.handle();
-      }),
-    );
+    return this.waitFor(Number(value), context.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  private async waitFor(position: number, reply: FastifyReply): Promise<boolean> {
+    await this.beyondHead(position);
+    if (!(await this.readYourWrites.waitFor(position))) void reply.header('x-read-model-behind', 'true');
+    return true;
   }
 
   /** A command answers with its position only once it is in the log, so one past the head was never answered. */

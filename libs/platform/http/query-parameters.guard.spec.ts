@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
-import { lastValueFrom, of } from 'rxjs';
 import { InvalidInputError } from '../../shared-kernel/errors';
-import { declaredQueryParameters, QueryParametersInterceptor, unknownParameters, unknownParametersError } from './query-parameters.interceptor';
+import { declaredQueryParameters, QueryParametersGuard, unknownParameters, unknownParametersError } from './query-parameters.guard';
 
 class ListQuery {
   @IsOptional()
@@ -41,7 +40,7 @@ function contextOf(handler: string, url: string, query: Record<string, unknown>)
   } as never;
 }
 
-describe('QueryParametersInterceptor', () => {
+describe('QueryParametersGuard', () => {
   it('reads the parameters a handler declares with @Query(name)', () => {
     expect(declaredQueryParameters(Sample, prototype.named)).toEqual(new Set(['limit', 'cursor']));
     expect(declaredQueryParameters(Sample, prototype.none)).toEqual(new Set());
@@ -62,14 +61,12 @@ describe('QueryParametersInterceptor', () => {
     expect(unknownParametersError(['x'], new Set()).details[0].message).toContain('this route takes no query parameters');
   });
 
-  it('refuses unknown parameters of /v1 routes before the handler runs, and leaves other paths alone', async () => {
-    const interceptor = new QueryParametersInterceptor();
-    const next = { handle: jest.fn(() => of('answered')) };
+  it('refuses unknown parameters of /v1 routes before the handler runs, and leaves other paths alone', () => {
+    const guard = new QueryParametersGuard();
 
-    expect(() => interceptor.intercept(contextOf('named', '/v1/named?limt=1', { limt: '1' }), next)).toThrow(InvalidInputError);
-    expect(next.handle).not.toHaveBeenCalled();
-    await expect(lastValueFrom(interceptor.intercept(contextOf('named', '/v1/named?limit=1', { limit: '1' }), next))).resolves.toBe('answered');
-    await expect(lastValueFrom(interceptor.intercept(contextOf('none', '/portal?tenant=t', { tenant: 't' }), next))).resolves.toBe('answered');
-    await expect(lastValueFrom(interceptor.intercept(contextOf('whole', '/v1/whole?x=1', { x: '1' }), next))).resolves.toBe('answered');
+    expect(() => guard.canActivate(contextOf('named', '/v1/named?limt=1', { limt: '1' }))).toThrow(InvalidInputError);
+    expect(guard.canActivate(contextOf('named', '/v1/named?limit=1', { limit: '1' }))).toBe(true);
+    expect(guard.canActivate(contextOf('none', '/portal?tenant=t', { tenant: 't' }))).toBe(true);
+    expect(guard.canActivate(contextOf('whole', '/v1/whole?x=1', { x: '1' }))).toBe(true);
   });
 });
