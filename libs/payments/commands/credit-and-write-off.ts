@@ -11,9 +11,9 @@ import { NotFoundError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { TenantView } from '../../tenancy/domain';
 import { IssueCreditMemo, WriteOffInvoice } from '../domain';
-import { invoicePayer } from './payment-lookup';
+import { invoicePayer, invoiceTaxShares } from './payment-lookup';
 import { decideReceivables, newId } from './receivables-command';
-import { CreditMemoResponse, WriteOffResponse } from './receivables-responses';
+import { creditMemoResponse, CreditMemoResponse, WriteOffResponse } from './receivables-responses';
 
 const PAYER = 'With split billing, whose share of the invoice (an account that owes part of it); default: the invoiced account, or the only payer';
 
@@ -94,22 +94,14 @@ export class IssueCreditMemoHandler implements ICommandHandler<IssueCreditMemoCo
         actor: context.actor,
         invoiceId,
         applicationMethod: tenant.settings.paymentApplicationMethod,
+        // Read before the decider runs, so a preview and its commit split the same tax (decision 0024).
+        invoiceTax: invoiceId !== null ? await invoiceTaxShares(this.store, tenant.id, invoiceId, accountId) : null,
         businessDate: context.businessDate,
       },
     } as IssueCreditMemo;
     const decided = await decideReceivables(this.runner, tenant.id, accountId, command, context, doWrite);
     const memo = decided.state.creditMemos.get(creditMemoId)!;
-    const body: CreditMemoResponse = {
-      id: creditMemoId,
-      accountId,
-      invoiceId: memo.invoiceId,
-      amount: memo.amount,
-      reason: memo.reason,
-      actor: memo.actor,
-      applications: memo.applications,
-      unapplied: memo.unapplied,
-    };
-    return { body, position: decided.position };
+    return { body: creditMemoResponse(memo), position: decided.position };
   }
 
   private async existingAccount(tenantId: string, accountId: string): Promise<string> {

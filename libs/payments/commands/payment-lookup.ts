@@ -2,7 +2,8 @@ import { ReadStore } from '../../platform/read-store/read-store.port';
 import { assertValidId } from '../../shared-kernel/ids';
 import { NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { INVOICES, InvoiceDoc } from '../../plan-instances/read-model';
-import { owedBy } from '../../plan-instances/domain';
+import { linePayers, owedBy } from '../../plan-instances/domain';
+import { TaxShare } from '../domain';
 import { PAYMENTS, PaymentDoc, RECEIVABLE_ITEMS, ReceivableItemDoc } from '../read-model';
 
 /** The account a payment belongs to (its receivables ledger decides the rest); 404 for an unknown payment. */
@@ -37,6 +38,22 @@ export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId
   throw new RuleViolationError(`Several accounts owe shares of invoice ${invoiceId}: name one`, [
     { field: 'accountId', rule: 'required', message: `accountId is required: one of ${payers.join(', ')}` },
   ]);
+}
+
+/**
+ * The payer's share of each tax line of an invoice (decision 0024): what a credit memo on it reverses tax in
+ * proportion to. None for an invoice without tax lines (posted before tax existed, untaxed, a pool's) and for a
+ * receivable with no invoice document (a fee, an order, an installment).
+ */
+export async function invoiceTaxShares(store: ReadStore, tenantId: string, invoiceId: string, accountId: string): Promise<TaxShare[]> {
+  const invoice = await store.get<InvoiceDoc>(INVOICES, tenantId, invoiceId);
+  if (!invoice) return [];
+  return invoice.lines.flatMap((line) => {
+    if (line.type !== 'tax' || !line.tax) return [];
+    const amount = linePayers(line, invoice).reduce((sum, payer) => sum + (payer.accountId === accountId ? payer.amount : 0), 0);
+    const { taxRateId, percent, inclusive } = line.tax;
+    return [{ taxRateId, percent, inclusive, amount }];
+  });
 }
 
 /**

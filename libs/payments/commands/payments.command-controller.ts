@@ -61,7 +61,7 @@ export class PaymentsCommandController {
 
   @Post('invoices/:id/credit-memos')
   @ApiOperation({
-    summary: "A credit memo on an invoice (201): { id, accountId, invoiceId, amount, reason, actor, applications, unapplied }; at most the share's balance (422). " + PREVIEW,
+    summary: "A credit memo on an invoice (201): { id, accountId, invoiceId, amount, reason, actor, applications, unapplied, subtotal, tax, taxLines }: its amount includes the tax it reverses, in proportion to the share's tax (decision 0024); at most the share's balance (422). " + PREVIEW,
   })
   creditInvoice(@CurrentTenant() tenant: TenantView, @Param('id') invoiceId: string, @Body() input: CreditMemoDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.send(new IssueCreditMemoCommand({ tenant, on: { invoiceId }, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);
@@ -69,7 +69,7 @@ export class PaymentsCommandController {
 
   @Post('accounts/:id/credit-memos')
   @ApiOperation({
-    summary: "A credit memo on an account (201): applied to what it owes by the tenant's application method; the rest is account credit. " + PREVIEW,
+    summary: "A credit memo on an account (201): applied to what it owes by the tenant's application method; the rest is account credit. It reverses no tax (tax 0, taxLines []). " + PREVIEW,
   })
   creditAccount(@CurrentTenant() tenant: TenantView, @Param('id') accountId: string, @Body() input: CreditMemoDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.send(new IssueCreditMemoCommand({ tenant, on: { accountId }, input: { ...input } }, this.contextOf(request, tenant)), input.doWrite, reply);

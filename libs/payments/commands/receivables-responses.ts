@@ -1,4 +1,4 @@
-import { Application, PaymentView } from '../domain';
+import { Application, CreditMemoIssued, CreditMemoTaxLine, PaymentView } from '../domain';
 
 /** A payment as the API answers it (API.md "Payments, credits and balances"). */
 export interface PaymentResponse extends PaymentView {
@@ -30,6 +30,18 @@ export interface CreditMemoResponse {
   actor: string;
   applications: Application[];
   unapplied: number;
+  /** amount − tax: the net the memo takes off (decision 0024). */
+  subtotal: number;
+  /** The tax the memo reverses, included in amount; 0 on the account and on an invoice without tax. */
+  tax: number;
+  /** That tax per rate of the invoice; [] when there is none. */
+  taxLines: CreditMemoTaxLine[];
+}
+
+export function creditMemoResponse(memo: CreditMemoIssued['data']): CreditMemoResponse {
+  const tax = memo.tax ?? 0;
+  const { creditMemoId: id, accountId, invoiceId, amount, reason, actor, applications, unapplied } = memo;
+  return { id, accountId, invoiceId, amount, reason, actor, applications, unapplied, subtotal: amount - tax, tax, taxLines: memo.taxLines ?? [] };
 }
 
 export interface WriteOffResponse {

@@ -1,6 +1,7 @@
 /** The payments domain's door: what the application layer (commands, queries, projections, process managers) needs. */
 export { APPLICATION_METHODS, Application, ApplicationMethod, ApplicationResult, ApplicableItem, ReceivableKind, applicationOrder, applyAmount } from './application';
 export { AccountBalance, InvoiceBalance, InvoiceStatus, PaymentView, accountBalance, invoiceBalance, invoiceBalances, invoiceStatus, paymentView } from './balances';
+export { CreditMemoTax, CreditMemoTaxLine, NO_TAX, TaxShare, creditMemoTax } from './credit-memo-tax';
 export { LedgerEntry, LedgerEntryType, ledger } from './ledger';
 export {
   IssueCreditMemo,

@@ -19,6 +19,8 @@ export interface LedgerEntry {
   balanceAfter: number;
   /** invoice: its number (else its id); payment: its reference; refund, reversal: the paymentId; creditMemo, writeOff: the invoiceId. */
   reference: string | null;
+  /** A credit memo that reversed tax: the part of `amount` that is tax, signed as it is (decision 0024); absent otherwise. */
+  tax?: number;
 }
 
 export function ledger(events: readonly ReceivablesEvent[]): LedgerEntry[] {
@@ -44,8 +46,8 @@ function entryOf(event: ReceivablesEvent): Omit<LedgerEntry, 'balanceAfter'> | n
       return { id: paymentId, type: 'payment', date: businessDate, amount: -amount, reference };
     }
     case 'CreditMemoIssued': {
-      const { creditMemoId, amount, invoiceId, businessDate } = event.data;
-      return { id: creditMemoId, type: 'creditMemo', date: businessDate, amount: -amount, reference: invoiceId };
+      const { creditMemoId, amount, invoiceId, businessDate, tax } = event.data;
+      return { id: creditMemoId, type: 'creditMemo', date: businessDate, amount: -amount, reference: invoiceId, ...(tax ? { tax: -tax } : {}) };
     }
     case 'InvoiceWrittenOff': {
       const { writeOffId, amount, invoiceId, businessDate } = event.data;

@@ -1,6 +1,7 @@
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { optional, validateAll } from '../../shared-kernel/validation';
 import { Application, applyAmount } from './application';
+import { CreditMemoTax, creditMemoTax, CreditMemoTaxLine, TaxShare } from './credit-memo-tax';
 import { IssueCreditMemo, RefundPayment, ReversePayment, WriteOffInvoice } from './receivables.commands';
 import { ReceivablesEvent } from './receivables.events';
 import {
@@ -14,6 +15,7 @@ import {
   differingFields,
   duplicateConflict,
   id,
+  invoiceTax,
   major,
   optionalId,
   optionalMethod,
@@ -35,6 +37,7 @@ export function issueCreditMemo(data: IssueCreditMemo['data'], state: Receivable
     actor: () => actor(data.actor),
     invoiceId: () => optionalId(data.invoiceId, 'invoiceId'),
     applicationMethod: () => optionalMethod(data.applicationMethod),
+    invoiceTax: () => invoiceTax(data.invoiceTax),
     businessDate: () => date(data.businessDate, 'businessDate'),
   });
   assertAccount(state, input.accountId);
@@ -63,12 +66,25 @@ export function issueCreditMemo(data: IssueCreditMemo['data'], state: Receivable
       );
     }
     const applications = [{ invoiceId: item.invoiceId, amount: input.amount }];
-    return [{ type: 'CreditMemoIssued', data: { ...common, invoiceId: item.invoiceId, applicationMethod: null, applications, unapplied: 0, ...closing } }];
+    const tax = input.invoiceTax.length === 0 ? null : reversedTax(state, item.invoiceId, item.amount, input.amount, input.invoiceTax);
+    return [{ type: 'CreditMemoIssued', data: { ...common, invoiceId: item.invoiceId, applicationMethod: null, applications, unapplied: 0, ...tax, ...closing } }];
   }
   const applicationMethod = input.applicationMethod ?? 'fifo';
   const { applications, unapplied } = applyAmount(input.amount, [...state.items.values()], applicationMethod, input.businessDate);
   assertWithinTotals(state, { credit: unapplied });
   return [{ type: 'CreditMemoIssued', data: { ...common, invoiceId: null, applicationMethod, applications, unapplied, ...closing } }];
+}
+
+/** The tax this memo reverses, after what the earlier memos on the same invoice's share took (decision 0024). */
+function reversedTax(state: ReceivablesState, invoiceId: string, shareTotal: number, amount: number, shares: readonly TaxShare[]): CreditMemoTax {
+  let creditedBefore = 0;
+  const reversedBefore: CreditMemoTaxLine[] = [];
+  for (const memo of state.creditMemos.values()) {
+    if (memo.invoiceId !== invoiceId) continue;
+    creditedBefore += memo.amount;
+    reversedBefore.push(...(memo.taxLines ?? []));
+  }
+  return creditMemoTax({ amount, shareTotal, creditedBefore, invoiceTax: shares, reversedBefore });
 }
 
 /** Writes off the given amount (default: all) of an invoice's balance, never beyond it. */

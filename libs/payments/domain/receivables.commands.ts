@@ -1,5 +1,6 @@
 import { DomainCommand } from '../../shared-kernel/decider';
 import { ApplicationMethod, ReceivableKind } from './application';
+import { TaxShare } from './credit-memo-tax';
 
 /**
  * Commands to one payer account's receivables ledger. Fields are typed as the application sends them; the
@@ -73,6 +74,11 @@ export type IssueCreditMemo = DomainCommand<
     invoiceId?: string | null;
     /** For a memo on the account: the tenant's default method; absent: fifo. Ignored for a memo on an invoice. */
     applicationMethod?: ApplicationMethod | null;
+    /**
+     * For a memo on an invoice: the payer's share of each of the invoice's tax lines, read from the invoice before
+     * the decider runs; the memo reverses tax in proportion to it. Absent or empty: the invoice has no tax.
+     */
+    invoiceTax?: TaxShare[] | null;
     businessDate: string;
   }
 >;

@@ -1,6 +1,7 @@
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { DomainEvent } from '../../shared-kernel/decider';
 import { Application, ApplicationMethod, ReceivableKind } from './application';
+import { CreditMemoTaxLine } from './credit-memo-tax';
 
 /**
  * Facts of one payer account's receivables ledger (stream `receivables-<tenant>.<accountId>`). Each event says
@@ -71,6 +72,9 @@ export type CreditApplied = DomainEvent<
 /**
  * A credit memo: on an invoice (`invoiceId`, one application of the whole amount) or on the account
  * (`invoiceId` null: applications by `applicationMethod`, `unapplied` becomes credit, source `creditMemo`).
+ * `tax` and `taxLines`: on an invoice whose share carries tax, the part of `amount` that is tax reversed, per
+ * rate (`amount` − `tax` is the net); absent (memos on the account, on invoices without tax, and memos recorded
+ * before tax was split out): no tax.
  */
 export type CreditMemoIssued = DomainEvent<
   'CreditMemoIssued',
@@ -83,6 +87,8 @@ export type CreditMemoIssued = DomainEvent<
     applicationMethod: ApplicationMethod | null;
     applications: Application[];
     unapplied: number;
+    tax?: number;
+    taxLines?: CreditMemoTaxLine[];
     reason: string;
     actor: string;
     businessDate: CalendarDate;

@@ -5,6 +5,7 @@ import { assertValidId } from '../../shared-kernel/ids';
 import { toMajorString } from '../../shared-kernel/money';
 import { optional, text } from '../../shared-kernel/validation';
 import { APPLICATION_METHODS, ApplicationMethod } from './application';
+import { TaxShare } from './credit-memo-tax';
 import { ReceivablesState } from './receivables.state';
 
 /** The input rules of the receivables commands: each returns the clean value or throws naming the field, the rule and what is allowed. */
@@ -78,6 +79,23 @@ export function optionalText(value: unknown, field: string, maxLength: number): 
 export function flag(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') throw InvalidInputError.forField(field, 'boolean', `${field} must be true or false (got ${JSON.stringify(value)})`);
   return value;
+}
+
+/** The payer's share of an invoice's tax lines, as the application read them: one per rate, whole minor units. */
+export function invoiceTax(value: unknown, field = 'invoiceTax'): TaxShare[] {
+  if (value === undefined || value === null) return [];
+  const refuse = (index: number | null, what: string) =>
+    InvalidInputError.forField(index === null ? field : `${field}[${index}]`, 'taxShare', `${index === null ? field : `${field}[${index}]`} must be ${what}`);
+  if (!Array.isArray(value)) throw refuse(null, 'a list of { taxRateId, percent, inclusive, amount }');
+  const seen = new Set<string>();
+  return value.map((share: unknown, index) => {
+    const { taxRateId, percent, inclusive, amount } = (share ?? {}) as Record<string, unknown>;
+    if (typeof taxRateId !== 'string' || taxRateId === '' || seen.has(taxRateId)) throw refuse(index, 'one rate, named once, by a non-empty taxRateId');
+    if (typeof percent !== 'string' || typeof inclusive !== 'boolean') throw refuse(index, 'a rate with its percent (a string) and inclusive (true or false)');
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) throw refuse(index, 'a whole number of minor units');
+    seen.add(taxRateId);
+    return { taxRateId, percent, inclusive, amount: amount + 0 };
+  });
 }
 
 export function currencyCode(value: unknown, field = 'currency'): string {

@@ -46,7 +46,7 @@ export class PaymentsQueryController {
   @ApiOperation({
     summary:
       "The account's ledger, newest first: { items: [{ id, type: invoice|payment|refund|creditMemo|writeOff|reversal, date, amount, balanceAfter, reference }], nextCursor? }. " +
-      'Charges positive, money received negative; the amounts sum to the balance.',
+      'Charges positive, money received negative; the amounts sum to the balance. A credit memo that reversed tax also says `tax`, the part of its amount that is tax.',
   })
   @ApiQuery(PAGING[0])
   @ApiQuery(PAGING[1])
@@ -54,7 +54,7 @@ export class PaymentsQueryController {
     await this.existing(tenant.id, id);
     const page = await findPage<TransactionDoc>(this.store, TRANSACTIONS, tenant.id, { filter: { accountId: id }, sortBy: 'sequence', direction: 'desc', limit: pageSize(limit) }, cursor);
     return withCursor(
-      page.items.map(({ entryId, type, date, amount, balanceAfter, reference }) => ({ id: entryId, type, date, amount, balanceAfter, reference })),
+      page.items.map(({ entryId, type, date, amount, balanceAfter, reference, tax }) => ({ id: entryId, type, date, amount, balanceAfter, reference, ...(tax !== undefined ? { tax } : {}) })),
       page.nextCursor,
     );
   }

@@ -80,6 +80,8 @@ export interface TransactionDoc extends Doc {
   amount: number;
   balanceAfter: number;
   reference: string | null;
+  /** A credit memo that reversed tax: the tax in `amount`, signed as it is (decision 0024); absent otherwise. */
+  tax?: number;
 }
 
 /**
@@ -298,6 +300,7 @@ class ReceivablesWrites {
     // The log orders the ledger; one event may post several (a pool's rating: at most 500 invoices per event).
     const sequence = this.position * LEDGER_ENTRIES_PER_EVENT + this.entries++;
     const transaction: TransactionDoc = { accountId, entryId: entry.id, sequence, type: entry.type, date: entry.date, amount: entry.amount, balanceAfter: next.balance, reference: entry.reference };
+    if (entry.tax !== undefined) transaction.tax = entry.tax;
     this.upsert(TRANSACTIONS, `${accountId}/${entry.type}:${entry.id}`, transaction);
   }
 
