@@ -36,6 +36,10 @@ export class CreateItemDto {
   })
   @IsOptional()
   unitPrice: unknown;
+
+  @ApiPropertyOptional({ example: 'standard', description: 'Which tax rates apply to it (POST /v1/tax-rates taxCategory), as a plan service\'s; absent: the rates that name no category' })
+  @IsOptional()
+  taxCategory?: unknown;
 }
 
 export class FrequencyDto {
@@ -101,7 +105,7 @@ export class CreateItemHandler implements ICommandHandler<CreateItemCommand, Com
     const outcome = await this.runner.run(
       itemDecider,
       itemStream(context.tenantId, itemId),
-      { type: 'CreateItem', data: { itemId, name: input.name, currency: input.currency, unitPrice: input.unitPrice, on: context.businessDate } },
+      { type: 'CreateItem', data: { itemId, name: input.name, currency: input.currency, unitPrice: input.unitPrice, ...(input.taxCategory !== undefined ? { taxCategory: input.taxCategory } : {}), on: context.businessDate } },
       context,
     );
     return { body: existing(outcome.state, 'item'), position: outcome.position };

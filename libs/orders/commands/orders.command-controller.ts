@@ -25,7 +25,8 @@ export class OrdersCommandController {
   @ApiOperation({
     summary:
       'Order one-time items on the account, invoiced at once on the business date and due after its payment terms days: 201 { id, accountId, currency, ' +
-      'lines: [{ itemId, name, quantity, unitPrice, amount }], total, invoice: { id, invoiceDate, dueDate, total }, planInstanceId, installmentTermId, ' +
+      'lines: [{ itemId, name, quantity, unitPrice, amount, taxIncluded? }], total, subtotal?, tax?, adjustments? (discount and tax lines, with a coupon or a tax rate: decision 0021; total is tax included), ' +
+      'invoice: { id, invoiceDate, dueDate, total }, planInstanceId, installmentTermId, ' +
       'installmentSchedule: { id, status, installments: [{ number, kind, invoiceDate, dueDate, amount, status }] } | null }. With installmentTermId the ' +
       'total is paid by that schedule (lump sum first; aligned terms on the estimated invoice dates of planInstanceId). Bad lines, unknown items, term or ' +
       'plan instance: 400; an item in another currency, a cancelled plan instance, an aligned term without planInstanceId: 422. The same id with the same ' +

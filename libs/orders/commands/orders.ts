@@ -4,6 +4,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { loadAccount } from '../../accounts';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
+import { HIERARCHY } from '../../accounts/read-model';
+import { couponInForce, ratesOfPlace, taxRateTable } from '../../catalog/read-model';
+import { CouponTerms } from '../../catalog/domain';
+import { TaxFacts } from '../../plan-instances/domain';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
@@ -86,10 +90,12 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Com
     if (id !== undefined) assertValidId(id, 'id');
     const account = isValidId(accountId) ? await loadAccount(this.events, tenant.id, accountId) : null;
     if (!account) throw new NotFoundError('Account', accountId);
-    const [catalog, term, planInstance] = await Promise.all([
+    const [catalog, term, planInstance, coupon, tax] = await Promise.all([
       this.itemsNamed(tenant.id, items),
       this.termNamed(tenant.id, installmentTermId),
       this.planInstanceNamed(tenant.id, planInstanceId),
+      this.couponOf(tenant.id, accountId),
+      taxFactsOf(this.store, tenant.id, account),
     ]);
     for (let attempt = 1; ; attempt++) {
       const generated = id === undefined && context.idempotencyKey === undefined;
@@ -106,6 +112,8 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Com
           catalog,
           term,
           planInstance,
+          ...(coupon ? { coupon } : {}),
+          ...(tax ? { tax } : {}),
           orderDate: context.businessDate,
           ...(generated ? { newOnly: true } : {}),
         },
@@ -132,7 +140,13 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Com
     if (!Array.isArray(lines)) return [];
     const ids = [...new Set(lines.map((line) => (typeof line === 'object' && line !== null ? (line as { itemId?: unknown }).itemId : undefined)).filter(isValidId))].slice(0, 100);
     const docs = await Promise.all(ids.map((itemId) => itemById(this.store, tenantId, itemId)));
-    return docs.flatMap((doc) => (doc ? [{ itemId: doc.itemId, name: doc.name, currency: doc.currency, unitPrice: doc.unitPrice, unitAmount: doc.unitAmount }] : []));
+    return docs.flatMap((doc) => (doc ? [{ itemId: doc.itemId, name: doc.name, currency: doc.currency, unitPrice: doc.unitPrice, unitAmount: doc.unitAmount, ...(doc.taxCategory ? { taxCategory: doc.taxCategory } : {}) }] : []));
+  }
+
+  /** The coupon in force for the account: its own, else its nearest ancestor's (DOMAIN.md §5, §13). */
+  private async couponOf(tenantId: string, accountId: string): Promise<CouponTerms | undefined> {
+    const placement = await this.store.get<{ ancestors?: string[] }>(HIERARCHY, tenantId, accountId);
+    return couponInForce(this.store, tenantId, accountId, placement?.ancestors ?? []);
   }
 
   private async termNamed(tenantId: string, termId: unknown): Promise<InstallmentTerm | null> {
@@ -187,6 +201,18 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Com
 async function createInstallmentSchedule(runner: DeciderRunner, tenantId: string, command: CreateInstallmentSchedule, context: CommandContext): Promise<number> {
   const outcome = await runner.run(installmentScheduleDecider, installmentScheduleStream(tenantId, command.data.scheduleId), command, context);
   return outcome.position;
+}
+
+/**
+ * The rates of the account's place (its address's country and region, else its own country), as the
+ * tax-calculation port's rate-table adapter answers billing (plan-instances/commands/tax-calculation.port.ts):
+ * undefined when no rate of the tenant's table applies there.
+ */
+async function taxFactsOf(store: ReadStore, tenantId: string, account: { country?: string | null; contact?: { address?: { country?: string; region?: string } }; taxExempt?: boolean }): Promise<TaxFacts | undefined> {
+  const address = account.contact?.address;
+  const rates = ratesOfPlace(await taxRateTable(store, tenantId), address?.country ?? account.country ?? null, address?.region ?? null);
+  if (rates.length === 0) return undefined;
+  return { exempt: account.taxExempt === true, rates: rates.map(({ taxRateId, name, percent, taxCategory, inclusive }) => ({ taxRateId, name, percent, taxCategory, inclusive })) };
 }
 
 function placed(state: OrderPlaced['data'] | null): OrderPlaced['data'] {

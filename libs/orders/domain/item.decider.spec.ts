@@ -92,4 +92,13 @@ describe('item decider', () => {
     expect(itemUnitAmount({ currency: 'JPY', unitPrice: '500' })).toBe(500);
     expect(itemStream('t1', 'kit')).toBe('item-t1.kit');
   });
+
+  it('keeps an optional taxCategory (decision 0021), an id-like word; another category under the same id is a 409', () => {
+    spec.given([]).when(create({ taxCategory: 'ebooks' })).then([created({ taxCategory: 'ebooks' })]);
+    expect(fold(itemDecider, [created({ taxCategory: 'ebooks' })])).toMatchObject({ id: 'kit', taxCategory: 'ebooks' });
+    expect(fold(itemDecider, [created()])).not.toHaveProperty('taxCategory');
+    expect(refused(create({ taxCategory: 'not a word!' }))).toEqual([['taxCategory', 'id']]);
+    spec.given([created()]).when(create({ taxCategory: 'ebooks' })).thenThrows(ConflictError);
+    spec.given([created({ taxCategory: 'ebooks' })]).when(create({ taxCategory: 'ebooks' })).then([]);
+  });
 });

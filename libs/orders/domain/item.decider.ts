@@ -5,7 +5,7 @@ import { ConflictError, InvalidInputError } from '../../shared-kernel/errors';
 import { assertValidId } from '../../shared-kernel/ids';
 import { fromMajor, toMajorString } from '../../shared-kernel/money';
 import { streamName } from '../../shared-kernel/streams';
-import { text, validateAll } from '../../shared-kernel/validation';
+import { optional, text, validateAll } from '../../shared-kernel/validation';
 
 /**
  * A one-time item of the catalog (an "NSO", seed 002): something an order sells once, at one price in one
@@ -21,6 +21,11 @@ export interface ItemDefinition {
    * currency can charge (unlike a plan's unit price, which is multiplied by quantities and prorated first).
    */
   unitPrice: string;
+  /**
+   * Which tax rates apply to it (POST /v1/tax-rates `taxCategory`, as a plan service's): absent, the rates naming
+   * no category (decision 0021).
+   */
+  taxCategory?: string;
 }
 
 export interface Item extends ItemDefinition {
@@ -38,6 +43,7 @@ export interface CreateItemInput {
   name: unknown;
   currency: unknown;
   unitPrice: unknown;
+  taxCategory?: unknown;
   on: string;
 }
 
@@ -62,7 +68,7 @@ export const itemDecider: Decider<ItemCommand, ItemEvent, ItemState> = {
         const { itemId, on } = command.data;
         const { definition } = validateAll({ id: () => assertValidId(itemId, 'id'), definition: () => parseItemDefinition(command.data) });
         if (state !== null) {
-          const differing = (['name', 'currency', 'unitPrice'] as const).filter((field) => state[field] !== definition[field]);
+          const differing = (['name', 'currency', 'unitPrice', 'taxCategory'] as const).filter((field) => state[field] !== definition[field]);
           if (differing.length === 0) return [];
           throw duplicate('item', itemId, differing);
         }
@@ -75,8 +81,8 @@ export const itemDecider: Decider<ItemCommand, ItemEvent, ItemState> = {
   evolve(_state, event) {
     switch (event.type) {
       case 'ItemCreated': {
-        const { itemId, name, currency, unitPrice, createdOn } = event.data;
-        return { id: itemId, name, currency, unitPrice, createdOn };
+        const { itemId, name, currency, unitPrice, taxCategory, createdOn } = event.data;
+        return { id: itemId, name, currency, unitPrice, ...(taxCategory !== undefined ? { taxCategory } : {}), createdOn };
       }
       default:
         return assertNever(event.type);
@@ -84,13 +90,21 @@ export const itemDecider: Decider<ItemCommand, ItemEvent, ItemState> = {
   },
 };
 
-/** Every field checked, every error at once: `name`, `currency` (isoCurrency), `unitPrice` (decimal, positive, amountRange, minorUnits). */
-export function parseItemDefinition(input: { name: unknown; currency: unknown; unitPrice: unknown }): ItemDefinition {
-  return validateAll({
+/**
+ * Every field checked, every error at once: `name`, `currency` (isoCurrency), `unitPrice` (decimal, positive,
+ * amountRange, minorUnits), `taxCategory` (optional, an id-like word as the catalog's tax categories: rule `id`).
+ */
+export function parseItemDefinition(input: { name: unknown; currency: unknown; unitPrice: unknown; taxCategory?: unknown }): ItemDefinition {
+  const { taxCategory, ...definition } = validateAll({
     name: () => text(input.name, 'name', ITEM_NAME_MAX_LENGTH),
     currency: () => parseCurrency(input.currency, 'currency'),
     unitPrice: () => parseUnitPrice(input.unitPrice, input.currency, 'unitPrice'),
+    taxCategory: () => optional(input.taxCategory, 'taxCategory', (value, field) => {
+      assertValidId(value, field);
+      return value;
+    }),
   });
+  return taxCategory === null ? definition : { ...definition, taxCategory };
 }
 
 /**

@@ -11,6 +11,8 @@ import { ScheduleStatus } from './installment-schedule.events';
 import { InstallmentTerm, resolveDaysUntilDue } from './installment-terms';
 import { orderInvoiceId, scheduleIdOf } from './invoice-ids';
 import { AlignedPlanInstance, upcomingInvoiceDates } from './order.invoice-dates';
+import { adjustOrder, OrderAdjustmentFacts } from './order-adjustments';
+import { InvoiceLine } from '../../plan-instances/domain';
 
 /**
  * An order of one-time items on an account (issue 19; API.md "One-time orders and installments"), stream
@@ -32,8 +34,10 @@ export interface OrderLine {
   quantity: number;
   /** The item's price, major units with the currency's minor digits ("1000.00"). */
   unitPrice: string;
-  /** unitAmount × quantity exactly, in minor units. */
+  /** unitAmount × quantity exactly, in minor units (less `taxIncluded`, when an inclusive rate taxed it). */
   amount: number;
+  /** The part of unitAmount × quantity an inclusive tax rate carved out into the tax lines (minor units). */
+  taxIncluded?: number;
 }
 
 export interface OrderInvoice {
@@ -42,6 +46,7 @@ export interface OrderInvoice {
   invoiceDate: CalendarDate;
   /** The invoice date plus the account's payment terms days. */
   dueDate: CalendarDate;
+  /** Tax included (DOMAIN.md §13): what is owed, and what an installment schedule divides. */
   total: number;
 }
 
@@ -63,7 +68,13 @@ export type OrderPlaced = DomainEvent<
     currency: string;
     orderDate: CalendarDate;
     lines: OrderLine[];
+    /** What is owed: the lines, less the discount, plus the tax (DOMAIN.md §13). */
     total: number;
+    /** Present when a coupon or a tax rate applied (decision 0021): the total without the tax lines, and their sum. */
+    subtotal?: number;
+    tax?: number;
+    /** With them: the coupon's discount line, then one tax line per rate (as on a plan-instance invoice). */
+    adjustments?: InvoiceLine[];
     invoice: OrderInvoice;
     /** The plan instance the items are tied to (always set for aligned terms). */
     planInstanceId: string | null;
@@ -82,6 +93,8 @@ export interface OrderItemFacts {
   unitPrice: string;
   /** unitPrice in minor units. */
   unitAmount: number;
+  /** The item's tax category, if it has one (null or absent: the rates naming no category tax it). */
+  taxCategory?: string | null;
 }
 
 /** A plan instance of the tenant, as the handler found it (the plan-instances read model). */
@@ -96,7 +109,7 @@ export interface OrderPlanInstanceFacts extends AlignedPlanInstance {
  * up for them: the account (it exists: an unknown one is a 404 before), the items, the term and the plan instance
  * named (absent from the facts: unknown).
  */
-export interface PlaceOrderInput {
+export interface PlaceOrderInput extends OrderAdjustmentFacts {
   orderId: string;
   accountId: string;
   account: { currency: string; paymentTermsDays: number };
@@ -181,13 +194,27 @@ function placeOrder(input: PlaceOrderInput, state: OrderState): OrderEvent[] {
     }
     return { itemId: item.itemId, name: item.name, quantity, unitPrice: item.unitPrice, amount };
   });
-  const total = lines.reduce((sum, line) => sum + line.amount, 0);
-  if (refused.length === 0 && !Number.isSafeInteger(total)) {
+  const charged = lines.reduce((sum, line) => sum + line.amount, 0);
+  if (refused.length === 0 && !Number.isSafeInteger(charged)) {
     const message = `the order's total is more than can be billed; split it into several orders`;
     refused.push({ field: 'items', rule: 'amountRange', message });
   }
   if (refused.length > 0) throw new RuleViolationError(refused.length === 1 ? refused[0].message : refused.map((d) => d.message).join('; '), refused);
-  // Items have positive prices and lines at least one unit: the total is more than zero.
+  // Items have positive prices and lines at least one unit: the charges are more than zero (a discount may take all).
+
+  // The coupon's discount and the tax (decision 0021): the invoice's total, tax included, is what is owed and what
+  // an installment schedule divides, so installments carry their share of the tax and are never taxed again.
+  const adjusted = adjustOrder({
+    lines: lines.map((line, i) => ({ ...line, taxCategory: items[i].item.taxCategory ?? null })),
+    currency: account.currency,
+    orderDate,
+    planInstanceId: planInstance?.planInstanceId ?? null,
+    ...(input.coupon ? { coupon: input.coupon } : {}),
+    ...(input.tax ? { tax: input.tax } : {}),
+  });
+  if (adjusted) adjusted.lines.forEach((line, i) => Object.assign(lines[i], line));
+  const total = adjusted?.total ?? charged;
+  const taxed = adjusted ? { subtotal: adjusted.subtotal, tax: adjusted.tax, adjustments: adjusted.adjustments } : {};
 
   const invoice: OrderInvoice = { id: orderInvoiceId(orderId), invoiceDate: orderDate, dueDate: addDays(orderDate, account.paymentTermsDays), total };
   let installmentSchedule: PlacedSchedule | null = null;
@@ -207,6 +234,7 @@ function placeOrder(input: PlaceOrderInput, state: OrderState): OrderEvent[] {
         orderDate,
         lines,
         total,
+        ...taxed,
         invoice,
         planInstanceId: planInstance?.planInstanceId ?? null,
         installmentTerm: term,
@@ -328,6 +356,10 @@ export interface OrderView {
   currency: string;
   lines: OrderLine[];
   total: number;
+  /** With a coupon or a tax rate (decision 0021): total = subtotal + tax, and the discount and tax lines. */
+  subtotal?: number;
+  tax?: number;
+  adjustments?: InvoiceLine[];
   invoice: OrderInvoice;
   planInstanceId: string | null;
   installmentTermId: string | null;
@@ -348,6 +380,7 @@ export function orderView(order: OrderPlaced['data']): OrderView {
     currency,
     lines,
     total,
+    ...(order.tax !== undefined ? { subtotal: order.subtotal, tax: order.tax, adjustments: order.adjustments } : {}),
     invoice,
     planInstanceId,
     installmentTermId: installmentTerm?.id ?? null,

@@ -17,7 +17,7 @@ export class CatalogDefinitionsQueryController {
 
   @CustomerMay('catalog', orderingOffered)
   @Get('items')
-  @ApiOperation({ summary: 'One-time items, sorted by id, a page at a time: { items: [{ id, name, currency, unitPrice, createdOn }], nextCursor? }' })
+  @ApiOperation({ summary: 'One-time items, sorted by id, a page at a time: { items: [{ id, name, currency, unitPrice, taxCategory?, createdOn }], nextCursor? }' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the previous page' })
   async listItems(@CurrentTenant() tenant: TenantView, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
@@ -58,8 +58,8 @@ export class CatalogDefinitionsQueryController {
 }
 
 /** The API shapes, fields in a fixed order; the store's bookkeeping (and unitAmount) stays inside. */
-function itemOf({ itemId, name, currency, unitPrice, createdOn }: ItemDoc) {
-  return { id: itemId, name, currency, unitPrice, createdOn };
+function itemOf({ itemId, name, currency, unitPrice, taxCategory, createdOn }: ItemDoc) {
+  return { id: itemId, name, currency, unitPrice, ...(taxCategory !== undefined ? { taxCategory } : {}), createdOn };
 }
 
 function termOf({ termId, name, schedule, frequency, installments, lumpSum, daysUntilDue, lumpSumDaysUntilDue, createdOn }: InstallmentTermDoc) {

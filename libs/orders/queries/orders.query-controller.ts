@@ -48,7 +48,7 @@ export class OrdersQueryController {
     const schedules = ids.length === 0 ? [] : await this.store.getMany<InstallmentScheduleDoc>(INSTALLMENT_SCHEDULES, tenantId, ids);
     const byId = new Map(schedules.map((schedule) => [schedule.id, schedule]));
     return docs.map((doc): OrderView => {
-      const { orderId: _orderId, id, accountId, currency, lines, total, invoice, planInstanceId, installmentTermId, installmentSchedule } = doc as OrderDoc & { orderId?: string };
+      const { orderId: _orderId, id, accountId, currency, lines, total, subtotal, tax, adjustments, invoice, planInstanceId, installmentTermId, installmentSchedule } = doc as OrderDoc & { orderId?: string };
       const live = installmentSchedule ? byId.get(installmentSchedule.id) : undefined;
       const rowStatus = new Map(live?.installments.map((row) => [row.number, row.status]) ?? []);
       return {
@@ -57,6 +57,8 @@ export class OrdersQueryController {
         currency,
         lines,
         total,
+        // With a coupon or a tax rate (decision 0021): total = subtotal + tax, and the discount and tax lines.
+        ...(tax !== undefined ? { subtotal, tax, adjustments } : {}),
         invoice,
         planInstanceId,
         installmentTermId,

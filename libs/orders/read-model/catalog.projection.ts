@@ -16,6 +16,8 @@ export interface ItemDoc extends Doc {
   unitPrice: string;
   /** The same price in minor units (2500): what an order line multiplies by its quantity. */
   unitAmount: number;
+  /** Absent: the item names no tax category. */
+  taxCategory?: string;
   createdOn: string;
 }
 
@@ -38,8 +40,8 @@ export const itemsProjection: Projector = {
   eventTypes: ['ItemCreated'],
   project(recorded): DocWrite[] {
     const event = recorded as unknown as RecordedEvent & ItemEvent;
-    const { itemId, name, currency, unitPrice, createdOn } = event.data;
-    const doc: ItemDoc = { itemId, name, currency, unitPrice, unitAmount: itemUnitAmount({ currency, unitPrice }), createdOn };
+    const { itemId, name, currency, unitPrice, taxCategory, createdOn } = event.data;
+    const doc: ItemDoc = { itemId, name, currency, unitPrice, unitAmount: itemUnitAmount({ currency, unitPrice }), ...(taxCategory !== undefined ? { taxCategory } : {}), createdOn };
     return [{ op: 'upsert', collection: ITEMS, tenantId: recorded.metadata.tenantId, id: itemId, doc, position: recorded.position }];
   },
 };

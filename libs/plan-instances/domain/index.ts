@@ -4,3 +4,6 @@ export { paidByOthers, withPayers } from './payers';
 export { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from './plan-instance.commands';
 export { BillingGrid } from './plan-instance.events';
 export { INVOICE_EVENT_TYPES, postedInvoices } from './posted';
+export { adjustInvoice, AdjustmentInput } from './invoice-adjustments';
+export { CouponUsage } from './discounts';
+export { TaxFacts } from './tax';

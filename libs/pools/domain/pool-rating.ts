@@ -1,11 +1,12 @@
 import { PaymentResponsibility } from '../../accounts/domain';
 import { Pricing, priceFor } from '../../catalog/domain';
-import { dueDate, Invoice, InvoiceLine, invoiceTotal, paidByOthers, withPayers, lastDay, nextBoundaryAfter, Period, BillingGrid } from '../../plan-instances/domain';
+import { adjustInvoice, dueDate, Invoice, InvoiceLine, invoiceTotal, paidByOthers, withPayers, lastDay, nextBoundaryAfter, Period, BillingGrid, TaxFacts } from '../../plan-instances/domain';
 import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import { allocate } from '../../shared-kernel/largest-remainder';
 import { roundToMinor } from '../../shared-kernel/money';
+import { MemberCoupon } from './pool-adjustments';
 import { byId } from './pool-membership';
 import { PoolMemberShare, PoolRatingHeader } from './pool.events';
 
@@ -23,6 +24,10 @@ export interface MemberBilling {
   responsibility: PaymentResponsibility;
   /** Nearest first; put on the invoice when another account pays part of it. */
   ancestors: string[];
+  /** The coupon in force for the member, if any (decision 0021: what `once` and `repeating` count on pools). */
+  coupon?: MemberCoupon;
+  /** The rates of the member's place (or `exempt`); absent: no rate applies there. */
+  tax?: TaxFacts;
 }
 
 export interface PoolRatingInput {
@@ -30,6 +35,10 @@ export interface PoolRatingInput {
   serviceId: string;
   serviceName: string;
   pricing: Pricing;
+  /** The plan that prices the pool (the owner's plan instance's): what a plan coupon is matched against. */
+  planId?: string;
+  /** The pool's service's tax category on that plan; absent or null: none (the rates naming no category tax it). */
+  taxCategory?: string | null;
   currency: string;
   /** The owner's period (half-open), clipped to the pool's start. */
   period: Period;
@@ -88,7 +97,7 @@ function memberInvoice(input: PoolRatingInput, header: PoolRating['header'], sha
     prorated: false,
     pool: { ownerAccountId, serviceId, poolQuantity: header.totalQuantity, poolAmount: header.amount },
   };
-  const lines = withPayers([line], share.accountId, billing.responsibility);
+  const { lines, total, taxed } = adjustedLines(input, line, share.accountId, billing);
   return {
     invoiceId: pooledInvoiceId(ownerAccountId, serviceId, period.from, share.accountId),
     accountId: share.accountId,
@@ -96,10 +105,38 @@ function memberInvoice(input: PoolRatingInput, header: PoolRating['header'], sha
     invoiceDate,
     dueDate: dueDate(invoiceDate, billing.paymentTermsDays),
     currency,
-    total: invoiceTotal(lines),
+    total,
+    ...taxed,
     lines,
     ...(paidByOthers(lines, share.accountId) ? { ancestors: billing.ancestors } : {}),
   };
+}
+
+/**
+ * The pooled line through the plan-instance invoices' seam (DOMAIN.md §13, decision 0021): the coupon's discount
+ * line, one tax line per rate, then the payers. A pool invoice bills a new period of the pool: the coupon covers it
+ * while fewer than its periods were discounted before (`periodsBefore`, counted by the caller). Without a coupon
+ * or a rate the invoice is as before (no subtotal, no tax).
+ */
+function adjustedLines(input: PoolRatingInput, line: InvoiceLine, accountId: string, billing: MemberBilling): { lines: InvoiceLine[]; total: number; taxed: { subtotal?: number; tax?: number } } {
+  const { coupon, tax } = billing;
+  if (!coupon && !tax) {
+    const lines = withPayers([line], accountId, billing.responsibility);
+    return { lines, total: invoiceTotal(lines), taxed: {} };
+  }
+  const adjusted = adjustInvoice({
+    lines: [line],
+    accountId,
+    planId: input.planId ?? '',
+    planInstanceId: line.planInstanceId,
+    currency: input.currency,
+    taxCategories: input.taxCategory ? { [input.serviceId]: input.taxCategory } : {},
+    ...(coupon ? { coupon: coupon.terms, couponUsage: { couponId: coupon.terms.couponId, periods: coupon.periodsBefore, covering: false } } : {}),
+    newPeriod: true,
+    ...(tax ? { tax } : {}),
+    responsibility: billing.responsibility,
+  });
+  return { lines: adjusted.lines, total: adjusted.total, taxed: { subtotal: adjusted.subtotal, tax: adjusted.tax } };
 }
 
 /** Deterministic: the same member's invoice for the same pool period always has the same id. */

@@ -1,4 +1,4 @@
-import { poolRatingFacts } from './pool-rating-facts';
+import { poolRatingFacts, RatingDayFacts, ratingDayFacts } from './pool-rating-facts';
 import type { BusinessClockEvent } from '../../time/domain';
 import { periodsDue, ratePool, ratingParts } from '../domain/pool-rating';
 import { PoolRatingHeader } from '../domain/pool.events';
@@ -26,6 +26,7 @@ export const poolRatingProcessManager: ProcessManager = {
 async function* poolRatings(recorded: RecordedEvent & BusinessClockEvent, context: ProcessManagerContext): AsyncGenerator<PmCommand> {
   const { tenantId, date } = recorded.data;
   await context.readModelsAt(recorded.position); // the usage and hierarchy of every day before this one are in the read models
+  let day: RatingDayFacts | undefined; // the tax rates and whether any coupon exists: read once per day, if a pool is due
   let cursor: string | undefined;
   do {
     const page = await context.store.find<UsagePoolDoc>(USAGE_POOLS, tenantId, {
@@ -39,7 +40,8 @@ async function* poolRatings(recorded: RecordedEvent & BusinessClockEvent, contex
       const { ownerAccountId, serviceId } = pool;
       for (const period of periodsDue(pool.source.grid, pool.nextPeriodStart, date)) {
         const key = `pool:${lane}:${period.from}`;
-        const rating = ratePool(await poolRatingFacts(context.store, tenantId, pool, period, date));
+        day ??= await ratingDayFacts(context.store, tenantId);
+        const rating = ratePool(await poolRatingFacts(context.store, tenantId, pool, period, date, day));
         let header: PoolRatingHeader = { periodStart: period.from, periodEnd: period.to, currency: pool.currency, totalQuantity: '0', amount: 0, memberCount: 0, parts: 0 };
         if (rating) {
           for (const part of ratingParts(rating)) {
