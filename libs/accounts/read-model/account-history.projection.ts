@@ -49,6 +49,7 @@ export const ACCOUNT_HISTORY_EVENT_TYPES: readonly string[] = [
   'PriceOverrideSet',
   'PriceOverrideRemoved',
   'CouponApplied',
+  'CouponRemoved',
   // plan instances and their invoices
   'PlanAssigned',
   'PlanInstanceBilled',

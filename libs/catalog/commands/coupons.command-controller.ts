@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { IdempotencyInterceptor } from '../../platform/http/idempotency.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,7 +6,7 @@ import { CommandGateway } from '../../platform/app/command-gateway';
 import { TenantView } from '../../tenancy/domain';
 import { CurrentTenant, TenantDirectory } from '../../tenancy';
 import { commandContextFrom } from '../../platform/http/request-context';
-import { ApplyCouponCommand, ApplyCouponDto, CouponView, CreateCouponCommand, CreateCouponDto } from './coupons';
+import { ApplyCouponCommand, ApplyCouponDto, CouponReasonDto, CouponView, CreateCouponCommand, CreateCouponDto, DeactivateCouponCommand, RemoveCouponCommand } from './coupons';
 import { CreateTaxRateCommand, CreateTaxRateDto } from './tax-rates';
 
 @ApiTags('pricing')
@@ -38,6 +38,36 @@ export class CouponsCommandController {
   applyCoupon(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: ApplyCouponDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
     return this.gateway.execute(new ApplyCouponCommand({ accountId: id, input: { ...input } }, context), reply);
+  }
+
+  @Post('coupons/:id/deactivate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'End a coupon with a reason (200 with the coupon, active: false): it can no longer be applied (422 couponInactive). Accounts that have it keep it ' +
+      'and it runs its duration there until removed from them (DELETE /v1/accounts/{id}/coupons/{couponId}). Deactivating again is 422; unknown 404.',
+  })
+  deactivateCoupon(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Body() input: CouponReasonDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute<CouponView>(new DeactivateCouponCommand({ couponId: id, reason: input?.reason }, context), reply);
+  }
+
+  @Delete('accounts/:id/coupons/:couponId')
+  @ApiOperation({
+    summary:
+      'Remove the coupon set on an account, with a reason (200 { accountId, couponId, removedOn, reason }): from its next invoice on, the account and its ' +
+      "descendants no longer get it (they get an ancestor's coupon, if one has). A coupon not set on the account itself (none, another, or only inherited) is 422 couponNotApplied.",
+  })
+  removeCoupon(
+    @CurrentTenant() tenant: TenantView,
+    @Param('id') id: string,
+    @Param('couponId') couponId: string,
+    @Body() input: CouponReasonDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const context = commandContextFrom(request, tenant.id, this.directory.businessDate(tenant));
+    return this.gateway.execute(new RemoveCouponCommand({ accountId: id, couponId, reason: input?.reason }, context), reply);
   }
 
   @Post('tax-rates')

@@ -6,9 +6,13 @@ import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
+import { ReadYourWrites } from '../../platform/app/read-your-writes';
 import { assertValidId } from '../../shared-kernel/ids';
+import { NotFoundError } from '../../shared-kernel/errors';
 import { loadAccount } from '../../accounts';
 import { couponDecider, couponStream, couponView, CouponState } from '../domain/coupon.decider';
+import { ACCOUNT_COUPONS } from '../read-model/coupons.projection';
 
 /*
  * Bodies of POST /v1/coupons and POST /v1/accounts/{id}/coupons. `@Allow()` lists the fields, so the global
@@ -67,10 +71,19 @@ export class ApplyCouponDto {
   couponId: string;
 }
 
+/** Body of POST /v1/coupons/{id}/deactivate and DELETE /v1/accounts/{id}/coupons/{couponId}: why (kept in the event). */
+export class CouponReasonDto {
+  @ApiProperty({ example: 'Promotion ended', description: 'Why (1-500 characters); kept in the event and its metadata' })
+  @Allow()
+  reason: string;
+}
+
 export type CouponView = ReturnType<typeof couponView>;
 
 export class CreateCouponCommand extends Command<CreateCouponDto> {}
 export class ApplyCouponCommand extends Command<{ accountId: string; input: ApplyCouponDto }> {}
+export class DeactivateCouponCommand extends Command<{ couponId: string; reason: unknown }> {}
+export class RemoveCouponCommand extends Command<{ accountId: string; couponId: string; reason: unknown }> {}
 
 @CommandHandler(CreateCouponCommand)
 export class CreateCouponHandler implements ICommandHandler<CreateCouponCommand, CommandOutcome<CouponView>> {
@@ -107,5 +120,48 @@ export class ApplyCouponHandler implements ICommandHandler<ApplyCouponCommand, C
       context,
     );
     return { body: { accountId, couponId, appliedOn: context.businessDate, coupon: couponView(outcome.state as CouponState) }, position: outcome.position };
+  }
+}
+
+/** Ends a coupon: it can no longer be applied; the accounts that have it keep it until it is removed from them. */
+@CommandHandler(DeactivateCouponCommand)
+export class DeactivateCouponHandler implements ICommandHandler<DeactivateCouponCommand, CommandOutcome<CouponView>> {
+  constructor(private readonly runner: DeciderRunner) {}
+
+  async execute({ data: { couponId, reason }, context }: DeactivateCouponCommand): Promise<CommandOutcome<CouponView>> {
+    assertValidId(couponId, 'id');
+    const outcome = await this.runner.run(couponDecider, couponStream(context.tenantId, couponId), { type: 'DeactivateCoupon', data: { couponId, reason, today: context.businessDate } }, context);
+    return { body: couponView(outcome.state as CouponState), position: outcome.position };
+  }
+}
+
+/**
+ * Takes the coupon set on an account off it: the account's next invoices (and its descendants', unless a nearer
+ * account has its own) no longer get it. The account's coupon is read from its read model once that has caught up
+ * with the log (bounded wait), since applying another coupon replaces it in another coupon's stream.
+ */
+@CommandHandler(RemoveCouponCommand)
+export class RemoveCouponHandler implements ICommandHandler<RemoveCouponCommand, CommandOutcome<{ accountId: string; couponId: string; removedOn: string; reason: string }>> {
+  constructor(
+    private readonly runner: DeciderRunner,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  async execute({ data: { accountId, couponId, reason }, context }: RemoveCouponCommand) {
+    assertValidId(couponId, 'couponId');
+    if ((await loadAccount(this.events, context.tenantId, accountId)) === null) throw new NotFoundError('Account', accountId);
+    await this.readYourWrites.waitFor(await this.events.headPosition());
+    const onAccount = await this.store.get<{ couponId: string }>(ACCOUNT_COUPONS, context.tenantId, accountId);
+    const outcome = await this.runner.run(
+      couponDecider,
+      couponStream(context.tenantId, couponId),
+      { type: 'RemoveCoupon', data: { couponId, accountId, couponOnAccount: onAccount?.couponId ?? null, reason, today: context.businessDate } },
+      context,
+    );
+    // `written`: a repeat of the same request (Idempotency-Key) is answered with what it did the first time.
+    const [removed] = outcome.written as Array<{ data: { removedOn: string; reason: string } }>;
+    return { body: { accountId, couponId, removedOn: removed.data.removedOn, reason: removed.data.reason }, position: outcome.position };
   }
 }

@@ -3,7 +3,8 @@
  * Events are published under their own names (PlanInstanceBilled, not an invented "invoice.posted"): the name a
  * receiver sees is the name in the log and in GET /v1/accounts/{id}/history, so there is one vocabulary. Internal
  * bookkeeping (timers, business days, receivable postings, credit applications, pool ratings, checkpoints, usage
- * records by the thousand, API keys) is not published.
+ * records by the thousand, API keys) is not published. Where a description lists `data: { … }`, that is the payload's
+ * shape (the event's data as in the log, so as stable as the event itself).
  */
 export interface PublishedEvent {
   type: string;
@@ -26,7 +27,37 @@ export const EVENT_CATALOG: readonly PublishedEvent[] = [
   { type: 'PlanMetadataChanged', description: "A plan's metadata changed (kept outside its versions)" },
   { type: 'PriceOverrideSet', description: 'An account got a price override' },
   { type: 'PriceOverrideRemoved', description: "An account's price override was removed" },
-  { type: 'PlanAssigned', description: 'A plan was assigned to an account (a plan instance)' },
+  {
+    type: 'CouponCreated',
+    description:
+      'A coupon was defined (immutable). data: { couponId, name, percentOff (decimal string) | null, amountOff (minor units) | null, currency | null, ' +
+      'duration: once|repeating|forever, durationInPeriods | null, planIds, serviceIds, maxRedemptions | null, expiresOn | null, createdOn }',
+  },
+  {
+    type: 'CouponApplied',
+    description:
+      'A coupon was set on an account (data.accountId), replacing its own; it also reaches its descendants without their own. ' +
+      'data: { couponId, accountId, appliedOn, redemptions (accounts it was applied to), coupon: the terms as in CouponCreated without createdOn }',
+  },
+  {
+    type: 'CouponRemoved',
+    description: "A coupon was taken off an account: its next invoices (and its descendants') no longer get it from there. data: { couponId, accountId, removedOn, reason }",
+  },
+  {
+    type: 'CouponDeactivated',
+    description: 'A coupon was ended: it can no longer be applied; accounts that have it keep it until it is removed. data: { couponId, deactivatedOn, reason }',
+  },
+  {
+    type: 'TaxRateCreated',
+    description:
+      'A tax rate was defined (immutable; a new rate is a new id). data: { taxRateId, name, percent (decimal string), country | null, region | null, ' +
+      'taxCategory | null, inclusive, createdOn }',
+  },
+  { type: 'AccountTaxExemptChanged', description: 'An account became tax-exempt or taxable again (from its next invoice on). data: { accountId, taxExempt }' },
+  {
+    type: 'PlanAssigned',
+    description: 'A plan was assigned to an account (a plan instance); with a startDate after assignedOn it is pending until PlanInstanceActivated on that date',
+  },
   { type: 'PlanSwitched', description: 'A plan instance switched plans' },
   { type: 'PlanQuantityChanged', description: "A plan instance's quantity changed" },
   { type: 'PlanChangeScheduled', description: 'A plan change was scheduled for a later date' },

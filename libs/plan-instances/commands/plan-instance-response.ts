@@ -55,7 +55,8 @@ export function planInstanceResponse(state: PlanInstance, decided: readonly Plan
   };
 }
 
-function invoiceResponse(invoice: Invoice): InvoiceResponse {
+/** The answers' invoice shape (also GET /v1/plan-instances/{id}'s `scheduledInvoice`). */
+export function invoiceResponse(invoice: Invoice): InvoiceResponse {
   return {
     id: invoice.invoiceId,
     accountId: invoice.accountId,

@@ -3,7 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { shownMetadata } from '../../shared-kernel/metadata';
 import { TenantView } from '../../tenancy/domain';
-import { CurrentTenant } from '../../tenancy';
+import { CurrentTenant, TenantDirectory } from '../../tenancy';
+import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
+import { scheduledInvoiceOf } from './scheduled-invoice.query';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ACCOUNTS } from '../../accounts/read-model';
 import { PLAN_INSTANCES, PlanInstanceDoc } from '../read-model/plan-instances.projection';
@@ -19,6 +21,8 @@ export class PlanInstancesQueryController {
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     private readonly timeTravel: TimeTravel,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly directory: TenantDirectory,
   ) {}
 
   @CustomerMay({ param: 'id', collection: 'planInstances' })
@@ -27,14 +31,20 @@ export class PlanInstancesQueryController {
     summary:
       'A plan instance: { id, accountId, planId, planVersion, quantity, status, billDay, nextBillDate, startDate, anchorDate, billingInterval, ' +
       'billingGroupId, dunningGroupId, invoicingOption, cancelledOn, pendingChange: { kind, effectiveDate, planId?, planVersion? } | null, ' +
-      'billingError?: { date, reason, field, rule } (only while the bill run cannot bill it) }',
+      'billingError?: { date, reason, field, rule } (only while the bill run cannot bill it), ' +
+      'scheduledInvoice?: the invoice that will post on the start date of a pending instance or on the date of its scheduled switch or cancellation ' +
+      '(as the command that scheduled it answered; null when nothing posts then), present only then and not on asOf/asOfPosition reads }',
   })
   @AsOfQueries()
   async get(@CurrentTenant() tenant: TenantView, @Param('id') id: string, @Query('asOf') asOf?: unknown, @Query('asOfPosition') asOfPosition?: unknown) {
-    return this.timeTravel.read(tenant, parseAsOf({ asOf, asOfPosition }), this.store, async ({ store }) => {
+    const past = parseAsOf({ asOf, asOfPosition });
+    return this.timeTravel.read(tenant, past, this.store, async ({ store }) => {
       const doc = await store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenant.id, id);
       if (!doc) throw new NotFoundError('Plan instance', id);
-      return toPlanInstance(id, doc);
+      const shown = toPlanInstance(id, doc);
+      // Only for this one instance, read now: it runs the instance's pricing (lists and past reads do not).
+      if (past !== null || (doc.status !== 'pending' && !doc.pendingChange)) return shown;
+      return { ...shown, scheduledInvoice: await scheduledInvoiceOf(this.events, this.store, tenant, id, this.directory.businessDate(tenant)) };
     });
   }
 
