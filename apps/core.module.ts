@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppConfig, APP_CONFIG } from '../libs/platform/config/config';
 import { SYSTEM_CLOCK, SystemClock, WallClock } from '../libs/platform/clock/clock';
@@ -12,12 +12,13 @@ import { DeciderRunner } from '../libs/platform/command-pipeline/decider-runner'
 import { AdminKey, ApiKeyGuard, resolveAdminKey, TenantDirectory } from '../libs/tenancy';
 import { AllExceptionsFilter } from '../libs/platform/http/all-exceptions.filter';
 import { AuthFailureLimiter } from '../libs/platform/http/auth-failure-limiter';
-import { IDEMPOTENCY_COLLECTION, IdempotencyInterceptor } from '../libs/platform/http/idempotency.interceptor';
+import { IDEMPOTENCY_COLLECTION } from '../libs/platform/http/idempotency.interceptor';
 import { QueryParametersGuard } from '../libs/platform/http/query-parameters.guard';
 import { ReadYourWrites } from '../libs/platform/app/read-your-writes';
 import { Lifecycle } from '../libs/platform/app/lifecycle';
 import { Metrics } from '../libs/platform/metrics/metrics';
 import { MetricsController } from '../libs/platform/metrics/metrics.controller';
+import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from '../libs/platform/app/health.controller';
 import { ParkedEventsController } from '../libs/platform/app/parked-events.controller';
 import { PARKED_EVENTS_COLLECTION, ParkedEvents } from '../libs/platform/subscriptions/parked-events';
@@ -44,6 +45,8 @@ export class CoreModule {
     const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
     return {
       module: CoreModule,
+      // Terminus runs /health's checks; its own logger is off (a failed check is logged by the controller, with pino).
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, ParkedEventsController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },

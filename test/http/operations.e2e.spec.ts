@@ -1,7 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { ACCOUNTS } from '../../libs/accounts/read-model/accounts.projection';
 import { allProjectors, allProcessManagers } from '../../apps/contexts';
-import { EVENT_STORE } from '../../libs/platform/event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../libs/platform/event-store/event-store.port';
 import { createEventStore } from '../../libs/platform/event-store';
 import { createReadStore } from '../../libs/platform/read-store';
 import { rmSync } from 'node:fs';
@@ -71,6 +71,23 @@ describe('Operations over HTTP', () => {
       },
       processManagers: Object.fromEntries(allProcessManagers.map((pm) => [pm.name, head])),
     });
+  });
+
+  it('answers /health 503 in the error shape, naming the store that does not answer (terminus checks)', async () => {
+    const events = t.app.get<EventStore>(EVENT_STORE);
+    const head = jest.spyOn(events, 'headPosition').mockRejectedValueOnce(new Error('disk I/O error'));
+    try {
+      const health = await t.request('GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({
+        statusCode: 503,
+        message: 'eventStore does not answer: disk I/O error',
+        details: [{ field: 'eventStore', rule: 'answers', message: 'eventStore does not answer: disk I/O error' }],
+      });
+    } finally {
+      head.mockRestore();
+    }
+    expect((await t.request('GET', '/health')).status).toBe(200);
   });
 
   it('serves the OpenAPI document with the contract routes, and the docs page', async () => {

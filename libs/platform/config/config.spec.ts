@@ -38,4 +38,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('reports every bad variable at once, each with its rule and the value given', () => {
+    expect(() => loadConfig({ PORT: 'x', PROJECTORS: 'threads', SESSION_IDLE_MINUTES: '0' })).toThrow(
+      'PORT must be a whole number; got "x"; PROJECTORS must be one of thread, inline; got "threads"; SESSION_IDLE_MINUTES must be from 1 to 527040; got "0"',
+    );
+  });
+
+  it('takes an empty value as unset where the variable is optional or has a default that empty cannot mean', () => {
+    expect(loadConfig({ SESSION_IDLE_MINUTES: '', BILLING_ADMIN_KEY: '', SMTP_URL: '', PUBLIC_URL: '' })).toMatchObject({ sessionIdleMinutes: 30, adminKey: undefined, smtpUrl: undefined, publicUrl: 'http://localhost:3000' });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', READ_YOUR_WRITES_TIMEOUT_MS: ' 250 ' })).toMatchObject({ webhookAllowPrivateUrls: true, readYourWritesTimeoutMs: 250 });
+  });
 });

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { z } from 'zod';
 
 /** Process configuration, read once from the environment (API.md "Running it"). */
 export interface AppConfig {
@@ -52,74 +53,118 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
+const MINUTES_PER_LEAP_YEAR = 60 * 24 * 366;
+
+/**
+ * The environment's schema (zod, decision 0026): each variable's rule, default and message in one place. Messages
+ * name the variable, the rule and the value given, so a bad value stops the process before anything is stored (e.g. a
+ * generated admin key). Every bad variable is reported at once.
+ */
+const ENV = z
+  .object({
+    PORT: wholeNumber('PORT', '3000').pipe(z.number().max(65535, { error: (issue) => `PORT must be at most 65535; got "${issue.input}"` })),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().default('./data').transform((dir) => path.resolve(dir)),
+    BILLING_ADMIN_KEY: unlessEmpty(),
+    EVENT_STORE: oneOf('EVENT_STORE', ['sqlite', 'kurrentdb'] as const, 'sqlite'),
+    KURRENTDB_URL: z.string().optional(),
+    READ_STORE: oneOf('READ_STORE', ['sqlite', 'mongodb'] as const, 'sqlite'),
+    MONGODB_URL: z.string().optional(),
+    MONGODB_DATABASE: z.string().default('billing'),
+    LOG_LEVEL: z.string().default('info'),
+    READ_YOUR_WRITES_TIMEOUT_MS: wholeNumber('READ_YOUR_WRITES_TIMEOUT_MS', '5000'),
+    BUSINESS_DAY_TICK_MS: wholeNumber('BUSINESS_DAY_TICK_MS', '60000'),
+    SETTLE_TIMEOUT_MS: wholeNumber('SETTLE_TIMEOUT_MS', '60000'),
+    PROJECTORS: oneOf('PROJECTORS', ['thread', 'inline'] as const, 'thread'),
+    AUTH_FAILURE_LIMIT: wholeNumber('AUTH_FAILURE_LIMIT', '20'),
+    AUTH_FAILURE_WINDOW_MS: wholeNumber('AUTH_FAILURE_WINDOW_MS', '60000'),
+    PARKED_RETRY_BASE_MS: wholeNumber('PARKED_RETRY_BASE_MS', '5000'),
+    PARKED_RETRY_MAX_MS: wholeNumber('PARKED_RETRY_MAX_MS', '900000'),
+    WEBHOOK_SECRET_KEY: unlessEmpty(),
+    WEBHOOK_ALLOW_PRIVATE_URLS: oneOf('WEBHOOK_ALLOW_PRIVATE_URLS', ['true', 'false'] as const, 'false'),
+    WEBHOOK_TIMEOUT_MS: wholeNumber('WEBHOOK_TIMEOUT_MS', '10000'),
+    WEBHOOK_RETRY_BASE_MS: wholeNumber('WEBHOOK_RETRY_BASE_MS', '60000'),
+    SMTP_URL: unlessEmpty(),
+    PUBLIC_URL: unlessEmpty(),
+    SESSION_LIFETIME_MINUTES: between('SESSION_LIFETIME_MINUTES', '720', 1, MINUTES_PER_LEAP_YEAR),
+    SESSION_IDLE_MINUTES: between('SESSION_IDLE_MINUTES', '30', 1, MINUTES_PER_LEAP_YEAR),
+    SELF_SERVICE_SCRYPT_LOG2N: between('SELF_SERVICE_SCRYPT_LOG2N', '15', 10, 20),
+    BILLING_FAULT: unlessEmpty(),
+  })
+  .superRefine((env, context) => {
+    if (env.EVENT_STORE === 'kurrentdb' && !env.KURRENTDB_URL) context.addIssue({ code: 'custom', path: ['KURRENTDB_URL'], message: 'EVENT_STORE=kurrentdb needs KURRENTDB_URL' });
+    if (env.READ_STORE === 'mongodb' && !env.MONGODB_URL) context.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'READ_STORE=mongodb needs MONGODB_URL' });
+    const url = env.PUBLIC_URL?.trim();
+    if (url !== undefined && url !== '' && !/^https?:\/\/[^\s/]+/.test(url)) {
+      context.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: `PUBLIC_URL must be an http(s) address such as https://billing.example.com; got "${env.PUBLIC_URL}"` });
+    }
+  });
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const eventStore = oneOf(env.EVENT_STORE ?? 'sqlite', ['sqlite', 'kurrentdb'] as const, 'EVENT_STORE');
-  const readStore = oneOf(env.READ_STORE ?? 'sqlite', ['sqlite', 'mongodb'] as const, 'READ_STORE');
-  if (eventStore === 'kurrentdb' && !env.KURRENTDB_URL) throw new ConfigError('EVENT_STORE=kurrentdb needs KURRENTDB_URL');
-  if (readStore === 'mongodb' && !env.MONGODB_URL) throw new ConfigError('READ_STORE=mongodb needs MONGODB_URL');
+  const parsed = ENV.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const e = parsed.data;
   return {
-    port: portNumber(env.PORT ?? '3000'),
-    host: env.HOST ?? '0.0.0.0',
-    dataDir: path.resolve(env.DATA_DIR ?? './data'),
-    adminKey: env.BILLING_ADMIN_KEY || undefined,
-    eventStore,
-    kurrentDbUrl: env.KURRENTDB_URL,
-    readStore,
-    mongoUrl: env.MONGODB_URL,
-    mongoDatabase: env.MONGODB_DATABASE ?? 'billing',
-    logLevel: env.LOG_LEVEL ?? 'info',
-    readYourWritesTimeoutMs: integer(env.READ_YOUR_WRITES_TIMEOUT_MS ?? '5000', 'READ_YOUR_WRITES_TIMEOUT_MS'),
-    businessDayTickMs: integer(env.BUSINESS_DAY_TICK_MS ?? '60000', 'BUSINESS_DAY_TICK_MS'),
-    settleTimeoutMs: integer(env.SETTLE_TIMEOUT_MS ?? '60000', 'SETTLE_TIMEOUT_MS'),
-    projectors: oneOf(env.PROJECTORS ?? 'thread', ['thread', 'inline'] as const, 'PROJECTORS'),
-    authFailureLimit: integer(env.AUTH_FAILURE_LIMIT ?? '20', 'AUTH_FAILURE_LIMIT'),
-    authFailureWindowMs: integer(env.AUTH_FAILURE_WINDOW_MS ?? '60000', 'AUTH_FAILURE_WINDOW_MS'),
-    parkedRetryBaseMs: integer(env.PARKED_RETRY_BASE_MS ?? '5000', 'PARKED_RETRY_BASE_MS'),
-    parkedRetryMaxMs: integer(env.PARKED_RETRY_MAX_MS ?? '900000', 'PARKED_RETRY_MAX_MS'),
-    webhookSecretKey: env.WEBHOOK_SECRET_KEY || undefined,
-    webhookAllowPrivateUrls: oneOf(env.WEBHOOK_ALLOW_PRIVATE_URLS ?? 'false', ['true', 'false'] as const, 'WEBHOOK_ALLOW_PRIVATE_URLS') === 'true',
-    webhookTimeoutMs: integer(env.WEBHOOK_TIMEOUT_MS ?? '10000', 'WEBHOOK_TIMEOUT_MS'),
-    webhookRetryBaseMs: integer(env.WEBHOOK_RETRY_BASE_MS ?? '60000', 'WEBHOOK_RETRY_BASE_MS'),
-    smtpUrl: env.SMTP_URL || undefined,
-    publicUrl: publicUrl(env.PUBLIC_URL, env.PORT ?? '3000'),
-    sessionLifetimeMinutes: bounded(env.SESSION_LIFETIME_MINUTES || '720', 'SESSION_LIFETIME_MINUTES', 1, MINUTES_PER_LEAP_YEAR),
-    sessionIdleMinutes: bounded(env.SESSION_IDLE_MINUTES || '30', 'SESSION_IDLE_MINUTES', 1, MINUTES_PER_LEAP_YEAR),
-    scryptLog2N: bounded(env.SELF_SERVICE_SCRYPT_LOG2N || '15', 'SELF_SERVICE_SCRYPT_LOG2N', 10, 20),
-    fault: env.BILLING_FAULT || undefined,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    adminKey: e.BILLING_ADMIN_KEY,
+    eventStore: e.EVENT_STORE,
+    kurrentDbUrl: e.KURRENTDB_URL,
+    readStore: e.READ_STORE,
+    mongoUrl: e.MONGODB_URL,
+    mongoDatabase: e.MONGODB_DATABASE,
+    logLevel: e.LOG_LEVEL,
+    readYourWritesTimeoutMs: e.READ_YOUR_WRITES_TIMEOUT_MS,
+    businessDayTickMs: e.BUSINESS_DAY_TICK_MS,
+    settleTimeoutMs: e.SETTLE_TIMEOUT_MS,
+    projectors: e.PROJECTORS,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    authFailureWindowMs: e.AUTH_FAILURE_WINDOW_MS,
+    parkedRetryBaseMs: e.PARKED_RETRY_BASE_MS,
+    parkedRetryMaxMs: e.PARKED_RETRY_MAX_MS,
+    webhookSecretKey: e.WEBHOOK_SECRET_KEY,
+    webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS === 'true',
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    smtpUrl: e.SMTP_URL,
+    // Where customers reach the product: default http://localhost:<PORT>, no trailing slash.
+    publicUrl: (e.PUBLIC_URL?.trim() || `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    sessionLifetimeMinutes: e.SESSION_LIFETIME_MINUTES,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    scryptLog2N: e.SELF_SERVICE_SCRYPT_LOG2N,
+    fault: e.BILLING_FAULT,
   };
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${value}"`);
-  }
-  return value as T;
+/** A whole number of at most 15 digits given as text; `fallback` when the variable is unset. */
+function wholeNumber(name: string, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value) => value.trim())
+    .pipe(z.string().regex(/^\d{1,15}$/, { error: (issue) => `${name} must be a whole number; got "${issue.input}"` }))
+    .transform(Number);
 }
 
-function integer(value: string, name: string): number {
-  if (!/^\d+$/.test(value)) throw new ConfigError(`${name} must be a whole number; got "${value}"`);
-  return Number(value);
+/** A whole number from `min` to `max`; an empty value counts as unset. */
+function between(name: string, fallback: string, min: number, max: number) {
+  const message = (issue: { input?: unknown }) => `${name} must be from ${min} to ${max}; got "${issue.input}"`;
+  return z
+    .preprocess((value) => (value === '' ? undefined : value), wholeNumber(name, fallback))
+    .pipe(z.number().min(min, { error: message }).max(max, { error: message }));
 }
 
-const MINUTES_PER_LEAP_YEAR = 60 * 24 * 366;
-
-function bounded(value: string, name: string, min: number, max: number): number {
-  const number = integer(value.trim(), name);
-  if (number < min || number > max) throw new ConfigError(`${name} must be from ${min} to ${max}; got "${value}"`);
-  return number;
+function oneOf<T extends readonly [string, ...string[]]>(name: string, allowed: T, fallback: T[number]) {
+  return z.enum(allowed, { error: (issue) => `${name} must be one of ${allowed.join(', ')}; got "${issue.input}"` }).default(fallback as never);
 }
 
-function publicUrl(value: string | undefined, port: string): string {
-  const url = value?.trim() || `http://localhost:${port}`;
-  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new ConfigError(`PUBLIC_URL must be an http(s) address such as https://billing.example.com; got "${value}"`);
-  return url.replace(/\/+$/, '');
-}
-
-// Refused here rather than by listen(), so a bad port fails before anything is stored (e.g. a generated admin key).
-function portNumber(value: string): number {
-  const port = integer(value, 'PORT');
-  if (port > 65535) throw new ConfigError(`PORT must be at most 65535; got "${value}"`);
-  return port;
+/** Optional text where an empty value means unset. */
+function unlessEmpty() {
+  return z
+    .string()
+    .optional()
+    .transform((value) => value || undefined);
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { DomainError } from '../../shared-kernel/errors';
+import { DomainError, ErrorDetail } from '../../shared-kernel/errors';
 import { WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { errorBody, ErrorBody } from './error-body';
 import { TooManyFailuresException } from './auth-failure-limiter';
@@ -52,5 +52,7 @@ function fromHttpException(exception: HttpException): ErrorBody {
       { field: 'body', rule: json ? 'json' : 'request', message },
     ]);
   }
-  return errorBody(status, message);
+  // An exception raised with the error shape's details (e.g. /health's 503 naming the store that is down) keeps them.
+  const details = (response as { details?: unknown }).details;
+  return errorBody(status, message, Array.isArray(details) ? (details as ErrorDetail[]) : []);
 }

@@ -106,6 +106,7 @@ function responsesOf(method: string, route: string, facts: RouteFacts, generated
   if (route.includes('{') || facts.customerMay) errors.push(['404', 'NotFound']);
   if (writes) errors.push(['409', 'Conflict'], ['422', 'Unprocessable']);
   errors.push(['500', 'ServerError']);
+  if (route === '/health') errors.push(['503', 'Unavailable']);
   for (const [status, name] of errors.sort(([a], [b]) => a.localeCompare(b))) responses[status] ??= { $ref: `#/components/responses/${name}` } as never;
   return responses;
 }
@@ -227,6 +228,9 @@ function errorResponse(statusCode: number, error: string, description: string, m
 const ERROR_RESPONSES = {
   BadRequest: errorResponse(400, 'Bad Request', 'Bad input: a field, query parameter or header breaks a rule (named in `details`); nothing was written', 'currency must be an ISO 4217 code such as USD', [
     { field: 'currency', rule: 'isoCurrency', message: 'currency must be an ISO 4217 code such as USD' },
+  ]),
+  Unavailable: errorResponse(503, 'Service Unavailable', 'A store does not answer: the process cannot serve (named in `details`)', 'eventStore does not answer: disk I/O error', [
+    { field: 'eventStore', rule: 'answers', message: 'eventStore does not answer: disk I/O error' },
   ]),
   Unauthorized: errorResponse(401, 'Unauthorized', 'No key, or an unknown, rotated or revoked key or session', 'A valid API key is required: Authorization: Bearer <key>'),
   Forbidden: errorResponse(403, 'Forbidden', 'The key or session may not use this route (e.g. a customer session on an operator route)', 'This route is not open to customer sessions'),

@@ -173,6 +173,22 @@ describe('SqliteReadStore', () => {
     }
   });
 
+  it("versions its own tables (PRAGMA user_version): a file from before versions keeps its checkpoints; a newer file's is refused", async () => {
+    const old = newFile('versions');
+    mkdirSync(dirname(old), { recursive: true });
+    const made = new Database(old);
+    made.exec(`CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL); INSERT INTO checkpoints VALUES ('proj', 42)`);
+    made.close();
+    const store = new SqliteReadStore({ file: old });
+    expect(await store.getCheckpoint('proj')).toBe(42);
+    await store.close();
+    const opened = new Database(old);
+    expect(opened.pragma('user_version', { simple: true })).toBe(1);
+    opened.pragma('user_version = 2');
+    opened.close();
+    expect(() => new SqliteReadStore({ file: old })).toThrow(/schema version 2, newer than this build knows \(1\)/);
+  });
+
   it('close() waits for the checkpoint thread to exit, also when nothing else keeps the process alive', () => {
     // A process of its own: under Jest something always keeps the event loop alive. It runs the build (npm test builds first).
     const built = join(__dirname, '../../../../dist/libs/platform/read-store/sqlite/sqlite-read-store.js');

@@ -14,6 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
+import { migrate, Migration } from '../../sqlite/migrations';
 import type {
   CollectionSpec,
   Doc,
@@ -91,7 +92,15 @@ type ApplyOutcome = { ok: true } | { ok: false; error: unknown };
 type Segment = 'id' | 'values' | 'nulls';
 type Bindable = string | number | null;
 
-const CHECKPOINTS_DDL = `CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`;
+/**
+ * The store's own tables, versioned (platform/sqlite/migrations.ts, `PRAGMA user_version`). The collections' tables
+ * are not here: each is declared by its projector at start (`ensureCollections`: the table, a column and an index per
+ * declared path, a new column filled from the documents), so their schema is the code's collection specs and moves
+ * with them. Migration 1 is idempotent: files from before versions existed already have the table.
+ */
+const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'checkpoints', up: (db) => db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`) },
+];
 
 function tableOf(collection: string): string {
   return `"rm_${collection}"`;
@@ -170,7 +179,7 @@ export class SqliteReadStore implements ReadStore {
     const walCheckpoints = options.walCheckpoints ?? 'commit';
     this.db.pragma(`wal_autocheckpoint = ${walCheckpoints === 'commit' ? AUTOCHECKPOINT_PAGES : SAFETY_NET_AUTOCHECKPOINT_PAGES}`);
     this.db.pragma('journal_size_limit = 67108864');
-    this.db.exec(CHECKPOINTS_DDL);
+    migrate(this.db, MIGRATIONS, `SQLite read store ${options.file}`);
     if (walCheckpoints === 'thread') {
       // Should the thread stop (its connection failing), commits checkpoint again as with 'commit'.
       this.checkpointer = new WalCheckpointer(options.file, () => {
