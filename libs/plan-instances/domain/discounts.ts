@@ -53,7 +53,7 @@ export function discountFor(input: DiscountInput): { discount: Discount | null; 
   const before = input.usage?.couponId === coupon.couponId ? input.usage : { couponId: coupon.couponId, periods: 0, covering: false };
   let usage = before;
   if (input.newPeriod) {
-    const covering = before.periods < periodLimit(coupon);
+    const covering = before.periods < couponPeriodLimit(coupon);
     usage = { couponId: coupon.couponId, periods: before.periods + (covering ? 1 : 0), covering };
   }
   if (!usage.covering) return { discount: null, usage };
@@ -90,7 +90,8 @@ export function discountAmount(coupon: Pick<CouponTerms, 'percentOff' | 'amountO
   return -Math.min(coupon.amountOff as number, net);
 }
 
-function periodLimit(coupon: CouponTerms): number {
+/** How many periods a coupon discounts: 1 once, its count repeating, no end forever (pools count theirs with it too). */
+export function couponPeriodLimit(coupon: Pick<CouponTerms, 'duration' | 'durationInPeriods'>): number {
   switch (coupon.duration) {
     case 'once':
       return 1;

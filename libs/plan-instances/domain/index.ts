@@ -5,5 +5,5 @@ export { DayUsage, PaymentFacts, ServiceUsage, UsageFacts } from './plan-instanc
 export { BillingGrid } from './plan-instance.events';
 export { INVOICE_EVENT_TYPES, postedInvoices } from './posted';
 export { adjustInvoice, AdjustmentInput } from './invoice-adjustments';
-export { CouponUsage } from './discounts';
+export { couponPeriodLimit, CouponUsage } from './discounts';
 export { TaxFacts } from './tax';

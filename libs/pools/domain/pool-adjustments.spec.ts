@@ -2,7 +2,8 @@ import { CouponTerms } from '../../catalog/domain';
 import { owedBy } from '../../plan-instances/domain/invoice';
 import { TaxFacts } from '../../plan-instances/domain/tax';
 import { BillingGrid } from '../../plan-instances/domain';
-import { couponPeriodLimit, couponPeriodsBefore } from './pool-adjustments';
+import { couponPeriodLimit } from '../../plan-instances/domain';
+import { couponPeriodsBefore } from './pool-adjustments';
 import { MemberBilling, PoolRatingInput, ratePool } from './pool-rating';
 
 const coupon = (terms: Partial<CouponTerms> = {}): CouponTerms => ({
@@ -93,7 +94,7 @@ describe('what once and repeating count on a pool (couponPeriodsBefore)', () => 
     expect(couponPeriodsBefore(monthly, appliedOn, poolStart, periodEnd, limit)).toBe(expected);
   });
 
-  it('limits: once 1, repeating n, forever needs no count', () => {
-    expect([couponPeriodLimit(coupon({ duration: 'once' })), couponPeriodLimit(coupon({ duration: 'repeating', durationInPeriods: 3 })), couponPeriodLimit(coupon())]).toEqual([1, 3, 0]);
+  it('limits (the plan instances\' rule): once 1, repeating n, forever no end', () => {
+    expect([couponPeriodLimit(coupon({ duration: 'once' })), couponPeriodLimit(coupon({ duration: 'repeating', durationInPeriods: 3 })), couponPeriodLimit(coupon())]).toEqual([1, 3, Infinity]);
   });
 });

@@ -1,7 +1,6 @@
 import { CouponTerms } from '../../catalog/domain';
 import { BillingGrid, nextBoundaryAfter } from '../../plan-instances/domain';
 import { CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
-import { assertNever } from '../../shared-kernel/decider';
 
 /**
  * The coupon in force for a pool member (its own, else the nearest ancestor's: DOMAIN.md §13), with how many of
@@ -26,18 +25,4 @@ export function couponPeriodsBefore(grid: BillingGrid, appliedOn: CalendarDate, 
   let count = 0;
   for (let end = nextBoundaryAfter(grid, since); count < limit && compareDates(end, periodEnd) < 0; end = nextBoundaryAfter(grid, end)) count++;
   return count;
-}
-
-/** How far `couponPeriodsBefore` needs to count for a coupon: its periods; none for `forever`, which never runs out. */
-export function couponPeriodLimit(coupon: Pick<CouponTerms, 'duration' | 'durationInPeriods'>): number {
-  switch (coupon.duration) {
-    case 'once':
-      return 1;
-    case 'repeating':
-      return coupon.durationInPeriods ?? 1;
-    case 'forever':
-      return 0;
-    default:
-      return assertNever(coupon.duration);
-  }
 }

@@ -2,8 +2,8 @@ import { CalendarDate, addDays } from '../../shared-kernel/calendar-date';
 import { Decimal } from '../../shared-kernel/decimal';
 import { inRanges, HierarchyHistory, MembershipContext, poolMembersIn } from '../domain/pool-membership';
 import { MemberBilling, PoolRatingInput } from '../domain/pool-rating';
-import { couponPeriodLimit, couponPeriodsBefore, MemberCoupon } from '../domain/pool-adjustments';
-import { Period, TaxFacts } from '../../plan-instances/domain';
+import { couponPeriodsBefore, MemberCoupon } from '../domain/pool-adjustments';
+import { couponPeriodLimit, Period, TaxFacts } from '../../plan-instances/domain';
 import { CouponTerms, PlanService, TaxRate } from '../../catalog/domain';
 import { ACCOUNT_COUPONS, PLAN_VERSIONS, planVersionId, ratesOfPlace, taxRateTable } from '../../catalog/read-model';
 import { ReadStore } from '../../platform/read-store/read-store.port';
@@ -121,7 +121,8 @@ async function adjustmentSources(store: ReadStore, tenantId: string, pool: Usage
     const key = `${coupon.couponId} ${appliedOn}`;
     let count = counted.get(key);
     if (count === undefined) {
-      count = couponPeriodsBefore(pool.source.grid, appliedOn, poolStart, period.to, couponPeriodLimit(coupon));
+      // A forever coupon never runs out: nothing to count.
+      count = coupon.duration === 'forever' ? 0 : couponPeriodsBefore(pool.source.grid, appliedOn, poolStart, period.to, couponPeriodLimit(coupon));
       counted.set(key, count);
     }
     return count;
