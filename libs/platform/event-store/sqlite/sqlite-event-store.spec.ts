@@ -258,6 +258,32 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('live subscriptions share one read of the tail (RecentEvents)', () => {
+    it('gives each subscription its types from the same frozen events; a consumer cannot change what the next reads', async () => {
+      const store = open();
+      const typed = (type: string): NewEvent => ({ ...newEvent(), type, data: { nested: { amount: 1 } } });
+      await store.appendToStream('s-1', [typed('A'), typed('B'), typed('A')], 'no_stream');
+      const firstBatch = async (eventTypes?: string[]) => {
+        const subscription = store.subscribeToAll({ eventTypes, batchSize: 10 });
+        for await (const batch of subscription) {
+          await subscription.close();
+          return batch;
+        }
+        throw new Error('no batch');
+      };
+      const [onlyA, onlyB, all] = [await firstBatch(['A']), await firstBatch(['B']), await firstBatch()];
+      expect([onlyA.map((e) => e.position), onlyB.map((e) => e.position), all.map((e) => e.position)]).toEqual([[1, 3], [2], [1, 2, 3]]);
+      expect(all[0]).toBe(onlyA[0]); // one object, read and parsed once
+      expect(() => {
+        (all[0].data.nested as { amount: number }).amount = 2;
+      }).toThrow(TypeError);
+      expect(() => {
+        (all[0].metadata as { tenantId: string }).tenantId = 'other';
+      }).toThrow(TypeError);
+      expect(onlyA[0].data).toEqual({ nested: { amount: 1 } });
+    });
+  });
+
   describe('arguments', () => {
     it.each([
       ['a stream name starting with $', '$all', [newEvent()], 'any'],

@@ -666,10 +666,6 @@ function serializeEvent(event: NewEvent): SerializedEvent {
   };
 }
 
-/**
- * `data` is parsed on first read: every consumer reads every event, and most skip most types without
- * looking at the data (measured: a sixth of usage ingestion went into parsing data nobody read).
- */
 /** A RecordedEvent several consumers read (RecentEvents): frozen through and through, the data when first read. */
 function toSharedRecordedEvent(row: EventRow): RecordedEvent {
   const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
@@ -700,6 +696,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * `data` is parsed on first read: every consumer reads every event, and most skip most types without
+ * looking at the data (measured: a sixth of usage ingestion went into parsing data nobody read).
+ */
 function toRecordedEvent(row: EventRow): RecordedEvent {
   const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
   let data: Record<string, unknown> | undefined;
