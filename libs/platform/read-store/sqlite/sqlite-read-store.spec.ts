@@ -132,7 +132,8 @@ describe('SqliteReadStore', () => {
     try {
       await write(store);
       const start = performance.now();
-      while (store.stats.walCheckpoints.frames === 0 && performance.now() - start < 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Every 50 ms when idle; up to 20 s for a machine so loaded that the thread starts late (it failed once at 5 s).
+      while (store.stats.walCheckpoints.frames === 0 && performance.now() - start < 20_000) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(store.stats.walCheckpoints.checkpoints).toBeGreaterThan(0);
       expect(statSync(file).size).toBeGreaterThan(untouched + 500 * 1000);
       expect((await store.find('items', 't', { filter: { amount: 19 } })).items).toHaveLength(50);
