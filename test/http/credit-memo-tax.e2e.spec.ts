@@ -51,11 +51,12 @@ describe('Credit memos reverse tax over HTTP', () => {
       tax: 900,
       taxLines: [{ taxRateId: 'vat', percent: '20', inclusive: false, amount: 900 }],
     });
-    expect(await get(`/v1/invoices/${invoiceId}`)).toMatchObject({ balance: 5400 });
+    const halfCredited = await get(`/v1/invoices/${invoiceId}`);
+    expect(halfCredited).toMatchObject({ balance: 5400, tax: 1800, taxCredited: 900 });
 
     const rest = await post(`/v1/invoices/${invoiceId}/credit-memos`, { id: 'cm-2', amount: 5400, reason: 'cancelled' });
     expect(rest.body).toMatchObject({ subtotal: 4500, tax: 900, taxLines: [{ taxRateId: 'vat', amount: 900 }] });
-    expect(await get(`/v1/invoices/${invoiceId}`)).toMatchObject({ balance: 0 });
+    expect(await get(`/v1/invoices/${invoiceId}`)).toMatchObject({ balance: 0, taxCredited: 1800 });
 
     // The ledger says each memo's tax (signed as its amount); other entries keep their fields.
     await t.settledHead();
@@ -117,5 +118,13 @@ describe('Credit memos reverse tax over HTTP', () => {
     // The child's whole share: exactly its 3.60 of tax.
     const child = await post(`/v1/invoices/${invoiceId}/credit-memos`, { amount: 2160, reason: 'all', accountId: 'child' });
     expect(child.body).toMatchObject({ accountId: 'child', subtotal: 1800, tax: 360 });
+    // The invoice says, per share, how much of its tax was credited; the child's own share is the invoice's top level.
+    await t.settledHead();
+    const invoice = await get(`/v1/invoices/${invoiceId}`);
+    expect(invoice).toMatchObject({ accountId: 'child', balance: 0, taxCredited: 360 });
+    expect(invoice.shares).toEqual([
+      { accountId: 'child', amount: 2160, balance: 0, status: 'paid', taxCredited: 360 },
+      { accountId: 'parent', amount: 8640, balance: 4320, status: 'partiallyPaid', taxCredited: 720 },
+    ]);
   });
 });

@@ -69,7 +69,11 @@ export const EVENT_CATALOG: readonly PublishedEvent[] = [
   { type: 'PaymentFailed', description: 'A payment attempt failed' },
   { type: 'PaymentRefunded', description: 'A payment was refunded' },
   { type: 'PaymentReversed', description: 'A payment was reversed' },
-  { type: 'CreditMemoIssued', description: 'A credit memo was issued' },
+  {
+    type: 'CreditMemoIssued',
+    description:
+      'A credit memo was issued. data: { accountId, creditMemoId, amount, currency, invoiceId (null on an account), applicationMethod, applications: [{ invoiceId, amount }], unapplied, tax?, taxLines?: [{ taxRateId, percent, inclusive, amount }] } (tax and taxLines only when the memo reversed tax: the part of amount that is tax, decision 0024)',
+  },
   { type: 'InvoiceWrittenOff', description: 'An invoice was written off' },
   { type: 'PaymentMethodAdded', description: 'A payment method was added (never its gateway token)' },
   { type: 'PaymentMethodRemoved', description: 'A payment method was removed' },

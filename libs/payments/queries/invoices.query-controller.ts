@@ -38,7 +38,8 @@ export class InvoicesQueryController {
   @Get('invoices/:id')
   @ApiOperation({
     summary:
-      'An invoice: { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status: unpaid|partiallyPaid|paid|writtenOff, reason, lines, ancestors?, shares? }. ' +
+      'An invoice: { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, total, balance, status: unpaid|partiallyPaid|paid|writtenOff, taxCredited?, reason, lines, ancestors?, shares? }. ' +
+      'taxCredited (only when some) is the tax credit memos on that share reversed. ' +
       "balance is what the invoiced account itself still owes of it; with split billing, shares: [{ accountId, amount, balance, status }] is each payer's part. " +
       'Numbers run 1, 2, 3, … per tenant without gaps, in the order invoices were posted. Amounts in minor units. ' +
       'Lines of type usage are billed in arrears (late: true for late usage); a line another account pays has payers ' +
@@ -137,7 +138,9 @@ export class InvoicesQueryController {
       const item = byId.get(receivableItemId(accountId, invoiceId));
       // Not posted yet (the receivables-posting process manager follows the invoice), or a share of 0: all of it is owed.
       const balance = item ? item.balance : Math.max(amount, 0);
-      return { invoiceId, accountId, amount, balance, status: item ? item.status : balance > 0 ? 'unpaid' : 'paid' };
+      // Shown only where a credit memo reversed tax, so answers without any keep their shape.
+      const taxCredited = item?.taxCredited ? { taxCredited: item.taxCredited } : {};
+      return { invoiceId, accountId, amount, balance, status: item ? item.status : balance > 0 ? 'unpaid' : 'paid', ...taxCredited };
     });
   }
 
@@ -156,6 +159,8 @@ interface Share {
   amount: number;
   balance: number;
   status: string;
+  /** Tax reversed by credit memos on this share (decision 0024); absent when none. */
+  taxCredited?: number;
 }
 
 /** The API shape up to the lines, fields in a fixed order; `_position` stays inside. The balance is the invoiced account's share's. */
@@ -163,6 +168,6 @@ function toInvoiceItem(id: string, doc: InvoiceDoc, shares: readonly Share[]) {
   const { number, accountId, planInstanceId, invoiceDate, dueDate, currency, total } = doc;
   const own = shares.find((share) => share.invoiceId === id && share.accountId === accountId);
   // subtotal and tax (DOMAIN.md §13): documents projected before tax have neither (all subtotal, no tax).
-  return { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, subtotal: doc.subtotal ?? total, tax: doc.tax ?? 0, total, balance: own?.balance ?? 0, status: own?.status ?? 'paid' };
-
+  const credited = own?.taxCredited ? { taxCredited: own.taxCredited } : {};
+  return { id, number, accountId, planInstanceId, invoiceDate, dueDate, currency, subtotal: doc.subtotal ?? total, tax: doc.tax ?? 0, total, balance: own?.balance ?? 0, status: own?.status ?? 'paid', ...credited };
 }

@@ -36,6 +36,8 @@ export interface ReceivableItemDoc extends Doc {
   /** Still owed. */
   balance: number;
   status: InvoiceStatus;
+  /** The tax credit memos on this share reversed, part of `credited` (decision 0024); absent when none did. */
+  taxCredited?: number;
 }
 
 export interface ReceivableAccountDoc extends Doc {
@@ -243,6 +245,7 @@ class ReceivablesWrites {
       case 'CreditMemoIssued':
         open -= await this.settle(accountId, event.data.applications, 'credited', 1);
         credit += event.data.unapplied;
+        if (event.data.invoiceId !== null && event.data.tax) await this.creditTax(accountId, event.data.invoiceId, event.data.tax);
         break;
       case 'InvoiceWrittenOff':
         open -= await this.settle(accountId, [{ invoiceId: event.data.invoiceId, amount: event.data.amount }], 'writtenOff', 1);
@@ -280,6 +283,13 @@ class ReceivablesWrites {
       moved += amount;
     }
     return moved;
+  }
+
+  /** A memo on an invoice's share that reversed tax: the share says how much of its tax was credited. */
+  private async creditTax(accountId: string, invoiceId: string, tax: number): Promise<void> {
+    const id = receivableItemId(accountId, invoiceId);
+    const item = (await this.get(RECEIVABLE_ITEMS, id)) as ReceivableItemDoc | null;
+    if (item) this.upsert(RECEIVABLE_ITEMS, id, { ...item, taxCredited: (item.taxCredited ?? 0) + tax });
   }
 
   private async changePayment(paymentId: string, applications: readonly Application[], sign: 1 | -1, deltas: Partial<Record<'unapplied' | 'refunded' | 'reversed', number>>): Promise<void> {
