@@ -1,4 +1,4 @@
-import { CouponTerms } from '../../catalog/domain';
+import { couponTerms } from '../../catalog/domain/testing/coupon-fixtures';
 import { TaxFacts } from '../../plan-instances/domain/tax';
 import { RuleViolationError } from '../../shared-kernel/errors';
 import { InstallmentTerm } from './installment-terms';
@@ -14,20 +14,7 @@ const item = (itemId: string, unitPrice: string, unitAmount: number, currency = 
   ...(taxCategory ? { taxCategory } : {}),
 });
 const catalog = [item('hundred', '100.00', 10000), item('price-120', '120.00', 12000), item('ebook', '10.00', 1000, 'USD', 'ebooks'), item('yen', '1000', 1000, 'JPY'), item('thousand', '1000.00', 100000)];
-const coupon = (terms: Partial<CouponTerms> = {}): CouponTerms => ({
-  couponId: 'ten-off',
-  name: '10% off',
-  percentOff: '10',
-  amountOff: null,
-  currency: null,
-  duration: 'forever',
-  durationInPeriods: null,
-  planIds: [],
-  serviceIds: [],
-  maxRedemptions: null,
-  expiresOn: null,
-  ...terms,
-});
+const coupon = couponTerms;
 const rate = (taxRateId: string, percent: string, inclusive = false, taxCategory: string | null = null) => ({ taxRateId, name: 'VAT', percent, taxCategory, inclusive });
 const vat = (percent: string, inclusive = false): TaxFacts => ({ exempt: false, rates: [rate(`vat-${percent}`, percent, inclusive)] });
 const threeMonths: InstallmentTerm = { id: 'three', name: 'Three', schedule: 'independent', frequency: { unit: 'month', count: 1 }, installments: 3, lumpSum: null, daysUntilDue: null, lumpSumDaysUntilDue: null };

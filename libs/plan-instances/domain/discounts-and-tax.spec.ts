@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CouponTerms } from '../../catalog/domain';
+import { couponTerms } from '../../catalog/domain/testing/coupon-fixtures';
 import { InvoiceLine, owedBy } from './invoice';
 import { adjustInvoice } from './invoice-adjustments';
 import { discountAmount } from './discounts';
@@ -10,20 +11,7 @@ import { assign, bill, cancel, facts, invoicesOf, monthlyPlan, runAll, switchPla
 /** DOMAIN.md §13: discounts and tax, with the worked examples' exact numbers. */
 
 function coupon(terms: Partial<CouponTerms> = {}): CouponTerms {
-  return {
-    couponId: 'promo',
-    name: 'Promo',
-    percentOff: null,
-    amountOff: null,
-    currency: null,
-    duration: 'forever',
-    durationInPeriods: null,
-    planIds: [],
-    serviceIds: [],
-    maxRedemptions: null,
-    expiresOn: null,
-    ...terms,
-  };
+  return couponTerms({ couponId: 'promo', name: 'Promo', percentOff: null, ...terms });
 }
 
 function rate(terms: Partial<TaxRateFact> = {}): TaxRateFact {

@@ -1,4 +1,4 @@
-import { CouponTerms } from '../../catalog/domain';
+import { couponTerms } from '../../catalog/domain/testing/coupon-fixtures';
 import { owedBy } from '../../plan-instances/domain/invoice';
 import { TaxFacts } from '../../plan-instances/domain/tax';
 import { BillingGrid } from '../../plan-instances/domain';
@@ -6,20 +6,7 @@ import { couponPeriodLimit } from '../../plan-instances/domain';
 import { couponPeriodsBefore } from './pool-adjustments';
 import { MemberBilling, PoolRatingInput, ratePool } from './pool-rating';
 
-const coupon = (terms: Partial<CouponTerms> = {}): CouponTerms => ({
-  couponId: 'ten-off',
-  name: '10% off',
-  percentOff: '10',
-  amountOff: null,
-  currency: null,
-  duration: 'forever',
-  durationInPeriods: null,
-  planIds: [],
-  serviceIds: [],
-  maxRedemptions: null,
-  expiresOn: null,
-  ...terms,
-});
+const coupon = couponTerms;
 const vat = (percent: string, inclusive = false, taxCategory: string | null = null): TaxFacts => ({
   exempt: false,
   rates: [{ taxRateId: `vat-${percent}`, name: 'VAT', percent, taxCategory, inclusive }],

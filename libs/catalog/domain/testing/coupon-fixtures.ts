@@ -1,0 +1,19 @@
+import { CouponTerms } from '../coupon';
+
+/** A coupon's terms for specs: 10% off, forever, on every plan and service, no limit, unless `terms` says otherwise. */
+export function couponTerms(terms: Partial<CouponTerms> = {}): CouponTerms {
+  return {
+    couponId: 'ten-off',
+    name: '10% off',
+    percentOff: '10',
+    amountOff: null,
+    currency: null,
+    duration: 'forever',
+    durationInPeriods: null,
+    planIds: [],
+    serviceIds: [],
+    maxRedemptions: null,
+    expiresOn: null,
+    ...terms,
+  };
+}
