@@ -238,6 +238,44 @@ describe('SqliteReadStore', () => {
     }
   });
 
+
+  it('a group commit that finds the write lock taken waits for it without putting the thread to sleep, in order; after lockTimeoutMs it fails', async () => {
+    const file = newFile();
+    const store = new SqliteReadStore({ file, lockTimeoutMs: 300 });
+    const other = new Database(file);
+    try {
+      await store.ensureCollections([spec]);
+      other.prepare('BEGIN IMMEDIATE').run(); // another connection (the projector thread's) holds the write lock
+      let settled = 0;
+      const first = store.apply([upsert('a', 1)], { name: 'proj', position: 1 }).then(() => (settled += 1));
+      const second = store.setCheckpoint('proj', 2).then(() => (settled += 1));
+      // The event loop keeps turning meanwhile: with SQLite's busy handler this thread would sleep in the commit.
+      let turns = 0;
+      const started = performance.now();
+      while (performance.now() - started < 100) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        turns += 1;
+      }
+      expect(turns).toBeGreaterThan(20);
+      expect(settled).toBe(0);
+      other.prepare('COMMIT').run();
+      await Promise.all([first, second]);
+      expect(await store.get('items', 't', 'a')).toEqual({ amount: 1, id: 'a', _position: 1 });
+      expect(await store.getCheckpoint('proj')).toBe(2); // committed in the order they were queued
+
+      other.prepare('BEGIN IMMEDIATE').run();
+      const refused = store.apply([upsert('b', 2)], { name: 'proj', position: 3 });
+      await expect(refused).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      other.prepare('ROLLBACK').run();
+      expect(await store.get('items', 't', 'b')).toBeNull();
+      expect(await store.getCheckpoint('proj')).toBe(2);
+      await store.apply([upsert('b', 2)], { name: 'proj', position: 3 }); // usable again
+      expect(await store.getCheckpoint('proj')).toBe(3);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
   it('opens a file of the expression-index layout: fills the index columns from the documents, drops the old indexes', async () => {
     const file = newFile();
     mkdirSync(dirname(file), { recursive: true });
