@@ -24,7 +24,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fmt, Row, runStandalone } from './bench-support';
-import { callServer, repositoryRoot, ServerProcess, startServerProcess } from './server-process';
+import { callServer, PRODUCT_NODE_FLAGS, repositoryRoot, ServerProcess, startServerProcess } from './server-process';
 
 const SECONDS = Number(process.env.BENCH_REQUEST_SECONDS ?? 5);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_REQUEST_ROUNDS ?? 1));
@@ -246,7 +246,7 @@ async function profileRequestPath(folder: string): Promise<Row[]> {
 async function startProfiledProduct(dataDir: string, profiles: string): Promise<ServerProcess> {
   const port = await freePort();
   const entry = path.join(repositoryRoot(), 'dist', 'apps', 'all-in-one', 'main.js');
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, entry], {
+  const child = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, '--cpu-prof', `--cpu-prof-dir=${profiles}`, entry], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BILLING_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

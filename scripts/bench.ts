@@ -71,6 +71,7 @@ import { createReadStore } from '../libs/platform/read-store';
 import { rebuildProjections } from '../libs/platform/projection-runner/rebuild';
 import { allProjectors } from '../apps/contexts';
 import { execFileSync } from 'node:child_process';
+import { PRODUCT_NODE_FLAGS } from './server-process';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 20_000);
 const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 100_000);
@@ -259,7 +260,8 @@ const SKIPPED: ChildPart = { rows: [], met: true };
 
 /** A part of the figures in a process of its own, so each part's peak RSS is its own. */
 function benchInChildProcess(script: string, part: string, env: Record<string, string> = {}): ChildPart {
-  const output = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', path.join(__dirname, script)], {
+  // With the product's own Node flags (`npm start`'s), so each figure is what the product does.
+  const output = execFileSync(process.execPath, ['--expose-gc', ...PRODUCT_NODE_FLAGS, path.join(__dirname, script)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },

@@ -28,13 +28,16 @@ export function repositoryRoot(from = __dirname): string {
   return dir;
 }
 
+/** The Node flags `npm start` (package.json) and the Docker image (NODE_OPTIONS) run the product with (decision 0027). */
+export const PRODUCT_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** Starts `dist/apps/<app>/main.js` and resolves once it logs that it listens (or throws with its output). */
 export async function startServerProcess(app: string, env: Record<string, string>, startTimeoutMs = 30_000): Promise<ServerProcess> {
   const root = repositoryRoot();
   const entry = path.join(root, 'dist', 'apps', app, 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" (npm test does it first)`);
   const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...PRODUCT_NODE_FLAGS, entry], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
