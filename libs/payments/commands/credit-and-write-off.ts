@@ -80,7 +80,10 @@ export class IssueCreditMemoHandler implements ICommandHandler<IssueCreditMemoCo
   async execute({ data: { tenant, on, input }, context }: IssueCreditMemoCommand): Promise<CommandOutcome<CreditMemoResponse>> {
     const { id, doWrite, accountId: named, amount, reason } = input;
     const invoiceId = 'invoiceId' in on ? on.invoiceId : null;
-    const accountId = invoiceId !== null ? await invoicePayer(this.store, tenant.id, invoiceId, named) : await this.existingAccount(tenant.id, (on as { accountId: string }).accountId);
+    const { accountId, invoice } =
+      invoiceId !== null
+        ? await invoicePayer(this.store, tenant.id, invoiceId, named)
+        : { accountId: await this.existingAccount(tenant.id, (on as { accountId: string }).accountId), invoice: null };
     const account = await loadAccount(this.events, tenant.id, accountId);
     const creditMemoId = newId('creditMemo', id, context);
     const command = {
@@ -95,7 +98,7 @@ export class IssueCreditMemoHandler implements ICommandHandler<IssueCreditMemoCo
         invoiceId,
         applicationMethod: tenant.settings.paymentApplicationMethod,
         // Read before the decider runs, so a preview and its commit split the same tax (decision 0024).
-        invoiceTax: invoiceId !== null ? await invoiceTaxShares(this.store, tenant.id, invoiceId, accountId) : null,
+        invoiceTax: invoiceId !== null ? invoiceTaxShares(invoice, accountId) : null,
         businessDate: context.businessDate,
       },
     } as IssueCreditMemo;
@@ -120,7 +123,7 @@ export class WriteOffInvoiceHandler implements ICommandHandler<WriteOffInvoiceCo
 
   async execute({ data: { tenantId, invoiceId, input }, context }: WriteOffInvoiceCommand): Promise<CommandOutcome<WriteOffResponse>> {
     const { id, doWrite, accountId: named, amount, reason } = input;
-    const accountId = await invoicePayer(this.store, tenantId, invoiceId, named);
+    const { accountId } = await invoicePayer(this.store, tenantId, invoiceId, named);
     const writeOffId = newId('writeOff', id, context);
     const command = {
       type: 'WriteOffInvoice',

@@ -17,12 +17,17 @@ export async function accountOfPayment(store: ReadStore, tenantId: string, payme
 /**
  * Whose share of an invoice a credit memo or write-off acts on (split billing: each payer owes its own share):
  * the one named; else the invoiced account when it owes a share; else the only account that does. Several
- * payers and none named: 422 asking for `accountId`.
+ * payers and none named: 422 asking for `accountId`. With the invoice document it read (null for a receivable that
+ * has none), so a caller that needs it too (a credit memo's tax shares) does not read it again.
  */
-export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId: string, named: unknown): Promise<string> {
+export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId: string, named: unknown): Promise<{ accountId: string; invoice: InvoiceDoc | null }> {
   assertValidId(invoiceId, 'invoiceId');
   const invoice = await store.get<InvoiceDoc>(INVOICES, tenantId, invoiceId);
-  if (!invoice) return ledgerItemAccount(store, tenantId, invoiceId, named);
+  if (!invoice) return { accountId: await ledgerItemAccount(store, tenantId, invoiceId, named), invoice: null };
+  return { accountId: payerOf(invoice, invoiceId, named), invoice };
+}
+
+function payerOf(invoice: InvoiceDoc, invoiceId: string, named: unknown): string {
   const payers = owedBy(invoice).filter((share) => share.amount !== 0).map((share) => share.accountId);
   if (named !== undefined) {
     assertValidId(named, 'accountId');
@@ -45,8 +50,7 @@ export async function invoicePayer(store: ReadStore, tenantId: string, invoiceId
  * proportion to. None for an invoice without tax lines (posted before tax existed, untaxed, a pool's) and for a
  * receivable with no invoice document (a fee, an order, an installment).
  */
-export async function invoiceTaxShares(store: ReadStore, tenantId: string, invoiceId: string, accountId: string): Promise<TaxShare[]> {
-  const invoice = await store.get<InvoiceDoc>(INVOICES, tenantId, invoiceId);
+export function invoiceTaxShares(invoice: InvoiceDoc | null, accountId: string): TaxShare[] {
   if (!invoice) return [];
   return invoice.lines.flatMap((line) => {
     if (line.type !== 'tax' || !line.tax) return [];
