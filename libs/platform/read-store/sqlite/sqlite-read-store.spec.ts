@@ -238,7 +238,6 @@ describe('SqliteReadStore', () => {
     }
   });
 
-
   it('a group commit that finds the write lock taken waits for it without putting the thread to sleep, in order; after lockTimeoutMs it fails', async () => {
     const file = newFile();
     const store = new SqliteReadStore({ file, lockTimeoutMs: 300 });
@@ -276,6 +275,7 @@ describe('SqliteReadStore', () => {
       await store.close();
     }
   });
+
   it('opens a file of the expression-index layout: fills the index columns from the documents, drops the old indexes', async () => {
     const file = newFile();
     mkdirSync(dirname(file), { recursive: true });
