@@ -47,19 +47,18 @@ export interface DunningCaseOutcome {
 export class DunningCases {
   constructor(
     private readonly runner: DeciderRunner,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly store: ReadStore,
     private readonly directory: TenantDirectory,
   ) {}
 
   async state(tenantId: string, accountId: string): Promise<DunningCaseState> {
-    return fold(dunningCaseDecider, await this.events.readStream(dunningCaseStream(tenantId, accountId)));
+    return fold(dunningCaseDecider, await this.runner.readStream(dunningCaseStream(tenantId, accountId)));
   }
 
   async facts(tenantId: string, accountId: string, date: string): Promise<DunningFacts> {
     const [ledgerEvents, methodEvents, tenant] = await Promise.all([
-      this.events.readStream(receivablesStream(tenantId, accountId)),
-      this.events.readStream(paymentMethodsStream(tenantId, accountId)),
+      this.runner.readStream(receivablesStream(tenantId, accountId)),
+      this.runner.readStream(paymentMethodsStream(tenantId, accountId)),
       this.directory.byId(tenantId),
     ]);
     const electronic = defaultPaymentMethod(fold(paymentMethodsDecider, methodEvents)) !== null;

@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { TenantDirectory } from '../../tenancy';
 import { accountBalance, defaultPaymentMethod, fold, paymentMethodsDecider, paymentMethodsStream, receivablesDecider, receivablesStream } from './collection-state';
 import { PAYMENT_GATEWAY, PaymentGateway } from '../gateway';
@@ -47,7 +46,6 @@ export class CollectPaymentCommand extends Command<{ accountId: string; invoiceI
 export class CollectPaymentHandler implements ICommandHandler<CollectPaymentCommand, CommandOutcome<CollectionOutcome>> {
   constructor(
     private readonly runner: DeciderRunner,
-    @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
     private readonly directory: TenantDirectory,
     private readonly faults: FaultInjector,
@@ -59,9 +57,9 @@ export class CollectPaymentHandler implements ICommandHandler<CollectPaymentComm
     // Seed 002's "auto collect on order invoicing": off unless the tenant turned it on.
     if (order && (await this.directory.byId(tenantId))?.settings.autoCollectOnOrder !== true) return { body: { paymentId, skipped: 'notCollectedOnOrder' }, position: 0 };
     // The short stream first: most accounts of a tenant on net terms are done after it.
-    const method = defaultPaymentMethod(fold(paymentMethodsDecider, await this.events.readStream(paymentMethodsStream(tenantId, accountId))));
+    const method = defaultPaymentMethod(fold(paymentMethodsDecider, await this.runner.readStream(paymentMethodsStream(tenantId, accountId))));
     if (!method) return { body: { paymentId, skipped: 'noDefaultPaymentMethod' }, position: 0 };
-    const ledger = fold(receivablesDecider, await this.events.readStream(receivablesStream(tenantId, accountId)));
+    const ledger = fold(receivablesDecider, await this.runner.readStream(receivablesStream(tenantId, accountId)));
     if (ledger.payments.has(paymentId) || ledger.failures.has(paymentId)) return { body: { paymentId, skipped: 'alreadyDone' }, position: 0 };
     const { balance, currency } = accountBalance(ledger, businessDate);
     const settings = (await this.directory.byId(tenantId))?.settings;

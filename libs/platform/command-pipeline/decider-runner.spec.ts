@@ -102,6 +102,19 @@ describe('DeciderRunner', () => {
     rmSync(other, { recursive: true, force: true });
   });
 
+  it('readStream: the streams asked for in one turn are read with one query, each whole and current', async () => {
+    const runner = new DeciderRunner(store);
+    await runner.run(counter, 'counter-t1.a', { type: 'Increment', data: { by: 2 } }, context('cmd-a'));
+    await runner.run(counter, 'counter-t1.b', { type: 'Increment', data: { by: 3 } }, context('cmd-b'));
+    const single = jest.spyOn(store, 'readStream');
+    const batched = jest.spyOn(store, 'readStreams');
+    const [a, b, none] = await Promise.all(['counter-t1.a', 'counter-t1.b', 'counter-t1.none'].map((stream) => runner.readStream(stream)));
+    expect([a.map((event) => event.data), b.map((event) => event.data), none]).toEqual([[{ by: 2 }], [{ by: 3 }], []]);
+    expect([single.mock.calls.length, batched.mock.calls.length]).toEqual([0, 1]);
+    await runner.run(counter, 'counter-t1.a', { type: 'Increment', data: { by: 4 } }, context('cmd-a2'));
+    expect((await runner.readStream('counter-t1.a')).map((event) => event.data)).toEqual([{ by: 2 }, { by: 4 }]);
+  });
+
   it('treats a command id already in the stream as done: nothing is appended', async () => {
     const runner = new DeciderRunner(store);
     const first = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));

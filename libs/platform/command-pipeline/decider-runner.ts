@@ -99,6 +99,16 @@ export class DeciderRunner {
   }
 
   /**
+   * A whole stream read as `run` reads its own: the streams asked for by one run of synchronous code are read with one
+   * query (BatchingStreamLoader), never staler than `EventStore.readStream` at the moment of the call. For the other
+   * streams a command reads to decide (a ledger, payment methods) on paths that run a chunk of commands at once: on the
+   * bill-run day the collection and dunning checks read three such streams per invoice, one query each (decision 0027).
+   */
+  readStream(stream: string): Promise<RecordedEvent[]> {
+    return this.loader.load(stream);
+  }
+
+  /**
    * What `run` would decide at this moment, without writing anything: the state and events a commit now
    * would produce (`doWrite: false`). Position 0: there is nothing for read models to catch up with.
    */
