@@ -75,8 +75,9 @@ export class CoreModule {
         { provide: DeciderRunner, useFactory: (events: EventStore) => new DeciderRunner(events), inject: [EVENT_STORE] },
         {
           provide: TenantDirectory,
-          useFactory: (store: ReadStore, systemClock: SystemClock) => new TenantDirectory(store, systemClock),
-          inject: [READ_STORE, SYSTEM_CLOCK],
+          // Tenants by id from memory where the tenants read model is built in this process (decision 0027).
+          useFactory: (store: ReadStore, systemClock: SystemClock, readYourWrites: ReadYourWrites) => new TenantDirectory(store, systemClock, readYourWrites),
+          inject: [READ_STORE, SYSTEM_CLOCK, ReadYourWrites],
         },
         {
           provide: AdminKey,

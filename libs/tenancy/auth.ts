@@ -27,7 +27,7 @@ import {
   CustomerSessionAuthenticator,
 } from '../platform/http/customer-access';
 import { NotFoundError } from '../shared-kernel/errors';
-import { ApiKeyCache } from './api-key-cache';
+import { TenantCache } from './tenant-cache';
 
 /** How long an unknown key may wait for the tenants read model to catch up (a tenant created a moment ago). */
 const NEW_KEY_WAIT_MS = 2000;
@@ -65,7 +65,7 @@ export class AdminKey {
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   /** Tenants by key hash, dropped whenever the tenants read model changes (all-in-one and worker only). */
-  private readonly keys: ApiKeyCache;
+  private readonly keys: TenantCache;
 
   constructor(
     private readonly reflector: Reflector,
@@ -77,7 +77,7 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Optional() @Inject(CUSTOMER_SESSIONS) private readonly sessions: CustomerSessionAuthenticator | null,
   ) {
-    this.keys = new ApiKeyCache(readYourWrites);
+    this.keys = new TenantCache(readYourWrites);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

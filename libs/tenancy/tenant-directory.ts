@@ -3,15 +3,26 @@ import { todayIn } from '../shared-kernel/calendar-date';
 import { ReadStore, SYSTEM_TENANT } from '../platform/read-store/read-store.port';
 import { SystemClock } from '../platform/clock/clock';
 import { API_KEYS, TENANTS } from './read-model/tenants.projection';
+import { ReadModelChanges, TenantCache } from './tenant-cache';
 
 /** Finds tenants by id or by API-key hash, and tells a tenant's business date. */
 export class TenantDirectory {
+  /** Tenants by id, dropped whenever the tenants read model changes (null: nothing tells of changes here). */
+  private readonly cache: TenantCache | null;
+
   constructor(
     private readonly store: ReadStore,
     private readonly clock: SystemClock,
-  ) {}
+    changes: ReadModelChanges | null = null,
+  ) {
+    this.cache = changes ? new TenantCache(changes) : null;
+  }
 
   async byId(tenantId: string): Promise<TenantView | null> {
+    return this.cache ? this.cache.tenantFor(tenantId, () => this.read(tenantId)) : this.read(tenantId);
+  }
+
+  private async read(tenantId: string): Promise<TenantView | null> {
     const doc = await this.store.get<Omit<TenantView, 'id'>>(TENANTS, SYSTEM_TENANT, tenantId);
     if (!doc) return null;
     const { _position, ...tenant } = doc;

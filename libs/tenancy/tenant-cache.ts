@@ -10,14 +10,17 @@ export interface ReadModelChanges {
 }
 
 /**
- * The tenant of each API-key hash seen, in memory, so a request authenticates without reading the read store
- * (decision 0019). Kept current by the tenants read model: whenever its projector handled events of its types (a
- * tenant created, a key rotated, settings changed, a business day started) the whole cache is dropped, before the
+ * Tenants in memory, by a key: an API-key hash (ApiKeyGuard: a request authenticates without reading the read store,
+ * decision 0019) or the tenant id (TenantDirectory.byId: the bill run's consumers ask for their tenant's settings per
+ * invoice, decision 0027). Kept current by the tenants read model: whenever its projector handled events of its types
+ * (a tenant created, a key rotated, settings changed, a business day started) the whole cache is dropped, before the
  * command that caused it answers (the runner tells changes before it wakes the waiters): a rotated key stops
- * working at once. Only valid keys are kept. Used only where the read models are built in this process (all-in-one,
- * worker); elsewhere (a split deployment's API process) nothing would tell it of a change, so every call reads.
+ * working at once, and no caller sees a tenant older than the read store would have shown it. Only tenants found are
+ * kept. Used only where the read models are built in this process (all-in-one, worker); elsewhere (a split
+ * deployment's API process) nothing would tell it of a change, so every call reads. The tenants it hands out are
+ * shared between callers, who only read them.
  */
-export class ApiKeyCache {
+export class TenantCache {
   private readonly tenants = new Map<string, TenantView>();
   /** Moves on every drop: a read that began before a drop must not fill the cache with what it found. */
   private generation = 0;
