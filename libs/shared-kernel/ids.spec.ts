@@ -1,7 +1,7 @@
 import { InvalidInputError } from './errors';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { assertValidId, deterministicUuid, ID_NAMESPACE, isValidId, uuidV5 } from './ids';
+import { assertValidId, deterministicUuid, generatedId, ID_NAMESPACE, isValidId, uuidV5 } from './ids';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -75,5 +75,15 @@ describe('deterministic ids', () => {
       { numRuns: 500 },
     );
     expect(() => uuidV5('x', 'not-a-uuid')).toThrow(RangeError);
+  });
+});
+
+describe('generatedId', () => {
+  it('is the prefix and the first 20 hex digits of the command id\'s SHA-256: the same for the same command, a valid id', () => {
+    const id = generatedId('acc', 'cmd-1');
+    expect(id).toBe(`acc_${createHash('sha256').update('cmd-1').digest('hex').slice(0, 20)}`);
+    expect(generatedId('acc', 'cmd-1')).toBe(id);
+    expect(generatedId('acc', 'cmd-2')).not.toBe(id);
+    expect(isValidId(id)).toBe(true);
   });
 });

@@ -26,6 +26,14 @@ export function assertValidId(id: unknown, field: string): asserts id is string 
 export const ID_NAMESPACE = '0b5d2f36-6a1e-5c3e-9a57-3f1c2b8e4d10';
 
 /**
+ * The id the server gives what a request creates when the request names none (`acc_…`, `plan_…`, `coupon_…`): derived
+ * from the command id, so a repeated request (same Idempotency-Key) names the same entity.
+ */
+export function generatedId(prefix: string, commandId: string): string {
+  return `${prefix}_${createHash('sha256').update(commandId).digest('hex').slice(0, 20)}`;
+}
+
+/**
  * A UUID (version 5 layout) derived from the parts, always the same for the same parts: event ids from a
  * command id and an index, server-made ids from an idempotency key. The parts are encoded as a JSON
  * array, so ('a:b') and ('a', 'b') differ.

@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { deterministicUuid, ID_PATTERN } from '../../shared-kernel/ids';
+import { deterministicUuid, generatedId, ID_PATTERN } from '../../shared-kernel/ids';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { accountStream, Account, accountDecider, accountView, AccountRecord } from '../domain/account.decider';
 import { assertParentExists, setParentLink } from './set-parent';
-import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { ContactDto, IsEmailAddress, IsIsoCountry, IsPaymentTermsDays, PAYMENT_TERMS_DESCRIPTION } from './account.dto';
@@ -92,7 +91,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
    */
   async execute({ data: input, context }: CreateAccountCommand): Promise<CommandOutcome<Account>> {
     const { id, parentAccountId, ...fields } = input;
-    const accountId = id ?? generatedAccountId(context.commandId);
+    const accountId = id ?? generatedId('acc', context.commandId);
     // A new account has no children: only itself as parent makes a cycle, refused before anything is written.
     if (parentAccountId !== undefined) assertNoCycle(accountId, parentAccountId, new Map());
     await assertParentExists(this.events, context.tenantId, accountId, parentAccountId ?? null);
@@ -107,9 +106,4 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
     const linkContext = { ...context, commandId: deterministicUuid(context.commandId, 'parent') };
     return setParentLink(this.runner, this.events, account, parentAccountId, linkContext);
   }
-}
-
-/** Derived from the command id, so a repeated request (same Idempotency-Key) names the same account. */
-function generatedAccountId(commandId: string): string {
-  return `acc_${createHash('sha256').update(commandId).digest('hex').slice(0, 20)}`;
 }

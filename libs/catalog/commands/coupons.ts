@@ -2,13 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ReadYourWrites } from '../../platform/app/read-your-writes';
-import { assertValidId } from '../../shared-kernel/ids';
+import { assertValidId, generatedId } from '../../shared-kernel/ids';
 import { NotFoundError } from '../../shared-kernel/errors';
 import { loadAccount } from '../../accounts';
 import { couponDecider, couponStream, couponView, CouponState } from '../domain/coupon.decider';
@@ -92,7 +91,7 @@ export class CreateCouponHandler implements ICommandHandler<CreateCouponCommand,
   async execute({ data: input, context }: CreateCouponCommand): Promise<CommandOutcome<CouponView>> {
     const { id, ...terms } = input;
     if (id !== undefined) assertValidId(id, 'id');
-    const couponId = id ?? `coupon_${createHash('sha256').update(context.commandId).digest('hex').slice(0, 20)}`;
+    const couponId = id ?? generatedId('coupon', context.commandId);
     const outcome = await this.runner.run(couponDecider, couponStream(context.tenantId, couponId), { type: 'CreateCoupon', data: { couponId, input: { ...terms }, today: context.businessDate } }, context);
     return { body: couponView(outcome.state as CouponState), position: outcome.position };
   }

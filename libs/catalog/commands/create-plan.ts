@@ -2,12 +2,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, Matches } from 'class-validator';
 import { Metadata, METADATA_DESCRIPTION, shownMetadata } from '../../shared-kernel/metadata';
-import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
 import { Plan, planDecider, PlanState, planStream } from '../domain/plan.decider';
 import { PlanDefinitionDto } from './plan.dto';
-import { ID_PATTERN } from '../../shared-kernel/ids';
+import { generatedId, ID_PATTERN } from '../../shared-kernel/ids';
 
 /** The body of POST /v1/plans: the definition of version 1, and optionally the plan's own id. */
 export class CreatePlanDto extends PlanDefinitionDto {
@@ -30,7 +29,7 @@ export class CreatePlanHandler implements ICommandHandler<CreatePlanCommand, Com
 
   async execute({ data: input, context }: CreatePlanCommand): Promise<CommandOutcome<Plan>> {
     const { id, ...definition } = input;
-    const planId = id ?? generatedPlanId(context.commandId);
+    const planId = id ?? generatedId('plan', context.commandId);
     const outcome = await this.runner.run(
       planDecider,
       planStream(context.tenantId, planId),
@@ -45,9 +44,4 @@ export class CreatePlanHandler implements ICommandHandler<CreatePlanCommand, Com
 export function currentPlan(state: PlanState): Plan & { metadata?: Metadata } {
   if (state === null) throw new Error('a plan command succeeded but left no plan'); // decide guarantees it
   return { ...state.current, ...shownMetadata(state.metadata) };
-}
-
-/** Derived from the command id, so a repeated request (same Idempotency-Key) names the same plan. */
-function generatedPlanId(commandId: string): string {
-  return `plan_${createHash('sha256').update(commandId).digest('hex').slice(0, 20)}`;
 }

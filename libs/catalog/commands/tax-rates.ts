@@ -1,10 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { createHash } from 'node:crypto';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { CommandOutcome, Command } from '../../platform/command-pipeline/command';
-import { assertValidId } from '../../shared-kernel/ids';
+import { assertValidId, generatedId } from '../../shared-kernel/ids';
 import { TaxRate, taxRateDecider, taxRateStream, taxRateView } from '../domain/tax-rate';
 
 /** The body of POST /v1/tax-rates; values are checked by the domain (catalog/domain/tax-rate.ts). */
@@ -47,7 +46,7 @@ export class CreateTaxRateHandler implements ICommandHandler<CreateTaxRateComman
   async execute({ data: input, context }: CreateTaxRateCommand) {
     const { id, ...terms } = input;
     if (id !== undefined) assertValidId(id, 'id');
-    const taxRateId = id ?? `tax_${createHash('sha256').update(context.commandId).digest('hex').slice(0, 20)}`;
+    const taxRateId = id ?? generatedId('tax', context.commandId);
     const outcome = await this.runner.run(taxRateDecider, taxRateStream(context.tenantId, taxRateId), { type: 'CreateTaxRate', data: { taxRateId, input: { ...terms }, today: context.businessDate } }, context);
     return { body: taxRateView(outcome.state as TaxRate), position: outcome.position };
   }

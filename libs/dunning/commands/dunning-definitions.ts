@@ -3,13 +3,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { createHash } from 'node:crypto';
 import { PLAN_VERSIONS, planVersionId } from '../../catalog/read-model';
 import { EMAIL_TEMPLATES } from '../../notifications/read-model';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
-import { assertValidId, ID_PATTERN, isValidId } from '../../shared-kernel/ids';
+import { assertValidId, generatedId, ID_PATTERN, isValidId } from '../../shared-kernel/ids';
 import { TenantDirectory } from '../../tenancy';
 import {
   DunningGroup,
@@ -240,9 +239,4 @@ function latest(state: DunningProcessState): DunningProcessVersion {
 function existingGroup(state: DunningGroupState): DunningGroup {
   if (state === null) throw new Error('a dunning group command succeeded but left no group'); // decide guarantees it
   return state;
-}
-
-/** Derived from the command id, so a repeated request (same Idempotency-Key) names the same entity. */
-function generatedId(prefix: string, commandId: string): string {
-  return `${prefix}_${createHash('sha256').update(commandId).digest('hex').slice(0, 20)}`;
 }

@@ -1,10 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { createHash } from 'node:crypto';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
-import { ID_PATTERN } from '../../shared-kernel/ids';
+import { generatedId, ID_PATTERN } from '../../shared-kernel/ids';
 import { installmentTermDecider, InstallmentTermState, installmentTermStream, InstallmentTermView, Item, itemDecider, ItemState, itemStream } from '../domain';
 
 /*
@@ -132,9 +131,4 @@ export class CreateInstallmentTermHandler implements ICommandHandler<CreateInsta
 function existing<T>(state: T | null, what: string): T {
   if (state === null) throw new Error(`creating an ${what} succeeded but left none`); // decide guarantees it
   return state;
-}
-
-/** Derived from the command id, so a repeated request (same Idempotency-Key) names the same entity. */
-function generatedId(prefix: string, commandId: string): string {
-  return `${prefix}_${createHash('sha256').update(commandId).digest('hex').slice(0, 20)}`;
 }
