@@ -1,5 +1,7 @@
-import { DomainError, NotFoundError } from '../../shared-kernel/errors';
+import { NotFoundError } from '../../shared-kernel/errors';
 import { fold } from '../../shared-kernel/decider';
+import { refusal } from '../../shared-kernel/testing/refusal';
+import { decideCoupon } from './testing/coupon-fixtures';
 import { CouponCommand, couponDecider, CouponEvent, couponView } from './coupon.decider';
 
 /** Ending a coupon and removing it from an account (decision 0021, "Managing coupons"). */
@@ -11,81 +13,67 @@ const remove = (accountId: string, couponOnAccount: string | null = 'promo', rea
   data: { couponId: 'promo', accountId, couponOnAccount, reason, today: '2024-02-15' },
 });
 
-function decide(given: CouponEvent[], command: CouponCommand): CouponEvent[] {
-  return couponDecider.decide(command, fold(couponDecider, given));
-}
-
 function history(...commands: CouponCommand[]): CouponEvent[] {
-  return commands.reduce<CouponEvent[]>((events, command) => [...events, ...decide(events, command)], []);
-}
-
-function refusal(run: () => unknown): { status: number; details: Array<{ field: string; rule: string }> } {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return { status: error.status, details: error.details.map(({ field, rule }) => ({ field, rule })) };
-    throw error;
-  }
-  throw new Error('expected a refusal');
+  return commands.reduce<CouponEvent[]>((events, command) => [...events, ...decideCoupon(events, command)], []);
 }
 
 describe('Coupon decider: deactivating', () => {
   it('records the deactivation with its date and trimmed reason; the view says inactive, redemptions and remaining unchanged', () => {
     const given = history(create, apply('a'));
-    expect(decide(given, deactivate('  Promotion ended '))).toEqual([{ type: 'CouponDeactivated', data: { couponId: 'promo', deactivatedOn: '2024-02-01', reason: 'Promotion ended' } }]);
-    const state = fold(couponDecider, [...given, ...decide(given, deactivate())]);
+    expect(decideCoupon(given, deactivate('  Promotion ended '))).toEqual([{ type: 'CouponDeactivated', data: { couponId: 'promo', deactivatedOn: '2024-02-01', reason: 'Promotion ended' } }]);
+    const state = fold(couponDecider, [...given, ...decideCoupon(given, deactivate())]);
     expect(couponView(state!)).toMatchObject({ id: 'promo', redemptions: 1, remaining: 2, active: false, deactivatedOn: '2024-02-01', deactivationReason: 'Promotion ended' });
   });
 
   it('refuses to apply a deactivated coupon (422 couponInactive on couponId), even to an account that had it', () => {
     const given = history(create, apply('a'), deactivate());
-    expect(refusal(() => decide(given, apply('b', '2024-02-02')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponInactive' }] });
-    expect(refusal(() => decide(given, apply('a', '2024-02-02')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponInactive' }] });
+    expect(refusal(() => decideCoupon(given, apply('b', '2024-02-02')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponInactive' }] });
+    expect(refusal(() => decideCoupon(given, apply('a', '2024-02-02')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponInactive' }] });
   });
 
   it('refuses a second deactivation (422 couponInactive on id), a missing reason (400 reason required) and an unknown coupon (404)', () => {
     const given = history(create, deactivate());
-    expect(refusal(() => decide(given, deactivate()))).toEqual({ status: 422, details: [{ field: 'id', rule: 'couponInactive' }] });
-    expect(refusal(() => decide(history(create), deactivate(null)))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'required' }] });
-    expect(refusal(() => decide(history(create), deactivate('   ')))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'notBlank' }] });
-    expect(refusal(() => decide(history(create), deactivate('x'.repeat(501))))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'maxLength' }] });
-    expect(() => decide([], deactivate())).toThrow(NotFoundError);
+    expect(refusal(() => decideCoupon(given, deactivate()))).toEqual({ status: 422, details: [{ field: 'id', rule: 'couponInactive' }] });
+    expect(refusal(() => decideCoupon(history(create), deactivate(null)))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'required' }] });
+    expect(refusal(() => decideCoupon(history(create), deactivate('   ')))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'notBlank' }] });
+    expect(refusal(() => decideCoupon(history(create), deactivate('x'.repeat(501))))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'maxLength' }] });
+    expect(() => decideCoupon([], deactivate())).toThrow(NotFoundError);
   });
 
   it('a deactivated coupon can still be removed from an account that has it', () => {
     const given = history(create, apply('a'), deactivate());
-    expect(decide(given, remove('a'))).toEqual([{ type: 'CouponRemoved', data: { couponId: 'promo', accountId: 'a', removedOn: '2024-02-15', reason: 'Customer asked' } }]);
+    expect(decideCoupon(given, remove('a'))).toEqual([{ type: 'CouponRemoved', data: { couponId: 'promo', accountId: 'a', removedOn: '2024-02-15', reason: 'Customer asked' } }]);
   });
 });
 
 describe('Coupon decider: removing from an account', () => {
   it('removes it; a second removal is refused (422 couponNotApplied on couponId), as is one from an account it was never applied to', () => {
     const given = history(create, apply('a'));
-    const removed = decide(given, remove('a'));
+    const removed = decideCoupon(given, remove('a'));
     expect(removed).toEqual([{ type: 'CouponRemoved', data: { couponId: 'promo', accountId: 'a', removedOn: '2024-02-15', reason: 'Customer asked' } }]);
     // The stream itself refuses the second removal, even if the read model had not caught up (it still says promo).
-    expect(refusal(() => decide([...given, ...removed], remove('a')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
-    expect(refusal(() => decide(given, remove('b')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
+    expect(refusal(() => decideCoupon([...given, ...removed], remove('a')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
+    expect(refusal(() => decideCoupon(given, remove('b')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
   });
 
   it('refuses when the account now has another coupon or none (its read model), though the stream still lists it', () => {
     const given = history(create, apply('a'));
-    expect(refusal(() => decide(given, remove('a', 'other')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
-    expect(refusal(() => decide(given, remove('a', null)))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
+    expect(refusal(() => decideCoupon(given, remove('a', 'other')))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
+    expect(refusal(() => decideCoupon(given, remove('a', null)))).toEqual({ status: 422, details: [{ field: 'couponId', rule: 'couponNotApplied' }] });
   });
 
   it('counts a removal back nothing: redemptions stay, and applying it again to the same account counts no new redemption', () => {
     const given = history(create, apply('a'), remove('a'));
-    const again = decide(given, apply('a', '2024-03-01'));
+    const again = decideCoupon(given, apply('a', '2024-03-01'));
     expect(again[0].data).toMatchObject({ accountId: 'a', redemptions: 1 });
     expect(couponView(fold(couponDecider, [...given, ...again])!)).toMatchObject({ redemptions: 1, remaining: 2, active: true });
     // ...and it can be removed again once re-applied.
-    expect(decide([...given, ...again], remove('a'))).toHaveLength(1);
+    expect(decideCoupon([...given, ...again], remove('a'))).toHaveLength(1);
   });
 
   it('needs a reason (400 naming reason) and a known coupon (404)', () => {
-    expect(refusal(() => decide(history(create, apply('a')), remove('a', 'promo', null)))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'required' }] });
-    expect(() => decide([], remove('a'))).toThrow(NotFoundError);
+    expect(refusal(() => decideCoupon(history(create, apply('a')), remove('a', 'promo', null)))).toEqual({ status: 400, details: [{ field: 'reason', rule: 'required' }] });
+    expect(() => decideCoupon([], remove('a'))).toThrow(NotFoundError);
   });
 
   it('folds in one pass to the same state as evolving event by event', () => {
