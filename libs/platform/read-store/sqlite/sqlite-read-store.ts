@@ -360,7 +360,7 @@ export class SqliteReadStore implements ReadStore {
     this.commitScheduled = true;
     const commit = () => {
       this.commitScheduled = false;
-      this.commitQueued(false);
+      this.commitQueued(true);
     };
     if (delayMs === 0) setImmediate(commit);
     else setTimeout(commit, delayMs);
@@ -369,18 +369,17 @@ export class SqliteReadStore implements ReadStore {
   /**
    * Commits every queued apply in one transaction, then settles each caller's promise.
    *
-   * `blockOnLock` false (the group commit): when another connection holds the write lock (the projector thread's
+   * `yieldOnLock` (the group commit): when another connection holds the write lock (the projector thread's
    * commits, on the same file), the group goes back to the head of the queue and is tried again on a timer, so the
    * thread goes on serving requests meanwhile. SQLite's own busy handler sleeps the whole thread, 1 ms at least: at
    * 64 connections of `POST /v1/accounts` the process managers' checkpoint commits slept a fifth of the main
    * thread's time that way (decision 0027). After `lockTimeoutMs` the group gives up as SQLite would (SQLITE_BUSY).
    * The synchronous callers (drop, delete, close) block as before.
    */
-  private commitQueued(blockOnLock = true): void {
+  private commitQueued(yieldOnLock = false): void {
     if (this.queue.length === 0) return;
     const group = this.queue;
     this.queue = [];
-    const yieldOnLock = !blockOnLock;
     // A commit of checkpoints alone need not reach the disk before its callers go on: if a power loss takes it
     // (and, WAL being a log, every later commit with it), consumers read again from their previous checkpoint,
     // which they do after any crash. It is made durable by the next fsync of the WAL.
