@@ -5,6 +5,7 @@ import { Invoice, invoiceAmounts, InvoiceLine } from '../domain/invoice';
 import { BillingFacts, PlanInstanceCommand } from '../domain/plan-instance.commands';
 import { scheduledDateOf, scheduledInvoice } from '../domain/scheduled-invoice';
 import { DomainError } from '../../shared-kernel/errors';
+import { CalendarDate } from '../../shared-kernel/calendar-date';
 import { PlanInstance, planInstanceDecider } from '../domain/plan-instance.decider';
 import { PlanInstanceEvent } from '../domain/plan-instance.events';
 import { shownStatus } from '../domain/plan-instance';
@@ -91,7 +92,11 @@ export async function decidePlanInstance(
 /** The simulation of the bill run on the change's date (domain/scheduled-invoice.ts); a rule it breaks then shows as nothing now. */
 function scheduledInvoiceOf(state: PlanInstance, facts: BillingFacts, written: readonly PlanInstanceEvent[]): InvoiceResponse | null {
   const date = scheduledDateOf(written, facts.today);
-  if (date === null) return null;
+  return date === null ? null : scheduledInvoiceResponse(state, facts, date);
+}
+
+/** The invoice the bill run would post on `date` as an answer; null when none, or when the simulation breaks a rule. */
+export function scheduledInvoiceResponse(state: PlanInstance, facts: BillingFacts, date: CalendarDate): InvoiceResponse | null {
   try {
     const invoice = scheduledInvoice(state, facts, date);
     return invoice && invoiceResponse(invoice);

@@ -2,12 +2,10 @@ import { loadAccount } from '../../accounts';
 import { EventStore } from '../../platform/event-store/event-store.port';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import { CalendarDate, compareDates } from '../../shared-kernel/calendar-date';
-import { DomainError } from '../../shared-kernel/errors';
 import { TenantView } from '../../tenancy/domain';
 import { billingFacts, instanceUsageFacts, loadPlanInstance } from '../commands/billing-lookups';
-import { InvoiceResponse, invoiceResponse } from '../commands/plan-instance-response';
+import { InvoiceResponse, scheduledInvoiceResponse } from '../commands/plan-instance-response';
 import { PlanInstance } from '../domain/plan-instance';
-import { scheduledInvoice } from '../domain/scheduled-invoice';
 
 /**
  * What GET /v1/plan-instances/{id} shows as `scheduledInvoice` (decision 0022): for a pending (future-dated) instance,
@@ -26,13 +24,7 @@ export async function scheduledInvoiceOf(events: EventStore, store: ReadStore, t
   const account = await loadAccount(events, tenant.id, instance.accountId);
   const usage = await instanceUsageFacts(store, tenant.id, instance, today, null);
   const facts = await billingFacts(store, tenant, today, account, instance.accountId, planIds, usage);
-  try {
-    const invoice = scheduledInvoice(instance, facts, date);
-    return invoice && invoiceResponse(invoice);
-  } catch (error) {
-    if (error instanceof DomainError) return null;
-    throw error;
-  }
+  return scheduledInvoiceResponse(instance, facts, date);
 }
 
 /** The nearest dated event after today: the start of a pending instance, else its scheduled switch or cancellation. */
