@@ -226,10 +226,12 @@ async function compareDocuments(live: ReadStore, scratch: ReadStore, projectors:
   };
   const collections = [...new Set(projectors.flatMap((projector) => projector.collections.map((collection) => collection.name)))];
   for (const collection of collections) {
-    // Stored documents, each against its recomputed twin.
+    // Stored documents, each against its recomputed twin; their ids kept for the second pass.
+    const storedIds = new Set<string>();
     for await (const page of pages(live, collection, tenantId)) {
       const twins = new Map((await scratch.getMany(collection, tenantId, page.map((doc) => doc.id))).map((doc) => [doc.id, doc]));
       for (const stored of page) {
+        storedIds.add(stored.id);
         if (stored._position > position) {
           skipped += 1;
           continue;
@@ -245,9 +247,8 @@ async function compareDocuments(live: ReadStore, scratch: ReadStore, projectors:
     }
     // Recomputed documents the store does not have.
     for await (const page of pages(scratch, collection, tenantId)) {
-      const stored = new Set((await live.getMany(collection, tenantId, page.map((doc) => doc.id))).map((doc) => doc.id));
       for (const recomputed of page) {
-        if (stored.has(recomputed.id)) continue;
+        if (storedIds.has(recomputed.id)) continue;
         documents += 1;
         report({ collection, id: recomputed.id, kind: 'missing', fields: fieldsOf(recomputed), stored: null, recomputed });
       }
@@ -273,15 +274,31 @@ function fieldsOf(doc: Doc): string[] {
 export function differingFields(stored: Doc, recomputed: Doc): string[] {
   const fields = new Set([...Object.keys(stored), ...Object.keys(recomputed)]);
   fields.delete('_position');
-  return [...fields].filter((field) => canonical(stored[field]) !== canonical(recomputed[field])).sort();
+  return [...fields].filter((field) => !sameJson(stored[field], recomputed[field])).sort();
 }
 
-function canonical(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+/**
+ * Whether two JSON values are equal: objects by their defined fields in any order, arrays element by element.
+ * Walked in place rather than printed and compared as text: most documents are equal, and this allocates nothing.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key in x) {
+    if (x[key] === undefined) continue;
+    defined += 1;
+    if (!sameJson(x[key], y[key])) return false;
+  }
+  for (const key in y) if (y[key] !== undefined) defined -= 1;
+  return defined === 0;
 }
 
 function keyOf(collection: string, id: string): string {

@@ -1,6 +1,6 @@
 import { EventStore } from '../event-store/event-store.port';
 import { InvalidInputError } from '../../shared-kernel/errors';
-import { differingFields } from '../audit/audit';
+import { differingFields, sameJson } from '../audit/audit';
 import { parseAsOf, TimeTravel } from './time-travel';
 
 /** The rules of `?asOf` and `?asOfPosition` (decision 0020); test/http/time-travel.e2e.spec.ts checks the answers. */
@@ -60,5 +60,19 @@ describe('audit: documents compared field by field', () => {
   it('names the top-level fields that differ; key order inside objects and _position do not count', () => {
     expect(differingFields({ id: 'a', _position: 3, a: { x: 1, y: 2 }, b: [1, 2] }, { id: 'a', _position: 9, a: { y: 2, x: 1 }, b: [1, 2] })).toEqual([]);
     expect(differingFields({ id: 'a', total: 1, lines: [{ amount: 5 }] }, { id: 'a', total: 2, lines: [{ amount: 6 }], extra: null })).toEqual(['extra', 'lines', 'total']);
+  });
+
+  it('compares JSON values: fields in any order, undefined as absent, arrays in order, no type coercion', () => {
+    expect(sameJson({ a: 1, b: { c: [1, { d: 'x' }] } }, { b: { c: [1, { d: 'x' }] }, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, gone: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, gone: undefined })).toBe(true);
+    expect(sameJson({ a: null }, {})).toBe(false);
+    expect(sameJson({}, { a: null })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    expect(sameJson([1, 2], [1, 2, 3])).toBe(false);
+    expect(sameJson({ a: '1' }, { a: 1 })).toBe(false);
+    expect(sameJson([], {})).toBe(false);
+    expect(sameJson({ a: { b: 1 } }, { a: { b: 1, c: 0 } })).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
   });
 });
