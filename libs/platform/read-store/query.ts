@@ -266,3 +266,31 @@ export function readPath(doc: Doc, path: string): unknown {
   }
   return value === undefined ? null : value;
 }
+
+/** A value as SQL compares it: what an index holds and a filter or cursor binds. */
+export type Bindable = string | number | null;
+
+/**
+ * What json_extract(doc, '$.<path>') gives for the document, as a bindable value: null when missing, 1/0 for
+ * booleans, numbers and strings as they are, JSON text for an object or array (index paths should name
+ * scalars; this only keeps such a value where json_extract would have put it).
+ */
+export function indexValue(doc: Doc | undefined, path: string): Bindable {
+  let value: unknown = doc;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+    value = (value as Doc)[key];
+  }
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null; // JSON writes NaN and Infinity as null
+  // What the document's JSON holds there (toJSON applied): a scalar as above, an object or array as JSON text.
+  const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+  return json === null || typeof json !== 'object' ? indexValue({ json } as Doc, 'json') : JSON.stringify(json);
+}
+
+/** better-sqlite3 cannot bind booleans; json_extract returns them as 1/0, so bind them the same way. */
+export function bindable(value: Scalar): Bindable {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}

@@ -294,6 +294,12 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         expect(ids((await store.find(ITEMS, A, { sortBy: 'id', direction: 'desc', limit: 2 })).items)).toEqual(['d6', 'd5']);
       });
 
+      it('orders text by code point (UTF-8 byte order): a character beyond U+FFFF after U+FF5E', async () => {
+        await store.apply([upsert('u1', { name: '\u{1F600}' }, 1), upsert('u2', { name: '\uFF5E' }, 2), upsert('u3', { name: 'z' }, 3)]);
+        expect(ids((await store.find(ITEMS, A, { sortBy: 'name' })).items)).toEqual(['u3', 'u2', 'u1']);
+        expect(ids((await store.find(ITEMS, A, { filter: { name: { gt: '\uFF5E' } } })).items)).toEqual(['u1']);
+      });
+
       it('sorts by a field the filter pins, ties by id', async () => {
         await seed();
         const page = await store.find(ITEMS, A, { filter: { status: 'open' }, sortBy: 'status', direction: 'desc' });

@@ -36,6 +36,9 @@ import {
   Condition,
   CursorPosition,
   encodeCursor,
+  indexValue,
+  bindable,
+  Bindable,
   mergeFields,
   ResolvedFind,
   resolveFind,
@@ -98,7 +101,6 @@ interface PendingApply {
 type ApplyOutcome = { ok: true } | { ok: false; error: unknown };
 /** Part of a sorted scan: SQL comparisons never match NULL, so nulls are read as a segment of their own. */
 type Segment = 'id' | 'values' | 'nulls';
-type Bindable = string | number | null;
 
 /**
  * The store's own tables, versioned (platform/sqlite/migrations.ts, `PRAGMA user_version`). The collections' tables
@@ -122,31 +124,6 @@ function fieldSql(field: string): string {
 /** The column holding an index path's value (quoted: paths contain dots). */
 function columnOf(path: string): string {
   return `"c_${path}"`;
-}
-
-/**
- * What json_extract(doc, '$.<path>') gives for the document, as a bindable value: null when missing, 1/0 for
- * booleans, numbers and strings as they are, JSON text for an object or array (index paths should name
- * scalars; this only keeps such a value where json_extract would have put it).
- */
-function indexValue(doc: Doc | undefined, path: string): Bindable {
-  let value: unknown = doc;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-    value = (value as Doc)[key];
-  }
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null; // JSON writes NaN and Infinity as null
-  // What the document's JSON holds there (toJSON applied): a scalar as above, an object or array as JSON text.
-  const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
-  return json === null || typeof json !== 'object' ? indexValue({ json } as Doc, 'json') : JSON.stringify(json);
-}
-
-/** better-sqlite3 cannot bind booleans; json_extract returns them as 1/0, so bind them the same way. */
-function bindable(value: Scalar): Bindable {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
 /** SQLITE_BUSY and its extended codes (better-sqlite3's SqliteError, duck-typed: one class per realm under Jest). */
