@@ -2,14 +2,15 @@ import { RecordedEvent } from '../event-store/event-store.port';
 import { projectEvents } from '../projection-runner/project-batch';
 import { Projector } from '../projection-runner/projector';
 import { DocWrite, ReadStore } from '../read-store/read-store.port';
-import { SqliteReadStore } from '../read-store/sqlite/sqlite-read-store';
+import { MemoryReadStore } from '../read-store/memory/memory-read-store';
 
 /**
- * A throwaway read store in memory (SQLite ':memory:'), with the projectors' collections declared: where a
- * replay of part of the log is projected and then queried, never the application's store.
+ * A throwaway read store in memory (MemoryReadStore: the SQLite adapter's rules without SQL, decision 0028), with
+ * the projectors' collections declared: where a replay of part of the log is projected and then queried, never
+ * the application's store.
  */
 export async function scratchReadStore(projectors: readonly Projector[]): Promise<ReadStore> {
-  const store = new SqliteReadStore({ file: ':memory:' });
+  const store = new MemoryReadStore();
   await store.ensureCollections(projectors.flatMap((projector) => projector.collections));
   return store;
 }
