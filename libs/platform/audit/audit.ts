@@ -77,7 +77,7 @@ export interface AuditOptions {
   now?: () => number;
 }
 
-const CHUNK = 10_000;
+const CHUNK = 50_000;
 const MAX_EVENTS_PER_DOCUMENT = 20;
 
 export async function auditTenant(options: AuditOptions): Promise<AuditReport> {
@@ -87,31 +87,24 @@ export async function auditTenant(options: AuditOptions): Promise<AuditReport> {
   const started = now();
   const position = options.position ?? (await auditablePosition(events, live, projectors));
 
-  // Which events wrote which document, recorded as the same projectors project them.
-  const writers = new Map<string, number[]>();
-  const recording = projectors.map((projector) => recordingWriters(projector, writers));
   const scratch = await scratchReadStore(projectors);
   try {
     const chain = new ChainCheck(events, tenantId, maxDifferences);
-    let replayed = 0;
-    for (let after = 0; after < position; ) {
-      const read = await events.readTenant(tenantId, { after, maxCount: CHUNK });
-      const chunk = read.events.filter((event) => event.position <= position);
-      for (const event of chunk) await chain.next(event);
-      await projectChunk(scratch, recording, chunk);
-      replayed += chunk.length;
-      if (read.through <= after) break;
-      after = read.through;
-    }
+    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, (event) => chain.next(event));
     await chain.end(position);
     const replayMillis = now() - started;
 
     const compared = await compareDocuments(live, scratch, projectors, tenantId, position, maxDifferences);
-    for (const difference of compared.differences) {
-      const positions = [...(writers.get(keyOf(difference.collection, difference.id)) ?? [])];
-      const storedPosition = difference.stored?._position;
-      if (typeof storedPosition === 'number' && !positions.includes(storedPosition)) positions.push(storedPosition);
-      difference.events = (await events.readPositions(positions.sort((a, b) => a - b))).map(refOf);
+    if (compared.differences.length > 0) {
+      // The events behind each difference: a second replay that records which events wrote those documents (only
+      // when there are differences, so a clean audit does not pay for it).
+      const writers = await writersOf(events, tenantId, position, projectors, new Set(compared.differences.map((d) => keyOf(d.collection, d.id))));
+      for (const difference of compared.differences) {
+        const positions = [...(writers.get(keyOf(difference.collection, difference.id)) ?? [])];
+        const storedPosition = difference.stored?._position;
+        if (typeof storedPosition === 'number' && !positions.includes(storedPosition)) positions.push(storedPosition);
+        difference.events = (await events.readPositions(positions.sort((a, b) => a - b))).map(refOf);
+      }
     }
     const millis = now() - started;
     const breaks = chain.breaks;
@@ -148,14 +141,49 @@ export function refOf(event: RecordedEvent): EventRef {
   return { position: event.position, id: event.id, type: event.type, stream: event.streamName, businessDate: String(event.metadata.businessDate ?? '') };
 }
 
-/** The projector, recording for each document it writes the positions of the events that wrote it. */
-function recordingWriters(projector: Projector, writers: Map<string, number[]>): Projector {
+/** Replays the tenant's log up to `position` through the projectors into the store; `each` sees every event first. */
+async function replayTenant(
+  events: EventStore,
+  tenantId: string,
+  position: number,
+  store: ReadStore,
+  projectors: readonly Projector[],
+  each?: (event: RecordedEvent) => Promise<void>,
+): Promise<number> {
+  let replayed = 0;
+  for (let after = 0; after < position; ) {
+    const read = await events.readTenant(tenantId, { after, maxCount: CHUNK });
+    const chunk = read.events.filter((event) => event.position <= position);
+    if (each) for (const event of chunk) await each(event);
+    await projectChunk(store, projectors, chunk);
+    replayed += chunk.length;
+    if (read.through <= after) break;
+    after = read.through;
+  }
+  return replayed;
+}
+
+/** For each of the wanted documents (keyOf), the positions of the last events whose projection wrote it. */
+async function writersOf(events: EventStore, tenantId: string, position: number, projectors: readonly Projector[], wanted: Set<string>): Promise<Map<string, number[]>> {
+  const writers = new Map<string, number[]>();
+  const scratch = await scratchReadStore(projectors);
+  try {
+    await replayTenant(events, tenantId, position, scratch, projectors.map((projector) => recordingWriters(projector, wanted, writers)));
+  } finally {
+    await scratch.close();
+  }
+  return writers;
+}
+
+/** The projector, recording for each wanted document it writes the positions of the events that wrote it. */
+function recordingWriters(projector: Projector, wanted: Set<string>, writers: Map<string, number[]>): Projector {
   return {
     ...projector,
     async project(event, view) {
       const writes = await projector.project(event, view);
       for (const write of writes) {
         const key = keyOf(write.collection, write.id);
+        if (!wanted.has(key)) continue;
         const positions = writers.get(key) ?? [];
         if (positions[positions.length - 1] !== event.position) positions.push(event.position);
         if (positions.length > MAX_EVENTS_PER_DOCUMENT) positions.shift();
