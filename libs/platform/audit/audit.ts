@@ -1,6 +1,7 @@
 import { ChainLink, EventStore, RecordedEvent } from '../event-store/event-store.port';
-import { chainHash, GENESIS_HASH } from '../event-store/hash-chain';
+import { chainHash, chainHashOfText, GENESIS_HASH } from '../event-store/hash-chain';
 import { Projector } from '../projection-runner/projector';
+import { MemoryReadStore, compareText } from '../read-store/memory/memory-read-store';
 import { Doc, ReadStore, StoredDoc } from '../read-store/read-store.port';
 import { projectChunk, scratchReadStore } from '../time-travel/replay';
 
@@ -77,6 +78,12 @@ export interface AuditOptions {
   now?: () => number;
 }
 
+/** An event's data and metadata as the store keeps them: JSON text. */
+interface StoredText {
+  data: string;
+  metadata: string;
+}
+
 const CHUNK = 50_000;
 const MAX_EVENTS_PER_DOCUMENT = 20;
 
@@ -90,7 +97,7 @@ export async function auditTenant(options: AuditOptions): Promise<AuditReport> {
   const scratch = await scratchReadStore(projectors);
   try {
     const chain = new ChainCheck(events, tenantId, maxDifferences);
-    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, (event) => chain.next(event));
+    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, (event, stored) => chain.next(event, stored));
     await chain.end(position);
     const replayMillis = now() - started;
 
@@ -141,20 +148,29 @@ export function refOf(event: RecordedEvent): EventRef {
   return { position: event.position, id: event.id, type: event.type, stream: event.streamName, businessDate: String(event.metadata.businessDate ?? '') };
 }
 
-/** Replays the tenant's log up to `position` through the projectors into the store; `each` sees every event first. */
+/**
+ * Replays the tenant's log up to `position` through the projectors into the store; `each` sees every event first,
+ * with its data and metadata as the store keeps them when the adapter gives them (SQLite).
+ */
 async function replayTenant(
   events: EventStore,
   tenantId: string,
   position: number,
   store: ReadStore,
   projectors: readonly Projector[],
-  each?: (event: RecordedEvent) => Promise<void>,
+  each?: (event: RecordedEvent, stored: StoredText | undefined) => Promise<void>,
 ): Promise<number> {
   let replayed = 0;
   for (let after = 0; after < position; ) {
     const read = await events.readTenant(tenantId, { after, maxCount: CHUNK });
     const chunk = read.events.filter((event) => event.position <= position);
-    if (each) for (const event of chunk) await each(event);
+    if (each) {
+      for (let i = 0; i < chunk.length; i++) {
+        const data = read.storedData?.[i];
+        const metadata = read.storedMetadata?.[i];
+        await each(chunk[i], data !== undefined && metadata !== undefined ? { data, metadata } : undefined);
+      }
+    }
     await projectChunk(store, projectors, chunk);
     replayed += chunk.length;
     if (read.through <= after) break;
@@ -210,9 +226,12 @@ class ChainCheck {
     private readonly max: number,
   ) {}
 
-  async next(event: RecordedEvent): Promise<void> {
+  /** The next event of the tenant; from its stored text when given (the text the store hashed: no stringify again). */
+  async next(event: RecordedEvent, stored?: StoredText): Promise<void> {
     this.links += 1;
-    this.head = chainHash(this.head, this.links, event);
+    this.head = stored
+      ? chainHashOfText(this.head, this.links, event.id, event.type, event.streamName, stored.data, stored.metadata, event.recordedAt)
+      : chainHash(this.head, this.links, event);
     const kept = await this.keptLink();
     if (!kept || kept.hash !== this.head || kept.position !== event.position) {
       this.report({ seq: this.links, position: event.position, kept: kept?.hash ?? null, recomputed: this.head, event: refOf(event) });
@@ -243,7 +262,7 @@ class ChainCheck {
 }
 
 /** Every document of the tenant in the projectors' collections, stored against recomputed, each once. */
-async function compareDocuments(live: ReadStore, scratch: ReadStore, projectors: readonly Projector[], tenantId: string, position: number, max: number) {
+async function compareDocuments(live: ReadStore, scratch: MemoryReadStore, projectors: readonly Projector[], tenantId: string, position: number, max: number) {
   const differences: DocumentDifference[] = [];
   let documents = 0;
   let skipped = 0;
@@ -273,10 +292,10 @@ async function compareDocuments(live: ReadStore, scratch: ReadStore, projectors:
         }
       }
     }
-    // Recomputed documents the store does not have.
-    for await (const page of pages(scratch, collection, tenantId)) {
-      for (const recomputed of page) {
-        if (storedIds.has(recomputed.id)) continue;
+    // Recomputed documents the store does not have (their ids first: most are stored, and need not be read again).
+    const missing = scratch.idsOf(collection, tenantId).filter((id) => !storedIds.has(id)).sort(compareText);
+    for (let i = 0; i < missing.length; i += 1000) {
+      for (const recomputed of await scratch.getMany(collection, tenantId, missing.slice(i, i + 1000))) {
         documents += 1;
         report({ collection, id: recomputed.id, kind: 'missing', fields: fieldsOf(recomputed), stored: null, recomputed });
       }

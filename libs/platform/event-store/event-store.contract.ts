@@ -484,6 +484,7 @@ export function eventStoreContract(
         expect(all.events.every((e) => e.metadata.tenantId === tenant)).toBe(true);
         // An adapter that gives the stored data text gives exactly the data's JSON, event for event.
         if (all.storedData !== undefined) expect(all.storedData).toEqual(all.events.map((e) => JSON.stringify(e.data)));
+        if (all.storedMetadata !== undefined) expect(all.storedMetadata).toEqual(all.events.map((e) => JSON.stringify(e.metadata)));
         // Read to the head: nothing of the tenant is left beyond `through`.
         expect(all.through).toBe(all.head);
         expect(all.head).toBeGreaterThanOrEqual(mine[mine.length - 1].position);

@@ -94,6 +94,8 @@ export interface TenantEventsRead {
    * index for index with `events`, so a reader that only writes the data out again (the event feed) need not parse it.
    */
   storedData?: string[];
+  /** Where the adapter has it (SQLite): each event's metadata as stored, JSON text, as `storedData` (the audit hashes both). */
+  storedMetadata?: string[];
 }
 
 /**

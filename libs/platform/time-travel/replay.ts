@@ -9,7 +9,7 @@ import { MemoryReadStore } from '../read-store/memory/memory-read-store';
  * the projectors' collections declared: where a replay of part of the log is projected and then queried, never
  * the application's store.
  */
-export async function scratchReadStore(projectors: readonly Projector[]): Promise<ReadStore> {
+export async function scratchReadStore(projectors: readonly Projector[]): Promise<MemoryReadStore> {
   const store = new MemoryReadStore();
   await store.ensureCollections(projectors.flatMap((projector) => projector.collections));
   return store;

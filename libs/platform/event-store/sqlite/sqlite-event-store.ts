@@ -282,12 +282,12 @@ export class SqliteEventStore implements EventStore {
     }
     // The head first: positions are assigned in commit order, so nothing at or below it can still appear.
     const head = this.statements.headPosition.get() as number;
-    if (head <= after || maxCount === 0) return { events: [], through: after, head, storedData: [] };
+    if (head <= after || maxCount === 0) return { events: [], through: after, head, storedData: [], storedMetadata: [] };
     if (types === undefined) {
       const rows = this.statements.readTenant.all(tenantId, after, head, maxCount);
       return tenantRead(rows, rows.length === maxCount ? rows[rows.length - 1][0] : head, head);
     }
-    if (types.length === 0) return { events: [], through: head, head, storedData: [] };
+    if (types.length === 0) return { events: [], through: head, head, storedData: [], storedMetadata: [] };
     const typeList = JSON.stringify([...types]);
     // In steps: first the tenant's next maxCount events (a whole page when all are of the types, the usual case), then
     // 4 times as many each step until the page is full, the head is reached or tenantScanLimit events were examined.
@@ -639,7 +639,7 @@ function prepareStatements(db: Database.Database) {
 }
 
 function tenantRead(rows: EventRow[], through: number, head: number): TenantEventsRead {
-  return { events: rows.map(toRecordedEvent), through, head, storedData: rows.map((row) => row[5]) };
+  return { events: rows.map(toRecordedEvent), through, head, storedData: rows.map((row) => row[5]), storedMetadata: rows.map((row) => row[6]) };
 }
 
 function revisionMatches(expected: ExpectedRevision, actual: number): boolean {

@@ -92,6 +92,14 @@ export class MemoryReadStore implements ReadStore {
     return found;
   }
 
+  /** The ids of the tenant's documents in the collection (not the deleted ones), in no order: without reading a document. */
+  idsOf(collection: string, tenantId: string): string[] {
+    assertTenantId(tenantId);
+    const ids: string[] = [];
+    for (const [id, entry] of this.tenantOf(collection, tenantId)?.docs ?? []) if (entry.text !== null) ids.push(id);
+    return ids;
+  }
+
   /**
    * The documents in scan order after the cursor, up to limit + 1 (the extra one tells whether a next page
    * follows). A query without conditions walks a kept order of the tenant's ids (built once, then each page is a
