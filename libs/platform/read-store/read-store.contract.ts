@@ -300,6 +300,20 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         expect(ids((await store.find(ITEMS, A, { filter: { name: { gt: '\uFF5E' } } })).items)).toEqual(['u1']);
       });
 
+      it('gives find\'s pages as the documents\' JSON text where the adapter has findText', async () => {
+        await seed();
+        await store.apply([patch('d2', { name: 'alpha2', extra: { nested: [1, 'two'] } }, 7)]);
+        if (!store.findText) return; // optional: an adapter that does not keep text (MongoDB) has none
+        const options: FindOptions = { filter: { amount: { gte: 9 } }, sortBy: 'amount', direction: 'desc', limit: 2 };
+        for (let cursor: string | undefined, pages = 0; pages === 0 || cursor; pages++) {
+          const page = await store.find(ITEMS, A, { ...options, cursor });
+          const text = await store.findText(ITEMS, A, { ...options, cursor });
+          expect(text.nextCursor).toEqual(page.nextCursor);
+          expect(text.items.map(({ id, position, json }) => ({ ...JSON.parse(json), id, _position: position }))).toEqual(page.items);
+          cursor = page.nextCursor;
+        }
+      });
+
       it('sorts by a field the filter pins, ties by id', async () => {
         await seed();
         const page = await store.find(ITEMS, A, { filter: { status: 'open' }, sortBy: 'status', direction: 'desc' });

@@ -41,6 +41,13 @@ export interface Page<T extends Doc = Doc> {
   nextCursor?: string;
 }
 
+/** A stored document as the adapter keeps it: its JSON text (without `id` and `_position`), not parsed. */
+export interface StoredText {
+  id: string;
+  position: number;
+  json: string;
+}
+
 /** One change for `apply`: replace/insert the whole document, merge fields into it, or delete it. */
 export type DocWrite =
   | { op: 'upsert'; collection: string; tenantId: string; id: string; doc: Doc; position: number }
@@ -53,6 +60,11 @@ export interface ReadStore {
   get<T extends Doc = Doc>(collection: string, tenantId: string, id: string): Promise<StoredDoc<T> | null>;
   getMany<T extends Doc = Doc>(collection: string, tenantId: string, ids: string[]): Promise<StoredDoc<T>[]>;
   find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>>;
+  /**
+   * Where the adapter keeps documents as JSON text (SQLite, memory): `find`'s page with each document as that text,
+   * not parsed, for a reader that compares documents (the audit: equal text is an equal document).
+   */
+  findText?(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }>;
   /**
    * Applies the writes in order. Each write is guarded by position: a write whose position is at or below the
    * document's current `_position` is ignored (redelivery changes nothing). A patch of a missing document is

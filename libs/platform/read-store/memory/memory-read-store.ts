@@ -9,7 +9,7 @@
  * (`indexValue`, what SQLite's columns hold); `find` scans the tenant's documents of the collection and sorts the
  * matches: no index structures to keep, fine for the sizes a replay queries (one tenant's documents).
  */
-import type { CollectionSpec, Doc, DocWrite, FindOptions, Page, ReadStore, StoredDoc } from '../read-store.port';
+import type { CollectionSpec, Doc, DocWrite, FindOptions, Page, ReadStore, StoredDoc, StoredText } from '../read-store.port';
 import {
   assertCheckpointName,
   assertDocId,
@@ -100,17 +100,39 @@ export class MemoryReadStore implements ReadStore {
     return ids;
   }
 
-  /**
-   * The documents in scan order after the cursor, up to limit + 1 (the extra one tells whether a next page
-   * follows). A query without conditions walks a kept order of the tenant's ids (built once, then each page is a
-   * binary search and a walk: paging through a whole collection stays linear); a query with conditions scans the
-   * tenant's documents and sorts the matches.
-   */
   async find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>> {
+    const { found, nextCursor } = this.findPage(collection, tenantId, options);
+    return { items: found.map(([id, entry]) => storedDoc<T>(id, entry)), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async findText(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }> {
+    const { found, nextCursor } = this.findPage(collection, tenantId, options);
+    return { items: found.map(([id, entry]) => ({ id, position: entry.position, json: entry.text as string })), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  /** The JSON text of each of these documents that exists, by id (for the audit's comparison: not parsed). */
+  textsOf(collection: string, tenantId: string, ids: string[]): Map<string, StoredText> {
+    assertTenantId(tenantId);
+    const docs = this.tenantOf(collection, tenantId)?.docs;
+    const texts = new Map<string, StoredText>();
+    for (const id of ids) {
+      const entry = docs?.get(id);
+      if (entry && entry.text !== null) texts.set(id, { id, position: entry.position, json: entry.text });
+    }
+    return texts;
+  }
+
+  /**
+   * A page of `find`: the documents in scan order after the cursor (up to limit + 1 are looked for: the extra one
+   * tells whether a next page follows). A query without conditions walks a kept order of the tenant's ids (built
+   * once, then each page is a binary search and a walk: paging through a whole collection stays linear); a query
+   * with conditions scans the tenant's documents and sorts the matches.
+   */
+  private findPage(collection: string, tenantId: string, options: FindOptions | undefined): { found: Array<[string, Entry]>; nextCursor?: string } {
     assertTenantId(tenantId);
     const query = resolveFind(collection, options, this.registry);
     const tenant = this.tenantOf(collection, tenantId);
-    if (!tenant) return { items: [] };
+    if (!tenant) return { found: [] };
     const paths = this.collections.get(collection)?.paths ?? [];
     // Where each condition's and the sort's value is read: the id, or the index value at that path's place.
     const placeOf = (field: string) => (field === 'id' ? -1 : paths.indexOf(field));
@@ -137,12 +159,10 @@ export class MemoryReadStore implements ReadStore {
       found = found.sort((x, y) => sign * compareKeys(sortValueOf(x), x, sortValueOf(y), y)).slice(0, wanted);
     }
     const items = found.slice(0, query.limit);
-    const page: Page<T> = { items: items.map((id) => storedDoc<T>(id, tenant.docs.get(id)!)) };
-    if (found.length > query.limit) {
-      const last = items[items.length - 1];
-      page.nextCursor = encodeCursor(query.sortBy, query.direction, { value: sortValueOf(last), id: last });
-    }
-    return page;
+    const page = { found: items.map((id): [string, Entry] => [id, tenant.docs.get(id)!]) };
+    if (found.length <= query.limit) return page;
+    const last = items[items.length - 1];
+    return { ...page, nextCursor: encodeCursor(query.sortBy, query.direction, { value: sortValueOf(last), id: last }) };
   }
 
   /** All the writes or none: should one fail (an unknown collection, a document JSON cannot hold), those before it are undone. */

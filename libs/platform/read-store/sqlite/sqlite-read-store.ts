@@ -24,6 +24,7 @@ import type {
   ReadStore,
   Scalar,
   StoredDoc,
+  StoredText,
 } from '../read-store.port';
 import { WalCheckpointer, WalCheckpointerStats } from './wal-checkpointer';
 import {
@@ -256,17 +257,23 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>> {
+    const { rows, nextCursor } = this.findPage(collection, tenantId, options);
+    return { items: rows.map((row) => toStoredDoc<T>(row)), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async findText(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }> {
+    const { rows, nextCursor } = this.findPage(collection, tenantId, options);
+    return { items: rows.map((row) => ({ id: row.id, position: row.position, json: row.doc })), ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  private findPage(collection: string, tenantId: string, options: FindOptions | undefined): { rows: SortedRow[]; nextCursor?: string } {
     assertTenantId(tenantId);
     const query = resolveFind(collection, options, this.registry);
     const rows = this.findRows(collection, tenantId, query);
-    const hasMore = rows.length > query.limit;
-    const pageRows = hasMore ? rows.slice(0, query.limit) : rows;
-    const page: Page<T> = { items: pageRows.map((row) => toStoredDoc<T>(row)) };
-    if (hasMore) {
-      const last = pageRows[pageRows.length - 1];
-      page.nextCursor = encodeCursor(query.sortBy, query.direction, { value: last.sort_value, id: last.id });
-    }
-    return page;
+    if (rows.length <= query.limit) return { rows };
+    const pageRows = rows.slice(0, query.limit);
+    const last = pageRows[pageRows.length - 1];
+    return { rows: pageRows, nextCursor: encodeCursor(query.sortBy, query.direction, { value: last.sort_value, id: last.id }) };
   }
 
   /**
