@@ -28,7 +28,7 @@ describe('audit: stored documents against recomputed ones', () => {
       { id: 'n3', fields: { a: 3 } },
     ];
     const results = await events.appendToStreams(
-      notesOf.map((data, i) => ({ stream: `note-${i}`, expectedRevision: 'no_stream', events: [{ id: `e${i}`, type: 'Noted', data, metadata: { tenantId: T } }] })),
+      notesOf.map((data, i) => ({ stream: `note-${i}`, expectedRevision: 'no_stream', events: [{ id: `e${i}`, type: 'Noted', data, metadata: { tenantId: T, commandId: `c${i}`, correlationId: `c${i}`, causationId: `c${i}`, actor: 'test', businessDate: '2024-01-01' } }] })),
     );
     const positions = results.map((result) => result.position);
     const store = new MemoryReadStore();

@@ -1,9 +1,10 @@
 import { ChainLink, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { chainHash, chainHashOfText, GENESIS_HASH } from '../event-store/hash-chain';
+import { projectChunk } from '../projection-runner/project-batch';
 import { Projector } from '../projection-runner/projector';
-import { MemoryReadStore, compareText } from '../read-store/memory/memory-read-store';
+import { compareText, MemoryReadStore } from '../read-store/memory/memory-read-store';
 import { Doc, ReadStore, StoredDoc } from '../read-store/read-store.port';
-import { projectChunk, scratchReadStore } from '../time-travel/replay';
+import { scratchReadStore } from '../time-travel/replay';
 
 /**
  * The recompute-everything audit (issue 21, Must have 5; decision 0020): one tenant's log replayed through every

@@ -1,6 +1,6 @@
 import { EventStore } from '../event-store/event-store.port';
-import { DocWrite, ReadStore } from '../read-store/read-store.port';
-import { projectEvents } from './project-batch';
+import { ReadStore } from '../read-store/read-store.port';
+import { projectChunk } from './project-batch';
 import { Projector } from './projector';
 
 export interface RebuildReport {
@@ -38,9 +38,7 @@ export async function rebuildProjections(
   for (;;) {
     const chunk = await events.readAll({ after: position, maxCount: chunkSize });
     if (chunk.length === 0) break;
-    const writes: DocWrite[] = [];
-    for (const projector of projectors) writes.push(...(await projectEvents(projector, chunk, store)));
-    await store.apply(writes);
+    await projectChunk(store, projectors, chunk);
     position = chunk[chunk.length - 1].position;
     count += chunk.length;
     onProgress({ position, head: Math.max(head, position), events: count, millis: now() - started });

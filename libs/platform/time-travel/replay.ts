@@ -1,7 +1,4 @@
-import { RecordedEvent } from '../event-store/event-store.port';
-import { projectEvents } from '../projection-runner/project-batch';
 import { Projector } from '../projection-runner/projector';
-import { DocWrite, ReadStore } from '../read-store/read-store.port';
 import { MemoryReadStore } from '../read-store/memory/memory-read-store';
 
 /**
@@ -15,14 +12,3 @@ export async function scratchReadStore(projectors: readonly Projector[]): Promis
   return store;
 }
 
-/**
- * Projects one chunk of events (in log order, after every chunk already projected) through every projector into
- * the store, exactly as `rebuildProjections` does: the same projection code the live projectors run, so a
- * document replayed from the log is the document the live read model held after the same events.
- */
-export async function projectChunk(store: ReadStore, projectors: readonly Projector[], chunk: RecordedEvent[]): Promise<void> {
-  if (chunk.length === 0) return;
-  const writes: DocWrite[] = [];
-  for (const projector of projectors) writes.push(...(await projectEvents(projector, chunk, store)));
-  await store.apply(writes);
-}

@@ -1,11 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { projectChunk } from '../projection-runner/project-batch';
 import { Projector } from '../projection-runner/projector';
 import { ReadStore } from '../read-store/read-store.port';
 import { InvalidInputError } from '../../shared-kernel/errors';
 import { compareDates, parseCalendarDate } from '../../shared-kernel/calendar-date';
-import { projectChunk, scratchReadStore } from './replay';
+import { scratchReadStore } from './replay';
 
 /**
  * Time travel (issue 21, Must have 3; decision 0020): a read of the past is the same query run against the read
