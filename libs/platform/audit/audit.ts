@@ -1,5 +1,5 @@
-import { ChainLink, EventStore, RecordedEvent } from '../event-store/event-store.port';
-import { chainHash, chainHashOfText, GENESIS_HASH } from '../event-store/hash-chain';
+import { ChainBreak, ChainLink, ChainVerification, EventRef, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { chainHash, chainHashOfText, ChainVerifier } from '../event-store/hash-chain';
 import { projectChunk } from '../projection-runner/project-batch';
 import { Projector } from '../projection-runner/projector';
 import { compareText, MemoryReadStore } from '../read-store/memory/memory-read-store';
@@ -13,14 +13,7 @@ import { scratchReadStore } from '../time-travel/replay';
  * events whose projection wrote the document (and the one the stored document says it reflects).
  */
 
-/** An event as a report shows it. */
-export interface EventRef {
-  position: number;
-  id: string;
-  type: string;
-  stream: string;
-  businessDate: string;
-}
+export type { ChainBreak, EventRef } from '../event-store/event-store.port';
 
 export interface DocumentDifference {
   collection: string;
@@ -33,15 +26,6 @@ export interface DocumentDifference {
   recomputed: Doc | null;
   /** The events whose projection wrote the recomputed document (the last MAX_EVENTS_PER_DOCUMENT), and the stored one's. */
   events: EventRef[];
-}
-
-/** A link of the kept chain that is not what the events give (an event changed, removed, inserted or reordered). */
-export interface ChainBreak {
-  seq: number;
-  position: number | null;
-  kept: string | null;
-  recomputed: string | null;
-  event: EventRef | null;
 }
 
 export interface AuditReport {
@@ -97,9 +81,13 @@ export async function auditTenant(options: AuditOptions): Promise<AuditReport> {
 
   const scratch = await scratchReadStore(projectors);
   try {
-    const chain = new ChainCheck(events, tenantId, maxDifferences);
-    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, (event, stored) => chain.next(event, stored));
-    await chain.end(position);
+    // The chain: checked by the store on a thread of its own while this one replays (SQLite), else here, event by
+    // event as the replay reads them.
+    const apart = events.verifyChain?.(tenantId, { through: position, maxBreaks: maxDifferences });
+    apart?.catch(() => undefined); // awaited below; a failure must not go unhandled while the replay runs
+    const here = apart ? null : new ChainCheck(events, tenantId, maxDifferences);
+    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, here ? (event, stored) => here.next(event, stored) : undefined);
+    const chain = apart ? await apart : await here!.end(position);
     const replayMillis = now() - started;
 
     const compared = await compareDocuments(live, scratch, projectors, tenantId, position, maxDifferences);
@@ -211,12 +199,9 @@ function recordingWriters(projector: Projector, wanted: Set<string>, writers: Ma
   };
 }
 
-/** Recomputes the chain event by event and compares it with the kept links, read a page at a time. */
+/** Recomputes the chain event by event as the replay reads the events, against the kept links read a page at a time. */
 class ChainCheck {
-  links = 0;
-  head = GENESIS_HASH;
-  breaks: ChainBreak[] = [];
-  truncated = false;
+  private readonly verifier: ChainVerifier;
   private kept: ChainLink[] = [];
   private keptIndex = 0;
   private keptDone = false;
@@ -224,31 +209,23 @@ class ChainCheck {
   constructor(
     private readonly events: EventStore,
     private readonly tenantId: string,
-    private readonly max: number,
-  ) {}
+    maxBreaks: number,
+  ) {
+    this.verifier = new ChainVerifier(maxBreaks);
+  }
 
   /** The next event of the tenant; from its stored text when given (the text the store hashed: no stringify again). */
   async next(event: RecordedEvent, stored?: StoredText): Promise<void> {
-    this.links += 1;
-    this.head = stored
-      ? chainHashOfText(this.head, this.links, event.id, event.type, event.streamName, stored.data, stored.metadata, event.recordedAt)
-      : chainHash(this.head, this.links, event);
-    const kept = await this.keptLink();
-    if (!kept || kept.hash !== this.head || kept.position !== event.position) {
-      this.report({ seq: this.links, position: event.position, kept: kept?.hash ?? null, recomputed: this.head, event: refOf(event) });
-    }
+    const hash = stored
+      ? (previousHash: string, seq: number) => chainHashOfText(previousHash, seq, event.id, event.type, event.streamName, stored.data, stored.metadata, event.recordedAt)
+      : (previousHash: string, seq: number) => chainHash(previousHash, seq, event);
+    this.verifier.next(event.position, hash, await this.keptLink(), () => refOf(event));
   }
 
-  /** Kept links beyond the events (an event removed from the log): breaks. */
-  async end(position: number): Promise<void> {
-    for (let kept = await this.keptLink(); kept && kept.position <= position; kept = await this.keptLink()) {
-      this.report({ seq: kept.seq, position: kept.position, kept: kept.hash, recomputed: null, event: null });
-    }
-  }
-
-  private report(chainBreak: ChainBreak): void {
-    if (this.breaks.length < this.max) this.breaks.push(chainBreak);
-    else this.truncated = true;
+  /** After the last event: kept links beyond the events (an event removed from the log) are breaks. */
+  async end(position: number): Promise<ChainVerification> {
+    for (let kept = await this.keptLink(); kept && kept.position <= position; kept = await this.keptLink()) this.verifier.extra(kept);
+    return this.verifier.result();
   }
 
   private async keptLink(): Promise<ChainLink | undefined> {

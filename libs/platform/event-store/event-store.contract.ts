@@ -578,6 +578,19 @@ export function eventStoreContract(
         expect(links[1]).toEqual({ position: second.position, seq: 2, hash: chainHash(links[0].hash, 2, second) });
       });
 
+      it('verifies the kept chain against the events where the adapter has verifyChain: no break on an untouched log', async () => {
+        const tenant = `tenant-${randomUUID()}`;
+        const mine = await tenantEvents(tenant, 5);
+        if (!store.verifyChain) return; // optional: a caller without it verifies with readTenant and readChain
+        const links = await store.readChain(tenant);
+        expect(await store.verifyChain(tenant, { through: mine[4].position, maxBreaks: 10 })).toEqual({ links: 5, head: links[4].hash, breaks: [], truncated: false });
+        // Through an earlier position: only the events up to it; an unknown tenant has no events and no break.
+        expect(await store.verifyChain(tenant, { through: mine[2].position, maxBreaks: 10 })).toEqual({ links: 3, head: links[2].hash, breaks: [], truncated: false });
+        expect(await store.verifyChain(`tenant-${randomUUID()}`, { through: mine[4].position, maxBreaks: 10 })).toEqual({ links: 0, head: GENESIS_HASH, breaks: [], truncated: false });
+        await expect(store.verifyChain('', { through: 1, maxBreaks: 1 })).rejects.toThrow(RangeError);
+        await expect(store.verifyChain(tenant, { through: -1, maxBreaks: 1 })).rejects.toThrow(RangeError);
+      });
+
       it('refuses bad arguments with a RangeError', async () => {
         await expect(store.readChain('')).rejects.toThrow(RangeError);
         await expect(store.readChain('tenant-contract', { afterSeq: -1 })).rejects.toThrow(RangeError);

@@ -108,6 +108,34 @@ export interface ChainLink {
   hash: string;
 }
 
+/** An event as a report names it. */
+export interface EventRef {
+  position: number;
+  id: string;
+  type: string;
+  stream: string;
+  businessDate: string;
+}
+
+/** A link of the kept chain that is not what the events give (an event changed, removed, inserted or reordered). */
+export interface ChainBreak {
+  seq: number;
+  position: number | null;
+  kept: string | null;
+  recomputed: string | null;
+  event: EventRef | null;
+}
+
+/** A tenant's kept chain checked against its events (`verifyChain`). */
+export interface ChainVerification {
+  /** The tenant's events the chain was recomputed over, and the last recomputed hash. */
+  links: number;
+  head: string;
+  /** The first `maxBreaks` breaks; `truncated` when there were more. */
+  breaks: ChainBreak[];
+  truncated: boolean;
+}
+
 export interface ReadChainOptions {
   /** Links strictly after this seq. Default 0 (from the tenant's first event). */
   afterSeq?: number;
@@ -192,6 +220,13 @@ export interface EventStore {
    * computes it from the tenant's events when asked (decision 0020).
    */
   readChain(tenantId: string, options?: ReadChainOptions): Promise<ChainLink[]>;
+  /**
+   * Where the adapter can do it apart (SQLite: on a thread of its own, over a connection of its own): the tenant's
+   * kept chain checked against the chain its events give, through log position `through`, so that a caller busy with
+   * the same events meanwhile (the audit's replay) is not slowed by it. Without it, a caller computes the same with
+   * `readTenant`, `readChain` and ChainVerifier (./hash-chain.ts).
+   */
+  verifyChain?(tenantId: string, options: { through: number; maxBreaks: number }): Promise<ChainVerification>;
   subscribeToAll(options?: SubscribeOptions): AllSubscription;
   /** Position of the last event in the log (0 when empty). */
   headPosition(): Promise<number>;

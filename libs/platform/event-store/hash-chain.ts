@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChainLink, EventStore, ReadChainOptions } from './event-store.port';
+import type { ChainBreak, ChainLink, ChainVerification, EventRef, EventStore, ReadChainOptions } from './event-store.port';
 import { assertValidCount } from './validation';
 
 /**
@@ -74,4 +74,41 @@ export async function computeChain(events: EventStore, tenantId: string, options
     after = read.through;
   }
   return links;
+}
+
+/**
+ * Checks a tenant's kept chain against the chain its events give, event by event in log order: each event's
+ * recomputed link against the kept link at the same place, then the kept links left beyond the events. The caller
+ * reads both (a store its own way) and hashes each event (`chainHash`, or `chainHashOfText` from the stored text).
+ */
+export class ChainVerifier {
+  private links = 0;
+  private head = GENESIS_HASH;
+  private readonly breaks: ChainBreak[] = [];
+  private truncated = false;
+
+  constructor(private readonly maxBreaks: number) {}
+
+  /** The tenant's next event: `hash` gives its link from the previous hash and its seq; `kept` is the kept link at its place. */
+  next(position: number, hash: (previousHash: string, seq: number) => string, kept: ChainLink | undefined, ref: () => EventRef): void {
+    this.links += 1;
+    this.head = hash(this.head, this.links);
+    if (!kept || kept.hash !== this.head || kept.position !== position) {
+      this.report({ seq: this.links, position, kept: kept?.hash ?? null, recomputed: this.head, event: ref() });
+    }
+  }
+
+  /** A kept link beyond the events (an event removed from the log). */
+  extra(kept: ChainLink): void {
+    this.report({ seq: kept.seq, position: kept.position, kept: kept.hash, recomputed: null, event: null });
+  }
+
+  result(): ChainVerification {
+    return { links: this.links, head: this.head, breaks: [...this.breaks], truncated: this.truncated };
+  }
+
+  private report(chainBreak: ChainBreak): void {
+    if (this.breaks.length < this.maxBreaks) this.breaks.push(chainBreak);
+    else this.truncated = true;
+  }
 }

@@ -429,6 +429,43 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('verifyChain (decision 0028): on the chain thread, a connection of its own', () => {
+    it('reports an event changed in the file at its seq (and every later link), and a removed event', async () => {
+      const store = open();
+      await store.appendToStream('s', [newEvent(), newEvent(), newEvent(), newEvent()], 'no_stream');
+      const kept = await store.readChain('t1');
+      const head = await store.headPosition();
+      expect(await store.verifyChain('t1', { through: head, maxBreaks: 10 })).toMatchObject({ links: 4, head: kept[3].hash, breaks: [] });
+      const raw = new Database(join(dir, 'events.sqlite'));
+      raw.prepare("UPDATE events SET data = '{\"value\":2}' WHERE position = ?").run(kept[1].position);
+      raw.close();
+      const changed = await store.verifyChain('t1', { through: head, maxBreaks: 10 });
+      expect(changed.breaks.map((b) => [b.seq, b.position, b.kept, b.event?.position])).toEqual([
+        [2, kept[1].position, kept[1].hash, kept[1].position],
+        [3, kept[2].position, kept[2].hash, kept[2].position],
+        [4, kept[3].position, kept[3].hash, kept[3].position],
+      ]);
+      expect(changed.breaks[0].event).toMatchObject({ type: 'Happened', stream: 's' });
+      // At most maxBreaks, and truncated says there were more.
+      expect(await store.verifyChain('t1', { through: head, maxBreaks: 1 })).toMatchObject({ truncated: true, breaks: [{ seq: 2 }] });
+      // The last event removed: its kept link is left over, a break without an event.
+      const rawAgain = new Database(join(dir, 'events.sqlite'));
+      rawAgain.prepare('DELETE FROM events WHERE position = ?').run(kept[3].position);
+      rawAgain.close();
+      const removed = await store.verifyChain('t1', { through: head, maxBreaks: 10 });
+      expect(removed.links).toBe(3);
+      expect(removed.breaks[removed.breaks.length - 1]).toEqual({ seq: 4, position: kept[3].position, kept: kept[3].hash, recomputed: null, event: null });
+    });
+
+    it('answers a store in memory on its own connection, the same way', async () => {
+      const store = new SqliteEventStore({ file: ':memory:' });
+      opened.push(store);
+      await store.appendToStream('s', [newEvent(), newEvent()], 'no_stream');
+      const kept = await store.readChain('t1');
+      expect(await store.verifyChain('t1', { through: await store.headPosition(), maxBreaks: 10 })).toEqual({ links: 2, head: kept[1].hash, breaks: [], truncated: false });
+    });
+  });
+
   describe('createEventStore', () => {
     it('opens <dataDir>/events.sqlite for kind sqlite', async () => {
       const store = createEventStore({ kind: 'sqlite', dataDir: join(dir, 'data') });

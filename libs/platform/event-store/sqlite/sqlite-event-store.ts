@@ -1,10 +1,13 @@
 /** Over 400 lines on purpose: the SQLite adapter of the EventStore port in one class, because its appends (group
  * commit), reads and subscriptions share one connection and the position counter it guards. */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
   AllSubscription,
   AppendResult,
   ChainLink,
+  ChainVerification,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -22,6 +25,9 @@ import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_
 import { PollingAllSubscription } from './polling-subscription';
 import { RecentEvents } from './recent-events';
 import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
+import { builtJavaScript } from '../../projection-runner/thread/entry-file';
+import { verifyChainOn } from './chain-verification';
+import { TENANT } from './tenant-column';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
 import { migrate, Migration } from '../../sqlite/migrations';
 
@@ -106,7 +112,6 @@ const MIGRATIONS: Migration[] = [
  * builds it when a file from before is first opened (once; about a second per million events). It holds the type,
  * so a read of some types checks each of the tenant's events in the index without reading its row.
  */
-const TENANT = "json_extract(metadata, '$.tenantId')";
 
 /**
  * The shared tail: the last 1,000 events, filled at most 1,000 at a time; a subscription further behind reads the
@@ -182,6 +187,7 @@ export class SqliteEventStore implements EventStore {
   private readonly maxBatchAppends: number;
   private readonly maxBatchEvents: number;
   private readonly tenantScanLimit: number;
+  private readonly file: string;
 
   private readonly statements: ReturnType<typeof prepareStatements>;
   /** The tail of the log the live subscriptions share (decision 0025). */
@@ -203,6 +209,7 @@ export class SqliteEventStore implements EventStore {
     this.maxBatchAppends = options.maxBatchAppends ?? 1_000;
     this.maxBatchEvents = options.maxBatchEvents ?? 20_000;
     this.tenantScanLimit = options.tenantScanLimit ?? 20_000;
+    this.file = options.file;
     assertValidCount('tenantScanLimit', this.tenantScanLimit, 1);
     this.db = openDatabase(options.file, options.busyTimeoutMs ?? 5_000, options.walAutocheckpointPages ?? 10_000);
     this.statements = prepareStatements(this.db);
@@ -328,6 +335,27 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) void subscription.close();
     else this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * On the chain thread (./chain-thread.main.ts: a connection of its own, one snapshot), so the caller's thread goes
+   * on meanwhile; a store in memory, which no other connection can open, checks on its own connection.
+   */
+  async verifyChain(tenantId: string, options: { through: number; maxBreaks: number }): Promise<ChainVerification> {
+    if (typeof tenantId !== 'string' || tenantId.length === 0) throw new RangeError('verifyChain: tenantId must be a non-empty string');
+    assertValidCount('through', options.through);
+    assertValidCount('maxBreaks', options.maxBreaks);
+    const { through, maxBreaks } = options;
+    if (this.file === ':memory:') return verifyChainOn(this.db, tenantId, through, maxBreaks);
+    return new Promise<ChainVerification>((resolve, reject) => {
+      const entry = builtJavaScript(path.join(__dirname, `chain-thread.main${path.extname(__filename)}`));
+      const worker = new Worker(entry, { workerData: { file: this.file, tenantId, through, maxBreaks }, name: 'chain' });
+      worker.once('message', (answer: { ok: true; result: ChainVerification } | { ok: false; message: string }) =>
+        answer.ok ? resolve(answer.result) : reject(new Error(`verifyChain: ${answer.message}`)),
+      );
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`verifyChain: the chain thread ended (exit code ${code}) without an answer`)));
+    });
   }
 
   async readChain(tenantId: string, options: ReadChainOptions = {}): Promise<ChainLink[]> {
