@@ -93,9 +93,16 @@ export class BatchView implements ProjectionView {
     return [...this.pending.values()].map(({ collection, tenantId, id, base, fields, position }): DocWrite => {
       if (base === null) return { op: 'delete', collection, tenantId, id, position };
       if (base === 'store') return { op: 'patch', collection, tenantId, id, fields, position };
-      return { op: 'upsert', collection, tenantId, id, doc: { ...base, ...fields }, position };
+      // The base is this view's own copy (record), so with nothing merged in it is the document as it is.
+      const doc = isEmpty(fields) ? base : { ...base, ...fields };
+      return { op: 'upsert', collection, tenantId, id, doc, position };
     });
   }
+}
+
+function isEmpty(fields: Doc): boolean {
+  for (const _ in fields) return false;
+  return true;
 }
 
 function keyOf(collection: string, tenantId: string, id: string): string {

@@ -110,16 +110,14 @@ export class MemoryReadStore implements ReadStore {
     return { items: found.map(([id, entry]) => ({ id, position: entry.position, json: entry.text as string })), ...(nextCursor ? { nextCursor } : {}) };
   }
 
-  /** The JSON text of each of these documents that exists, by id (for the audit's comparison: not parsed). */
-  textsOf(collection: string, tenantId: string, ids: string[]): Map<string, StoredText> {
+  /** The JSON text of each of these documents, index for index with `ids` (undefined: none), for the audit's comparison. */
+  textsOf(collection: string, tenantId: string, ids: string[]): Array<StoredText | undefined> {
     assertTenantId(tenantId);
     const docs = this.tenantOf(collection, tenantId)?.docs;
-    const texts = new Map<string, StoredText>();
-    for (const id of ids) {
+    return ids.map((id) => {
       const entry = docs?.get(id);
-      if (entry && entry.text !== null) texts.set(id, { id, position: entry.position, json: entry.text });
-    }
-    return texts;
+      return entry && entry.text !== null ? { id, position: entry.position, json: entry.text } : undefined;
+    });
   }
 
   /**
