@@ -64,7 +64,7 @@ export interface AuditOptions {
 }
 
 /** An event's data and metadata as the store keeps them: JSON text. */
-interface StoredText {
+interface StoredEventText {
   data: string;
   metadata: string;
 }
@@ -85,9 +85,9 @@ export async function auditTenant(options: AuditOptions): Promise<AuditReport> {
     // event as the replay reads them.
     const apart = events.verifyChain?.(tenantId, { through: position, maxBreaks: maxDifferences });
     apart?.catch(() => undefined); // awaited below; a failure must not go unhandled while the replay runs
-    const here = apart ? null : new ChainCheck(events, tenantId, maxDifferences);
-    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, here ? (event, stored) => here.next(event, stored) : undefined);
-    const chain = apart ? await apart : await here!.end(position);
+    const here = new ChainCheck(events, tenantId, maxDifferences);
+    const replayed = await replayTenant(events, tenantId, position, scratch, projectors, apart ? undefined : (event, stored) => here.next(event, stored));
+    const chain = apart ? await apart : await here.end(position);
     const replayMillis = now() - started;
 
     const compared = await compareDocuments(live, scratch, projectors, tenantId, position, maxDifferences);
@@ -147,7 +147,7 @@ async function replayTenant(
   position: number,
   store: ReadStore,
   projectors: readonly Projector[],
-  each?: (event: RecordedEvent, stored: StoredText | undefined) => Promise<void>,
+  each?: (event: RecordedEvent, stored: StoredEventText | undefined) => Promise<void>,
 ): Promise<number> {
   let replayed = 0;
   for (let after = 0; after < position; ) {
@@ -215,7 +215,7 @@ class ChainCheck {
   }
 
   /** The next event of the tenant; from its stored text when given (the text the store hashed: no stringify again). */
-  async next(event: RecordedEvent, stored?: StoredText): Promise<void> {
+  async next(event: RecordedEvent, stored?: StoredEventText): Promise<void> {
     const hash = stored
       ? (previousHash: string, seq: number) => chainHashOfText(previousHash, seq, event.id, event.type, event.streamName, stored.data, stored.metadata, event.recordedAt)
       : (previousHash: string, seq: number) => chainHash(previousHash, seq, event);

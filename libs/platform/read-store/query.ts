@@ -1,5 +1,5 @@
 /**
- * What both adapters share: name and input validation, the collection registry (which fields may be queried),
+ * What the adapters share: name and input validation, the collection registry (which fields may be queried),
  * filter parsing and the keyset cursor. Kept free of any database so the rules are the same everywhere.
  */
 import type { CollectionSpec, Doc, DocWrite, Filter, FindOptions, Scalar } from './read-store.port';

@@ -1,7 +1,7 @@
 /**
  * Over 400 lines on purpose: the one contract suite of the port (one file per port, run against every adapter).
  *
- * The one behaviour both read-store adapters must show. Each adapter's spec calls `readStoreContract`;
+ * The one behaviour every read-store adapter must show. Each adapter's spec calls `readStoreContract`;
  * every test gets a fresh, empty store from `makeStore` and closes it afterwards.
  */
 import type { CollectionSpec, Doc, DocWrite, FindOptions, ReadStore, StoredDoc } from './read-store.port';

@@ -1,6 +1,7 @@
 /**
  * The read-model store port: documents that projectors build and queries read.
- * Adapters: ./sqlite (embedded default) and ./mongodb (production). Both pass ./read-store.contract.ts.
+ * Adapters: ./sqlite (embedded default), ./mongodb (production) and ./memory (replays thrown away after: time travel,
+ * the audit). All pass ./read-store.contract.ts.
  *
  * Every document lives in a collection and belongs to one tenant: the tenant is part of the key,
  * so one tenant's query can never see another's documents. Process-wide documents use the tenant '_system'.
