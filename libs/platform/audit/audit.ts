@@ -264,11 +264,11 @@ async function compareDocuments(live: ReadStore, scratch: MemoryReadStore, proje
           return;
         }
         documents += 1;
-        if (twin && item.json === twin.json) return;
+        if (twin && item.json === twin.text) return;
         const stored = item.doc ?? docOf(item.id, item.position, item.json as string);
         if (!twin) report({ collection, id: item.id, kind: 'unexpected', fields: fieldsOf(stored), stored, recomputed: null });
         else {
-          const recomputed = docOf(twin.id, twin.position, twin.json);
+          const recomputed = docOf(item.id, twin.position, twin.text);
           const fields = differingFields(stored, recomputed);
           if (fields.length > 0) report({ collection, id: item.id, kind: 'changed', fields, stored, recomputed });
         }

@@ -277,7 +277,7 @@ export type Bindable = string | number | null;
  */
 export function indexValue(doc: Doc | undefined, path: string): Bindable {
   let value: unknown = doc;
-  for (const key of path.split('.')) {
+  for (const key of keysOf(path)) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
     value = (value as Doc)[key];
   }
@@ -288,6 +288,17 @@ export function indexValue(doc: Doc | undefined, path: string): Bindable {
   // What the document's JSON holds there (toJSON applied): a scalar as above, an object or array as JSON text.
   const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
   return json === null || typeof json !== 'object' ? indexValue({ json } as Doc, 'json') : JSON.stringify(json);
+}
+
+/** The keys of a dotted index path, split once per path (index paths are declared: few, and every write reads them). */
+const pathKeys = new Map<string, string[]>();
+function keysOf(path: string): string[] {
+  let keys = pathKeys.get(path);
+  if (!keys) {
+    keys = path.split('.');
+    pathKeys.set(path, keys);
+  }
+  return keys;
 }
 
 /** better-sqlite3 cannot bind booleans; json_extract returns them as 1/0, so bind them the same way. */

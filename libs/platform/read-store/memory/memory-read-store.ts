@@ -26,6 +26,12 @@ import {
   resolveFind,
 } from '../query';
 
+/** A document as the store keeps it, as `textsOf` hands it out. */
+export interface KeptText {
+  readonly position: number;
+  readonly text: string;
+}
+
 /** A document (text) or a tombstone (null: deleted, its position still guarding against older writes). */
 interface Entry {
   position: number;
@@ -42,6 +48,13 @@ interface TenantDocs {
    * new id changes it; an index path's place, which any write may change).
    */
   orders: Map<number, string[]>;
+}
+
+/** What a write replaced, to put back should a later write of the same `apply` fail. */
+interface Undo {
+  tenant: TenantDocs;
+  id: string;
+  previous: Entry | undefined;
 }
 
 interface Collection {
@@ -110,13 +123,16 @@ export class MemoryReadStore implements ReadStore {
     return { items: found.map(([id, entry]) => ({ id, position: entry.position, json: entry.text as string })), ...(nextCursor ? { nextCursor } : {}) };
   }
 
-  /** The JSON text of each of these documents, index for index with `ids` (undefined: none), for the audit's comparison. */
-  textsOf(collection: string, tenantId: string, ids: string[]): Array<StoredText | undefined> {
+  /**
+   * Each of these documents as kept (its position and JSON text), index for index with `ids` (undefined: none), for
+   * the audit's comparison: read-only, not copied.
+   */
+  textsOf(collection: string, tenantId: string, ids: string[]): Array<KeptText | undefined> {
     assertTenantId(tenantId);
     const docs = this.tenantOf(collection, tenantId)?.docs;
     return ids.map((id) => {
       const entry = docs?.get(id);
-      return entry && entry.text !== null ? { id, position: entry.position, json: entry.text } : undefined;
+      return entry && entry.text !== null ? (entry as KeptText) : undefined;
     });
   }
 
@@ -171,11 +187,15 @@ export class MemoryReadStore implements ReadStore {
       assertCheckpointName(checkpoint.name);
       assertPosition(checkpoint.position, `checkpoint '${checkpoint.name}'`);
     }
-    const undo: Array<() => void> = [];
+    const undo: Undo[] = [];
     try {
       for (const write of writes) this.applyOne(write, undo);
     } catch (error) {
-      for (const step of undo.reverse()) step();
+      for (const { tenant, id, previous } of undo.reverse()) {
+        tenant.orders.clear();
+        if (previous) tenant.docs.set(id, previous);
+        else tenant.docs.delete(id);
+      }
       throw error;
     }
     if (checkpoint) this.checkpoints.set(checkpoint.name, checkpoint.position);
@@ -215,7 +235,7 @@ export class MemoryReadStore implements ReadStore {
     return this.collections.get(collection)?.tenants.get(tenantId);
   }
 
-  private applyOne(write: DocWrite, undo: Array<() => void>): void {
+  private applyOne(write: DocWrite, undo: Undo[]): void {
     const collection = this.collections.get(write.collection)!; // declared: assertWrite checked
     let tenant = collection.tenants.get(write.tenantId);
     if (!tenant) {
@@ -246,11 +266,7 @@ export class MemoryReadStore implements ReadStore {
     const byId = current ? orders.get(-1) : undefined;
     orders.clear();
     if (byId) orders.set(-1, byId);
-    undo.push(() => {
-      orders.clear();
-      if (current) docs.set(write.id, current);
-      else docs.delete(write.id);
-    });
+    undo.push({ tenant, id: write.id, previous: current });
     docs.set(write.id, next);
   }
 }
