@@ -72,19 +72,18 @@ export class BatchView implements ProjectionView {
   record(writes: DocWrite[]): void {
     for (const write of writes) {
       const key = keyOf(write.collection, write.tenantId, write.id);
-      const entry: PendingDoc = this.pending.get(key) ?? {
-        collection: write.collection,
-        tenantId: write.tenantId,
-        id: write.id,
-        base: 'store',
-        fields: {},
-        position: write.position,
-      };
-      entry.position = Math.max(entry.position, write.position);
-      if (write.op === 'upsert') Object.assign(entry, { base: { ...write.doc }, fields: {} });
-      else if (write.op === 'delete') Object.assign(entry, { base: null, fields: {} });
-      else if (entry.base !== null) Object.assign(entry.fields, write.fields); // a patch of a deleted doc changes nothing
-      this.pending.set(key, entry);
+      let entry = this.pending.get(key);
+      if (!entry) {
+        entry = { collection: write.collection, tenantId: write.tenantId, id: write.id, base: 'store', fields: {}, position: write.position };
+        this.pending.set(key, entry);
+      } else if (write.position > entry.position) entry.position = write.position;
+      if (write.op === 'upsert') {
+        entry.base = { ...write.doc };
+        if (!isEmpty(entry.fields)) entry.fields = {};
+      } else if (write.op === 'delete') {
+        entry.base = null;
+        if (!isEmpty(entry.fields)) entry.fields = {};
+      } else if (entry.base !== null) Object.assign(entry.fields, write.fields); // a patch of a deleted doc changes nothing
     }
   }
 

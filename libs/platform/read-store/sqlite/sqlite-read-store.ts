@@ -89,7 +89,8 @@ interface Row {
   doc: string;
 }
 interface SortedRow extends Row {
-  sort_value: Scalar;
+  /** The sort field's value (not selected when sorting by id: the id is). */
+  sort_value?: Scalar;
 }
 type Checkpoint = { name: string; position: number };
 /** An `apply` or `setCheckpoint` waiting for the group commit of its event-loop turn. */
@@ -273,7 +274,8 @@ export class SqliteReadStore implements ReadStore {
     if (rows.length <= query.limit) return { rows };
     const pageRows = rows.slice(0, query.limit);
     const last = pageRows[pageRows.length - 1];
-    return { rows: pageRows, nextCursor: encodeCursor(query.sortBy, query.direction, { value: last.sort_value, id: last.id }) };
+    const value = query.sortBy === 'id' ? last.id : (last.sort_value ?? null);
+    return { rows: pageRows, nextCursor: encodeCursor(query.sortBy, query.direction, { value, id: last.id }) };
   }
 
   /**
@@ -595,7 +597,8 @@ export class SqliteReadStore implements ReadStore {
     if (segment === 'values') where.push(`${sortSql} IS NOT NULL`);
     if (after) where.push(cursorSql(segment, sortSql, query.direction, after, params));
     const sql =
-      `SELECT id, position, doc, ${sortSql} AS sort_value FROM ${tableOf(collection)}` +
+      // Sorted by id, the id is the sort value: not read twice.
+      `SELECT id, position, doc${query.sortBy === 'id' ? '' : `, ${sortSql} AS sort_value`} FROM ${tableOf(collection)}` +
       ` WHERE ${where.join(' AND ')} ORDER BY ${orderSql(segment, sortSql, query)} LIMIT ?`;
     params.push(limit);
     return this.statement(sql).all(...params) as SortedRow[];
