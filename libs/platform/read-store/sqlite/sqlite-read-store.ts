@@ -88,10 +88,8 @@ interface Row {
   position: number;
   doc: string;
 }
-interface SortedRow extends Row {
-  /** The sort field's value (not selected when sorting by id: the id is). */
-  sort_value?: Scalar;
-}
+/** A row of a sorted scan, as an array (better-sqlite3's raw mode: no object per row): the sort value is not selected when sorting by id (the id is). */
+type SortedRow = [id: string, position: number, doc: string, sortValue?: Scalar];
 type Checkpoint = { name: string; position: number };
 /** An `apply` or `setCheckpoint` waiting for the group commit of its event-loop turn. */
 interface PendingApply {
@@ -259,12 +257,12 @@ export class SqliteReadStore implements ReadStore {
 
   async find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>> {
     const { rows, nextCursor } = this.findPage(collection, tenantId, options);
-    return { items: rows.map((row) => toStoredDoc<T>(row)), ...(nextCursor ? { nextCursor } : {}) };
+    return { items: rows.map(([id, position, doc]) => toStoredDoc<T>({ id, position, doc })), ...(nextCursor ? { nextCursor } : {}) };
   }
 
   async findText(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }> {
     const { rows, nextCursor } = this.findPage(collection, tenantId, options);
-    return { items: rows.map((row) => ({ id: row.id, position: row.position, json: row.doc })), ...(nextCursor ? { nextCursor } : {}) };
+    return { items: rows.map(([id, position, json]) => ({ id, position, json })), ...(nextCursor ? { nextCursor } : {}) };
   }
 
   private findPage(collection: string, tenantId: string, options: FindOptions | undefined): { rows: SortedRow[]; nextCursor?: string } {
@@ -274,8 +272,8 @@ export class SqliteReadStore implements ReadStore {
     if (rows.length <= query.limit) return { rows };
     const pageRows = rows.slice(0, query.limit);
     const last = pageRows[pageRows.length - 1];
-    const value = query.sortBy === 'id' ? last.id : (last.sort_value ?? null);
-    return { rows: pageRows, nextCursor: encodeCursor(query.sortBy, query.direction, { value, id: last.id }) };
+    const [id, , , sortValue] = last;
+    return { rows: pageRows, nextCursor: encodeCursor(query.sortBy, query.direction, { value: query.sortBy === 'id' ? id : (sortValue ?? null), id }) };
   }
 
   /**
@@ -601,7 +599,7 @@ export class SqliteReadStore implements ReadStore {
       `SELECT id, position, doc${query.sortBy === 'id' ? '' : `, ${sortSql} AS sort_value`} FROM ${tableOf(collection)}` +
       ` WHERE ${where.join(' AND ')} ORDER BY ${orderSql(segment, sortSql, query)} LIMIT ?`;
     params.push(limit);
-    return this.statement(sql).all(...params) as SortedRow[];
+    return this.statement(sql).raw(true).all(...params) as SortedRow[];
   }
 }
 
