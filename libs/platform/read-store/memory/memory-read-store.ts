@@ -5,9 +5,10 @@
  * not binding statements and rewriting JSON in SQLite.
  *
  * Each document is kept as its JSON text, as SQLite keeps it, so every read hands out an object of its own and a
- * caller that changes what it read changes nothing stored. Index values are computed when a document is written
- * (`indexValue`, what SQLite's columns hold); `find` scans the tenant's documents of the collection and sorts the
- * matches: no index structures to keep, fine for the sizes a replay queries (one tenant's documents).
+ * caller that changes what it read changes nothing stored. Index values (`indexValue`, what SQLite's columns hold)
+ * are computed from the text by the first query that needs them, as a replay mostly writes. A query without
+ * conditions walks a kept order of the ids; one with conditions scans the tenant's documents of the collection and
+ * sorts the matches: no index structures to keep, fine for the sizes a replay queries (one tenant's documents).
  */
 import type { CollectionSpec, Doc, DocWrite, FindOptions, Page, ReadStore, StoredDoc, StoredText } from '../read-store.port';
 import {
@@ -36,8 +37,11 @@ export interface KeptText {
 interface Entry {
   position: number;
   text: string | null;
-  /** The value at each of the collection's index paths, in the order of `Collection.paths`. */
-  values: Bindable[];
+  /**
+   * The value at each of the collection's index paths, in the order of `Collection.paths`: computed from the text
+   * by the first query that needs it (a replay mostly writes), kept until the document is written again.
+   */
+  values?: Bindable[];
 }
 
 /** A tenant's documents of one collection, and the scan orders `find` built over them (dropped when they change). */
@@ -79,7 +83,7 @@ export class MemoryReadStore implements ReadStore {
         // Documents written before the index was declared get its value too (SQLite fills a new column).
         for (const { docs, orders } of collection.tenants.values()) {
           orders.clear();
-          for (const entry of docs.values()) entry.values = valuesOf(collection.paths, entry.text === null ? undefined : (JSON.parse(entry.text) as Doc));
+          for (const entry of docs.values()) entry.values = undefined;
         }
       }
       this.registry.add(name, paths);
@@ -148,19 +152,20 @@ export class MemoryReadStore implements ReadStore {
     const tenant = this.tenantOf(collection, tenantId);
     if (!tenant) return { found: [] };
     const paths = this.collections.get(collection)?.paths ?? [];
+    const valuesOf = (entry: Entry) => indexValuesOf(paths, entry);
     // Where each condition's and the sort's value is read: the id, or the index value at that path's place.
     const placeOf = (field: string) => (field === 'id' ? -1 : paths.indexOf(field));
     const conditions = query.conditions.map((condition) => ({ condition, place: placeOf(condition.field) }));
     const accepts = (id: string, entry: Entry) =>
-      entry.text !== null && conditions.every(({ condition, place }) => satisfies(place < 0 ? id : entry.values[place], condition));
+      entry.text !== null && conditions.every(({ condition, place }) => satisfies(place < 0 ? id : valuesOf(entry)[place], condition));
     const sortPlace = placeOf(query.sortBy);
-    const sortValueOf = (id: string) => (sortPlace < 0 ? id : tenant.docs.get(id)!.values[sortPlace]);
+    const sortValueOf = (id: string) => (sortPlace < 0 ? id : valuesOf(tenant.docs.get(id)!)[sortPlace]);
     const sign = query.direction === 'asc' ? 1 : -1;
     const after = query.after && { value: bindable(query.after.value), id: query.after.id };
     const afterCursor = (id: string) => !after || sign * compareKeys(sortValueOf(id), id, after.value, after.id) > 0;
     const wanted = query.limit + 1;
     let found: string[] = [];
-    const order = tenant.orders.get(sortPlace) ?? (conditions.length === 0 ? buildOrder(tenant, sortPlace) : undefined);
+    const order = tenant.orders.get(sortPlace) ?? (conditions.length === 0 ? buildOrder(tenant, sortPlace, sortValueOf) : undefined);
     if (order) {
       // The first id after the cursor in the walk's direction: ids after it ascending are a suffix of the order.
       const firstAbove = after ? lowerBound(order, (id) => compareKeys(sortValueOf(id), id, after.value, after.id) > 0) : 0;
@@ -248,17 +253,17 @@ export class MemoryReadStore implements ReadStore {
     switch (write.op) {
       case 'upsert':
         if (current && current.position >= write.position) return;
-        next = { position: write.position, text: JSON.stringify(write.doc), values: valuesOf(collection.paths, write.doc) };
+        next = { position: write.position, text: JSON.stringify(write.doc) };
         break;
       case 'delete':
         // A tombstone, so an older upsert redelivered later stays out.
         if (current && current.position >= write.position) return;
-        next = { position: write.position, text: null, values: collection.paths.map(() => null) };
+        next = { position: write.position, text: null };
         break;
       case 'patch': {
         if (!current || current.text === null || current.position >= write.position) return;
         const merged = mergeFields(JSON.parse(current.text) as Doc, write.fields);
-        next = { position: write.position, text: JSON.stringify(merged), values: valuesOf(collection.paths, merged) };
+        next = { position: write.position, text: JSON.stringify(merged) };
         break;
       }
     }
@@ -276,8 +281,7 @@ function storedDoc<T extends Doc>(id: string, entry: Entry): StoredDoc<T> {
 }
 
 /** The tenant's ids (tombstones included) in ascending scan order by the value at `place` (-1: the id). */
-function buildOrder(tenant: TenantDocs, place: number): string[] {
-  const valueOf = (id: string) => (place < 0 ? id : tenant.docs.get(id)!.values[place]);
+function buildOrder(tenant: TenantDocs, place: number, valueOf: (id: string) => Bindable): string[] {
   const order = [...tenant.docs.keys()].sort((x, y) => compareKeys(valueOf(x), x, valueOf(y), y));
   tenant.orders.set(place, order);
   return order;
@@ -295,8 +299,13 @@ function lowerBound(sorted: string[], above: (id: string) => boolean): number {
   return low;
 }
 
-function valuesOf(paths: string[], doc: Doc | undefined): Bindable[] {
-  return paths.map((path) => indexValue(doc, path));
+/** The entry's index values (see Entry.values), computed from its text once. */
+function indexValuesOf(paths: string[], entry: Entry): Bindable[] {
+  if (!entry.values) {
+    const doc = entry.text === null ? undefined : (JSON.parse(entry.text) as Doc);
+    entry.values = paths.map((path) => indexValue(doc, path));
+  }
+  return entry.values;
 }
 
 /** A filter condition on one value, as the SQLite adapter's SQL decides it (conditionSql). */
