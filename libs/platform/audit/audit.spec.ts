@@ -1,3 +1,4 @@
+import { EventStore, ReadTenantOptions } from '../event-store/event-store.port';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { Projector } from '../projection-runner/projector';
 import { MemoryReadStore } from '../read-store/memory/memory-read-store';
@@ -20,14 +21,14 @@ describe('audit: stored documents against recomputed ones', () => {
     project: (event) => [{ op: 'upsert', collection: 'notes', tenantId: T, id: String(event.data.id), doc: { ...(event.data.fields as object) }, position: event.position }],
   };
 
-  async function audited(live: (positions: number[]) => DocWrite[], options: { withoutText?: boolean } = {}) {
-    const events = new SqliteEventStore({ file: ':memory:' });
+  async function audited(live: (positions: number[]) => DocWrite[], options: { withoutText?: boolean; withoutVerifyChain?: boolean } = {}) {
+    const sqlite = new SqliteEventStore({ file: ':memory:' });
     const notesOf = [
       { id: 'n1', fields: { a: 1, b: { x: 1, y: 2 } } },
       { id: 'n2', fields: { a: 2, b: 'two' } },
       { id: 'n3', fields: { a: 3 } },
     ];
-    const results = await events.appendToStreams(
+    const results = await sqlite.appendToStreams(
       notesOf.map((data, i) => ({ stream: `note-${i}`, expectedRevision: 'no_stream', events: [{ id: `e${i}`, type: 'Noted', data, metadata: { tenantId: T, commandId: `c${i}`, correlationId: `c${i}`, causationId: `c${i}`, actor: 'test', businessDate: '2024-01-01' } }] })),
     );
     const positions = results.map((result) => result.position);
@@ -37,9 +38,22 @@ describe('audit: stored documents against recomputed ones', () => {
     // A store without findText: documents are given parsed, and compared field by field.
     const liveStore: ReadStore = options.withoutText ? Object.assign(Object.create(store) as ReadStore, { findText: undefined }) : store;
     try {
-      return await auditTenant({ events, live: liveStore, projectors: [notes], tenantId: T });
+      const report = await auditTenant({ events: sqlite, live: liveStore, projectors: [notes], tenantId: T });
+      if (!options.withoutVerifyChain) return report;
+      // The same log audited through a store as KurrentDB is: no verifyChain, no stored text; the audit checks the
+      // chain itself, hashing the events as read.
+      const withoutVerifyChain = Object.assign(Object.create(sqlite) as EventStore, {
+        verifyChain: undefined,
+        readTenant: async (tenantId: string, readOptions?: ReadTenantOptions) => {
+          const { events, through, head } = await sqlite.readTenant(tenantId, readOptions);
+          return { events, through, head };
+        },
+      });
+      const checkedHere = await auditTenant({ events: withoutVerifyChain, live: liveStore, projectors: [notes], tenantId: T });
+      expect(checkedHere.chain).toEqual(report.chain);
+      return checkedHere;
     } finally {
-      await events.close();
+      await sqlite.close();
     }
   }
 
@@ -67,4 +81,11 @@ describe('audit: stored documents against recomputed ones', () => {
       });
     });
   }
+
+  it('checks the hash chain itself when the event store has no verifyChain, with the same answer', async () => {
+    const report = await audited(([p1, p2, p3]) => [upsert('n1', { a: 1, b: { x: 1, y: 2 } }, p1), upsert('n2', { a: 2, b: 'two' }, p2), upsert('n3', { a: 3 }, p3)], { withoutVerifyChain: true });
+    expect(report.chain).toMatchObject({ links: 3, breaks: [] });
+    expect(report.chain.head).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.ok).toBe(true);
+  });
 });
