@@ -49,6 +49,12 @@ export interface StoredText {
   json: string;
 }
 
+/** A page of `findText`: as `Page`, each document as its JSON text. */
+export interface TextPage {
+  items: StoredText[];
+  nextCursor?: string;
+}
+
 /** One change for `apply`: replace/insert the whole document, merge fields into it, or delete it. */
 export type DocWrite =
   | { op: 'upsert'; collection: string; tenantId: string; id: string; doc: Doc; position: number }
@@ -65,7 +71,7 @@ export interface ReadStore {
    * Where the adapter keeps documents as JSON text (SQLite, memory): `find`'s page with each document as that text,
    * not parsed, for a reader that compares documents (the audit: equal text is an equal document).
    */
-  findText?(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }>;
+  findText?(collection: string, tenantId: string, options?: FindOptions): Promise<TextPage>;
   /**
    * Applies the writes in order. Each write is guarded by position: a write whose position is at or below the
    * document's current `_position` is ignored (redelivery changes nothing). A patch of a missing document is

@@ -10,7 +10,7 @@
  * conditions walks a kept order of the ids; one with conditions scans the tenant's documents of the collection and
  * sorts the matches: no index structures to keep, fine for the sizes a replay queries (one tenant's documents).
  */
-import type { CollectionSpec, Doc, DocWrite, FindOptions, Page, ReadStore, StoredDoc, StoredText } from '../read-store.port';
+import type { CollectionSpec, Doc, DocWrite, FindOptions, Page, ReadStore, StoredDoc, TextPage } from '../read-store.port';
 import {
   assertCheckpointName,
   assertDocId,
@@ -122,7 +122,7 @@ export class MemoryReadStore implements ReadStore {
     return { items: found.map(([id, entry]) => storedDoc<T>(id, entry)), ...(nextCursor ? { nextCursor } : {}) };
   }
 
-  async findText(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }> {
+  async findText(collection: string, tenantId: string, options?: FindOptions): Promise<TextPage> {
     const { found, nextCursor } = this.findPage(collection, tenantId, options);
     return { items: found.map(([id, entry]) => ({ id, position: entry.position, json: entry.text as string })), ...(nextCursor ? { nextCursor } : {}) };
   }

@@ -24,7 +24,7 @@ import type {
   ReadStore,
   Scalar,
   StoredDoc,
-  StoredText,
+  TextPage,
 } from '../read-store.port';
 import { WalCheckpointer, WalCheckpointerStats } from './wal-checkpointer';
 import {
@@ -131,8 +131,8 @@ function isBusy(error: unknown): boolean {
   return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
 }
 
-function toStoredDoc<T extends Doc>(row: Row): StoredDoc<T> {
-  return { ...(JSON.parse(row.doc) as T), id: row.id, _position: row.position };
+function toStoredDoc<T extends Doc>(id: string, position: number, doc: string): StoredDoc<T> {
+  return { ...(JSON.parse(doc) as T), id, _position: position };
 }
 
 export class SqliteReadStore implements ReadStore {
@@ -234,7 +234,7 @@ export class SqliteReadStore implements ReadStore {
     const row = this.statement(
       `SELECT id, position, doc FROM ${tableOf(collection)} WHERE tenant_id = ? AND id = ? AND doc IS NOT NULL`,
     ).get(tenantId, id) as Row | undefined;
-    return row ? toStoredDoc<T>(row) : null;
+    return row ? toStoredDoc<T>(row.id, row.position, row.doc) : null;
   }
 
   /** Returns the found documents in the order of `ids`; missing ids are skipped, a repeated id appears once. */
@@ -251,16 +251,16 @@ export class SqliteReadStore implements ReadStore {
     const byId = new Map(rows.map((row) => [row.id, row]));
     return unique.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [toStoredDoc<T>(row)] : [];
+      return row ? [toStoredDoc<T>(row.id, row.position, row.doc)] : [];
     });
   }
 
   async find<T extends Doc = Doc>(collection: string, tenantId: string, options?: FindOptions): Promise<Page<T>> {
     const { rows, nextCursor } = this.findPage(collection, tenantId, options);
-    return { items: rows.map(([id, position, doc]) => toStoredDoc<T>({ id, position, doc })), ...(nextCursor ? { nextCursor } : {}) };
+    return { items: rows.map(([id, position, doc]) => toStoredDoc<T>(id, position, doc)), ...(nextCursor ? { nextCursor } : {}) };
   }
 
-  async findText(collection: string, tenantId: string, options?: FindOptions): Promise<{ items: StoredText[]; nextCursor?: string }> {
+  async findText(collection: string, tenantId: string, options?: FindOptions): Promise<TextPage> {
     const { rows, nextCursor } = this.findPage(collection, tenantId, options);
     return { items: rows.map(([id, position, json]) => ({ id, position, json })), ...(nextCursor ? { nextCursor } : {}) };
   }
