@@ -66,7 +66,9 @@ abstract class DeliveryRequests {
       // back every pending delivery (pending-deliveries.ts): no timer needed, and none written (it was one more
       // commit per delivery). A redeliver may come to a command API alone: its timer resumes it if that process dies.
       if (reason === 'redeliver') await this.armTimer(tenantId, target, outcome.state.round, context);
-      this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, businessDate: context.businessDate });
+      // The first attempt starts from the state just written (a repeat's outcome is not the stream's end: it reads).
+      const requested = outcome.alreadyApplied ? undefined : { state: outcome.state, revision: outcome.revision, position: outcome.position };
+      this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, businessDate: context.businessDate }, requested);
     }
     return outcome.position;
   }

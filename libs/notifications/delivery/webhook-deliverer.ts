@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Lifecycle } from '../../platform/app/lifecycle';
 import { SYSTEM_CLOCK, SystemClock } from '../../platform/clock/clock';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
-import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { DeciderRunner, StreamAt } from '../../platform/command-pipeline/decider-runner';
 import { APP_CONFIG, AppConfig } from '../../platform/config/config';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { LOGGER } from '../../platform/logging/logger';
@@ -13,6 +13,7 @@ import { deterministicUuid } from '../../shared-kernel/ids';
 import {
   publishedEvent,
   webhookDeliveryDecider,
+  WebhookDeliveryState,
   webhookDeliveryStream,
   webhookEndpointDecider,
   WebhookEndpointState,
@@ -54,6 +55,10 @@ export class WebhookDeliverer {
   private readonly requestSlots = new Map<string, Slots>();
   /** The last secret decrypted per endpoint, by its ciphertext (a rotation changes it): one AES-GCM per attempt was 5% of the CPU. */
   private readonly secrets = new Map<string, { ciphertext: string; secret: string }>();
+  /** Deliveries as their requests just wrote them, by stream, until their next attempt (see `enqueue`). */
+  private readonly requested = new Map<string, StreamAt<WebhookDeliveryState>>();
+  /** Each endpoint's state as last read, by stream: an attempt reads only what its stream gained since. */
+  private readonly endpoints = new Map<string, { revision: number; state: WebhookEndpointState }>();
 
   constructor(
     private readonly runner: DeciderRunner,
@@ -77,12 +82,22 @@ export class WebhookDeliverer {
     lifecycle.onStop(() => this.stop());
   }
 
-  enqueue(job: DeliveryJob): void {
+  /**
+   * `requested`: the delivery as its request just wrote it. The next attempt starts from it instead of reading the
+   * stream back (a newer request replaces it; what another process appended since makes the attempt's append
+   * conflict, and the attempt is then recorded from what the stream holds). Used once: a retry reads.
+   */
+  enqueue(job: DeliveryJob, requested?: StreamAt<WebhookDeliveryState>): void {
+    if (this.queue.stopped) return;
+    const stream = webhookDeliveryStream(job.tenantId, job.endpointId, job.eventId);
+    if (requested) this.requested.set(stream, requested);
+    else this.requested.delete(stream);
     this.queue.enqueue(job);
   }
 
   /** Stops retrying and cuts the attempts in flight short (the next start-up, or the timers scheduled with each request, resume them). */
   stop(): Promise<void> {
+    this.requested.clear();
     return this.queue.stop(() => this.abort.abort());
   }
 
@@ -90,9 +105,12 @@ export class WebhookDeliverer {
   private async attempt(job: DeliveryJob): Promise<number | null> {
     const { tenantId, endpointId, eventId } = job;
     const stream = webhookDeliveryStream(tenantId, endpointId, eventId);
-    const delivery = fold(webhookDeliveryDecider, (await this.events.readStream(stream)) as unknown as DomainEvent[] as never[]);
+    const requested = this.requested.get(stream);
+    this.requested.delete(stream);
+    const at = requested ?? (await this.readDelivery(stream));
+    const delivery = at.state;
     if (delivery.status !== 'pending') return null;
-    const endpoint: WebhookEndpointState = fold(webhookEndpointDecider, (await this.events.readStream(webhookEndpointStream(tenantId, endpointId))) as never[]);
+    const endpoint = await this.endpointOf(tenantId, endpointId);
     // A disabled endpoint's deliveries wait (pending) for a redeliver; a deleted one's are dropped.
     if (endpoint.status !== 'enabled') return null;
     const [event] = await this.events.readAll({ after: delivery.position - 1, maxCount: 1 });
@@ -113,7 +131,7 @@ export class WebhookDeliverer {
 
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const number = delivery.attempts + 1;
-    const outcome = await this.runner.run(
+    const outcome = await this.runner.runFrom(
       webhookDeliveryDecider,
       stream,
       {
@@ -121,6 +139,7 @@ export class WebhookDeliverer {
         data: { round: delivery.round, at: this.clock.now().toISOString(), ok, status: result.status, durationMs: result.durationMs, responseSnippet: result.body, error: result.error },
       },
       this.context(job, `attempt:${delivery.round}:${number}`),
+      at,
     );
     const after = outcome.state;
     if (after.status === 'abandoned') {
@@ -134,6 +153,23 @@ export class WebhookDeliverer {
       this.logger.warn({ tenantId, endpointId }, 'webhook endpoint disabled: failing for three days');
     }
     return after.status === 'pending' ? after.attempts : null;
+  }
+
+  private async readDelivery(stream: string): Promise<StreamAt<WebhookDeliveryState>> {
+    const recorded = await this.events.readStream(stream);
+    const last = recorded[recorded.length - 1];
+    return { state: fold(webhookDeliveryDecider, recorded as unknown as DomainEvent[] as never[]), revision: last?.revision ?? -1, position: last?.position ?? 0 };
+  }
+
+  /** The endpoint as its stream holds it now: the last state folded per endpoint, and only the events after it read. */
+  private async endpointOf(tenantId: string, endpointId: string): Promise<WebhookEndpointState> {
+    const stream = webhookEndpointStream(tenantId, endpointId);
+    const known = this.endpoints.get(stream);
+    const newer = await this.events.readStream(stream, { fromRevision: known ? known.revision + 1 : 0 });
+    if (known && newer.length === 0) return known.state;
+    const state = (newer as unknown as DomainEvent[] as never[]).reduce(webhookEndpointDecider.evolve, known?.state ?? webhookEndpointDecider.initialState);
+    this.endpoints.set(stream, { revision: newer[newer.length - 1].revision, state });
+    return state;
   }
 
   private secretOf(endpoint: string, ciphertext: string): string {

@@ -181,6 +181,40 @@ describe('DeciderRunner', () => {
     ).rejects.toThrow('disk full');
   });
 
+  describe('runFrom', () => {
+    it('decides on the state the caller holds and appends at its revision, reading nothing', async () => {
+      const runner = new DeciderRunner(store);
+      const first = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+      const reads = [jest.spyOn(store, 'readStream'), jest.spyOn(store, 'readStreams')];
+      const outcome = await runner.runFrom(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } }, context('cmd-2'), first);
+      expect(reads.map((spy) => spy.mock.calls.length)).toEqual([0, 0]);
+      expect(outcome).toMatchObject({ state: 5, revision: 1, position: 2, alreadyApplied: false, events: [{ type: 'Incremented', data: { by: 3 } }] });
+      expect(outcome.written).toEqual(outcome.events);
+      const events = await store.readStream('counter-t1.c');
+      expect(events.map((event) => [event.data.by, event.metadata.commandId])).toEqual([[2, 'cmd-1'], [3, 'cmd-2']]);
+      // The same ids as `run` gives: a repeat through `run` is recognised.
+      expect(await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } }, context('cmd-2'))).toMatchObject({ alreadyApplied: true, state: 5 });
+    });
+
+    it('creates a stream from the state of none (revision -1), and a decision of nothing writes nothing', async () => {
+      const runner = new DeciderRunner(store);
+      const none = { state: 0, revision: -1, position: 0 };
+      expect(await runner.runFrom(counter, 'counter-t1.n', { type: 'Increment', data: { by: 4 } }, context('cmd-1'), none)).toMatchObject({ state: 4, revision: 0, position: 1 });
+      const at = { state: 4, revision: 0, position: 1 };
+      expect(await runner.runFrom(counter, 'counter-t1.n', { type: 'Touch', data: {} }, context('cmd-2'), at)).toEqual({ ...at, events: [], written: [], alreadyApplied: false });
+      expect(await store.headPosition()).toBe(1);
+    });
+
+    it('when the stream moved on since (another writer), reads it and decides again, losing no update', async () => {
+      const runner = new DeciderRunner(store);
+      const stale = await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 1 } }, context('cmd-1'));
+      await new DeciderRunner(store).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 10 } }, context('cmd-other'));
+      const outcome = await runner.runFrom(counter, 'counter-t1.c', { type: 'Increment', data: { by: 100 } }, context('cmd-2'), stale);
+      expect(outcome).toMatchObject({ state: 111, revision: 2 });
+      expect((await store.readStream('counter-t1.c')).map((event) => event.data.by)).toEqual([1, 10, 100]);
+    });
+  });
+
   describe('runMany', () => {
     const inc = (stream: string, by: number) => ({ stream, command: { type: 'Increment' as const, data: { by } } });
 

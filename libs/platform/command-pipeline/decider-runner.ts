@@ -24,6 +24,13 @@ export interface DeciderOutcome<State, Event extends DomainEvent> {
   written: Event[];
 }
 
+/** A stream as a caller knows it: the folded state at `revision` (-1: no stream), whose last event is at `position` (0: none). */
+export interface StreamAt<State> {
+  state: State;
+  revision: number;
+  position: number;
+}
+
 const DEFAULT_MAX_ATTEMPTS = 8;
 
 /**
@@ -95,6 +102,32 @@ export class DeciderRunner {
       return await mine;
     } finally {
       for (const stream of streams) if (this.queues.get(stream) === tail) this.queues.delete(stream);
+    }
+  }
+
+  /**
+   * `run` from a state the caller already holds, without reading the stream again: decided on `from.state` and
+   * appended with `from.revision` as the expected revision. Anything another writer appended since makes that append
+   * conflict, and then the command is `run` as usual (read, decide again), so nothing is lost. For a caller that just
+   * read or wrote the stream (a webhook attempt right after its request). The command's id must not be among the
+   * stream's events up to `from.revision`: only `run` recognises a repeat.
+   */
+  async runFrom<Command extends DomainCommand, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    stream: string,
+    command: Command,
+    context: CommandContext,
+    from: StreamAt<State>,
+  ): Promise<DeciderOutcome<State, Event>> {
+    const events = decider.decide(command, from.state);
+    if (events.length === 0) return { state: from.state, events, position: from.position, revision: from.revision, alreadyApplied: false, written: events };
+    const newEvents = events.map((event, i) => toNewEvent(event, i, stream, context));
+    try {
+      const { position, nextExpectedRevision } = await this.store.appendToStream(stream, newEvents, from.revision < 0 ? 'no_stream' : from.revision);
+      return { state: events.reduce(decider.evolve, from.state), events, position, revision: nextExpectedRevision, alreadyApplied: false, written: events };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      return this.run(decider, stream, command, context);
     }
   }
 

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { Lifecycle } from '../../platform/app/lifecycle';
+import { CommandContext } from '../../platform/command-pipeline/command-context';
+import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { AppConfig } from '../../platform/config/config';
+import { SqliteEventStore } from '../../platform/event-store/sqlite/sqlite-event-store';
+import { NewEvent } from '../../platform/event-store/event-store.port';
+import { deterministicUuid } from '../../shared-kernel/ids';
+import { RequestWebhookDeliveryCommand, RequestWebhookDeliveryHandler } from '../commands/deliveries';
+import { webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import { SecretBox } from './secret-box';
+import { WebhookDeliverer } from './webhook-deliverer';
+
+const TENANT = 't1';
+const ENDPOINT = 'we_1';
+const NOW = new Date('2026-11-22T10:00:00.000Z');
+
+const context = (commandId: string): CommandContext => ({ tenantId: TENANT, actor: 'test', correlationId: 'c', causationId: 'c', commandId, businessDate: '2026-11-22' });
+
+/** A receiver that answers 204 once `release` is called (at once when it was called before the request). */
+async function receiver() {
+  const arrived: string[] = [];
+  let answer: (() => void) | null = null;
+  const released = new Promise<void>((resolve) => (answer = resolve));
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    request.resume();
+    request.on('end', () => {
+      arrived.push(String(request.headers['billing-event-id']));
+      void released.then(() => response.writeHead(204).end());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    arrived,
+    release: () => answer!(),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('WebhookDeliverer', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let runner: DeciderRunner;
+  let deliverer: WebhookDeliverer;
+  let requests: RequestWebhookDeliveryHandler;
+  let hook: Awaited<ReturnType<typeof receiver>>;
+  const stoppers: (() => Promise<void>)[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'deliverer-'));
+    events = new SqliteEventStore({ file: path.join(dir, 'events.sqlite') });
+    runner = new DeciderRunner(events);
+    hook = await receiver();
+    const box = new SecretBox(randomBytes(32));
+    const config = { webhookRetryBaseMs: 60_000, webhookTimeoutMs: 5_000, webhookAllowPrivateUrls: false } as AppConfig;
+    const clock = { now: () => NOW };
+    const lifecycle = { onStop: (stop: () => Promise<void>) => stoppers.push(stop) } as unknown as Lifecycle;
+    deliverer = new WebhookDeliverer(runner, events, config, clock, pino({ level: 'silent' }), box, lifecycle);
+    requests = new RequestWebhookDeliveryHandler(runner, {} as never, deliverer, clock);
+    const secretCiphertext = box.encrypt('whsec_test', `${TENANT}.${ENDPOINT}`);
+    await runner.run(
+      webhookEndpointDecider,
+      webhookEndpointStream(TENANT, ENDPOINT),
+      { type: 'CreateWebhookEndpoint', data: { endpointId: ENDPOINT, url: hook.url, events: ['*'], description: 'test receiver', secretCiphertext, sandbox: true, allowPrivate: true, at: NOW.toISOString() } },
+      context('create'),
+    );
+  });
+
+  afterEach(async () => {
+    for (const stop of stoppers.splice(0)) await stop();
+    await hook.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A published event in the log, and its delivery requested as the webhook-delivery process manager requests it. */
+  async function publishAndRequest(i: number): Promise<{ eventId: string; stream: string }> {
+    const event: NewEvent = { id: deterministicUuid('published', String(i)), type: 'AccountContactUpdated', data: { accountId: `a${i}`, contact: {}, changed: [] }, metadata: { ...context(`publish-${i}`) } };
+    const { position } = await events.appendToStream(`account-${TENANT}.a${i}`, [event], 'no_stream');
+    const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
+    await requests.execute(new RequestWebhookDeliveryCommand(target, context(`request-${i}`)));
+    return { eventId: event.id, stream: webhookDeliveryStream(TENANT, ENDPOINT, event.id) };
+  }
+
+  async function until(done: () => Promise<boolean>): Promise<void> {
+    for (let tries = 0; !(await done()); tries++) {
+      if (tries > 500) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  const typesOf = async (stream: string) => (await events.readStream(stream)).map((event) => event.type);
+
+  it('makes the first attempt from the state its request wrote: the delivery stream is not read back, the attempt is recorded', async () => {
+    hook.release();
+    const reads = jest.spyOn(events, 'readStream');
+    const { eventId, stream } = await publishAndRequest(1);
+    await until(async () => (await typesOf(stream)).length === 2);
+    expect(hook.arrived).toEqual([eventId]);
+    expect(await typesOf(stream)).toEqual(['WebhookDeliveryRequested', 'WebhookDeliveryAttempted']);
+    // Before this test's own reads: the request's load of its new stream, and the endpoint's, nothing else.
+    const streamsRead = reads.mock.calls.slice(0, 2).map(([name]) => name);
+    expect(streamsRead).toEqual([stream, webhookEndpointStream(TENANT, ENDPOINT)]);
+    const [, attempted] = await events.readStream(stream);
+    expect(attempted.data).toMatchObject({ round: 1, attempt: 1, ok: true, status: 204 });
+  });
+
+  it('records the attempt on what the stream holds when another process wrote to it meanwhile (no update lost)', async () => {
+    const { eventId, stream } = await publishAndRequest(2);
+    await until(async () => hook.arrived.length === 1);
+    // While our request is in flight, another process records a failed attempt of the same round.
+    const rival = { at: NOW.toISOString(), ok: false, status: 500, durationMs: 3, responseSnippet: 'busy', error: null, round: 1 };
+    await new DeciderRunner(events).run(webhookDeliveryDecider, stream, { type: 'RecordWebhookAttempt', data: rival }, context('rival'));
+    hook.release();
+    await until(async () => (await typesOf(stream)).length === 3);
+    const recorded = await events.readStream(stream);
+    expect(recorded.map((event) => [event.type, event.data.attempt, event.data.ok])).toEqual([
+      ['WebhookDeliveryRequested', undefined, undefined],
+      ['WebhookDeliveryAttempted', 1, false],
+      ['WebhookDeliveryAttempted', 2, true],
+    ]);
+    expect(hook.arrived).toEqual([eventId]);
+  });
+});
