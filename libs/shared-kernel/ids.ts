@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { InvalidInputError } from './errors';
 
 /**
@@ -45,7 +45,12 @@ export function deterministicUuid(...parts: string[]): string {
 
 /** RFC 4122 name-based UUID, version 5 (SHA-1). */
 export function uuidV5(name: string, namespace: string): string {
-  const bytes = createHash('sha1').update(namespaceBytesOf(namespace)).update(name, 'utf8').digest();
+  // One-shot hash of namespace + name: a Hash object per id cost twice as much (every command and event id).
+  const ns = namespaceBytesOf(namespace);
+  const input = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
+  ns.copy(input, 0);
+  input.write(name, 16, 'utf8');
+  const bytes = hash('sha1', input, 'buffer');
   // Formatted from a byte table: every command and event id goes through here (a bill run makes ~3 per instance).
   const hex = HEX_BYTES;
   return (

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChainBreak, ChainLink, ChainVerification, EventRef, EventStore, ReadChainOptions } from './event-store.port';
 import { assertValidCount } from './validation';
 
@@ -46,7 +46,7 @@ export function chainHashOfText(
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex'); // one-shot: no Hash object per link
 }
 
 /**
