@@ -12,7 +12,7 @@ import { fold } from '../../shared-kernel/decider';
 import { InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId, deterministicUuid } from '../../shared-kernel/ids';
 import { timeContext } from '../../time';
-import { endpointWants, isPublished, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import { endpointWants, initialDeliveryState, isPublished, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
 import { WebhookDeliverer } from '../delivery/webhook-deliverer';
 
 interface DeliveryTarget {
@@ -60,7 +60,12 @@ abstract class DeliveryRequests {
   protected async request(tenantId: string, target: DeliveryTarget, reason: 'published' | 'redeliver', context: CommandContext): Promise<number> {
     const stream = webhookDeliveryStream(tenantId, target.endpointId, target.eventId);
     const command = { type: 'RequestWebhookDelivery' as const, data: { ...target, reason, at: this.clock.now().toISOString() } };
-    const outcome = await this.runner.run(webhookDeliveryDecider, stream, command, context);
+    // A published event's delivery stream is new but for a repeat (a crash before the checkpoint moved): it is
+    // written as new, with no read first, and a repeat's append conflicts and is then run as usual (no-op).
+    const outcome =
+      reason === 'published'
+        ? await this.runner.runFrom(webhookDeliveryDecider, stream, command, context, { state: initialDeliveryState, revision: -1, position: 0 })
+        : await this.runner.run(webhookDeliveryDecider, stream, command, context);
     if (outcome.state.status === 'pending') {
       // A published event's request is made where the webhook-delivery process manager runs, whose start-up hands
       // back every pending delivery (pending-deliveries.ts): no timer needed, and none written (it was one more

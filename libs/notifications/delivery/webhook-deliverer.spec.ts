@@ -98,18 +98,33 @@ describe('WebhookDeliverer', () => {
 
   const typesOf = async (stream: string) => (await events.readStream(stream)).map((event) => event.type);
 
-  it('makes the first attempt from the state its request wrote: the delivery stream is not read back, the attempt is recorded', async () => {
+  it('writes the request without reading its new stream and makes the first attempt from what it wrote: the attempt is recorded', async () => {
     hook.release();
     const reads = jest.spyOn(events, 'readStream');
+    const batchedReads = jest.spyOn(events, 'readStreams');
     const { eventId, stream } = await publishAndRequest(1);
     await until(async () => (await typesOf(stream)).length === 2);
     expect(hook.arrived).toEqual([eventId]);
     expect(await typesOf(stream)).toEqual(['WebhookDeliveryRequested', 'WebhookDeliveryAttempted']);
-    // Before this test's own reads: the request's load of its new stream, and the endpoint's, nothing else.
-    const streamsRead = reads.mock.calls.slice(0, 2).map(([name]) => name);
-    expect(streamsRead).toEqual([stream, webhookEndpointStream(TENANT, ENDPOINT)]);
+    // Before this test's own reads of the delivery: the endpoint's stream, nothing else (the request writes its new
+    // stream without reading it, the attempt starts from what the request wrote).
+    expect(reads.mock.calls[0][0]).toBe(webhookEndpointStream(TENANT, ENDPOINT));
+    expect(batchedReads).not.toHaveBeenCalled();
     const [, attempted] = await events.readStream(stream);
     expect(attempted.data).toMatchObject({ round: 1, attempt: 1, ok: true, status: 204 });
+  });
+
+  it('a repeated request (the process manager again after a crash) writes nothing and sends nothing for a delivered event', async () => {
+    hook.release();
+    const { stream } = await publishAndRequest(3);
+    await until(async () => (await typesOf(stream)).length === 2);
+    const [requested] = await events.readStream(stream);
+    const target = { endpointId: ENDPOINT, eventId: requested.data.eventId as string, eventType: 'AccountContactUpdated', position: requested.data.position as number, occurredAt: NOW.toISOString() };
+    const head = await events.headPosition();
+    await requests.execute(new RequestWebhookDeliveryCommand(target, context('request-3')));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await events.headPosition()).toBe(head);
+    expect(hook.arrived).toHaveLength(1);
   });
 
   it('records the attempt on what the stream holds when another process wrote to it meanwhile (no update lost)', async () => {
