@@ -20,6 +20,7 @@ import {
   webhookEndpointStream,
 } from '../domain';
 import { postJson } from './http-post';
+import { PostThread } from './post-thread';
 import { RetryingQueue } from './retrying-queue';
 import { SecretBox } from './secret-box';
 import { signatureHeader } from './signature';
@@ -53,6 +54,8 @@ export class WebhookDeliverer {
   private readonly abort = new AbortController();
   private readonly queue: RetryingQueue<DeliveryJob>;
   private readonly requestSlots = new Map<string, Slots>();
+  /** The HTTP requests' own thread (post-thread.ts). */
+  private posts: PostThread | null = null;
   /** The last secret decrypted per endpoint, by its ciphertext (a rotation changes it): one AES-GCM per attempt was 5% of the CPU. */
   private readonly secrets = new Map<string, { ciphertext: string; secret: string }>();
   /** Deliveries as their requests just wrote them, by stream, until their next attempt (see `enqueue`). */
@@ -96,9 +99,27 @@ export class WebhookDeliverer {
   }
 
   /** Stops retrying and cuts the attempts in flight short (the next start-up, or the timers scheduled with each request, resume them). */
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.requested.clear();
-    return this.queue.stop(() => this.abort.abort());
+    await this.queue.stop(() => {
+      this.abort.abort();
+      this.posts?.abortAll();
+    });
+    await this.posts?.close();
+  }
+
+  /** The post thread, started with the first request; null once it failed (requests are then made in this thread). */
+  private postThread(): PostThread | null {
+    if (this.queue.stopped) return null;
+    if (!this.posts) {
+      try {
+        this.posts = new PostThread();
+      } catch (error) {
+        this.logger.warn({ err: error }, 'the webhook post thread could not start: requests are made in this thread');
+        return null;
+      }
+    }
+    return this.posts.failed ? null : this.posts;
   }
 
   /** One attempt; the attempts so far when the delivery is to be tried again, else null. */
@@ -124,7 +145,10 @@ export class WebhookDeliverer {
     const post = () => {
       const seconds = Math.floor(this.clock.now().getTime() / 1000);
       const headers = { 'Billing-Event-Id': event.id, 'Billing-Event-Position': String(event.position), 'Billing-Signature': signatureHeader(secret, seconds, body) };
-      return postJson(endpoint.url, body, headers, { timeoutMs: this.config.webhookTimeoutMs, allowPrivate, signal: this.abort.signal });
+      const request = { url: endpoint.url, body, headers, timeoutMs: this.config.webhookTimeoutMs, allowPrivate };
+      const thread = this.postThread();
+      // In this thread only when the post thread could not be had (it failed, or the deliverer is stopping).
+      return thread ? thread.post(request) : postJson(request.url, body, headers, { ...request, signal: this.abort.signal });
     };
     const result = await this.slotsOf(`${tenantId}.${endpointId}`).run(post);
     if (this.queue.stopped) return null; // cut short by the shutdown: not an answer of the endpoint's
