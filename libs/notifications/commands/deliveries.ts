@@ -64,7 +64,7 @@ abstract class DeliveryRequests {
     // written as new, with no read first, and a repeat's append conflicts and is then run as usual (no-op).
     const outcome =
       reason === 'published'
-        ? await this.runner.runFrom(webhookDeliveryDecider, stream, command, context, { state: initialDeliveryState, revision: -1, position: 0 })
+        ? await this.runner.runFrom(webhookDeliveryDecider, stream, command, context, { state: initialDeliveryState, revision: -1 })
         : await this.runner.run(webhookDeliveryDecider, stream, command, context);
     if (outcome.state.status === 'pending') {
       // A published event's request is made where the webhook-delivery process manager runs, whose start-up hands
@@ -72,7 +72,7 @@ abstract class DeliveryRequests {
       // commit per delivery). A redeliver may come to a command API alone: its timer resumes it if that process dies.
       if (reason === 'redeliver') await this.armTimer(tenantId, target, outcome.state.round, context);
       // The first attempt starts from the state just written (a repeat's outcome is not the stream's end: it reads).
-      const requested = outcome.alreadyApplied ? undefined : { state: outcome.state, revision: outcome.revision, position: outcome.position };
+      const requested = outcome.alreadyApplied ? undefined : { state: outcome.state, revision: outcome.revision };
       this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, businessDate: context.businessDate }, requested);
     }
     return outcome.position;

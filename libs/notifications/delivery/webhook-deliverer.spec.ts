@@ -127,6 +127,22 @@ describe('WebhookDeliverer', () => {
     expect(hook.arrived).toHaveLength(1);
   });
 
+  it("sees the endpoint's stream as it is before each attempt: once disabled, nothing more is sent", async () => {
+    hook.release();
+    const first = await publishAndRequest(4);
+    await until(async () => (await typesOf(first.stream)).length === 2);
+    await runner.run(
+      webhookEndpointDecider,
+      webhookEndpointStream(TENANT, ENDPOINT),
+      { type: 'DisableWebhookEndpoint', data: { endpointId: ENDPOINT, reason: 'requested', at: NOW.toISOString() } },
+      context('disable'),
+    );
+    const second = await publishAndRequest(5);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hook.arrived).toEqual([first.eventId]);
+    expect(await typesOf(second.stream)).toEqual(['WebhookDeliveryRequested']);
+  });
+
   it('records the attempt on what the stream holds when another process wrote to it meanwhile (no update lost)', async () => {
     const { eventId, stream } = await publishAndRequest(2);
     await until(async () => hook.arrived.length === 1);

@@ -56,6 +56,7 @@ export class WebhookDeliverer {
   private readonly requestSlots = new Map<string, Slots>();
   /** The HTTP requests' own thread (post-thread.ts). */
   private posts: PostThread | null = null;
+  private postsUnavailable = false;
   /** The last secret decrypted per endpoint, by its ciphertext (a rotation changes it): one AES-GCM per attempt was 5% of the CPU. */
   private readonly secrets = new Map<string, { ciphertext: string; secret: string }>();
   /** Deliveries as their requests just wrote them, by stream, until their next attempt (see `enqueue`). */
@@ -108,13 +109,14 @@ export class WebhookDeliverer {
     await this.posts?.close();
   }
 
-  /** The post thread, started with the first request; null once it failed (requests are then made in this thread). */
+  /** The post thread, started with the first request; null when it could not start or failed (requests are then made in this thread). */
   private postThread(): PostThread | null {
-    if (this.queue.stopped) return null;
+    if (this.queue.stopped || this.postsUnavailable) return null;
     if (!this.posts) {
       try {
         this.posts = new PostThread();
       } catch (error) {
+        this.postsUnavailable = true; // said once, not tried again per request
         this.logger.warn({ err: error }, 'the webhook post thread could not start: requests are made in this thread');
         return null;
       }
@@ -182,7 +184,7 @@ export class WebhookDeliverer {
   private async readDelivery(stream: string): Promise<StreamAt<WebhookDeliveryState>> {
     const recorded = await this.events.readStream(stream);
     const last = recorded[recorded.length - 1];
-    return { state: fold(webhookDeliveryDecider, recorded as unknown as DomainEvent[] as never[]), revision: last?.revision ?? -1, position: last?.position ?? 0 };
+    return { state: fold(webhookDeliveryDecider, recorded as unknown as DomainEvent[] as never[]), revision: last?.revision ?? -1 };
   }
 
   /** The endpoint as its stream holds it now: the last state folded per endpoint, and only the events after it read. */
@@ -190,7 +192,7 @@ export class WebhookDeliverer {
     const stream = webhookEndpointStream(tenantId, endpointId);
     const known = this.endpoints.get(stream);
     const newer = await this.events.readStream(stream, { fromRevision: known ? known.revision + 1 : 0 });
-    if (known && newer.length === 0) return known.state;
+    if (newer.length === 0) return known?.state ?? webhookEndpointDecider.initialState; // none: not enabled
     const state = (newer as unknown as DomainEvent[] as never[]).reduce(webhookEndpointDecider.evolve, known?.state ?? webhookEndpointDecider.initialState);
     this.endpoints.set(stream, { revision: newer[newer.length - 1].revision, state });
     return state;

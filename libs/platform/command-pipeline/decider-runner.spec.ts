@@ -196,13 +196,29 @@ describe('DeciderRunner', () => {
       expect(await runner.run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 3 } }, context('cmd-2'))).toMatchObject({ alreadyApplied: true, state: 5 });
     });
 
-    it('creates a stream from the state of none (revision -1), and a decision of nothing writes nothing', async () => {
+    it('creates a stream from the state of none (revision -1)', async () => {
       const runner = new DeciderRunner(store);
-      const none = { state: 0, revision: -1, position: 0 };
+      const none = { state: 0, revision: -1 };
       expect(await runner.runFrom(counter, 'counter-t1.n', { type: 'Increment', data: { by: 4 } }, context('cmd-1'), none)).toMatchObject({ state: 4, revision: 0, position: 1 });
-      const at = { state: 4, revision: 0, position: 1 };
-      expect(await runner.runFrom(counter, 'counter-t1.n', { type: 'Touch', data: {} }, context('cmd-2'), at)).toEqual({ ...at, events: [], written: [], alreadyApplied: false });
+      expect((await store.readStream('counter-t1.n')).map((event) => event.data.by)).toEqual([4]);
+    });
+
+    it('does not trust a decision of nothing or a domain error on the state it was given: it reads and decides again', async () => {
+      const runner = new DeciderRunner(store);
+      // Touch decides nothing on a counter above 0 and fails on 0: given 0 while the stream holds 4, it reads and is a no-op.
+      await runner.run(counter, 'counter-t1.n', { type: 'Increment', data: { by: 4 } }, context('cmd-1'));
+      const stale = { state: 0, revision: -1 };
+      expect(await runner.runFrom(counter, 'counter-t1.n', { type: 'Touch', data: {} }, context('cmd-2'), stale)).toEqual({
+        state: 4,
+        revision: 0,
+        position: 1,
+        events: [],
+        written: [],
+        alreadyApplied: false,
+      });
       expect(await store.headPosition()).toBe(1);
+      // On a stream that does hold 0, the error is the command's.
+      await expect(runner.runFrom(counter, 'counter-t1.none', { type: 'Touch', data: {} }, context('cmd-3'), stale)).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('when the stream moved on since (another writer), reads it and decides again, losing no update', async () => {

@@ -24,11 +24,10 @@ export interface DeciderOutcome<State, Event extends DomainEvent> {
   written: Event[];
 }
 
-/** A stream as a caller knows it: the folded state at `revision` (-1: no stream), whose last event is at `position` (0: none). */
+/** A stream as a caller knows it: the folded state at `revision` (-1: no stream). */
 export interface StreamAt<State> {
   state: State;
   revision: number;
-  position: number;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 8;
@@ -108,9 +107,11 @@ export class DeciderRunner {
   /**
    * `run` from a state the caller already holds, without reading the stream again: decided on `from.state` and
    * appended with `from.revision` as the expected revision. Anything another writer appended since makes that append
-   * conflict, and then the command is `run` as usual (read, decide again), so nothing is lost. For a caller that just
-   * read or wrote the stream (a webhook attempt right after its request). The command's id must not be among the
-   * stream's events up to `from.revision`: only `run` recognises a repeat.
+   * conflict, and then the command is `run` as usual (read, decide again), so nothing is lost. A decision of nothing,
+   * or a domain error, on `from.state` is not trusted either (that state may be behind): the command is then `run`.
+   * So the outcome is always one `run` could have given; only the read is saved when the command writes. For a caller
+   * that just read or wrote the stream (a webhook attempt right after its request). The command's id must not be
+   * among the stream's events up to `from.revision`: only `run` recognises a repeat.
    */
   async runFrom<Command extends DomainCommand, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
@@ -119,8 +120,13 @@ export class DeciderRunner {
     context: CommandContext,
     from: StreamAt<State>,
   ): Promise<DeciderOutcome<State, Event>> {
-    const events = decider.decide(command, from.state);
-    if (events.length === 0) return { state: from.state, events, position: from.position, revision: from.revision, alreadyApplied: false, written: events };
+    let events: Event[];
+    try {
+      events = decider.decide(command, from.state);
+    } catch {
+      return this.run(decider, stream, command, context);
+    }
+    if (events.length === 0) return this.run(decider, stream, command, context);
     const newEvents = events.map((event, i) => toNewEvent(event, i, stream, context));
     try {
       const { position, nextExpectedRevision } = await this.store.appendToStream(stream, newEvents, from.revision < 0 ? 'no_stream' : from.revision);
