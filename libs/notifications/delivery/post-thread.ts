@@ -33,7 +33,6 @@ export class PostThread {
   private flushScheduled = false;
   private nextId = 1;
   private failure: Error | null = null;
-  private readonly exited: Promise<void>;
 
   constructor() {
     this.worker = new Worker(builtJavaScript(path.join(__dirname, `post-thread.main${path.extname(__filename)}`)), { name: 'webhook-posts' });
@@ -48,7 +47,6 @@ export class PostThread {
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the webhook post thread exited (code ${code})`)));
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
   }
 
   /** The thread is gone (it failed or was closed): the caller posts in its own thread from now on. */
@@ -79,8 +77,7 @@ export class PostThread {
   async close(): Promise<void> {
     if (this.failure) return;
     this.fail(new Error('the webhook post thread is closed'));
-    await this.worker.terminate();
-    await this.exited;
+    await this.worker.terminate(); // resolves once the thread has exited
   }
 
   private flush(): void {

@@ -8,7 +8,6 @@ import { DeciderRunner, StreamAt } from '../../platform/command-pipeline/decider
 import { APP_CONFIG, AppConfig } from '../../platform/config/config';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { LOGGER } from '../../platform/logging/logger';
-import { DomainEvent, fold } from '../../shared-kernel/decider';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import {
   publishedEvent,
@@ -16,7 +15,6 @@ import {
   WebhookDeliveryState,
   webhookDeliveryStream,
   webhookEndpointDecider,
-  WebhookEndpointState,
   webhookEndpointStream,
 } from '../domain';
 import { postJson } from './http-post';
@@ -61,8 +59,6 @@ export class WebhookDeliverer {
   private readonly secrets = new Map<string, { ciphertext: string; secret: string }>();
   /** Deliveries as their requests just wrote them, by stream, until their next attempt (see `enqueue`). */
   private readonly requested = new Map<string, StreamAt<WebhookDeliveryState>>();
-  /** Each endpoint's state as last read, by stream: an attempt reads only what its stream gained since. */
-  private readonly endpoints = new Map<string, { revision: number; state: WebhookEndpointState }>();
 
   constructor(
     private readonly runner: DeciderRunner,
@@ -130,10 +126,11 @@ export class WebhookDeliverer {
     const stream = webhookDeliveryStream(tenantId, endpointId, eventId);
     const requested = this.requested.get(stream);
     this.requested.delete(stream);
-    const at = requested ?? (await this.readDelivery(stream));
+    const at = requested ?? (await this.runner.stateOf(webhookDeliveryDecider, stream));
     const delivery = at.state;
     if (delivery.status !== 'pending') return null;
-    const endpoint = await this.endpointOf(tenantId, endpointId);
+    // The endpoint's state kept by the runner: only what its stream gained since the last attempt is read.
+    const { state: endpoint } = await this.runner.stateOf(webhookEndpointDecider, webhookEndpointStream(tenantId, endpointId), { cache: true });
     // A disabled endpoint's deliveries wait (pending) for a redeliver; a deleted one's are dropped.
     if (endpoint.status !== 'enabled') return null;
     const [event] = await this.events.readAll({ after: delivery.position - 1, maxCount: 1 });
@@ -179,23 +176,6 @@ export class WebhookDeliverer {
       this.logger.warn({ tenantId, endpointId }, 'webhook endpoint disabled: failing for three days');
     }
     return after.status === 'pending' ? after.attempts : null;
-  }
-
-  private async readDelivery(stream: string): Promise<StreamAt<WebhookDeliveryState>> {
-    const recorded = await this.events.readStream(stream);
-    const last = recorded[recorded.length - 1];
-    return { state: fold(webhookDeliveryDecider, recorded as unknown as DomainEvent[] as never[]), revision: last?.revision ?? -1 };
-  }
-
-  /** The endpoint as its stream holds it now: the last state folded per endpoint, and only the events after it read. */
-  private async endpointOf(tenantId: string, endpointId: string): Promise<WebhookEndpointState> {
-    const stream = webhookEndpointStream(tenantId, endpointId);
-    const known = this.endpoints.get(stream);
-    const newer = await this.events.readStream(stream, { fromRevision: known ? known.revision + 1 : 0 });
-    if (newer.length === 0) return known?.state ?? webhookEndpointDecider.initialState; // none: not enabled
-    const state = (newer as unknown as DomainEvent[] as never[]).reduce(webhookEndpointDecider.evolve, known?.state ?? webhookEndpointDecider.initialState);
-    this.endpoints.set(stream, { revision: newer[newer.length - 1].revision, state });
-    return state;
   }
 
   private secretOf(endpoint: string, ciphertext: string): string {

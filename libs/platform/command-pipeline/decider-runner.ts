@@ -138,6 +138,15 @@ export class DeciderRunner {
   }
 
   /**
+   * A stream's state now, and its revision, as `run` would load it without a command: read whole (through the
+   * batching loader), or with `cache` only the events after the state this runner folded last (the cache `run` uses).
+   */
+  async stateOf<Event extends DomainEvent, State>(decider: Decider<DomainCommand, Event, State>, stream: string, options: RunOptions = {}): Promise<StreamAt<State>> {
+    const { state, revision } = await this.load(decider, stream, options.cache === true);
+    return { state, revision };
+  }
+
+  /**
    * A whole stream read as `run` reads its own: the streams asked for by one run of synchronous code are read with one
    * query (BatchingStreamLoader), never staler than `EventStore.readStream` at the moment of the call. For the other
    * streams a command reads to decide (a ledger, payment methods) on paths that run a chunk of commands at once: on the
