@@ -231,6 +231,19 @@ describe('DeciderRunner', () => {
     });
   });
 
+  describe('stateOf', () => {
+    it("gives the stream's state and revision as run would load them; with the cache, reads only what came after", async () => {
+      const runner = new DeciderRunner(store);
+      expect(await runner.stateOf(counter, 'counter-t1.s')).toEqual({ state: 0, revision: -1 });
+      await runner.run(counter, 'counter-t1.s', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
+      expect(await runner.stateOf(counter, 'counter-t1.s', { cache: true })).toEqual({ state: 2, revision: 0 });
+      await new DeciderRunner(store).run(counter, 'counter-t1.s', { type: 'Increment', data: { by: 3 } }, context('cmd-2'));
+      const reads = jest.spyOn(store, 'readStream');
+      expect(await runner.stateOf(counter, 'counter-t1.s', { cache: true })).toEqual({ state: 5, revision: 1 });
+      expect(reads.mock.calls).toEqual([['counter-t1.s', { fromRevision: 1 }]]);
+    });
+  });
+
   describe('runMany', () => {
     const inc = (stream: string, by: number) => ({ stream, command: { type: 'Increment' as const, data: { by } } });
 
