@@ -168,7 +168,7 @@ describe('SqliteEventStore', () => {
 
       await Promise.all(Array.from({ length: 100 }, (_, i) => store.appendToStream(`account-${i}`, [newEvent()], 'no_stream')));
 
-      expect(store.stats).toEqual({ commits: 1, appends: 100, events: 100 });
+      expect(store.stats).toEqual({ commits: 1, appends: 100, events: 100, isolatedRetries: 0 });
     });
 
     it('commits at once when the queue reaches maxBatchAppends', async () => {
@@ -199,6 +199,8 @@ describe('SqliteEventStore', () => {
       expect((outcomes[1] as PromiseRejectedResult).reason.message).toContain(`event id ${taken.id} is already in the log`);
       expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
       expect(store.stats.commits).toBe(commitsBefore + 1);
+      // The duplicate id is found once 'b' has written: the group is rolled back and committed again, isolated.
+      expect(store.stats.isolatedRetries).toBe(1);
       expect(await store.readStream('b')).toEqual([]);
       expect((await store.readAll()).map((e) => [e.position, e.streamName])).toEqual([
         [1, 'existing'],
@@ -206,6 +208,24 @@ describe('SqliteEventStore', () => {
         [3, 'a'],
         [4, 'c'],
       ]);
+    });
+
+    it('fails a multi-stream append whose later stream conflicts before it writes anything: no retry of the group', async () => {
+      const store = open();
+      await store.appendToStream('moved-on', [newEvent()], 'no_stream');
+
+      const [conflicting, other] = await Promise.allSettled([
+        store.appendToStreams([
+          { stream: 'fresh', events: [newEvent()], expectedRevision: 'no_stream' },
+          { stream: 'moved-on', events: [newEvent()], expectedRevision: 'no_stream' },
+        ]),
+        store.appendToStream('other', [newEvent()], 'no_stream'),
+      ]);
+
+      expect((conflicting as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+      expect(other).toEqual({ status: 'fulfilled', value: { nextExpectedRevision: 0, position: 2 } });
+      expect(await store.readStream('fresh')).toEqual([]);
+      expect(store.stats).toMatchObject({ commits: 2, isolatedRetries: 0 });
     });
 
     it('sees earlier appends of the same group when checking revisions', async () => {
