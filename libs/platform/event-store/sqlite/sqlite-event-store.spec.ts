@@ -433,6 +433,30 @@ describe('SqliteEventStore', () => {
       expect((await reopened.readChain('t1', { afterSeq: 10 })).map((link) => link.seq)).toEqual([11]);
     });
 
+    it('links the events of one group commit in order per tenant, whether the group went through at once or again isolated', async () => {
+      const store = open();
+      const taken = newEvent();
+      await store.appendToStream('taken', [taken], 'no_stream');
+      const of = (tenantId: string): NewEvent => ({ ...newEvent(), metadata: { ...newEvent().metadata, tenantId } });
+      const group = () => Array.from({ length: 10 }, (_, i) => store.appendToStream(`s-${randomUUID()}`, [of(i % 2 ? 't1' : 't2'), of('t2')], 'no_stream'));
+
+      await Promise.all(group());
+      // The next group has an append that fails half-way (a duplicate id): it is rolled back and committed again isolated.
+      const outcomes = await Promise.allSettled([...group(), store.appendToStream('dup', [of('t1'), { ...taken }], 'no_stream')]);
+
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+      expect(store.stats.isolatedRetries).toBe(1);
+      const head = await store.headPosition();
+      for (const tenantId of ['t1', 't2']) {
+        const chain = await store.readChain(tenantId);
+        expect(chain.map((link) => link.seq)).toEqual(chain.map((_, i) => i + 1));
+        expect(await computeChain(store, tenantId)).toEqual(chain);
+        expect(await store.verifyChain(tenantId, { through: head, maxBreaks: 10 })).toMatchObject({ links: chain.length, breaks: [] });
+      }
+      expect(await store.readChain('t1')).toHaveLength(1 + 10);
+      expect(await store.readChain('t2')).toHaveLength(30);
+    });
+
     it('keeps the hash written on append: an event changed in the file later no longer matches it', async () => {
       const store = open();
       await store.appendToStream('s', [newEvent(), newEvent(), newEvent()], 'no_stream');
