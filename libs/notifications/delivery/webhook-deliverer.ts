@@ -133,7 +133,7 @@ export class WebhookDeliverer {
     const { state: endpoint } = await this.runner.stateOf(webhookEndpointDecider, webhookEndpointStream(tenantId, endpointId), { cache: true });
     // A disabled endpoint's deliveries wait (pending) for a redeliver; a deleted one's are dropped.
     if (endpoint.status !== 'enabled') return null;
-    const [event] = await this.events.readAll({ after: delivery.position - 1, maxCount: 1 });
+    const [event] = await this.events.readPositions([delivery.position]);
     if (!event || event.id !== eventId) throw new Error(`event ${eventId} is not at log position ${delivery.position}`);
 
     // The published shape, the same as GET /v1/events gives.
