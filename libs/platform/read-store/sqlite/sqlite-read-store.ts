@@ -597,9 +597,9 @@ export class SqliteReadStore implements ReadStore {
     const sql =
       // Sorted by id, the id is the sort value: not read twice.
       `SELECT id, position, doc${query.sortBy === 'id' ? '' : `, ${sortSql} AS sort_value`} FROM ${tableOf(collection)}` +
-      ` WHERE ${where.join(' AND ')} ORDER BY ${orderSql(segment, sortSql, query)} LIMIT ?`;
-    params.push(limit);
-    return this.statement(sql).raw(true).all(...params) as SortedRow[];
+      ` WHERE ${where.join(' AND ')} ORDER BY ${orderSql(segment, sortSql, query)} LIMIT ${limitInSql(limit)}`;
+    const rows = this.statement(sql).raw(true).all(...params) as SortedRow[];
+    return rows.length > limit ? rows.slice(0, limit) : rows;
   }
 }
 
@@ -608,6 +608,17 @@ class FailedApply extends Error {
   constructor(cause: unknown) {
     super('an apply of the group failed', { cause });
   }
+}
+
+/**
+ * The LIMIT written into a find's SQL: the limit rounded up to a power of two, the rows cut to it after. Bound as
+ * `LIMIT ?`, SQLite prepares the statement again on every call (the planner reads the bound limit, so each binding
+ * expires the plan): 18 -> 10 µs a find of two rows. Rounded, a query shape has at most 11 statements, not one per limit.
+ */
+function limitInSql(limit: number): number {
+  let rounded = 1;
+  while (rounded < limit) rounded *= 2;
+  return rounded;
 }
 
 function conditionSql(condition: Condition, params: Bindable[]): string {
