@@ -30,6 +30,13 @@ describe('SqliteEventStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Makes SQLite refuse every event of `type` (a trigger, added through a connection of its own): an append fails half-way. */
+  function failInsertsOf(type: string): void {
+    const raw = new Database(join(dir, 'events.sqlite'));
+    raw.exec(`CREATE TRIGGER refuse_${type} BEFORE INSERT ON events WHEN NEW.type = '${type}' BEGIN SELECT RAISE(ABORT, 'boom'); END;`);
+    raw.close();
+  }
+
   function open(options: Partial<ConstructorParameters<typeof SqliteEventStore>[0]> = {}): SqliteEventStore {
     const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), ...options });
     opened.push(store);
@@ -183,23 +190,23 @@ describe('SqliteEventStore', () => {
     it('rolls back only the failing append of a group, leaving no partial events and no position gaps', async () => {
       const store = open();
       await store.appendToStream('existing', [newEvent()], 'no_stream');
-      const taken = newEvent();
-      await store.appendToStream('taken', [taken], 'no_stream');
+      await store.appendToStream('taken', [newEvent()], 'no_stream');
+      failInsertsOf('Boom');
       const commitsBefore = store.stats.commits;
 
       const outcomes = await Promise.allSettled([
         store.appendToStream('a', [newEvent()], 'no_stream'),
-        // Fails on its third insert (duplicate id): its first two inserts must be rolled back.
-        store.appendToStream('b', [newEvent(), newEvent(), { ...newEvent(), id: taken.id }], 'no_stream'),
+        // Fails on its third insert (SQLite refuses it): its first two inserts must be rolled back.
+        store.appendToStream('b', [newEvent(), newEvent(), { ...newEvent(), type: 'Boom' }], 'no_stream'),
         store.appendToStream('existing', [newEvent()], 'no_stream'),
         store.appendToStream('c', [newEvent()], 'no_stream'),
       ]);
 
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-      expect((outcomes[1] as PromiseRejectedResult).reason.message).toContain(`event id ${taken.id} is already in the log`);
+      expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('boom');
       expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
       expect(store.stats.commits).toBe(commitsBefore + 1);
-      // The duplicate id is found once 'b' has written: the group is rolled back and committed again, isolated.
+      // 'b' fails once it has written: the group is rolled back and committed again, isolated.
       expect(store.stats.isolatedRetries).toBe(1);
       expect(await store.readStream('b')).toEqual([]);
       expect((await store.readAll()).map((e) => [e.position, e.streamName])).toEqual([
@@ -415,6 +422,41 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('schema version 4: no unique index on the event id (decision 0030)', () => {
+    it('copies the events of a file from before, positions and chain intact, and then takes an id a second time', async () => {
+      const store = open();
+      for (let i = 0; i < 5; i++) await store.appendToStream(`s-${i}`, [newEvent(), newEvent()], 'no_stream');
+      const before = await store.readAll();
+      const chain = await store.readChain('t1');
+      await store.close();
+      // Back to version 3's table: the id UNIQUE, as every file written before this version has it.
+      const raw = new Database(join(dir, 'events.sqlite'));
+      raw.exec(`
+        CREATE TABLE events_v3 (position INTEGER PRIMARY KEY, stream_name TEXT NOT NULL, revision INTEGER NOT NULL,
+          id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, recorded_at TEXT NOT NULL);
+        INSERT INTO events_v3 SELECT * FROM events;
+        DROP TABLE events;
+        ALTER TABLE events_v3 RENAME TO events;
+        CREATE UNIQUE INDEX events_stream_revision ON events (stream_name, revision);
+        CREATE INDEX events_tenant_position ON events (json_extract(metadata, '$.tenantId'), position, type);
+        PRAGMA user_version = 3;`);
+      const uniqueIndexes = () => (raw.prepare("SELECT name FROM pragma_index_list('events') WHERE \"unique\" = 1 ORDER BY name").pluck().all() as string[]);
+      expect(uniqueIndexes()).toEqual(['events_stream_revision', 'sqlite_autoindex_events_1']);
+
+      const reopened = open();
+
+      expect(uniqueIndexes()).toEqual(['events_stream_revision']);
+      expect(raw.pragma('user_version', { simple: true })).toBe(4);
+      raw.close();
+      expect(await reopened.readAll()).toEqual(before);
+      expect(await reopened.readChain('t1')).toEqual(chain);
+      expect(await reopened.verifyChain('t1', { through: await reopened.headPosition(), maxBreaks: 10 })).toMatchObject({ links: 10, breaks: [] });
+      expect((await reopened.readTenant('t1')).events).toHaveLength(10);
+      // An id already in the log is no longer refused (nothing relies on it: the (stream, revision) index refuses a repeat).
+      await expect(reopened.appendToStream('s-again', [{ ...newEvent(), id: before[0].id }], 'no_stream')).resolves.toEqual({ nextExpectedRevision: 0, position: 11 });
+    });
+  });
+
   describe('hash chain (decision 0020)', () => {
     it('links the events of a data folder from before the chain on first open, as if they had been linked on append', async () => {
       const store = open();
@@ -435,14 +477,14 @@ describe('SqliteEventStore', () => {
 
     it('links the events of one group commit in order per tenant, whether the group went through at once or again isolated', async () => {
       const store = open();
-      const taken = newEvent();
-      await store.appendToStream('taken', [taken], 'no_stream');
+      await store.appendToStream('first', [newEvent()], 'no_stream');
+      failInsertsOf('Boom');
       const of = (tenantId: string): NewEvent => ({ ...newEvent(), metadata: { ...newEvent().metadata, tenantId } });
       const group = () => Array.from({ length: 10 }, (_, i) => store.appendToStream(`s-${randomUUID()}`, [of(i % 2 ? 't1' : 't2'), of('t2')], 'no_stream'));
 
       await Promise.all(group());
-      // The next group has an append that fails half-way (a duplicate id): it is rolled back and committed again isolated.
-      const outcomes = await Promise.allSettled([...group(), store.appendToStream('dup', [of('t1'), { ...taken }], 'no_stream')]);
+      // The next group has an append that fails half-way: it is rolled back and committed again isolated.
+      const outcomes = await Promise.allSettled([...group(), store.appendToStream('half', [of('t1'), { ...of('t1'), type: 'Boom' }], 'no_stream')]);
 
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
       expect(store.stats.isolatedRetries).toBe(1);
