@@ -210,8 +210,8 @@ class AppendFailedHalfWay extends Error {}
  * Isolation without a savepoint per append (they cost 13% of an append's CPU: SQLite copies every page an append
  * touches into the savepoint's journal, the log's last pages once per append): an append's expected revisions are
  * all checked before it writes anything, so a conflict, the usual failure, leaves nothing to undo. An append that
- * fails once it has written (an error of SQLite's own: a full disk, a string too big) rolls the group's transaction back, and
- * the group is committed again with each append in its own SAVEPOINT, where it fails alone (`flush`).
+ * fails once it has written (an error of SQLite's own: a full disk, a string too big) rolls the group's transaction
+ * back, and the group is committed again with each append in its own SAVEPOINT, where it fails alone (`flush`).
  *
  * Positions are SQLite rowids assigned inside the write transaction: 1, 2, 3, ... without gaps, even across
  * processes sharing the file (SQLite serializes writers) and after rolled-back savepoints.
@@ -557,7 +557,6 @@ export class SqliteEventStore implements EventStore {
     linkIntoChain(this.statements, heads, position, stream, event.tenantId, event.id, event.type, event.data, event.metadata, recordedAt);
     return position;
   }
-
 
   private readAllNow(after: number, limit: number): RecordedEvent[] {
     return this.statements.readAll.all(after, limit).map(toRecordedEvent);
