@@ -166,6 +166,47 @@ describe('SandboxGateway', () => {
       expect(await gateway.charge({ ...request('inv-1', 'tok_approve'), description: 'reworded' })).toMatchObject({ status: 'succeeded' });
     });
 
+    it('books the charge calls of one turn together: each answered as alone, a reused key refused alone, a key asked twice charged once', async () => {
+      const gateway = open();
+      await gateway.charge(request('inv-0', 'tok_approve'));
+
+      const outcomes = await Promise.allSettled([
+        gateway.charge(request('inv-1', 'tok_approve')),
+        gateway.charge(request('inv-2', 'tok_decline')),
+        gateway.charge({ ...request('inv-0', 'tok_approve'), currency: 'EUR' }),
+        gateway.charge(request('inv-1', 'tok_approve')),
+        gateway.charge(request('inv-3', 'tok_timeout')),
+      ]);
+
+      expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.status : outcome.reason))).toEqual([
+        'succeeded',
+        'declined',
+        new IdempotencyKeyReusedError('inv-0', ['currency']),
+        'succeeded',
+        'unknown',
+      ]);
+      expect((outcomes[0] as PromiseFulfilledResult<{ chargeId: string }>).value.chargeId).toBe((outcomes[3] as PromiseFulfilledResult<{ chargeId: string }>).value.chargeId);
+      expect(gateway.charges().map((c) => [c.idempotencyKey, c.status, c.requests])).toEqual([
+        ['inv-0', 'succeeded', 1],
+        ['inv-1', 'succeeded', 2],
+        ['inv-2', 'declined', 1],
+        ['inv-3', 'succeeded', 1],
+      ]);
+      expect(['inv-0', 'inv-1', 'inv-2', 'inv-3'].map((key) => gateway.chargeCount(key))).toEqual([1, 1, 0, 1]);
+    });
+
+    it('books the charges still queued when it is closed, and refuses charges after', async () => {
+      const file = join(dir, 'books', SANDBOX_GATEWAY_FILE);
+      const gateway = new SandboxGateway({ file });
+      const answered = gateway.charge(request('inv-1', 'tok_approve'));
+      gateway.close();
+      expect(await answered).toMatchObject({ status: 'succeeded' });
+      await expect(gateway.charge(request('inv-2', 'tok_approve'))).rejects.toThrow('the sandbox gateway is closed');
+      const reopened = new SandboxGateway({ file });
+      expect(reopened.charges().map((c) => c.idempotencyKey)).toEqual(['inv-1']);
+      reopened.close();
+    });
+
     it.each([
       ['a zero amount', { amount: 0 }, /amount must be a positive whole number/],
       ['a fractional amount', { amount: 10.5 }, /amount must be a positive whole number/],
