@@ -226,9 +226,10 @@ export class SandboxGateway implements PaymentGateway {
   private bookQueued(): void {
     const queued = this.queued;
     this.queued = [];
-    if (queued.length === 0 || !this.db.open) return;
+    if (queued.length === 0) return;
     let bookings: Booking[];
     try {
+      if (!this.db.open) throw new Error('the sandbox gateway is closed'); // never left waiting
       bookings = this.bookCharges(queued.map((charge) => charge.request));
     } catch (error) {
       // The transaction failed (the file, a lock held too long): nothing of the group was booked.
