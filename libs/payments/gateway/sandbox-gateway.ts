@@ -156,9 +156,8 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   /**
-   * Booked with the other charge calls of the same event-loop turn, in one transaction on the next turn (a
-   * transaction per charge was 8% of a dunning day's main thread); answered once it is committed, so an answered
-   * charge is in the books whatever happens to the process after.
+   * Booked with the other charge calls of this event-loop turn in one transaction on the next (one per charge was 8%
+   * of a dunning day's main thread); answered once committed: an answered charge is in the books, whatever happens.
    */
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     assertChargeRequest(request);
