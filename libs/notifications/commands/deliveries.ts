@@ -12,7 +12,7 @@ import { fold } from '../../shared-kernel/decider';
 import { InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId, deterministicUuid } from '../../shared-kernel/ids';
 import { timeContext } from '../../time';
-import { endpointWants, initialDeliveryState, isPublished, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import { endpointWants, isPublished, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
 import { WebhookDeliverer } from '../delivery/webhook-deliverer';
 
 interface DeliveryTarget {
@@ -64,7 +64,7 @@ abstract class DeliveryRequests {
     // written as new, with no read first, and a repeat's append conflicts and is then run as usual (no-op).
     const outcome =
       reason === 'published'
-        ? await this.runner.runFrom(webhookDeliveryDecider, stream, command, context, { state: initialDeliveryState, revision: -1 })
+        ? await this.runner.runFrom(webhookDeliveryDecider, stream, command, context, { state: webhookDeliveryDecider.initialState, revision: -1 })
         : await this.runner.run(webhookDeliveryDecider, stream, command, context);
     if (outcome.state.status === 'pending') {
       // A published event's request is made where the webhook-delivery process manager runs, whose start-up hands

@@ -230,7 +230,7 @@ export class SqliteEventStore implements EventStore {
   private readonly recent: RecentEvents;
   private readonly commitBatch: (batch: PendingAppend[], recordedAt: string) => Outcome[];
   private readonly commitBatchIsolated: (batch: PendingAppend[], recordedAt: string) => Outcome[];
-  private readonly appendInSavepoint: (append: PendingAppend, recordedAt: string) => AppendResult[];
+  private readonly appendInSavepoint: (append: PendingAppend, recordedAt: string) => Outcome;
 
   private queue: PendingAppend[] = [];
   private queuedEvents = 0;
@@ -255,10 +255,17 @@ export class SqliteEventStore implements EventStore {
     // IMMEDIATE takes the write lock up front, so a commit never fails half-way on a lock upgrade.
     this.commitBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) => {
       const heads: ChainHeads = new Map();
-      return batch.map((append) => this.appendChecked(append, recordedAt, heads));
+      return batch.map((append) => {
+        try {
+          return this.appendChecked(append, recordedAt, heads);
+        } catch (error) {
+          throw new AppendFailedHalfWay('an append failed after writing', { cause: error });
+        }
+      });
     }).immediate;
     // Nested better-sqlite3 transactions run as SAVEPOINTs: that is what isolates one append from the others.
-    this.appendInSavepoint = this.db.transaction((append: PendingAppend, recordedAt: string) => this.appendParts(append, recordedAt));
+    // A savepoint rolled back would leave chain heads kept in memory wrong: none are kept here.
+    this.appendInSavepoint = this.db.transaction((append: PendingAppend, recordedAt: string) => this.appendChecked(append, recordedAt, null));
     this.commitBatchIsolated = this.db.transaction((batch: PendingAppend[], recordedAt: string) =>
       batch.map((append) => this.tryAppendInSavepoint(append, recordedAt)),
     ).immediate;
@@ -500,40 +507,27 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * An append without a savepoint: every stream's revision is checked before anything is written, so a conflict
-   * fails it with nothing to undo. A failure after that throws AppendFailedHalfWay, which rolls the group back (flush).
+   * Every stream's revision checked before anything is written, so a conflict fails the append with nothing to undo;
+   * a failure after that throws (the group rolls back, or the append's savepoint does).
    */
-  private appendChecked(append: PendingAppend, recordedAt: string, heads: ChainHeads): Outcome {
+  private appendChecked(append: PendingAppend, recordedAt: string, heads: ChainHeads | null): Outcome {
     const revisions: number[] = [];
     for (const { stream, expected } of append.parts) {
       const actual = this.lastRevisionOf(stream);
       if (!revisionMatches(expected, actual)) return { ok: false, error: new WrongExpectedRevisionError(stream, expected, actual) };
       revisions.push(actual);
     }
-    try {
-      return { ok: true, results: append.parts.map((part, i) => this.insertEvents(part, revisions[i], recordedAt, heads)) };
-    } catch (error) {
-      throw new AppendFailedHalfWay('an append failed after writing', { cause: error });
-    }
+    return { ok: true, results: append.parts.map((part, i) => this.insertEvents(part, revisions[i], recordedAt, heads)) };
   }
 
   private tryAppendInSavepoint(append: PendingAppend, recordedAt: string): Outcome {
     try {
-      return { ok: true, results: this.appendInSavepoint(append, recordedAt) };
+      return this.appendInSavepoint(append, recordedAt);
     } catch (error) {
       // If SQLite itself rolled the whole transaction back (e.g. disk full), the batch cannot go on.
       if (!this.db.inTransaction) throw error;
       return { ok: false, error };
     }
-  }
-
-  /** Inside the append's savepoint: each stream's expected revision checked, then its events inserted. */
-  private appendParts(append: PendingAppend, recordedAt: string): AppendResult[] {
-    return append.parts.map((part) => {
-      const actual = this.lastRevisionOf(part.stream);
-      if (!revisionMatches(part.expected, actual)) throw new WrongExpectedRevisionError(part.stream, part.expected, actual);
-      return this.insertEvents(part, actual, recordedAt, null); // a savepoint rolled back would leave known heads wrong
-    });
   }
 
   private lastRevisionOf(stream: string): number {
