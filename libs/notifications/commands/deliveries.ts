@@ -12,7 +12,15 @@ import { fold } from '../../shared-kernel/decider';
 import { InvalidInputError, NotFoundError, RuleViolationError } from '../../shared-kernel/errors';
 import { assertValidId, deterministicUuid } from '../../shared-kernel/ids';
 import { timeContext } from '../../time';
-import { endpointWants, isPublished, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import {
+  endpointWants,
+  isPublished,
+  legacyWebhookDeliveryStream,
+  webhookDeliveryDecider,
+  webhookDeliveryStream,
+  webhookEndpointDecider,
+  webhookEndpointStream,
+} from '../domain';
 import { WebhookDeliverer } from '../delivery/webhook-deliverer';
 
 interface DeliveryTarget {
@@ -25,8 +33,12 @@ interface DeliveryTarget {
 
 /** Issued by the webhook-delivery process manager, once per published event and matching endpoint. */
 export class RequestWebhookDeliveryCommand extends Command<DeliveryTarget> {}
-/** Issued by a durable timer: the safety net that resumes a delivery a restart dropped from memory. */
-export class DeliverWebhookCommand extends Command<{ endpointId: string; eventId: string }> {}
+/**
+ * Issued by a durable timer: the safety net that resumes a delivery a restart dropped from memory. `position` (the
+ * event's) names the delivery's stream; timers scheduled before decision 0031 have none: their delivery is under
+ * the legacy name.
+ */
+export class DeliverWebhookCommand extends Command<{ endpointId: string; eventId: string; position?: number }> {}
 
 export class RedeliverDto {
   @ApiPropertyOptional({ description: 'Ids of events (Billing-Event-Id) to send again, 1 to 100' })
@@ -58,7 +70,7 @@ abstract class DeliveryRequests {
   ) {}
 
   protected async request(tenantId: string, target: DeliveryTarget, reason: 'published' | 'redeliver', context: CommandContext): Promise<number> {
-    const stream = webhookDeliveryStream(tenantId, target.endpointId, target.eventId);
+    const stream = reason === 'published' ? webhookDeliveryStream(tenantId, target.endpointId, target.position) : await this.redeliveryStream(tenantId, target);
     const command = { type: 'RequestWebhookDelivery' as const, data: { ...target, reason, at: this.clock.now().toISOString() } };
     // A published event's delivery stream is new but for a repeat (a crash before the checkpoint moved): it is
     // written as new, with no read first, and a repeat's append conflicts and is then run as usual (no-op).
@@ -73,16 +85,23 @@ abstract class DeliveryRequests {
       if (reason === 'redeliver') await this.armTimer(tenantId, target, outcome.state.round, context);
       // The first attempt starts from the state just written (a repeat's outcome is not the stream's end: it reads).
       const requested = outcome.alreadyApplied ? undefined : { state: outcome.state, revision: outcome.revision };
-      this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, businessDate: context.businessDate }, requested);
+      this.deliverer.enqueue({ tenantId, endpointId: target.endpointId, eventId: target.eventId, stream, businessDate: context.businessDate }, requested);
     }
     return outcome.position;
   }
 
+  /** A redelivery goes on in the stream of the event's earlier deliveries: one from before decision 0031 if it has one. */
+  private async redeliveryStream(tenantId: string, target: DeliveryTarget): Promise<string> {
+    const legacy = legacyWebhookDeliveryStream(tenantId, target.endpointId, target.eventId);
+    const { revision } = await this.runner.stateOf(webhookDeliveryDecider, legacy);
+    return revision >= 0 ? legacy : webhookDeliveryStream(tenantId, target.endpointId, target.position);
+  }
+
   /** The next business day, a DeliverWebhook: it attempts again if the delivery is still pending then. */
-  protected async armTimer(tenantId: string, target: { endpointId: string; eventId: string }, round: number, context: CommandContext): Promise<void> {
+  protected async armTimer(tenantId: string, target: { endpointId: string; eventId: string; position: number }, round: number, context: CommandContext): Promise<void> {
     const dueDate = addDays(context.businessDate, 1);
     const timerId = `webhook.${target.endpointId}.${target.eventId}.${round}.${dueDate}`;
-    const command = { type: 'DeliverWebhook', data: { endpointId: target.endpointId, eventId: target.eventId } };
+    const command = { type: 'DeliverWebhook', data: { endpointId: target.endpointId, eventId: target.eventId, position: target.position } };
     const timerContext = { ...context, commandId: deterministicUuid(tenantId, 'webhook-timer', timerId) };
     // The time context's ScheduleTimer, taken from its manifest (its door), as process managers name it.
     const ScheduleTimer = timeContext.commands!.ScheduleTimer;
@@ -113,14 +132,15 @@ export class DeliverWebhookHandler extends DeliveryRequests implements ICommandH
     super(runner, commandBus, deliverer, clock);
   }
 
-  async execute({ data: { endpointId, eventId }, context }: DeliverWebhookCommand): Promise<CommandOutcome<null>> {
+  async execute({ data: { endpointId, eventId, position }, context }: DeliverWebhookCommand): Promise<CommandOutcome<null>> {
     const { tenantId } = context;
-    const state = fold(webhookDeliveryDecider, (await this.events.readStream(webhookDeliveryStream(tenantId, endpointId, eventId))) as never[]);
+    const stream = position === undefined ? legacyWebhookDeliveryStream(tenantId, endpointId, eventId) : webhookDeliveryStream(tenantId, endpointId, position);
+    const state = fold(webhookDeliveryDecider, (await this.events.readStream(stream)) as never[]);
     const endpoint = fold(webhookEndpointDecider, (await this.events.readStream(webhookEndpointStream(tenantId, endpointId))) as never[]);
     // A disabled endpoint's pending deliveries wait for a redeliver; the timer chain stops here.
     if (state.status === 'pending' && endpoint.status === 'enabled') {
-      await this.armTimer(tenantId, { endpointId, eventId }, state.round, context);
-      this.deliverer.enqueue({ tenantId, endpointId, eventId, businessDate: context.businessDate });
+      await this.armTimer(tenantId, { endpointId, eventId, position: state.position }, state.round, context);
+      this.deliverer.enqueue({ tenantId, endpointId, eventId, stream, businessDate: context.businessDate });
     }
     return { body: null, position: 0 };
   }

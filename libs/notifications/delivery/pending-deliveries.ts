@@ -9,6 +9,7 @@ import { ConsumerRunner } from '../../platform/subscriptions/consumer-runner';
 import { TenantDirectory } from '../../tenancy';
 import { projectors as tenancyProjectors, TENANTS } from '../../tenancy/read-model';
 import type { TenantView } from '../../tenancy/domain';
+import { legacyWebhookDeliveryStream } from '../domain';
 import { EmailSender } from '../email/email-sender';
 import { emailNoticesProcessManager } from '../process-managers/email-notices.process-manager';
 import { webhookDeliveryProcessManager } from '../process-managers/webhook-delivery.process-manager';
@@ -84,8 +85,8 @@ export class PendingDeliveriesResumer implements OnApplicationBootstrap {
         if (this.stopped) return resumed;
         const businessDate = this.directory.businessDate(tenant as unknown as TenantView);
         if (what.webhooks) {
-          resumed += await this.eachPending<WebhookDeliveryDoc>(WEBHOOK_DELIVERIES, tenant.id, 'pending', (delivery) =>
-            this.deliverer.enqueue({ tenantId: tenant.id, endpointId: delivery.endpointId, eventId: delivery.eventId, businessDate }),
+          resumed += await this.eachPending<WebhookDeliveryDoc>(WEBHOOK_DELIVERIES, tenant.id, 'pending', ({ endpointId, eventId, stream }) =>
+            this.deliverer.enqueue({ tenantId: tenant.id, endpointId, eventId, stream: stream ?? legacyWebhookDeliveryStream(tenant.id, endpointId, eventId), businessDate }),
           );
         }
         if (what.emails) {

@@ -12,8 +12,15 @@ import { AppConfig } from '../../platform/config/config';
 import { SqliteEventStore } from '../../platform/event-store/sqlite/sqlite-event-store';
 import { NewEvent } from '../../platform/event-store/event-store.port';
 import { deterministicUuid } from '../../shared-kernel/ids';
-import { RequestWebhookDeliveryCommand, RequestWebhookDeliveryHandler } from '../commands/deliveries';
-import { webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import {
+  DeliverWebhookCommand,
+  DeliverWebhookHandler,
+  RedeliverWebhooksCommand,
+  RedeliverWebhooksHandler,
+  RequestWebhookDeliveryCommand,
+  RequestWebhookDeliveryHandler,
+} from '../commands/deliveries';
+import { legacyWebhookDeliveryStream, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
 import { SecretBox } from './secret-box';
 import { WebhookDeliverer } from './webhook-deliverer';
 
@@ -86,7 +93,7 @@ describe('WebhookDeliverer', () => {
     const { position } = await events.appendToStream(`account-${TENANT}.a${i}`, [event], 'no_stream');
     const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
     await requests.execute(new RequestWebhookDeliveryCommand(target, context(`request-${i}`)));
-    return { eventId: event.id, stream: webhookDeliveryStream(TENANT, ENDPOINT, event.id) };
+    return { eventId: event.id, stream: webhookDeliveryStream(TENANT, ENDPOINT, position) };
   }
 
   async function until(done: () => Promise<boolean>): Promise<void> {
@@ -158,5 +165,40 @@ describe('WebhookDeliverer', () => {
       ['WebhookDeliveryAttempted', 2, true],
     ]);
     expect(hook.arrived).toEqual([eventId]);
+  });
+
+  it('a delivery requested before decision 0031 (its stream named by the event id) is attempted by its timer, and a redeliver goes on in that stream', async () => {
+    hook.release();
+    const event: NewEvent = { id: deterministicUuid('published', 'old'), type: 'AccountContactUpdated', data: { accountId: 'old', contact: {}, changed: [] }, metadata: { ...context('publish-old') } };
+    const { position } = await events.appendToStream(`account-${TENANT}.old`, [event], 'no_stream');
+    const legacy = legacyWebhookDeliveryStream(TENANT, ENDPOINT, event.id);
+    const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
+    await runner.run(webhookDeliveryDecider, legacy, { type: 'RequestWebhookDelivery', data: { ...target, reason: 'published', at: NOW.toISOString() } }, context('old-request'));
+    const timers: { data: { command: { data: unknown } } }[] = [];
+    const bus = { execute: async (command: { data: { command: { data: unknown } } }) => void timers.push(command) } as never;
+
+    // Its timer from before (no position): the delivery is found under the old name and attempted there.
+    await new DeliverWebhookHandler(runner, bus, deliverer, { now: () => NOW }, events).execute(new DeliverWebhookCommand({ endpointId: ENDPOINT, eventId: event.id }, context('timer')));
+    await until(async () => (await typesOf(legacy)).length === 2);
+    expect(await typesOf(legacy)).toEqual(['WebhookDeliveryRequested', 'WebhookDeliveryAttempted']);
+    // The timer it armed names the position, which names the stream only when there is no legacy one (below).
+    expect(timers[0].data.command.data).toEqual({ endpointId: ENDPOINT, eventId: event.id, position });
+
+    const redeliver = new RedeliverWebhooksHandler(runner, bus, deliverer, { now: () => NOW }, events);
+    await redeliver.execute(new RedeliverWebhooksCommand({ tenantId: TENANT, endpointId: ENDPOINT, input: { eventIds: [event.id] } }, context('redeliver')));
+    await until(async () => (await typesOf(legacy)).length === 4);
+    const [, , again] = await events.readStream(legacy);
+    expect(again.data).toMatchObject({ reason: 'redeliver', round: 2 });
+    expect(await events.readStream(webhookDeliveryStream(TENANT, ENDPOINT, position))).toEqual([]);
+    expect(hook.arrived).toEqual([event.id, event.id]);
+  });
+});
+
+describe('webhookDeliveryStream', () => {
+  it('names a delivery by the zero-padded log position, so the names sort as the log does', () => {
+    const names = [9, 10, 99_999, 1_000_000, Number.MAX_SAFE_INTEGER].map((position) => webhookDeliveryStream(TENANT, ENDPOINT, position));
+    expect([...names].sort()).toEqual(names);
+    expect(names[1]).toBe('webhookDelivery-t1.0000000000000010.we_1');
+    expect(legacyWebhookDeliveryStream(TENANT, ENDPOINT, 'e-1')).toBe('webhookDelivery-t1.we_1.e-1');
   });
 });

@@ -13,7 +13,6 @@ import {
   publishedEvent,
   webhookDeliveryDecider,
   WebhookDeliveryState,
-  webhookDeliveryStream,
   webhookEndpointDecider,
   webhookEndpointStream,
 } from '../domain';
@@ -27,6 +26,8 @@ export interface DeliveryJob {
   tenantId: string;
   endpointId: string;
   eventId: string;
+  /** The delivery's stream: webhookDeliveryStream, or legacyWebhookDeliveryStream for one requested before decision 0031. */
+  stream: string;
   businessDate: string;
 }
 
@@ -89,9 +90,8 @@ export class WebhookDeliverer {
    */
   enqueue(job: DeliveryJob, requested?: StreamAt<WebhookDeliveryState>): void {
     if (this.queue.stopped) return;
-    const stream = webhookDeliveryStream(job.tenantId, job.endpointId, job.eventId);
-    if (requested) this.requested.set(stream, requested);
-    else this.requested.delete(stream);
+    if (requested) this.requested.set(job.stream, requested);
+    else this.requested.delete(job.stream);
     this.queue.enqueue(job);
   }
 
@@ -122,8 +122,7 @@ export class WebhookDeliverer {
 
   /** One attempt; the attempts so far when the delivery is to be tried again, else null. */
   private async attempt(job: DeliveryJob): Promise<number | null> {
-    const { tenantId, endpointId, eventId } = job;
-    const stream = webhookDeliveryStream(tenantId, endpointId, eventId);
+    const { tenantId, endpointId, eventId, stream } = job;
     const requested = this.requested.get(stream);
     this.requested.delete(stream);
     const at = requested ?? (await this.runner.stateOf(webhookDeliveryDecider, stream));
@@ -193,8 +192,7 @@ export class WebhookDeliverer {
   }
 
   private context(job: DeliveryJob, what: string): CommandContext {
-    const stream = webhookDeliveryStream(job.tenantId, job.endpointId, job.eventId);
-    return { tenantId: job.tenantId, actor: 'webhooks', correlationId: job.eventId, causationId: job.eventId, commandId: deterministicUuid(stream, what), businessDate: job.businessDate };
+    return { tenantId: job.tenantId, actor: 'webhooks', correlationId: job.eventId, causationId: job.eventId, commandId: deterministicUuid(job.stream, what), businessDate: job.businessDate };
   }
 }
 

@@ -32,6 +32,8 @@ export interface WebhookDeliveryDoc extends Doc {
   attempts: (AttemptOutcome & { round: number; attempt: number })[];
   /** Log position of the last request: deliveries list newest first. */
   sequence: number;
+  /** The delivery's stream; absent on a delivery projected before decision 0031, whose stream is legacyWebhookDeliveryStream. */
+  stream?: string;
 }
 
 const ENDPOINT_EVENTS: WebhookEndpointEvent['type'][] = ['WebhookEndpointCreated', 'WebhookEndpointSecretRotated', 'WebhookEndpointDisabled', 'WebhookEndpointEnabled', 'WebhookEndpointDeleted'];
@@ -79,7 +81,8 @@ export const webhookDeliveriesProjection: Projector = {
     switch (event.type) {
       case 'WebhookDeliveryRequested': {
         const { endpointId, eventId, eventType, position: eventPosition, occurredAt, round } = event.data;
-        return write({ endpointId, eventId, eventType, position: eventPosition, occurredAt, status: 'pending', round, attempts: current?.attempts ?? [], sequence: position });
+        const stream = recorded.streamName;
+        return write({ endpointId, eventId, eventType, position: eventPosition, occurredAt, status: 'pending', round, attempts: current?.attempts ?? [], sequence: position, stream });
       }
       case 'WebhookDeliveryAttempted': {
         if (!current) return [];
