@@ -1,18 +1,18 @@
 import pino from 'pino';
 import { TENANTS } from '../../tenancy/read-model';
-import { legacyWebhookDeliveryStream, webhookDeliveryStream } from '../domain';
+import { legacyWebhookDeliveryStream, webhookDeliveryKey, webhookDeliveryStream } from '../domain';
 import { EMAILS, WEBHOOK_DELIVERIES } from '../read-model';
 import { PendingDeliveriesResumer } from './pending-deliveries';
 import { DeliveryJob } from './webhook-deliverer';
 
 describe('PendingDeliveriesResumer', () => {
-  it("hands back every pending delivery with its stream; one projected before decision 0031 names none and is under the legacy name", async () => {
+  it("hands back every pending delivery with the stream its document's id names, in either naming (decision 0031)", async () => {
     const stream = webhookDeliveryStream('t1', 'we_1', 7);
     const docs: Record<string, object[]> = {
       [TENANTS]: [{ id: 't1' }],
       [WEBHOOK_DELIVERIES]: [
-        { endpointId: 'we_1', eventId: 'e7', stream },
-        { endpointId: 'we_1', eventId: 'e0' },
+        { id: webhookDeliveryKey('t1', stream), endpointId: 'we_1', eventId: 'e7' },
+        { id: 'we_1.e0', endpointId: 'we_1', eventId: 'e0' },
       ],
       [EMAILS]: [],
     };

@@ -4,12 +4,12 @@ import type { Logger } from 'pino';
 import { Lifecycle } from '../../platform/app/lifecycle';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { LOGGER } from '../../platform/logging/logger';
-import { Doc, READ_STORE, ReadStore, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
+import { Doc, READ_STORE, ReadStore, StoredDoc, SYSTEM_TENANT } from '../../platform/read-store/read-store.port';
 import { ConsumerRunner } from '../../platform/subscriptions/consumer-runner';
 import { TenantDirectory } from '../../tenancy';
 import { projectors as tenancyProjectors, TENANTS } from '../../tenancy/read-model';
 import type { TenantView } from '../../tenancy/domain';
-import { legacyWebhookDeliveryStream } from '../domain';
+import { webhookDeliveryStreamOfKey } from '../domain';
 import { EmailSender } from '../email/email-sender';
 import { emailNoticesProcessManager } from '../process-managers/email-notices.process-manager';
 import { webhookDeliveryProcessManager } from '../process-managers/webhook-delivery.process-manager';
@@ -85,8 +85,9 @@ export class PendingDeliveriesResumer implements OnApplicationBootstrap {
         if (this.stopped) return resumed;
         const businessDate = this.directory.businessDate(tenant as unknown as TenantView);
         if (what.webhooks) {
-          resumed += await this.eachPending<WebhookDeliveryDoc>(WEBHOOK_DELIVERIES, tenant.id, 'pending', ({ endpointId, eventId, stream }) =>
-            this.deliverer.enqueue({ tenantId: tenant.id, endpointId, eventId, stream: stream ?? legacyWebhookDeliveryStream(tenant.id, endpointId, eventId), businessDate }),
+          // A delivery's document id is its key, which names its stream (either naming: decision 0031).
+          resumed += await this.eachPending<WebhookDeliveryDoc>(WEBHOOK_DELIVERIES, tenant.id, 'pending', ({ id, endpointId, eventId }) =>
+            this.deliverer.enqueue({ tenantId: tenant.id, endpointId, eventId, stream: webhookDeliveryStreamOfKey(tenant.id, id), businessDate }),
           );
         }
         if (what.emails) {
@@ -99,7 +100,7 @@ export class PendingDeliveriesResumer implements OnApplicationBootstrap {
     return resumed;
   }
 
-  private async eachPending<T extends Doc>(collection: string, tenantId: string, status: string, resume: (doc: T) => void): Promise<number> {
+  private async eachPending<T extends Doc>(collection: string, tenantId: string, status: string, resume: (doc: StoredDoc<T>) => void): Promise<number> {
     let count = 0;
     let page: string | undefined;
     do {

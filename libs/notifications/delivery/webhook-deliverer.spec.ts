@@ -20,7 +20,15 @@ import {
   RequestWebhookDeliveryCommand,
   RequestWebhookDeliveryHandler,
 } from '../commands/deliveries';
-import { legacyWebhookDeliveryStream, webhookDeliveryDecider, webhookDeliveryStream, webhookEndpointDecider, webhookEndpointStream } from '../domain';
+import {
+  legacyWebhookDeliveryStream,
+  webhookDeliveryDecider,
+  webhookDeliveryKey,
+  webhookDeliveryStream,
+  webhookDeliveryStreamOfKey,
+  webhookEndpointDecider,
+  webhookEndpointStream,
+} from '../domain';
 import { SecretBox } from './secret-box';
 import { WebhookDeliverer } from './webhook-deliverer';
 
@@ -200,5 +208,11 @@ describe('webhookDeliveryStream', () => {
     expect([...names].sort()).toEqual(names);
     expect(names[1]).toBe('webhookDelivery-t1.0000000000000010.we_1');
     expect(legacyWebhookDeliveryStream(TENANT, ENDPOINT, 'e-1')).toBe('webhookDelivery-t1.we_1.e-1');
+  });
+
+  it("keys a delivery by its stream's name after the tenant: a legacy delivery keeps the document id it had", () => {
+    expect(webhookDeliveryKey(TENANT, webhookDeliveryStream(TENANT, ENDPOINT, 10))).toBe('0000000000000010.we_1');
+    expect(webhookDeliveryKey(TENANT, legacyWebhookDeliveryStream(TENANT, ENDPOINT, 'e-1'))).toBe(`${ENDPOINT}.e-1`);
+    expect(webhookDeliveryStreamOfKey(TENANT, '0000000000000010.we_1')).toBe(webhookDeliveryStream(TENANT, ENDPOINT, 10));
   });
 });

@@ -105,12 +105,25 @@ const POSITION_DIGITS = 16;
  * the pages the webhook load wrote (decision 0031).
  */
 export function webhookDeliveryStream(tenantId: string, endpointId: string, position: number): string {
-  return streamName('webhookDelivery', tenantId, `${String(position).padStart(POSITION_DIGITS, '0')}.${endpointId}`);
+  return webhookDeliveryStreamOfKey(tenantId, `${String(position).padStart(POSITION_DIGITS, '0')}.${endpointId}`);
 }
 
 /** The stream of a delivery requested before decision 0031, named by the event id: still found where it is. */
 export function legacyWebhookDeliveryStream(tenantId: string, endpointId: string, eventId: string): string {
-  return streamName('webhookDelivery', tenantId, `${endpointId}.${eventId}`);
+  return webhookDeliveryStreamOfKey(tenantId, `${endpointId}.${eventId}`);
+}
+
+/**
+ * A delivery's key: its stream's name after the tenant, whichever naming the stream has. It is the id of the
+ * delivery's document in the delivery log (read model), so documents sort as their streams do (decision 0031), and
+ * a document names its stream.
+ */
+export function webhookDeliveryKey(tenantId: string, stream: string): string {
+  return stream.slice(webhookDeliveryStreamOfKey(tenantId, '').length);
+}
+
+export function webhookDeliveryStreamOfKey(tenantId: string, key: string): string {
+  return streamName('webhookDelivery', tenantId, key);
 }
 
 /**

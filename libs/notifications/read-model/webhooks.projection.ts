@@ -1,7 +1,7 @@
 import { RecordedEvent } from '../../platform/event-store/event-store.port';
 import { Doc, DocWrite } from '../../platform/read-store/read-store.port';
 import { Projector } from '../../platform/projection-runner/projector';
-import type { AttemptOutcome, WebhookDeliveryEvent, WebhookEndpointEvent } from '../domain';
+import { AttemptOutcome, WebhookDeliveryEvent, webhookDeliveryKey, WebhookEndpointEvent } from '../domain';
 
 /** A tenant's webhook endpoints (id: the endpoint's), deleted ones removed. Never the secret. */
 export const WEBHOOK_ENDPOINTS = 'webhookEndpoints';
@@ -32,8 +32,6 @@ export interface WebhookDeliveryDoc extends Doc {
   attempts: (AttemptOutcome & { round: number; attempt: number })[];
   /** Log position of the last request: deliveries list newest first. */
   sequence: number;
-  /** The delivery's stream; absent on a delivery projected before decision 0031, whose stream is legacyWebhookDeliveryStream. */
-  stream?: string;
 }
 
 const ENDPOINT_EVENTS: WebhookEndpointEvent['type'][] = ['WebhookEndpointCreated', 'WebhookEndpointSecretRotated', 'WebhookEndpointDisabled', 'WebhookEndpointEnabled', 'WebhookEndpointDeleted'];
@@ -75,14 +73,13 @@ export const webhookDeliveriesProjection: Projector = {
     const event = recorded as unknown as RecordedEvent & WebhookDeliveryEvent;
     const { tenantId } = recorded.metadata;
     const { position } = recorded;
-    const id = `${event.data.endpointId}.${event.data.eventId}`;
+    const id = webhookDeliveryKey(tenantId, recorded.streamName);
     const current = (await view.get(WEBHOOK_DELIVERIES, tenantId, id)) as WebhookDeliveryDoc | null;
     const write = (doc: WebhookDeliveryDoc): DocWrite[] => [{ op: 'upsert', collection: WEBHOOK_DELIVERIES, tenantId, id, doc, position }];
     switch (event.type) {
       case 'WebhookDeliveryRequested': {
         const { endpointId, eventId, eventType, position: eventPosition, occurredAt, round } = event.data;
-        const stream = recorded.streamName;
-        return write({ endpointId, eventId, eventType, position: eventPosition, occurredAt, status: 'pending', round, attempts: current?.attempts ?? [], sequence: position, stream });
+        return write({ endpointId, eventId, eventType, position: eventPosition, occurredAt, status: 'pending', round, attempts: current?.attempts ?? [], sequence: position });
       }
       case 'WebhookDeliveryAttempted': {
         if (!current) return [];
@@ -94,5 +91,5 @@ export const webhookDeliveriesProjection: Projector = {
         return current ? write({ ...current, status: 'abandoned' }) : [];
     }
   },
-  prefetch: (event) => [{ collection: WEBHOOK_DELIVERIES, tenantId: event.metadata.tenantId, id: `${String(event.data.endpointId)}.${String(event.data.eventId)}` }],
+  prefetch: (event) => [{ collection: WEBHOOK_DELIVERIES, tenantId: event.metadata.tenantId, id: webhookDeliveryKey(event.metadata.tenantId, event.streamName) }],
 };
