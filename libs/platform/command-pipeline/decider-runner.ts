@@ -264,8 +264,17 @@ export class DeciderRunner {
   }
 }
 
+/**
+ * The data is passed on unparsed until the decider reads it: a store parses it on first read, and evolve skips some
+ * types without looking (an installment schedule's twelve InstallmentCreated were two thirds of its stream's parsing).
+ */
 export function toDomainEvent(event: RecordedEvent): DomainEvent {
-  return { type: event.type, data: event.data };
+  return {
+    type: event.type,
+    get data() {
+      return event.data;
+    },
+  };
 }
 
 /** Event ids derive from the command id, the stream and the index: a retried command produces the same ids. */
