@@ -23,6 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { bindWithoutDeprecatedProperty } from '../libs/platform/http/async-resource-bind';
 import { fmt, Row, runStandalone } from './bench-support';
 import { callServer, PRODUCT_NODE_FLAGS, repositoryRoot, ServerProcess, startServerProcess } from './server-process';
 
@@ -200,8 +201,12 @@ function startBareFastify(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-/** The yardstick: Fastify parsing the JSON body and answering JSON, nothing else. */
+/**
+ * The yardstick: Fastify parsing the JSON body and answering JSON, nothing else; on the same runtime as the product,
+ * whose AsyncResource#bind is Node 24's (decision 0032): without it, a bare POST spends half its CPU in that bind.
+ */
 async function serveBareFastify(): Promise<void> {
+  bindWithoutDeprecatedProperty();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fastify = require('fastify') as (options: object) => import('fastify').FastifyInstance;
   const server = fastify({ logger: false });

@@ -16,6 +16,7 @@ import { Metrics } from '../metrics/metrics';
 import { completeOpenApi, RecordedResponses } from './openapi/openapi';
 import recordedResponses from './openapi/responses.json';
 import { routeFactsOf } from './openapi/route-facts';
+import { bindWithoutDeprecatedProperty } from './async-resource-bind';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const POLLED_ROUTES = new Set(['/health', '/metrics']);
@@ -27,6 +28,7 @@ const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
  * and /docs, graceful shutdown.
  */
 export async function createHttpApp(root: DynamicModule, logger: Logger, title: string): Promise<NestFastifyApplication> {
+  bindWithoutDeprecatedProperty(); // Fastify and Nest bind on every request (./async-resource-bind.ts)
   const adapter = new FastifyAdapter({
     logger: false,
     bodyLimit: 10 * 1024 * 1024,
