@@ -70,7 +70,7 @@ abstract class DeliveryRequests {
   ) {}
 
   protected async request(tenantId: string, target: DeliveryTarget, reason: 'published' | 'redeliver', context: CommandContext): Promise<number> {
-    const stream = reason === 'published' ? webhookDeliveryStream(tenantId, target.endpointId, target.position) : await this.redeliveryStream(tenantId, target);
+    const stream = reason === 'published' ? webhookDeliveryStream(tenantId, target.endpointId, target.position) : await this.existingStream(tenantId, target);
     const command = { type: 'RequestWebhookDelivery' as const, data: { ...target, reason, at: this.clock.now().toISOString() } };
     // A published event's delivery stream is new but for a repeat (a crash before the checkpoint moved): it is
     // written as new, with no read first, and a repeat's append conflicts and is then run as usual (no-op).
@@ -90,9 +90,14 @@ abstract class DeliveryRequests {
     return outcome.position;
   }
 
-  /** A redelivery goes on in the stream of the event's earlier deliveries: one from before decision 0031 if it has one. */
-  private async redeliveryStream(tenantId: string, target: DeliveryTarget): Promise<string> {
+  /**
+   * The stream of an event's earlier deliveries to the endpoint, for a redeliver or a timer: one from before decision
+   * 0031 (named by the event id) if it has one, else the one named by the position. Without a position (a timer
+   * armed before 0031), only the legacy one can be meant.
+   */
+  protected async existingStream(tenantId: string, target: { endpointId: string; eventId: string; position?: number }): Promise<string> {
     const legacy = legacyWebhookDeliveryStream(tenantId, target.endpointId, target.eventId);
+    if (target.position === undefined) return legacy;
     const { revision } = await this.runner.stateOf(webhookDeliveryDecider, legacy);
     return revision >= 0 ? legacy : webhookDeliveryStream(tenantId, target.endpointId, target.position);
   }
@@ -134,7 +139,7 @@ export class DeliverWebhookHandler extends DeliveryRequests implements ICommandH
 
   async execute({ data: { endpointId, eventId, position }, context }: DeliverWebhookCommand): Promise<CommandOutcome<null>> {
     const { tenantId } = context;
-    const stream = position === undefined ? legacyWebhookDeliveryStream(tenantId, endpointId, eventId) : webhookDeliveryStream(tenantId, endpointId, position);
+    const stream = await this.existingStream(tenantId, { endpointId, eventId, position });
     const state = fold(webhookDeliveryDecider, (await this.events.readStream(stream)) as never[]);
     const endpoint = fold(webhookEndpointDecider, (await this.events.readStream(webhookEndpointStream(tenantId, endpointId))) as never[]);
     // A disabled endpoint's pending deliveries wait for a redeliver; the timer chain stops here.

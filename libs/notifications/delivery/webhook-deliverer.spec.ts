@@ -175,30 +175,37 @@ describe('WebhookDeliverer', () => {
     expect(hook.arrived).toEqual([eventId]);
   });
 
-  it('a delivery requested before decision 0031 (its stream named by the event id) is attempted by its timer, and a redeliver goes on in that stream', async () => {
+  it('deliveries requested before decision 0031 (streams named by the event id) are attempted by their timers, old or new, and a redeliver goes on in that stream', async () => {
     hook.release();
-    const event: NewEvent = { id: deterministicUuid('published', 'old'), type: 'AccountContactUpdated', data: { accountId: 'old', contact: {}, changed: [] }, metadata: { ...context('publish-old') } };
-    const { position } = await events.appendToStream(`account-${TENANT}.old`, [event], 'no_stream');
-    const legacy = legacyWebhookDeliveryStream(TENANT, ENDPOINT, event.id);
-    const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
-    await runner.run(webhookDeliveryDecider, legacy, { type: 'RequestWebhookDelivery', data: { ...target, reason: 'published', at: NOW.toISOString() } }, context('old-request'));
-    const timers: { data: { command: { data: unknown } } }[] = [];
-    const bus = { execute: async (command: { data: { command: { data: unknown } } }) => void timers.push(command) } as never;
+    const bus = { execute: async () => undefined } as never;
+    const timer = new DeliverWebhookHandler(runner, bus, deliverer, { now: () => NOW }, events);
+    /** A published event and its delivery as a build before decision 0031 requested it. */
+    const legacyDelivery = async (name: string) => {
+      const event: NewEvent = { id: deterministicUuid('published', name), type: 'AccountContactUpdated', data: { accountId: name, contact: {}, changed: [] }, metadata: { ...context(`publish-${name}`) } };
+      const { position } = await events.appendToStream(`account-${TENANT}.${name}`, [event], 'no_stream');
+      const legacy = legacyWebhookDeliveryStream(TENANT, ENDPOINT, event.id);
+      const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
+      await runner.run(webhookDeliveryDecider, legacy, { type: 'RequestWebhookDelivery', data: { ...target, reason: 'published', at: NOW.toISOString() } }, context(`request-${name}`));
+      return { eventId: event.id, position, legacy };
+    };
+    const old = await legacyDelivery('old');
+    const rearmed = await legacyDelivery('rearmed');
 
-    // Its timer from before (no position): the delivery is found under the old name and attempted there.
-    await new DeliverWebhookHandler(runner, bus, deliverer, { now: () => NOW }, events).execute(new DeliverWebhookCommand({ endpointId: ENDPOINT, eventId: event.id }, context('timer')));
-    await until(async () => (await typesOf(legacy)).length === 2);
-    expect(await typesOf(legacy)).toEqual(['WebhookDeliveryRequested', 'WebhookDeliveryAttempted']);
-    // The timer it armed names the position, which names the stream only when there is no legacy one (below).
-    expect(timers[0].data.command.data).toEqual({ endpointId: ENDPOINT, eventId: event.id, position });
+    // A timer armed before (no position) and one armed since (with the position): each finds its delivery's old stream.
+    await timer.execute(new DeliverWebhookCommand({ endpointId: ENDPOINT, eventId: old.eventId }, context('timer-old')));
+    await timer.execute(new DeliverWebhookCommand({ endpointId: ENDPOINT, eventId: rearmed.eventId, position: rearmed.position }, context('timer-rearmed')));
+    for (const { legacy } of [old, rearmed]) {
+      await until(async () => (await typesOf(legacy)).length === 2);
+      expect(await typesOf(legacy)).toEqual(['WebhookDeliveryRequested', 'WebhookDeliveryAttempted']);
+    }
 
     const redeliver = new RedeliverWebhooksHandler(runner, bus, deliverer, { now: () => NOW }, events);
-    await redeliver.execute(new RedeliverWebhooksCommand({ tenantId: TENANT, endpointId: ENDPOINT, input: { eventIds: [event.id] } }, context('redeliver')));
-    await until(async () => (await typesOf(legacy)).length === 4);
-    const [, , again] = await events.readStream(legacy);
+    await redeliver.execute(new RedeliverWebhooksCommand({ tenantId: TENANT, endpointId: ENDPOINT, input: { eventIds: [old.eventId] } }, context('redeliver')));
+    await until(async () => (await typesOf(old.legacy)).length === 4);
+    const [, , again] = await events.readStream(old.legacy);
     expect(again.data).toMatchObject({ reason: 'redeliver', round: 2 });
-    expect(await events.readStream(webhookDeliveryStream(TENANT, ENDPOINT, position))).toEqual([]);
-    expect(hook.arrived).toEqual([event.id, event.id]);
+    for (const { position } of [old, rearmed]) expect(await events.readStream(webhookDeliveryStream(TENANT, ENDPOINT, position))).toEqual([]);
+    expect([...hook.arrived].sort()).toEqual([old.eventId, old.eventId, rearmed.eventId].sort());
   });
 });
 
@@ -214,5 +221,6 @@ describe('webhookDeliveryStream', () => {
     expect(webhookDeliveryKey(TENANT, webhookDeliveryStream(TENANT, ENDPOINT, 10))).toBe('0000000000000010.we_1');
     expect(webhookDeliveryKey(TENANT, legacyWebhookDeliveryStream(TENANT, ENDPOINT, 'e-1'))).toBe(`${ENDPOINT}.e-1`);
     expect(webhookDeliveryStreamOfKey(TENANT, '0000000000000010.we_1')).toBe(webhookDeliveryStream(TENANT, ENDPOINT, 10));
+    expect(() => webhookDeliveryKey(TENANT, webhookDeliveryStream('t2', ENDPOINT, 10))).toThrow(RangeError);
   });
 });

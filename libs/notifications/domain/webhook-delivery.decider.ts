@@ -119,7 +119,9 @@ export function legacyWebhookDeliveryStream(tenantId: string, endpointId: string
  * a document names its stream.
  */
 export function webhookDeliveryKey(tenantId: string, stream: string): string {
-  return stream.slice(webhookDeliveryStreamOfKey(tenantId, '').length);
+  const prefix = webhookDeliveryStreamOfKey(tenantId, '');
+  if (!stream.startsWith(prefix)) throw new RangeError(`${stream} is not a webhook delivery stream of tenant ${tenantId}`);
+  return stream.slice(prefix.length);
 }
 
 export function webhookDeliveryStreamOfKey(tenantId: string, key: string): string {
