@@ -95,13 +95,18 @@ describe('WebhookDeliverer', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A published event in the log, as the target of a delivery to the endpoint. */
+  async function publish(name: string, accountId: string) {
+    const event: NewEvent = { id: deterministicUuid('published', name), type: 'AccountContactUpdated', data: { accountId, contact: {}, changed: [] }, metadata: { ...context(`publish-${name}`) } };
+    const { position } = await events.appendToStream(`account-${TENANT}.${accountId}`, [event], 'no_stream');
+    return { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
+  }
+
   /** A published event in the log, and its delivery requested as the webhook-delivery process manager requests it. */
   async function publishAndRequest(i: number): Promise<{ eventId: string; stream: string }> {
-    const event: NewEvent = { id: deterministicUuid('published', String(i)), type: 'AccountContactUpdated', data: { accountId: `a${i}`, contact: {}, changed: [] }, metadata: { ...context(`publish-${i}`) } };
-    const { position } = await events.appendToStream(`account-${TENANT}.a${i}`, [event], 'no_stream');
-    const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
+    const target = await publish(String(i), `a${i}`);
     await requests.execute(new RequestWebhookDeliveryCommand(target, context(`request-${i}`)));
-    return { eventId: event.id, stream: webhookDeliveryStream(TENANT, ENDPOINT, position) };
+    return { eventId: target.eventId, stream: webhookDeliveryStream(TENANT, ENDPOINT, target.position) };
   }
 
   async function until(done: () => Promise<boolean>): Promise<void> {
@@ -181,12 +186,11 @@ describe('WebhookDeliverer', () => {
     const timer = new DeliverWebhookHandler(runner, bus, deliverer, { now: () => NOW }, events);
     /** A published event and its delivery as a build before decision 0031 requested it. */
     const legacyDelivery = async (name: string) => {
-      const event: NewEvent = { id: deterministicUuid('published', name), type: 'AccountContactUpdated', data: { accountId: name, contact: {}, changed: [] }, metadata: { ...context(`publish-${name}`) } };
-      const { position } = await events.appendToStream(`account-${TENANT}.${name}`, [event], 'no_stream');
-      const legacy = legacyWebhookDeliveryStream(TENANT, ENDPOINT, event.id);
-      const target = { endpointId: ENDPOINT, eventId: event.id, eventType: event.type, position, occurredAt: NOW.toISOString() };
+      const target = await publish(name, name);
+      const { eventId, position } = target;
+      const legacy = legacyWebhookDeliveryStream(TENANT, ENDPOINT, eventId);
       await runner.run(webhookDeliveryDecider, legacy, { type: 'RequestWebhookDelivery', data: { ...target, reason: 'published', at: NOW.toISOString() } }, context(`request-${name}`));
-      return { eventId: event.id, position, legacy };
+      return { eventId, position, legacy };
     };
     const old = await legacyDelivery('old');
     const rearmed = await legacyDelivery('rearmed');
