@@ -85,18 +85,10 @@ export async function settle(
     const parked = await parkedEvents.list({ tenantId });
     if (parked.length > 0) throw new ParkedEventsError(parked);
     if (!caughtUp) throw new SettleTimeoutError(`the effects of the business day did not settle within ${timeoutMs} ms`);
-    const later = await lastPositionOfTenantAfter(events, tenantId, position);
+    // The store's index on the tenant answers this; the day's events are not read again.
+    const later = await events.lastTenantPosition(tenantId, position);
     if (later === null) return;
     position = later;
   }
 }
 
-async function lastPositionOfTenantAfter(events: EventStore, tenantId: string, after: number): Promise<number | null> {
-  let last: number | null = null;
-  for (let from = after; ; ) {
-    const page = await events.readAll({ after: from, maxCount: 1000 });
-    if (page.length === 0) return last;
-    for (const event of page) if (event.metadata.tenantId === tenantId) last = event.position;
-    from = page[page.length - 1].position;
-  }
-}

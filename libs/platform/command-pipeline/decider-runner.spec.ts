@@ -64,6 +64,7 @@ class InterferingStore implements EventStore {
   readStreams = (...args: Parameters<EventStore['readStreams']>) => this.inner.readStreams(...args);
   readAll = (...args: Parameters<EventStore['readAll']>) => this.inner.readAll(...args);
   readTenant = (...args: Parameters<EventStore['readTenant']>) => this.inner.readTenant(...args);
+  lastTenantPosition = (...args: Parameters<EventStore['lastTenantPosition']>) => this.inner.lastTenantPosition(...args);
   readPositions = (...args: Parameters<EventStore['readPositions']>) => this.inner.readPositions(...args);
   readChain = (...args: Parameters<EventStore['readChain']>) => this.inner.readChain(...args);
   subscribeToAll = (...args: Parameters<EventStore['subscribeToAll']>) => this.inner.subscribeToAll(...args);

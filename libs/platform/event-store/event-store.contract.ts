@@ -539,6 +539,34 @@ export function eventStoreContract(
       });
     });
 
+    describe('lastTenantPosition', () => {
+      it("gives the tenant's newest position after a position, null when it has none there", async () => {
+        const tenant = `tenant-${randomUUID()}`;
+        const other = `tenant-${randomUUID()}`;
+        const start = await store.headPosition();
+        expect(await store.lastTenantPosition(tenant, 0)).toBeNull();
+
+        const stream = newStream();
+        const own = (type: string) => ({ ...newEvent(type), metadata: { ...metadataFor(), tenantId: tenant } });
+        const { position: second } = await store.appendToStream(stream, [own('A'), own('B')], 'no_stream');
+        const { position: theirs } = await store.appendToStream(newStream(), [{ ...newEvent('C'), metadata: { ...metadataFor(), tenantId: other } }], 'no_stream');
+
+        // Another tenant's later event is not the tenant's.
+        expect(await store.lastTenantPosition(tenant, start)).toBe(second);
+        expect(await store.lastTenantPosition(tenant, second - 1)).toBe(second);
+        expect(await store.lastTenantPosition(tenant, second)).toBeNull();
+        expect(await store.lastTenantPosition(other, start)).toBe(theirs);
+        expect(await store.lastTenantPosition(other, theirs)).toBeNull();
+        expect(await store.lastTenantPosition(`tenant-${randomUUID()}`, 0)).toBeNull();
+      });
+
+      it('refuses bad arguments with a RangeError', async () => {
+        await expect(store.lastTenantPosition('', 0)).rejects.toThrow(RangeError);
+        await expect(store.lastTenantPosition('tenant-contract', -1)).rejects.toThrow(RangeError);
+        await expect(store.lastTenantPosition('tenant-contract', 1.5)).rejects.toThrow(RangeError);
+      });
+    });
+
     describe('readChain (decision 0020)', () => {
       /** Events of the tenant (and one of another tenant between each), on a stream of their own: the tenant's as read back. */
       async function tenantEvents(tenant: string, count: number): Promise<RecordedEvent[]> {

@@ -215,6 +215,12 @@ export interface EventStore {
    */
   readTenant(tenantId: string, options?: ReadTenantOptions): Promise<TenantEventsRead>;
   /**
+   * The position of the tenant's newest event (`metadata.tenantId`) after `after`, or null when it has none there:
+   * whether anything of the tenant happened since (a business day settles when nothing did). SQLite answers from its
+   * index on the tenant, one probe; KurrentDB reads $all backwards from its end down to `after`.
+   */
+  lastTenantPosition(tenantId: string, after: number): Promise<number | null>;
+  /**
    * The tenant's hash chain, in seq order. SQLite writes each link with its event, in the append's transaction (the
    * chain is as old as the event: an event changed in the file later no longer matches its stored hash); KurrentDB
    * computes it from the tenant's events when asked (decision 0020).

@@ -245,6 +245,24 @@ export class KurrentDbEventStore implements EventStore {
     return subscription;
   }
 
+  /** $all backwards from its end: the first of the tenant's events met is the newest; none once `after` is reached. */
+  async lastTenantPosition(tenantId: string, after: number): Promise<number | null> {
+    if (typeof tenantId !== 'string' || tenantId.length === 0) throw new RangeError('lastTenantPosition: tenantId must be a non-empty string');
+    assertValidCount('after', after);
+    const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS });
+    try {
+      for await (const resolved of read) {
+        const event = fromAllReadAfter(resolved, 0);
+        if (!event) continue;
+        if (event.position <= after) return null;
+        if (event.metadata?.tenantId === tenantId) return event.position;
+      }
+      return null;
+    } finally {
+      if (!read.readableEnded) await read.cancel().catch(() => undefined);
+    }
+  }
+
   async headPosition(): Promise<number> {
     const read = this.client.readAll({ fromPosition: END, direction: BACKWARDS });
     const [last] = await take(read, 1, (resolved) => fromAllReadAfter(resolved, 0));

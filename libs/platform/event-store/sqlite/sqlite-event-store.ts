@@ -362,6 +362,12 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  async lastTenantPosition(tenantId: string, after: number): Promise<number | null> {
+    if (typeof tenantId !== 'string' || tenantId.length === 0) throw new RangeError('lastTenantPosition: tenantId must be a non-empty string');
+    assertValidCount('after', after);
+    return (this.statements.lastTenantPosition.get(tenantId, after) as number | null) ?? null;
+  }
+
   /** The position of the tenant's `count`-th event after `after` (at most `head`), or `head` when it has fewer. */
   private tenantBound(tenantId: string, after: number, head: number, count: number): number {
     return (this.statements.tenantScanBound.get(tenantId, after, head, count - 1) as number | undefined) ?? head;
@@ -721,6 +727,8 @@ function prepareStatements(db: Database.Database) {
         `SELECT ${COLUMNS} FROM events WHERE ${TENANT} = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
       )
       .raw(true),
+    // The newest of the tenant's positions after one: the last entry of the tenant's stretch of its index.
+    lastTenantPosition: db.prepare<[string, number]>(`SELECT MAX(position) FROM events WHERE ${TENANT} = ? AND position > ?`).pluck(),
     // The position of the tenant's n-th event (OFFSET n-1) after a position: index only.
     tenantScanBound: db
       .prepare<[string, number, number, number]>(
