@@ -60,12 +60,15 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
     const emailId = data.emailId ?? emailIdOf(tenantId, data.eventId, data.notice);
     const stream = emailStream(tenantId, emailId);
     const job = { tenantId, emailId, businessDate: context.businessDate };
-    const existing = fold(emailDecider, (await this.events.readStream(stream)) as never[]);
+    // Read once: the email is then written from this state (runFrom), not read again.
+    const at = await this.runner.stateOf(emailDecider, stream);
+    const existing = at.state;
     if (existing.status !== 'none') {
       if (emailPending(existing)) this.sender.enqueue(job);
       return { body: { emailId, status: existing.status }, position: 0 };
     }
-    const templates = fold(emailTemplatesDecider, (await this.events.readStream(emailTemplatesStream(tenantId))) as never[]);
+    // The tenant's templates as this runner folded them last, with only what their stream gained since.
+    const { state: templates } = await this.runner.stateOf(emailTemplatesDecider, emailTemplatesStream(tenantId), { cache: true });
     // A dunning template the tenant has not set (its process was checked when defined; templates are never removed,
     // so only a hand-made log gets here): the dunning notice still goes out, in the tenant's dunningNotice wording.
     const template = templateFor(templates, data.notice) ?? (isNotice(data.notice) ? null : templateFor(templates, 'dunningNotice'));
@@ -75,7 +78,7 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
     const tenant = await this.directory.byId(tenantId);
     if (!tenant) throw new Error(`tenant ${tenantId} is not in the tenants' read model`);
     const rendered = render(template, { ...data.view, ...recipient.view });
-    const outcome = await this.runner.run(
+    const outcome = await this.runner.runFrom(
       emailDecider,
       stream,
       {
@@ -83,6 +86,7 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
         data: { emailId, notice: data.notice, eventId: data.eventId, eventType: data.eventType, accountId: data.accountId, to: recipient.to, ...rendered, sandbox: tenant.sandbox, at: this.clock.now().toISOString() },
       },
       context,
+      at,
     );
     if (emailPending(outcome.state)) this.sender.enqueue(job);
     return { body: { emailId, status: outcome.state.status }, position: outcome.position };
@@ -94,7 +98,8 @@ export class SendEmailHandler implements ICommandHandler<SendEmailCommand, Comma
       const settings = fold(notificationSettingsDecider, (await this.events.readStream(notificationSettingsStream(tenantId))) as never[]);
       return settings.email ? { to: settings.email, view: {} } : null;
     }
-    const account = await loadAccount(this.events, tenantId, accountId);
+    // Through the runner's batching loader: the account streams of a chunk of notices are read with one query.
+    const account = await loadAccount(this.runner, tenantId, accountId);
     return account?.email ? { to: account.email, view: { accountId: account.id, accountName: account.name } } : null;
   }
 }
