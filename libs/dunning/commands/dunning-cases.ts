@@ -6,7 +6,7 @@ import { defaultPaymentMethod, paymentMethodsDecider, paymentMethodsStream, rece
 import { INVOICES, InvoiceDoc, PLAN_INSTANCES, PlanInstanceDoc } from '../../plan-instances/read-model';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
-import { DeciderRunner, toDomainEvent } from '../../platform/command-pipeline/decider-runner';
+import { DeciderOutcome, DeciderRunner, StreamAt, toDomainEvent } from '../../platform/command-pipeline/decider-runner';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { Decider, DomainCommand, DomainEvent, fold as foldEvents } from '../../shared-kernel/decider';
@@ -16,7 +16,8 @@ import { dunningCaseDecider, dunningCaseStream, DunningCaseState } from '../doma
 import { DunningCaseCommand, DunningFacts, ProcessVersion } from '../domain/dunning-case.commands';
 import { DunningCaseEvent } from '../domain/dunning-case.events';
 import { dunningFacts } from '../domain/facts';
-import { dunningProcessVersion, resolveDunningProcess } from '../read-model';
+import { DunningDefinitionsCache, dunningProcessVersion, resolveDunningProcess } from '../read-model';
+import { ReadYourWrites } from '../../platform/app/read-your-writes';
 
 /** The daily entry check of an account whose recurring invoice became past due (the dunning-entry process manager). */
 export class CheckDunningCommand extends Command<{ accountId: string }> {}
@@ -45,14 +46,25 @@ export interface DunningCaseOutcome {
  */
 @Injectable()
 export class DunningCases {
+  /** Groups and processes from memory where their read models are built in this process (DunningDefinitionsCache). */
+  private readonly definitions: DunningDefinitionsCache;
+
   constructor(
     private readonly runner: DeciderRunner,
     @Inject(READ_STORE) private readonly store: ReadStore,
     private readonly directory: TenantDirectory,
-  ) {}
+    readYourWrites: ReadYourWrites,
+  ) {
+    this.definitions = new DunningDefinitionsCache(store, readYourWrites);
+  }
 
   async state(tenantId: string, accountId: string): Promise<DunningCaseState> {
-    return fold(dunningCaseDecider, await this.runner.readStream(dunningCaseStream(tenantId, accountId)));
+    return (await this.stateAt(tenantId, accountId)).state;
+  }
+
+  /** The case with its stream's revision, for `decideFrom`. */
+  stateAt(tenantId: string, accountId: string): Promise<StreamAt<DunningCaseState>> {
+    return this.runner.stateOf(dunningCaseDecider, dunningCaseStream(tenantId, accountId));
   }
 
   async facts(tenantId: string, accountId: string, date: string): Promise<DunningFacts> {
@@ -77,7 +89,7 @@ export class DunningCases {
       planInstanceId ? this.store.get<PlanInstanceDoc>(PLAN_INSTANCES, tenantId, planInstanceId) : null,
       this.store.get<{ channel?: string | null; country?: string | null; language?: string | null }>(ACCOUNTS, tenantId, accountId),
     ]);
-    const found = await resolveDunningProcess(this.store, tenantId, {
+    const found = await resolveDunningProcess(this.definitions, tenantId, {
       dunningGroupId: instance?.dunningGroupId ?? null,
       planId: instance?.planId ?? null,
       channel: account?.channel ?? null,
@@ -94,9 +106,22 @@ export class DunningCases {
   }
 
   async decide(accountId: string, command: DunningCaseCommand, context: CommandContext): Promise<CommandOutcome<DunningCaseOutcome>> {
-    const outcome = await this.runner.run(dunningCaseDecider, dunningCaseStream(context.tenantId, accountId), command, context);
-    return { body: { accountId, events: (outcome.written ?? outcome.events).map((event: DunningCaseEvent) => event.type) }, position: outcome.position };
+    return outcomeOf(accountId, await this.runner.run(dunningCaseDecider, dunningCaseStream(context.tenantId, accountId), command, context));
   }
+
+  /**
+   * `decide` from the case the handler just read (`stateAt`), without reading its stream again (DeciderRunner.runFrom).
+   * Only for a command whose repeat the handler turns away before deciding: what it writes moves the case past the
+   * handler's own check (a step taken moves the next step on, a case started is open), so its id is never among the
+   * events of `at`.
+   */
+  async decideFrom(accountId: string, command: DunningCaseCommand, context: CommandContext, at: StreamAt<DunningCaseState>): Promise<CommandOutcome<DunningCaseOutcome>> {
+    return outcomeOf(accountId, await this.runner.runFrom(dunningCaseDecider, dunningCaseStream(context.tenantId, accountId), command, context, at));
+  }
+}
+
+function outcomeOf(accountId: string, outcome: DeciderOutcome<DunningCaseState, DunningCaseEvent>): CommandOutcome<DunningCaseOutcome> {
+  return { body: { accountId, events: (outcome.written ?? outcome.events).map((event) => event.type) }, position: outcome.position };
 }
 
 @CommandHandler(CheckDunningCommand)
@@ -105,10 +130,11 @@ export class CheckDunningHandler implements ICommandHandler<CheckDunningCommand,
 
   async execute({ data: { accountId }, context }: CheckDunningCommand): Promise<CommandOutcome<DunningCaseOutcome>> {
     const { tenantId, businessDate } = context;
-    if ((await this.cases.state(tenantId, accountId)).open) return { body: { accountId, events: [] }, position: 0 };
+    const at = await this.cases.stateAt(tenantId, accountId);
+    if (at.state.open) return { body: { accountId, events: [] }, position: 0 };
     const facts = await this.cases.facts(tenantId, accountId, businessDate);
     const process = facts.oldestPastDue ? await this.cases.processFor(tenantId, accountId, facts.oldestPastDue.planInstanceId) : null;
-    return this.cases.decide(accountId, { type: 'CheckDunning', data: { accountId, date: businessDate, facts, process } }, context);
+    return this.cases.decideFrom(accountId, { type: 'CheckDunning', data: { accountId, date: businessDate, facts, process } }, context, at);
   }
 }
 
@@ -118,12 +144,13 @@ export class TakeDunningStepHandler implements ICommandHandler<TakeDunningStepCo
 
   async execute({ data: { accountId, caseId, step }, context }: TakeDunningStepCommand): Promise<CommandOutcome<DunningCaseOutcome>> {
     const { tenantId, businessDate } = context;
-    const open = (await this.cases.state(tenantId, accountId)).open;
+    const at = await this.cases.stateAt(tenantId, accountId);
+    const open = at.state.open;
     if (!open || open.caseId !== caseId || open.nextStep !== step || open.nextStepDate === null || businessDate < open.nextStepDate) return { body: { accountId, events: [] }, position: 0 };
     const facts = await this.cases.facts(tenantId, accountId, businessDate);
     // Today's process for the case's plan instance: another process means the plan was switched.
     const process = await this.cases.processFor(tenantId, accountId, open.planInstanceId);
-    return this.cases.decide(accountId, { type: 'TakeDunningStep', data: { accountId, caseId, step, date: businessDate, facts, process } }, context);
+    return this.cases.decideFrom(accountId, { type: 'TakeDunningStep', data: { accountId, caseId, step, date: businessDate, facts, process } }, context, at);
   }
 }
 

@@ -6,7 +6,7 @@ import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port
 import { InvalidInputError, NotFoundError } from '../../shared-kernel/errors';
 import { CurrentTenant } from '../../tenancy';
 import { TenantView } from '../../tenancy/domain';
-import { DUNNING_GROUPS, DUNNING_PROCESS_VERSIONS, DUNNING_PROCESSES, DunningGroupDoc, DunningProcessDoc, resolveDunningProcess } from '../read-model';
+import { DUNNING_GROUPS, DUNNING_PROCESS_VERSIONS, DUNNING_PROCESSES, DunningGroupDoc, DunningProcessDoc, resolveDunningProcess, storedDefinitions } from '../read-model';
 
 /** Processes are whole definitions (up to 50 steps): smaller pages than other listings, as plans. */
 const PROCESS_PAGE_SIZE = 50;
@@ -83,7 +83,7 @@ export class DunningDefinitionsQueryController {
     @Query('language') language?: string,
   ) {
     const target = { dunningGroupId: dunningGroupId ?? null, planId: planId ?? null, channel: channel ?? null, country: country ?? null, language: language ?? null };
-    const resolved = await resolveDunningProcess(this.store, tenant.id, target);
+    const resolved = await resolveDunningProcess(storedDefinitions(this.store), tenant.id, target);
     if (!resolved) throw new NotFoundError('Dunning group', 'matching these attributes');
     return resolved;
   }

@@ -6,7 +6,7 @@ import { createReadStore } from '../../platform/read-store';
 import { ReadStore } from '../../platform/read-store/read-store.port';
 import type { DunningGroupEvent, DunningProcessEvent, DunningStep } from '../domain';
 import { dunningGroupsProjection, dunningProcessesProjection, DUNNING_GROUPS } from './dunning-definitions.projection';
-import { dunningGroupExists, dunningProcessVersion, resolveDunningProcess } from './index';
+import { DunningDefinitionsCache, dunningGroupExists, dunningProcessVersion, resolveDunningProcess, storedDefinitions } from './index';
 
 const steps = (days: number): DunningStep[] => [{ days, from: 'dueDate', actions: [{ type: 'retryCollection' }] }];
 const view = { get: async () => null, find: async () => ({ items: [] }) };
@@ -64,10 +64,10 @@ describe('dunning definitions read model', () => {
 
   it("resolves the matched group's latest process version; null when no group matches", async () => {
     await project([defined('std', 1, 1), defined('fr', 1, 2), group('all', 'std', 3), group('fr', 'fr', 4, { country: 'FR' }), defined('fr', 2, 5)]);
-    expect(await resolveDunningProcess(store, 't1', target)).toEqual({ groupId: 'fr', processId: 'fr', name: 'fr v2', version: 2, steps: steps(2) });
-    expect(await resolveDunningProcess(store, 't1', { ...target, country: 'DE' })).toMatchObject({ groupId: 'all', processId: 'std', version: 1 });
-    expect(await resolveDunningProcess(store, 't1', { ...target, dunningGroupId: 'all' })).toMatchObject({ groupId: 'all' });
-    expect(await resolveDunningProcess(store, 't2', target)).toBeNull();
+    expect(await resolveDunningProcess(storedDefinitions(store), 't1', target)).toEqual({ groupId: 'fr', processId: 'fr', name: 'fr v2', version: 2, steps: steps(2) });
+    expect(await resolveDunningProcess(storedDefinitions(store), 't1', { ...target, country: 'DE' })).toMatchObject({ groupId: 'all', processId: 'std', version: 1 });
+    expect(await resolveDunningProcess(storedDefinitions(store), 't1', { ...target, dunningGroupId: 'all' })).toMatchObject({ groupId: 'all' });
+    expect(await resolveDunningProcess(storedDefinitions(store), 't2', target)).toBeNull();
     expect(await dunningGroupExists(store, 't1', 'fr')).toBe(true);
     expect(await dunningGroupExists(store, 't2', 'fr')).toBe(false);
   });
@@ -81,5 +81,67 @@ describe('dunning definitions read model', () => {
     expect(await store.get(DUNNING_GROUPS, 't1', 'a')).toMatchObject({ name: 'A', planIds: ['gold'], createdOn: '2026-01-01', updatedOn: '2026-02-01', sequence: 3, _position: 7 });
     const page = await store.find(DUNNING_GROUPS, 't1', { sortBy: 'sequence' });
     expect(page.items.map((doc) => doc.id)).toEqual(['a', 'b']);
+  });
+
+  describe('DunningDefinitionsCache', () => {
+    /** A change feed the test drives (null: no local runner, a split deployment's API process). */
+    const feed = () => {
+      const listeners = new Set<(name: string) => void>();
+      return {
+        onChange: (listener: (name: string) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+        tell: (name: string) => listeners.forEach((listener) => listener(name)),
+      };
+    };
+    /** Counts the read store's reads of the definitions. */
+    const counted = () => {
+      const reads = { find: 0, get: 0 };
+      const counting = new Proxy(store, {
+        get: (target, name) =>
+          name === 'find' || name === 'get'
+            ? (...args: unknown[]) => ((reads[name] += 1), (target[name] as (...a: unknown[]) => unknown).apply(target, args))
+            : (target as unknown as Record<string | symbol, unknown>)[name],
+      });
+      return { reads, counting };
+    };
+
+    it('resolves as the store does, reads each tenant once, and reads again after a change of groups or processes', async () => {
+      await project([defined('std', 1, 1), defined('fr', 1, 2), group('all', 'std', 3), group('fr', 'fr', 4, { country: 'FR' })]);
+      const changes = feed();
+      const { reads, counting } = counted();
+      const cache = new DunningDefinitionsCache(counting, changes);
+      const first = await resolveDunningProcess(cache, 't1', target);
+      expect(first).toEqual(await resolveDunningProcess(storedDefinitions(store), 't1', target));
+      expect(await resolveDunningProcess(cache, 't1', target)).toEqual(first);
+      expect(reads).toEqual({ find: 1, get: 1 });
+
+      changes.tell('accounts'); // another read model: kept
+      await resolveDunningProcess(cache, 't1', target);
+      expect(reads).toEqual({ find: 1, get: 1 });
+
+      await project([defined('fr', 2, 5)]);
+      changes.tell(dunningProcessesProjection.name); // a new version: the next resolve takes it
+      expect(await resolveDunningProcess(cache, 't1', target)).toMatchObject({ processId: 'fr', version: 2 });
+      await project([group('de', 'std', 6, { country: 'DE' })]);
+      changes.tell(dunningGroupsProjection.name);
+      await resolveDunningProcess(cache, 't1', target);
+      expect(reads).toEqual({ find: 3, get: 3 });
+    });
+
+    it('shares frozen values, keeps no missing process, and reads every time where nothing tells of changes', async () => {
+      await project([defined('std', 1, 1), group('all', 'std', 3)]);
+      const cache = new DunningDefinitionsCache(store, feed());
+      const resolved = await cache.latestVersion('t1', 'std');
+      expect(Object.isFrozen(resolved) && Object.isFrozen(resolved!.steps[0])).toBe(true);
+      expect(Object.isFrozen(await cache.groups('t1'))).toBe(true);
+      expect(await cache.latestVersion('t1', 'later')).toBeNull();
+      await project([defined('later', 1, 4)]);
+      expect(await cache.latestVersion('t1', 'later')).toMatchObject({ version: 1 }); // null was not kept
+
+      const { reads, counting } = counted();
+      const uncached = new DunningDefinitionsCache(counting, null);
+      await resolveDunningProcess(uncached, 't1', target);
+      await resolveDunningProcess(uncached, 't1', target);
+      expect(reads).toEqual({ find: 2, get: 2 });
+    });
   });
 });
