@@ -3,7 +3,7 @@ import { deterministicUuid } from '../../shared-kernel/ids';
 import { EventStore, NewEvent, RecordedEvent, StreamAppend, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { CommandContext, eventMetadata } from './command-context';
 import { ConcurrencyConflictError } from './concurrency-conflict.error';
-import { CachedStream, StreamStateCache } from './stream-state-cache';
+import { CachedStream, CommandIds, StreamStateCache } from './stream-state-cache';
 import { BatchingStreamLoader } from './stream-loader';
 
 export interface DeciderOutcome<State, Event extends DomainEvent> {
@@ -250,8 +250,8 @@ export class DeciderRunner {
     const recorded = cached ? await this.store.readStream(stream, { fromRevision: cached.revision + 1 }) : await this.loader.load(stream);
     if (cached && recorded.length === 0) return cached;
     const events = recorded.map(toDomainEvent) as Event[];
-    const commandIds = cached?.commandIds ?? new Map<string, number>(); // the cached map grows in place (see above)
-    for (const event of recorded) commandIds.set(event.metadata.commandId, event.position);
+    const commandIds = cached?.commandIds ?? new CommandIds(); // a cached one grows in place (see above)
+    commandIds.add(recorded);
     const last = recorded[recorded.length - 1];
     const entry: CachedStream<State> = {
       revision: last ? last.revision : -1,

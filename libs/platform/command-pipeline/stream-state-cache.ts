@@ -1,10 +1,45 @@
+import { RecordedEvent } from '../event-store/event-store.port';
+
 /** What a runner knows of a stream after reading it up to `revision`. */
 export interface CachedStream<State> {
   revision: number;
   lastPosition: number;
   state: State;
   /** Command id → position of its last event: how a repeated command is recognised. */
-  commandIds: Map<string, number>;
+  commandIds: CommandIds;
+}
+
+/**
+ * Command id → position of its last event on a stream, taken from the events' metadata only when first asked: a
+ * stream read for its state alone (`stateOf`) never asks, so its events' metadata is never parsed (SQLite parses it
+ * on first read). Grows in place as a cached stream gains events.
+ */
+export class CommandIds {
+  private known: Map<string, number> | null = null;
+  private unread: RecordedEvent[] = [];
+
+  add(events: readonly RecordedEvent[]): void {
+    if (this.known) for (const event of events) this.known.set(event.metadata.commandId, event.position);
+    else for (const event of events) this.unread.push(event);
+  }
+
+  get(commandId: string): number | undefined {
+    return this.read().get(commandId);
+  }
+
+  set(commandId: string, position: number): this {
+    this.read().set(commandId, position);
+    return this;
+  }
+
+  private read(): Map<string, number> {
+    if (!this.known) {
+      this.known = new Map();
+      for (const event of this.unread) this.known.set(event.metadata.commandId, event.position);
+      this.unread = [];
+    }
+    return this.known;
+  }
 }
 
 /**
