@@ -88,7 +88,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Com
   async execute({ data: { tenant, accountId, input }, context }: PlaceOrderCommand): Promise<CommandOutcome<OrderView>> {
     const { id, doWrite, items, installmentTermId, planInstanceId } = input;
     if (id !== undefined) assertValidId(id, 'id');
-    const account = isValidId(accountId) ? await loadAccount(this.events, tenant.id, accountId) : null;
+    const account = isValidId(accountId) ? await loadAccount(this.runner, tenant.id, accountId) : null;
     if (!account) throw new NotFoundError('Account', accountId);
     const [catalog, term, planInstance, coupon, tax] = await Promise.all([
       this.itemsNamed(tenant.id, items),

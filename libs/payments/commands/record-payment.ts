@@ -85,7 +85,7 @@ export class RecordPaymentHandler implements ICommandHandler<RecordPaymentComman
   async execute({ data: { tenant, input }, context }: RecordPaymentCommand): Promise<CommandOutcome<PaymentResponse>> {
     const { id, accountId, doWrite, source = 'external', paymentMethodId, applicationMethod = tenant.settings.paymentApplicationMethod, ...fields } = input;
     assertValidId(accountId, 'accountId');
-    const account = await loadAccount(this.events, tenant.id, accountId);
+    const account = await loadAccount(this.runner, tenant.id, accountId);
     if (!account) throw new NotFoundError('Account', accountId);
     if (typeof fields.currency === 'string' && fields.currency !== account.currency) {
       throw new RuleViolationError(`The payment's currency must be the account's, ${account.currency}`, [

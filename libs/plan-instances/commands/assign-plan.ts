@@ -96,7 +96,7 @@ export class AssignPlanHandler implements ICommandHandler<AssignPlanCommand, Com
     const { id, doWrite, ...fields } = input;
     if (id !== undefined) assertValidId(id, 'id');
     await this.assertKnownDunningGroup(tenant.id, fields.dunningGroupId);
-    const account = await loadAccount(this.events, tenant.id, accountId);
+    const account = await loadAccount(this.runner, tenant.id, accountId);
     const plan = isValidId(fields.planId) ? await loadPlanSnapshot(this.events, tenant.id, fields.planId) : null;
     const facts = await billingFacts(this.store, tenant, context.businessDate, account, accountId, plan ? [plan.id] : []);
     for (let attempt = 1; ; attempt++) {
