@@ -2,7 +2,7 @@ import { ReadModelCache, ReadModelChanges } from '../platform/app/read-model-cac
 import { TenantView } from './domain/tenant.decider';
 import { tenantsProjection } from './read-model/tenants.projection';
 
-export { ReadModelChanges };
+export type { ReadModelChanges };
 
 /**
  * Tenants in memory, by a key: an API-key hash (ApiKeyGuard: a request authenticates without reading the read store,
