@@ -56,17 +56,13 @@ export function uuidV5(name: string, namespace: string): string {
     hex.slice(0, 8) + '-' +
     hex.slice(8, 12) + '-' +
     '5' + hex.slice(13, 16) + '-' + // version 5
-    VARIANT_DIGIT[hex.charCodeAt(16)] + hex.slice(17, 20) + '-' + // RFC 4122 variant: 10xx
+    VARIANT_DIGIT[hex[16]] + hex.slice(17, 20) + '-' + // RFC 4122 variant: 10xx
     hex.slice(20, 32)
   );
 }
 
-/** By a hex digit's char code, that digit with its top two bits set to 10: the variant's first digit (8, 9, a or b). */
-const VARIANT_DIGIT: readonly string[] = (() => {
-  const digits: string[] = [];
-  for (const digit of '0123456789abcdef') digits[digit.charCodeAt(0)] = ((parseInt(digit, 16) & 0x3) | 0x8).toString(16);
-  return digits;
-})();
+/** A hex digit with its top two bits set to 10: the variant's first digit (8, 9, a or b). */
+const VARIANT_DIGIT: Readonly<Record<string, string>> = Object.fromEntries([...'0123456789abcdef'].map((digit, value) => [digit, '89ab'[value & 0x3]]));
 
 /** Namespaces are a handful of constants: each is parsed once. */
 const namespaceBytes = new Map<string, Buffer>();

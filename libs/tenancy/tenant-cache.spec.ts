@@ -1,4 +1,5 @@
-import { TenantCache, ReadModelChanges } from './tenant-cache';
+import { ReadModelChanges } from '../platform/app/read-model-cache';
+import { TenantCache } from './tenant-cache';
 import { TenantView } from './domain/tenant.decider';
 import { TenantDirectory } from './tenant-directory';
 import { FixedClock } from '../platform/clock/clock';

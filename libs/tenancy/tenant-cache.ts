@@ -2,8 +2,6 @@ import { ReadModelCache, ReadModelChanges } from '../platform/app/read-model-cac
 import { TenantView } from './domain/tenant.decider';
 import { tenantsProjection } from './read-model/tenants.projection';
 
-export type { ReadModelChanges };
-
 /**
  * Tenants in memory, by a key: an API-key hash (ApiKeyGuard: a request authenticates without reading the read store,
  * decision 0019) or the tenant id (TenantDirectory.byId: the bill run's consumers ask for their tenant's settings per

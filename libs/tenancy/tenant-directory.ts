@@ -3,7 +3,8 @@ import { todayIn } from '../shared-kernel/calendar-date';
 import { ReadStore, SYSTEM_TENANT } from '../platform/read-store/read-store.port';
 import { SystemClock } from '../platform/clock/clock';
 import { API_KEYS, TENANTS } from './read-model/tenants.projection';
-import { ReadModelChanges, TenantCache } from './tenant-cache';
+import { ReadModelChanges } from '../platform/app/read-model-cache';
+import { TenantCache } from './tenant-cache';
 
 /** Finds tenants by id or by API-key hash, and tells a tenant's business date. */
 export class TenantDirectory {

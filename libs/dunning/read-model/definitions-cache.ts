@@ -1,5 +1,6 @@
 import { ReadModelCache, ReadModelChanges } from '../../platform/app/read-model-cache';
 import { ReadStore } from '../../platform/read-store/read-store.port';
+import { deepFreeze } from '../../shared-kernel/deep-freeze';
 import { DunningGroupDoc, dunningGroupsProjection, dunningProcessesProjection } from './dunning-definitions.projection';
 import { DunningDefinitionReads, DunningProcessSnapshot, storedDefinitions } from './definitions';
 
@@ -37,11 +38,4 @@ export class DunningDefinitionsCache implements DunningDefinitionReads {
       return process && deepFreeze(process);
     });
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
-  return value;
 }

@@ -24,6 +24,7 @@ import {
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { PollingAllSubscription } from './polling-subscription';
 import { RecentEvents } from './recent-events';
+import { deepFreeze } from '../../../shared-kernel/deep-freeze';
 import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
 import { builtJavaScript } from '../../projection-runner/thread/entry-file';
 import { verifyChainOn } from './chain-verification';
@@ -802,13 +803,6 @@ function toSharedRecordedEvent(row: EventRow): RecordedEvent {
     position,
     recordedAt,
   });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
-  return value;
 }
 
 /**
