@@ -5,6 +5,7 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 export * from './event-store.port';
 export { SqliteEventStore, KurrentDbEventStore };
+export { PROJECTOR_RECENT_EVENTS } from './sqlite/sqlite-event-store';
 export type { SqliteEventStoreOptions, SqliteEventStoreStats } from './sqlite/sqlite-event-store';
 export type { KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
 

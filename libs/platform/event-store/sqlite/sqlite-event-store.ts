@@ -23,7 +23,7 @@ import {
 } from '../event-store.port';
 import { assertValidAppend, assertValidAppends, assertValidCount, DEFAULT_BATCH_SIZE } from '../validation';
 import { PollingAllSubscription } from './polling-subscription';
-import { RecentEvents } from './recent-events';
+import { RecentEvents, RecentEventsOptions } from './recent-events';
 import { deepFreeze } from '../../../shared-kernel/deep-freeze';
 import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
 import { builtJavaScript } from '../../projection-runner/thread/entry-file';
@@ -49,6 +49,8 @@ export interface SqliteEventStoreOptions {
   walAutocheckpointPages?: number;
   /** `readTenant` with types examines at most this many of the tenant's events per call. Default 20,000. */
   tenantScanLimit?: number;
+  /** The tail of the log this connection's subscriptions share (RECENT_EVENTS by default; see PROJECTOR_RECENT_EVENTS). */
+  recentEvents?: RecentEventsOptions;
 }
 
 /** Counters for tests and metrics: `commits` < `appends` shows that group commit is grouping. */
@@ -143,12 +145,20 @@ const MIGRATIONS: Migration[] = [
  */
 
 /**
- * The shared tail: the last 1,000 events, filled at most 1,000 at a time; a subscription further behind reads the
- * file itself, as a catch-up does. Live consumers stay within a commit or two of the head; larger windows only cost
- * memory (webhook bench peak RSS: 489 MB without a window, 537 MB with 1,000 events, 568 MB with 5,000, 568–633 MB
- * with 20,000; decision 0025).
+ * The shared tail of a connection (decisions 0025, 0034), by default the last 1,000 events: a subscription further
+ * behind reads the file itself, as a catch-up does. Live consumers stay within a commit or two of the head; a larger
+ * window on the main thread costs more than it saves (webhook bench, alternately: 0.55-0.61 CPU ms per delivery with
+ * 1,000, 0.65-0.71 with 50,000: the events a slow consumer has not reached stay in memory).
  */
-const RECENT_EVENTS = { capacity: 1_000, maxGap: 1_000 };
+export const RECENT_EVENTS: RecentEventsOptions = { capacity: 1_000, maxChars: 16 * 1024 * 1024, maxGap: 1_000, fillChunk: 1_000 };
+
+/**
+ * The projector thread's tail: its thirty-odd projectors fall tens of thousands of events behind in a burst (a bill
+ * run's day appends two events per invoice faster than they are applied); with 1,000 events each then read and parsed
+ * its own copy of the same events from the file (a tenth of the thread's time). Up to 50,000 events or 64 Mi
+ * characters of stored data and metadata, filled 4,000 at a time (a projector's batch).
+ */
+export const PROJECTOR_RECENT_EVENTS: RecentEventsOptions = { capacity: 20_000, maxChars: 16 * 1024 * 1024, maxGap: 20_000, fillChunk: 4_000 };
 
 /** `readTenant`'s default maxCount. */
 const DEFAULT_TENANT_READ = 1_000;
@@ -251,7 +261,7 @@ export class SqliteEventStore implements EventStore {
     assertValidCount('tenantScanLimit', this.tenantScanLimit, 1);
     this.db = openDatabase(options.file, options.busyTimeoutMs ?? 5_000, options.walAutocheckpointPages ?? 10_000);
     this.statements = prepareStatements(this.db);
-    this.recent = new RecentEvents((after, through) => this.statements.readRange.all(after, through).map(toSharedRecordedEvent), RECENT_EVENTS);
+    this.recent = new RecentEvents((after, through) => sharedRange(this.statements.readRange.all(after, through)), options.recentEvents ?? RECENT_EVENTS);
 
     // IMMEDIATE takes the write lock up front, so a commit never fails half-way on a lock upgrade.
     this.commitBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) => {
@@ -381,13 +391,18 @@ export class SqliteEventStore implements EventStore {
     assertValidCount('batchSize', batchSize, 1);
     const types = options.eventTypes === undefined ? undefined : JSON.stringify([...options.eventTypes]);
     const typeSet = options.eventTypes === undefined ? undefined : new Set(options.eventTypes);
-    const subscription = new PollingAllSubscription({
+    const subscription: PollingAllSubscription = new PollingAllSubscription({
       after,
       batchSize,
       pollIntervalMs: this.pollIntervalMs,
-      read: (from, maxCount) => this.readRecent(from, maxCount, typeSet) ?? (types === undefined ? this.readAllThrough(from, maxCount) : this.readTypesThrough(from, maxCount, types)),
+      read: (from, maxCount) =>
+        this.readRecent(from, maxCount, typeSet, subscription) ??
+        (types === undefined ? this.readAllThrough(from, maxCount) : this.readTypesThrough(from, maxCount, types)),
       onAppend: (listener) => this.onAppend(listener),
-      onClose: (closed) => this.subscriptions.delete(closed),
+      onClose: (closed) => {
+        this.subscriptions.delete(closed);
+        this.recent.forget(closed);
+      },
     });
     if (this.closed) void subscription.close();
     else this.subscriptions.add(subscription);
@@ -564,10 +579,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** A live subscription's read, from the tail of the log shared by them all (null: too far behind, read the file). */
-  private readRecent(after: number, limit: number, types: ReadonlySet<string> | undefined): { events: RecordedEvent[]; through: number } | null {
-    const head = this.statements.headPosition.get() as number;
-    if (head <= after) return { events: [], through: after };
-    return this.recent.read(after, head, limit, types);
+  private readRecent(after: number, limit: number, types: ReadonlySet<string> | undefined, reader: object): { events: RecordedEvent[]; through: number } | null {
+    return this.recent.read(after, this.statements.headPosition.get() as number, limit, types, reader);
   }
 
   private readAllThrough(after: number, limit: number): { events: RecordedEvent[]; through: number } {
@@ -783,6 +796,17 @@ function serializeEvent(event: NewEvent): SerializedEvent {
 }
 
 /** A RecordedEvent several consumers read (RecentEvents): frozen through and through, the data when first read. */
+/** The window's read: each event shared (frozen), with its stored size (see RecentEvents). */
+function sharedRange(rows: EventRow[]): { events: RecordedEvent[]; sizes: number[] } {
+  const events: RecordedEvent[] = new Array(rows.length);
+  const sizes: number[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    events[i] = toSharedRecordedEvent(rows[i]);
+    sizes[i] = rows[i][5].length + rows[i][6].length;
+  }
+  return { events, sizes };
+}
+
 function toSharedRecordedEvent(row: EventRow): RecordedEvent {
   const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
   let text: string | undefined = json;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { SQLITE_EVENTS_FILE, SqliteEventStore } from '../../event-store';
+import { PROJECTOR_RECENT_EVENTS, SQLITE_EVENTS_FILE, SqliteEventStore } from '../../event-store';
 import { READ_STORE_FILE, SqliteReadStore } from '../../read-store';
 import { createLogger } from '../../logging/logger';
 import { ConsumerRunner } from '../../subscriptions/consumer-runner';
@@ -17,7 +17,7 @@ import { FromThread, ThreadOptions, ToThread } from './messages';
 async function main(port: NonNullable<typeof parentPort>, options: ThreadOptions): Promise<void> {
   const logger = createLogger(options.logLevel).child({ thread: 'projectors' });
   const post = (message: FromThread) => port.postMessage(message);
-  const events = new SqliteEventStore({ file: join(options.dataDir, SQLITE_EVENTS_FILE), pollIntervalMs: options.pollIntervalMs });
+  const events = new SqliteEventStore({ file: join(options.dataDir, SQLITE_EVENTS_FILE), pollIntervalMs: options.pollIntervalMs, recentEvents: PROJECTOR_RECENT_EVENTS });
   // The main thread's store runs the WAL's checkpoints (readStoreConfig), so this thread's commits never do.
   // Everything this connection writes the log rebuilds (read models, their checkpoints, parked events), so its
   // commits skip the fsync: a write's answer waits for one fsync, its append's (decision 0025).
