@@ -22,6 +22,7 @@
  * 49 s on 2 shared cores (130 s with the machine loaded), and the invoices, receivables and read models are then
  * exactly what the app makes.
  * The set-up's seconds are a row of their own. Sizes: BENCH_PAYMENT_ACCOUNTS (default 10000).
+ * BENCH_CPU_PROF=<folder>: a CPU profile of the payments alone (the main thread: the app and this client) is written there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ import { READ_STORE, ReadStore } from '../libs/platform/read-store/read-store.po
 import { RECEIVABLE_ACCOUNTS, RECEIVABLE_ITEMS, ReceivableAccountDoc, ReceivableItemDoc, receivableItemId } from '../libs/payments/read-model/receivables.projection';
 import { receivablesStream } from '../libs/payments/domain';
 import { deterministicUuid } from '../libs/shared-kernel/ids';
-import { ADMIN_KEY, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
+import { ADMIN_KEY, cpuProfiler, fmt, Http, httpClient, Row, runPool, runStandalone, settled, startApp, Tenant } from './bench-support';
 
 const ACCOUNTS = Number(process.env.BENCH_PAYMENT_ACCOUNTS ?? 10_000);
 const IN_FLIGHT = Number(process.env.BENCH_PAYMENT_IN_FLIGHT ?? 16);
@@ -71,6 +72,7 @@ export async function benchPayments(): Promise<{ rows: Row[]; met: boolean }> {
 
     // Timed: one external payment per account, IN_FLIGHT in flight.
     const latencies = new Float64Array(ACCOUNTS);
+    const profiler = await cpuProfiler('payments');
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await runPool(ACCOUNTS, IN_FLIGHT, async (i) => {
@@ -86,6 +88,7 @@ export async function benchPayments(): Promise<{ rows: Row[]; met: boolean }> {
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    await profiler.stop();
     await settled(app);
     await checkLog(events, headBefore, tenant.id);
     await checkReadStore(store, tenant.id);
