@@ -155,8 +155,9 @@ export const RECENT_EVENTS: RecentEventsOptions = { capacity: 1_000, maxChars: 1
 /**
  * The projector thread's tail: its thirty-odd projectors fall tens of thousands of events behind in a burst (a bill
  * run's day appends two events per invoice faster than they are applied); with 1,000 events each then read and parsed
- * its own copy of the same events from the file (a tenth of the thread's time). Up to 50,000 events or 64 Mi
- * characters of stored data and metadata, filled 4,000 at a time (a projector's batch).
+ * its own copy of the same events from the file (a tenth of the thread's time). Up to 20,000 events or 16 Mi
+ * characters of stored data and metadata, filled 4,000 at a time (a projector's batch); what every projector passed
+ * is dropped, so it holds little when they keep up.
  */
 export const PROJECTOR_RECENT_EVENTS: RecentEventsOptions = { capacity: 20_000, maxChars: 16 * 1024 * 1024, maxGap: 20_000, fillChunk: 4_000 };
 
@@ -795,7 +796,6 @@ function serializeEvent(event: NewEvent): SerializedEvent {
   };
 }
 
-/** A RecordedEvent several consumers read (RecentEvents): frozen through and through, the data when first read. */
 /** The window's read: each event shared (frozen), with its stored size (see RecentEvents). */
 function sharedRange(rows: EventRow[]): { events: RecordedEvent[]; sizes: number[] } {
   const events: RecordedEvent[] = new Array(rows.length);
@@ -807,6 +807,7 @@ function sharedRange(rows: EventRow[]): { events: RecordedEvent[]; sizes: number
   return { events, sizes };
 }
 
+/** A RecordedEvent several consumers read (RecentEvents): frozen through and through, the data when first read. */
 function toSharedRecordedEvent(row: EventRow): RecordedEvent {
   const [position, streamName, revision, id, type, json, metadata, recordedAt] = row;
   let text: string | undefined = json;
