@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../platform/sqlite/private-files';
+import { enableWalMode } from '../../platform/sqlite/wal-mode';
 import { assertNever } from '../../shared-kernel/decider';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import {
@@ -367,7 +368,7 @@ function open(file: string, busyTimeoutMs: number): Database.Database {
   createPrivateDatabaseFile(file);
   const db = new Database(file, { timeout: busyTimeoutMs });
   if (file !== ':memory:') {
-    db.pragma('journal_mode = WAL');
+    enableWalMode(db, busyTimeoutMs);
     restrictSqliteCompanionFiles(file);
   }
   // NORMAL in WAL mode: an answered charge is committed before the answer leaves, so it survives our process being

@@ -30,6 +30,7 @@ import { builtJavaScript } from '../../projection-runner/thread/entry-file';
 import { verifyChainOn } from './chain-verification';
 import { TENANT } from './tenant-column';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
+import { enableWalMode } from '../../sqlite/wal-mode';
 import { migrate, Migration } from '../../sqlite/migrations';
 
 export interface SqliteEventStoreOptions {
@@ -626,7 +627,7 @@ function openDatabase(file: string, busyTimeoutMs: number, walAutocheckpointPage
   const inMemory = file === ':memory:';
   createPrivateDatabaseFile(file);
   const db = new Database(file, { timeout: busyTimeoutMs });
-  const journalMode = String(db.pragma('journal_mode = WAL', { simple: true }));
+  const journalMode = enableWalMode(db, busyTimeoutMs);
   if (!inMemory && journalMode !== 'wal') {
     db.close();
     throw new Error(`SQLite event store ${file}: WAL journal mode is required, the file system gave '${journalMode}'`);

@@ -14,6 +14,7 @@
  */
 import Database from 'better-sqlite3';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
+import { enableWalMode } from '../../sqlite/wal-mode';
 import { migrate, Migration } from '../../sqlite/migrations';
 import type {
   CollectionSpec,
@@ -161,7 +162,7 @@ export class SqliteReadStore implements ReadStore {
   constructor(options: SqliteReadStoreOptions) {
     createPrivateDatabaseFile(options.file); // 0600, its folder 0700 (data files are private)
     this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
+    enableWalMode(this.db);
     restrictSqliteCompanionFiles(options.file);
     // An acknowledged write is durable: fsync on every commit. Speed comes from batching writes per commit.
     this.logDerived = options.durability === 'log-derived';

@@ -1,0 +1,32 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Puts a connection's file in WAL mode and returns the journal mode SQLite reports ('wal', or 'memory' for ':memory:').
+ *
+ * Why a retry: processes that start together on a new data folder (a split deployment's command API, query API and
+ * worker) each switch the same empty file to WAL. The switch reads the header under a shared lock and then needs the
+ * exclusive one; when two hold the shared lock and both want to write, SQLite breaks the deadlock by failing one at
+ * once with SQLITE_BUSY, without calling the busy handler, whatever the busy timeout. Three processes doing it at
+ * once on a fresh file failed that way in 4 of 40 tries; the one that failed only has to ask again.
+ */
+export function enableWalMode(db: Database.Database, waitMs = 5_000): string {
+  const deadline = performance.now() + waitMs;
+  for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 50)) {
+    try {
+      return String(db.pragma('journal_mode = WAL', { simple: true }));
+    } catch (error) {
+      if (!isBusy(error) || performance.now() >= deadline) throw error;
+      sleepSync(delayMs);
+    }
+  }
+}
+
+/** SQLITE_BUSY and its extended codes (better-sqlite3's SqliteError, duck-typed). */
+function isBusy(error: unknown): boolean {
+  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+}
+
+/** Opening a store is synchronous (constructors), and this happens only at start, so the thread may sleep here. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
