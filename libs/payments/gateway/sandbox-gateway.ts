@@ -367,10 +367,8 @@ function assertAmount(amount: unknown, call: string): void {
 function open(file: string, busyTimeoutMs: number): Database.Database {
   createPrivateDatabaseFile(file);
   const db = new Database(file, { timeout: busyTimeoutMs });
-  if (file !== ':memory:') {
-    enableWalMode(db, busyTimeoutMs);
-    restrictSqliteCompanionFiles(file);
-  }
+  enableWalMode(db, busyTimeoutMs); // a store in memory stays in 'memory' mode
+  restrictSqliteCompanionFiles(file);
   // NORMAL in WAL mode: an answered charge is committed before the answer leaves, so it survives our process being
   // killed (what the crash tests need of a processor's books); only a power cut may lose the WAL's tail. FULL made
   // every charge an fsync, which capped automatic collection at the disk's fsyncs per second (56 collections/s).
