@@ -15,7 +15,6 @@ import { Decider, DomainCommand, DomainEvent } from '../libs/shared-kernel/decid
 import { deterministicUuid } from '../libs/shared-kernel/ids';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../libs/platform/event-store/event-store.port';
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { clockStream } from '../libs/time/domain/business-clock.decider';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as inspector from 'node:inspector';
@@ -136,23 +135,11 @@ export async function appendDecided<C extends DomainCommand, E extends DomainEve
 }
 
 /**
- * POST /v1/clock/advance through node:http, which waits for the answer as long as it takes: fetch gives up
- * after 300 s without one, and a slow machine may need longer for a busy day.
+ * POST /v1/clock/advance through the benches' node:http client, which waits for the answer as long as it takes (no
+ * timeout): a slow machine may need minutes for a busy day.
  */
-export function advanceClock(app: NestFastifyApplication, tenant: { apiKey: string }, to: string): Promise<{ days: number }> {
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const body = JSON.stringify({ to });
-  const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/clock/advance', headers, timeout: 0 }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(JSON.parse(text) as { days: number }) : reject(new Error(`POST /v1/clock/advance: ${response.statusCode} ${text}`))));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+export async function advanceClock(app: NestFastifyApplication, tenant: { apiKey: string }, to: string): Promise<{ days: number }> {
+  return (await httpClient(app)).call<{ days: number }>('POST', '/v1/clock/advance', tenant.apiKey, { to }, 200);
 }
 
 /** The tenant clock's last BusinessDayStarted, which must be `date`. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isBusy } from './errors';
 
 /**
  * Puts a connection's file in WAL mode and returns the journal mode SQLite reports ('wal', or 'memory' for ':memory:').
@@ -19,11 +20,6 @@ export function enableWalMode(db: Database.Database, waitMs = 5_000): string {
       sleepSync(delayMs);
     }
   }
-}
-
-/** SQLITE_BUSY and its extended codes (better-sqlite3's SqliteError, duck-typed). */
-function isBusy(error: unknown): boolean {
-  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
 }
 
 /** Opening a store is synchronous (constructors), and this happens only at start, so the thread may sleep here. */

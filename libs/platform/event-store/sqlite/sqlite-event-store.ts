@@ -151,7 +151,7 @@ const MIGRATIONS: Migration[] = [
  * window on the main thread costs more than it saves (webhook bench, alternately: 0.55-0.61 CPU ms per delivery with
  * 1,000, 0.65-0.71 with 50,000: the events a slow consumer has not reached stay in memory).
  */
-export const RECENT_EVENTS: RecentEventsOptions = { capacity: 1_000, maxChars: 16 * 1024 * 1024, maxGap: 1_000, fillChunk: 1_000 };
+const RECENT_EVENTS: RecentEventsOptions = { capacity: 1_000, maxChars: 16 * 1024 * 1024, maxGap: 1_000, fillChunk: 1_000 };
 
 /**
  * The projector thread's tail: its thirty-odd projectors fall tens of thousands of events behind in a burst (a bill

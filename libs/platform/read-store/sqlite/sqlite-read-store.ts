@@ -15,6 +15,7 @@
 import Database from 'better-sqlite3';
 import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
 import { enableWalMode } from '../../sqlite/wal-mode';
+import { isBusy } from '../../sqlite/errors';
 import { migrate, Migration } from '../../sqlite/migrations';
 import type {
   CollectionSpec,
@@ -125,11 +126,6 @@ function fieldSql(field: string): string {
 /** The column holding an index path's value (quoted: paths contain dots). */
 function columnOf(path: string): string {
   return `"c_${path}"`;
-}
-
-/** SQLITE_BUSY and its extended codes (better-sqlite3's SqliteError, duck-typed: one class per realm under Jest). */
-function isBusy(error: unknown): boolean {
-  return String((error as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
 }
 
 function toStoredDoc<T extends Doc>(id: string, position: number, doc: string): StoredDoc<T> {
