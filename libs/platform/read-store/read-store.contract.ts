@@ -232,6 +232,24 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         expect(ids((await store.find(ITEMS, A, { filter: { status: 'open', amount: 100 } })).items)).toEqual(['d3']);
       });
 
+      it('finds an updated document by the indexed fields it kept and those it changed, and no longer by old values', async () => {
+        await seed();
+        await store.apply([upsert('d1', { amount: 10, name: 'delta', status: 'closed', active: true, note: 'paid' }, 7)]);
+        await store.apply([upsert('d1', { amount: 99, name: 'stale', status: 'open', active: false }, 6)]); // older: ignored
+        expect(ids((await store.find(ITEMS, A, { filter: { status: 'open' } })).items)).toEqual(['d3', 'd6']);
+        expect(ids((await store.find(ITEMS, A, { filter: { status: 'closed' } })).items)).toEqual(['d1', 'd2']);
+        expect((await store.find(ITEMS, A, { filter: { amount: 10, active: true } })).items).toEqual([
+          { amount: 10, name: 'delta', status: 'closed', active: true, note: 'paid', id: 'd1', _position: 7 },
+        ]);
+        // A field that leaves the document leaves its index: d1 is found only as a document without a status.
+        await store.apply([upsert('d1', { amount: 10, name: 'delta' }, 8), { op: 'delete', collection: ITEMS, tenantId: A, id: 'd2', position: 9 }]);
+        expect(ids((await store.find(ITEMS, A, { filter: { status: null } })).items)).toEqual(['d1', 'd4', 'd5']);
+        expect(ids((await store.find(ITEMS, A, { filter: { status: 'closed' } })).items)).toEqual([]);
+        // Upserted again over its tombstone, with the values it had.
+        await store.apply([upsert('d2', { amount: 9, name: 'alpha', status: 'closed', active: false }, 10)]);
+        expect(ids((await store.find(ITEMS, A, { filter: { status: 'closed', amount: 9 } })).items)).toEqual(['d2']);
+      });
+
       it('matches missing and null fields with an equality filter on null', async () => {
         await seed();
         expect(ids((await store.find(ITEMS, A, { filter: { status: null } })).items)).toEqual(['d4', 'd5']);
