@@ -11,6 +11,7 @@ import { TaxFacts } from '../../plan-instances/domain';
 import { CommandContext } from '../../platform/command-pipeline/command-context';
 import { Command, CommandOutcome } from '../../platform/command-pipeline/command';
 import { DeciderRunner } from '../../platform/command-pipeline/decider-runner';
+import { SCHEDULE_RUN } from './schedule-commands';
 import { EVENT_STORE, EventStore } from '../../platform/event-store/event-store.port';
 import { READ_STORE, ReadStore } from '../../platform/read-store/read-store.port';
 import { ConflictError, NotFoundError } from '../../shared-kernel/errors';
@@ -199,7 +200,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Com
  * stream's last, when it already existed).
  */
 async function createInstallmentSchedule(runner: DeciderRunner, tenantId: string, command: CreateInstallmentSchedule, context: CommandContext): Promise<number> {
-  const outcome = await runner.run(installmentScheduleDecider, installmentScheduleStream(tenantId, command.data.scheduleId), command, context);
+  const outcome = await runner.run(installmentScheduleDecider, installmentScheduleStream(tenantId, command.data.scheduleId), command, context, SCHEDULE_RUN);
   return outcome.position;
 }
 
