@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Decider } from '../../shared-kernel/decider';
 import { NotFoundError } from '../../shared-kernel/errors';
+import { deterministicUuid } from '../../shared-kernel/ids';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { EventStore, ExpectedRevision, NewEvent, StreamAppend } from '../event-store/event-store.port';
 import { CommandContext } from './command-context';
@@ -127,6 +128,28 @@ describe('DeciderRunner', () => {
     const later = await new DeciderRunner(store).run(counter, 'counter-t1.c', { type: 'Increment', data: { by: 2 } }, context('cmd-1'));
     expect(first.written).toEqual(first.events);
     expect(later).toMatchObject({ state: 7, events: [], alreadyApplied: true, written: first.events });
+  });
+
+  it('recognises a repeat by the ids it derives for its events, and answers with the position of its last one', async () => {
+    // Three events in one command (each unit of `by` its own event): the repeat is told the third one's position.
+    const units: Decider<CounterCommand, CounterEvent, number> = {
+      ...counter,
+      decide: (command, state) => counter.decide(command, state).flatMap((event) => Array.from({ length: event.data.by }, () => ({ type: 'Incremented' as const, data: { by: 1 } }))),
+    };
+    const runner = new DeciderRunner(store);
+    const first = await runner.run(units, 'counter-t1.u', { type: 'Increment', data: { by: 3 } }, context('cmd-3'));
+    await runner.run(units, 'counter-t1.u', { type: 'Increment', data: { by: 1 } }, context('cmd-4'));
+    const ids = (await store.readStream('counter-t1.u')).map((event) => event.id);
+    expect(ids).toEqual([0, 1, 2].map((i) => deterministicUuid('cmd-3', 'counter-t1.u', String(i))).concat(deterministicUuid('cmd-4', 'counter-t1.u', '0')));
+    for (const fresh of [runner, new DeciderRunner(store)]) {
+      expect(await fresh.run(units, 'counter-t1.u', { type: 'Increment', data: { by: 3 } }, context('cmd-3'))).toMatchObject({ alreadyApplied: true, position: first.position, state: 4 });
+    }
+    // Cached, the command's own append is remembered the same way.
+    const cached = await runner.run(units, 'counter-t1.v', { type: 'Increment', data: { by: 2 } }, context('cmd-5'), { cache: true });
+    expect(await runner.run(units, 'counter-t1.v', { type: 'Increment', data: { by: 2 } }, context('cmd-5'), { cache: true })).toMatchObject({ alreadyApplied: true, position: cached.position, state: 2 });
+    // An event whose id was not derived from a command id is no command's, whatever its metadata says.
+    await store.appendToStream('counter-t1.w', [{ id: 'w0', type: 'Incremented', data: { by: 5 }, metadata: { ...context('cmd-6'), tenantId: 't1' } }], 'no_stream');
+    expect(await runner.run(units, 'counter-t1.w', { type: 'Increment', data: { by: 1 } }, context('cmd-6'))).toMatchObject({ alreadyApplied: false, state: 6 });
   });
 
   it('previews exactly what a commit at the same moment decides, and writes nothing', async () => {

@@ -1,9 +1,8 @@
 import { Decider, DomainCommand, DomainEvent, fold } from '../../shared-kernel/decider';
-import { deterministicUuid } from '../../shared-kernel/ids';
 import { EventStore, NewEvent, RecordedEvent, StreamAppend, WrongExpectedRevisionError } from '../event-store/event-store.port';
 import { CommandContext, eventMetadata } from './command-context';
 import { ConcurrencyConflictError } from './concurrency-conflict.error';
-import { CachedStream, CommandIds, StreamStateCache } from './stream-state-cache';
+import { CachedStream, commandEventId, CommandIds, StreamStateCache } from './stream-state-cache';
 import { BatchingStreamLoader } from './stream-loader';
 
 export interface DeciderOutcome<State, Event extends DomainEvent> {
@@ -250,7 +249,7 @@ export class DeciderRunner {
     const recorded = cached ? await this.store.readStream(stream, { fromRevision: cached.revision + 1 }) : await this.loader.load(stream);
     if (cached && recorded.length === 0) return cached;
     const events = recorded.map(toDomainEvent) as Event[];
-    const commandIds = cached?.commandIds ?? new CommandIds(); // a cached one grows in place (see above)
+    const commandIds = cached?.commandIds ?? new CommandIds(stream); // a cached one grows in place (see above)
     commandIds.add(recorded);
     const last = recorded[recorded.length - 1];
     const entry: CachedStream<State> = {
@@ -277,10 +276,13 @@ export function toDomainEvent(event: RecordedEvent): DomainEvent {
   };
 }
 
-/** Event ids derive from the command id, the stream and the index: a retried command produces the same ids. */
+/**
+ * Event ids derive from the command id, the stream and the index: a retried command produces the same ids, and
+ * CommandIds recognises a repeat by them.
+ */
 function toNewEvent(event: DomainEvent, index: number, stream: string, context: CommandContext): NewEvent {
   return {
-    id: deterministicUuid(context.commandId, stream, String(index)),
+    id: commandEventId(context.commandId, stream, index),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: eventMetadata(context),

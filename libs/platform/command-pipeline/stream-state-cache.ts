@@ -1,4 +1,5 @@
 import { RecordedEvent } from '../event-store/event-store.port';
+import { deterministicUuid } from '../../shared-kernel/ids';
 
 /** What a runner knows of a stream after reading it up to `revision`. */
 export interface CachedStream<State> {
@@ -10,36 +11,55 @@ export interface CachedStream<State> {
 }
 
 /**
- * Command id → position of its last event on a stream, taken from the events' metadata only when first asked: a
- * stream read for its state alone (`stateOf`) never asks, so its events' metadata is never parsed (SQLite parses it
- * on first read). Grows in place as a cached stream gains events.
+ * Which command wrote a stream's events, told by their ids: the runner derives each event's id from its command id,
+ * its stream and its index in that command's append (`commandEventId`), so a command's events on a stream are the
+ * ids `commandEventId(commandId, stream, 0)`, `…1`, … Recognising a repeat never parses an event's metadata (for a
+ * schedule's fifteen events that was a fifth of each command's load on the day its installments fall due). The map
+ * of ids is built only when first asked: a stream read for its state alone (`stateOf`) never asks. Grows in place as
+ * a cached stream gains events.
  */
 export class CommandIds {
+  /** Event id → log position. */
   private known: Map<string, number> | null = null;
   private unread: RecordedEvent[] = [];
 
+  constructor(private readonly stream: string) {}
+
   add(events: readonly RecordedEvent[]): void {
-    if (this.known) for (const event of events) this.known.set(event.metadata.commandId, event.position);
+    if (this.known) for (const event of events) this.known.set(event.id, event.position);
     else for (const event of events) this.unread.push(event);
   }
 
+  /** The position of the last event `commandId` wrote on the stream; undefined if it wrote none. */
   get(commandId: string): number | undefined {
-    return this.read().get(commandId);
+    const known = this.read();
+    let last: number | undefined;
+    for (let index = 0; ; index++) {
+      const position = known.get(commandEventId(commandId, this.stream, index));
+      if (position === undefined) return last;
+      last = position;
+    }
   }
 
+  /** `commandId` appended events whose last is at `position` (only that position is kept: what `get` answers). */
   set(commandId: string, position: number): this {
-    this.read().set(commandId, position);
+    this.read().set(commandEventId(commandId, this.stream, 0), position);
     return this;
   }
 
   private read(): Map<string, number> {
     if (!this.known) {
       this.known = new Map();
-      for (const event of this.unread) this.known.set(event.metadata.commandId, event.position);
+      for (const event of this.unread) this.known.set(event.id, event.position);
       this.unread = [];
     }
     return this.known;
   }
+}
+
+/** The id of the `index`th event a command appends to a stream: the same on every retry of the command. */
+export function commandEventId(commandId: string, stream: string, index: number): string {
+  return deterministicUuid(commandId, stream, String(index));
 }
 
 /**
