@@ -92,6 +92,15 @@ describe('allocate (largest remainder)', () => {
     );
   });
 
+  it('property: whole-number strings (read without Decimal) split as the same weights given as Decimals', () => {
+    fc.assert(
+      fc.property(total, fc.array(fc.stringMatching(/^\d{1,9}$/), { minLength: 1, maxLength: 12 }), (amount, weights) => {
+        expect(allocate(amount, weights)).toEqual(allocate(amount, weights.map((w) => new Decimal(w))));
+      }),
+    );
+    expect(allocate(100, ['007', '3'])).toEqual([70, 30]);
+  });
+
   it('property: a negative total mirrors the positive one', () => {
     fc.assert(
       fc.property(fc.nat(1_000_000_000), fc.array(weightString, { minLength: 1, maxLength: 8 }), (amount, weights) => {

@@ -27,6 +27,8 @@ export function allocate(total: number, weights: readonly (Decimal | string)[]):
   return magnitudes.map((part) => (total < 0 ? -Number(part) : Number(part)) + 0);
 }
 
+const WHOLE_NUMBER = /^[0-9]{1,15}$/;
+
 function allocateMagnitude(total: bigint, weights: readonly bigint[]): bigint[] {
   const weightSum = weights.reduce((a, b) => a + b, 0n);
   const shares = weights.map((w, index) => ({ index, floor: (total * w) / weightSum, remainder: (total * w) % weightSum }));
@@ -44,6 +46,9 @@ function allocateMagnitude(total: bigint, weights: readonly bigint[]): bigint[] 
 
 /** Weights as integers on one common scale: ["8", "12.5"] → [80n, 125n]. */
 function scaledWeights(weights: readonly (Decimal | string)[]): bigint[] {
+  // Whole numbers written as digits (equal shares '1', amounts in minor units) are already on one scale: no Decimal
+  // parsing (an installment schedule's split spent most of its time there).
+  if (weights.every((w) => typeof w === 'string' && WHOLE_NUMBER.test(w))) return weights.map((w) => BigInt(w as string));
   const decimals = weights.map((w, i) => (typeof w === 'string' ? parseDecimal(w, `weights[${i}]`) : new Decimal(w)));
   decimals.forEach((w, i) => {
     if (!w.isFinite() || (w.isNegative() && !w.isZero())) {
