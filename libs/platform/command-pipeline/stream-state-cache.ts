@@ -14,7 +14,7 @@ export interface CachedStream<State> {
  * Which command wrote a stream's events, told by their ids: the runner derives each event's id from its command id,
  * its stream and its index in that command's append (`commandEventId`), so a command's events on a stream are the
  * ids `commandEventId(commandId, stream, 0)`, `…1`, … Recognising a repeat never parses an event's metadata (for a
- * schedule's fifteen events that was a fifth of each command's load on the day its installments fall due). The map
+ * schedule's fifteen events that was a third of each command's load on the day its installments fall due). The map
  * of ids is built only when first asked: a stream read for its state alone (`stateOf`) never asks. Grows in place as
  * a cached stream gains events.
  */
