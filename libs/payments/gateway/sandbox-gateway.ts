@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../platform/sqlite/private-files';
-import { enableWalMode } from '../../platform/sqlite/wal-mode';
+import { openWalDatabase } from '../../platform/sqlite/wal-mode';
 import { assertNever } from '../../shared-kernel/decider';
 import { deterministicUuid } from '../../shared-kernel/ids';
 import {
@@ -365,10 +364,7 @@ function assertAmount(amount: unknown, call: string): void {
 }
 
 function open(file: string, busyTimeoutMs: number): Database.Database {
-  createPrivateDatabaseFile(file);
-  const db = new Database(file, { timeout: busyTimeoutMs });
-  enableWalMode(db, busyTimeoutMs); // a store in memory stays in 'memory' mode
-  restrictSqliteCompanionFiles(file);
+  const { db } = openWalDatabase(file, busyTimeoutMs); // a store in memory stays in 'memory' mode
   // NORMAL in WAL mode: an answered charge is committed before the answer leaves, so it survives our process being
   // killed (what the crash tests need of a processor's books); only a power cut may lose the WAL's tail. FULL made
   // every charge an fsync, which capped automatic collection at the disk's fsyncs per second (56 collections/s).

@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 /**
  * Data files are for this service's user alone (issue 15): the database file 0600, the folders made for it 0700.
  * The file is created before SQLite opens it, with its mode (never through the process umask: this is a
- * library); SQLite gives the `-wal` and `-shm` files it makes the mode of the database file. Used by the SQLite
- * event store and read store (this folder holds what the two SQLite adapters share).
+ * library); SQLite gives the `-wal` and `-shm` files it makes the mode of the database file. Used through
+ * openWalDatabase (./wal-mode.ts), how every SQLite store opens its file.
  */
 export function createPrivateDatabaseFile(file: string): void {
   if (file === ':memory:' || file === '') return;

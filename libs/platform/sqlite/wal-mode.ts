@@ -1,5 +1,19 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { isBusy } from './errors';
+import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from './private-files';
+
+/**
+ * How every SQLite store of the product opens its file: created private (0600, its folder 0700), opened with the busy
+ * timeout, switched to WAL (`enableWalMode`), its `-wal` and `-shm` files made private too. The journal mode is
+ * SQLite's answer ('wal', or 'memory' for ':memory:'), for a store that must refuse anything else.
+ */
+export function openWalDatabase(file: string, busyTimeoutMs = 5_000): { db: Database.Database; journalMode: string } {
+  createPrivateDatabaseFile(file);
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  const journalMode = enableWalMode(db, busyTimeoutMs);
+  restrictSqliteCompanionFiles(file);
+  return { db, journalMode };
+}
 
 /**
  * Puts a connection's file in WAL mode and returns the journal mode SQLite reports ('wal', or 'memory' for ':memory:').

@@ -29,8 +29,7 @@ import { chainHashOfText, GENESIS_HASH } from '../hash-chain';
 import { builtJavaScript } from '../../projection-runner/thread/entry-file';
 import { verifyChainOn } from './chain-verification';
 import { TENANT } from './tenant-column';
-import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
-import { enableWalMode } from '../../sqlite/wal-mode';
+import { openWalDatabase } from '../../sqlite/wal-mode';
 import { migrate, Migration } from '../../sqlite/migrations';
 
 export interface SqliteEventStoreOptions {
@@ -624,15 +623,11 @@ export class SqliteEventStore implements EventStore {
 }
 
 function openDatabase(file: string, busyTimeoutMs: number, walAutocheckpointPages: number): Database.Database {
-  const inMemory = file === ':memory:';
-  createPrivateDatabaseFile(file);
-  const db = new Database(file, { timeout: busyTimeoutMs });
-  const journalMode = enableWalMode(db, busyTimeoutMs);
-  if (!inMemory && journalMode !== 'wal') {
+  const { db, journalMode } = openWalDatabase(file, busyTimeoutMs);
+  if (file !== ':memory:' && journalMode !== 'wal') {
     db.close();
     throw new Error(`SQLite event store ${file}: WAL journal mode is required, the file system gave '${journalMode}'`);
   }
-  restrictSqliteCompanionFiles(file);
   // FULL: the WAL is fsynced on every commit, so an acknowledged append survives a power cut. Never lower.
   db.pragma('synchronous = FULL');
   // Checkpoints (copying the WAL back into the file, with fsyncs) are the other big write cost; doing them

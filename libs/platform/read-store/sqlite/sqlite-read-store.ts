@@ -13,8 +13,7 @@
  * field rewrote every index of the row; now a patch touches only the indexes of the fields it sets.
  */
 import Database from 'better-sqlite3';
-import { createPrivateDatabaseFile, restrictSqliteCompanionFiles } from '../../sqlite/private-files';
-import { enableWalMode } from '../../sqlite/wal-mode';
+import { openWalDatabase } from '../../sqlite/wal-mode';
 import { isBusy } from '../../sqlite/errors';
 import { migrate, Migration } from '../../sqlite/migrations';
 import type {
@@ -156,10 +155,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly checkpointer: WalCheckpointer | null = null;
 
   constructor(options: SqliteReadStoreOptions) {
-    createPrivateDatabaseFile(options.file); // 0600, its folder 0700 (data files are private)
-    this.db = new Database(options.file);
-    enableWalMode(this.db);
-    restrictSqliteCompanionFiles(options.file);
+    this.db = openWalDatabase(options.file).db; // private (0600, its folder 0700), WAL
     // An acknowledged write is durable: fsync on every commit. Speed comes from batching writes per commit.
     this.logDerived = options.durability === 'log-derived';
     this.setSynchronousFull(!this.logDerived);
